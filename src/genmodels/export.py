@@ -1,0 +1,81 @@
+"""The submission's model files, and the marker's checks run against them.
+
+The marker loads `VAE_model.pth`, `DCGAN_model_G.pth` and `DCGAN_model_D.pth` with plain
+`torch.jit.load`, so they are TorchScript: code and weights in one file, no import of this
+project needed.
+- VAE: forward(x) -> (reconstruction, mu, logvar); x is (N, 1, 28, 28) in [0, 1]
+  (`data.to_unit_interval`, binarised or not) and the reconstruction is the decoder's
+  Bernoulli means in [0, 1] (`data.vae_output_to_image` is then the identity clamp).
+- Generator: noise (N, latent, 1, 1) -> images (N, 3, 32, 32) in [-1, 1] (`data.gan_output_to_image`).
+- Discriminator: images (N, 3, 32, 32) in [-1, 1] (`data.to_minus_one_one`) -> logits (N,).
+"""
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from genmodels import PROJECT_ROOT, data
+
+SUBMISSION_DIR = PROJECT_ROOT / "submission"
+FILES = {"vae": "VAE_model.pth", "generator": "DCGAN_model_G.pth", "discriminator": "DCGAN_model_D.pth"}
+
+
+class ExportedVAE(nn.Module):
+    """The VAE with a sigmoid on its output: the marker sees pixel means, not logits."""
+
+    def __init__(self, vae: nn.Module):
+        super().__init__()
+        self.encoder, self.decoder = vae.encoder, vae.decoder
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        mu, logvar = self.encoder(x)
+        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+        return torch.sigmoid(self.decoder(z).view(-1, 1, 28, 28)), mu, logvar
+
+
+def export_models(vae: nn.Module, generator: nn.Module, discriminator: nn.Module,
+                  folder: Path = SUBMISSION_DIR) -> dict[str, Path]:
+    """Script the three models (eval mode) and save them as the submission's .pth files."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, module in (("vae", ExportedVAE(vae)), ("generator", generator), ("discriminator", discriminator)):
+        scripted = torch.jit.script(module.eval())
+        path = folder / FILES[name]
+        temporary = path.with_name(path.name + ".tmp")
+        scripted.save(str(temporary))
+        temporary.replace(path)
+        paths[name] = path
+    return paths
+
+
+def marker_checks(folder: Path = SUBMISSION_DIR, latent_dim: int = 100) -> dict:
+    """What a marker does: load each file fresh with torch.jit.load and run it (seed 0)."""
+    folder = Path(folder)
+    torch.manual_seed(0)
+    vae = torch.jit.load(str(folder / FILES["vae"]))
+    generator = torch.jit.load(str(folder / FILES["generator"]))
+    discriminator = torch.jit.load(str(folder / FILES["discriminator"]))
+    images, _ = data.mnist(train=False)
+    digits = data.to_unit_interval(images[:32])
+    with torch.no_grad():
+        reconstruction = vae(digits)[0]
+        torch.manual_seed(0)  # the marker's grid: seed 0, then the noise
+        noise = torch.randn(100, latent_dim, 1, 1)
+        generated = generator(noise)
+        scores = torch.sigmoid(discriminator(generated))
+    count = lambda module: sum(p.numel() for p in module.parameters())
+    return {"digits": digits, "reconstruction": data.vae_output_to_image(reconstruction),
+            "generated": data.gan_output_to_image(generated), "generated_range": (float(generated.min()), float(generated.max())),
+            "discriminator_mean_score": float(scores.mean()),
+            "parameters": {"generator": count(generator), "discriminator": count(discriminator)}}
+
+
+def transform_sources() -> str:
+    """The source of every transform and de-normalisation function the models use."""
+    functions = (data.to_unit_interval, data.binarise_dynamic, data.vae_output_to_image,
+                 data.to_minus_one_one, data.gan_output_to_image)
+    return "\n\n".join(inspect.getsource(f) for f in functions)

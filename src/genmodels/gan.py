@@ -1,0 +1,147 @@
+"""A DCGAN-style generator and discriminator for 32x32 CIFAR-10, and their losses.
+
+Generator: noise (N, latent, 1, 1) -> 4x4 -> 8x8 -> 16x16 -> 32x32 RGB in [-1, 1] (tanh),
+transposed convolutions with BatchNorm and ReLU (Radford et al., 2016). Discriminator: the
+mirror image with strided convolutions and LeakyReLU(0.2), BatchNorm or spectral norm,
+ending in one logit per image.
+"""
+from __future__ import annotations
+
+import copy
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from genmodels.config import GANConfig
+
+PARAMETER_LIMIT = 25_000_000
+
+
+def _up(in_channels: int, out_channels: int, first: bool = False) -> nn.Sequential:
+    stride, padding = (1, 0) if first else (2, 1)
+    return nn.Sequential(
+        nn.ConvTranspose2d(in_channels, out_channels, 4, stride, padding, bias=False),
+        nn.BatchNorm2d(out_channels),
+        nn.ReLU(inplace=True),
+    )
+
+
+class Generator(nn.Module):
+    """Noise (N, latent, 1, 1) -> images (N, 3, 32, 32) in [-1, 1]."""
+
+    def __init__(self, latent_dim: int = 100, width: int = 64):
+        super().__init__()
+        self.latent_dim = latent_dim
+        self.net = nn.Sequential(
+            _up(latent_dim, width * 4, first=True),  # 4x4
+            _up(width * 4, width * 2),  # 8x8
+            _up(width * 2, width),  # 16x16
+            nn.ConvTranspose2d(width, 3, 4, 2, 1),  # 32x32
+            nn.Tanh(),
+        )
+
+    def forward(self, noise: torch.Tensor) -> torch.Tensor:
+        return self.net(noise)
+
+
+def _down(in_channels: int, out_channels: int, normalise: str) -> nn.Sequential:
+    conv = nn.Conv2d(in_channels, out_channels, 4, 2, 1, bias=normalise != "batch")
+    layers = [nn.utils.parametrizations.spectral_norm(conv) if normalise == "spectral" else conv]
+    if normalise == "batch":
+        layers.append(nn.BatchNorm2d(out_channels))
+    layers.append(nn.LeakyReLU(0.2, inplace=True))
+    return nn.Sequential(*layers)
+
+
+class Discriminator(nn.Module):
+    """Images (N, 3, 32, 32) in [-1, 1] -> one real/fake logit per image, shape (N,)."""
+
+    def __init__(self, width: int = 64, spectral_norm: bool = False):
+        super().__init__()
+        normalise = "spectral" if spectral_norm else "batch"
+        final = nn.Conv2d(width * 4, 1, 4, 1, 0)
+        self.net = nn.Sequential(
+            _down(3, width, "spectral" if spectral_norm else "none"),  # 16x16, no BN on input
+            _down(width, width * 2, normalise),  # 8x8
+            _down(width * 2, width * 4, normalise),  # 4x4
+            nn.utils.parametrizations.spectral_norm(final) if spectral_norm else final,  # 1x1
+        )
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.net(images).flatten()
+
+
+def dcgan_init(module: nn.Module) -> None:
+    """DCGAN initialisation: conv weights ~ N(0, 0.02), BatchNorm scales ~ N(1, 0.02)."""
+    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
+        nn.init.normal_(module.weight, 0.0, 0.02)
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
+    elif isinstance(module, nn.BatchNorm2d):
+        nn.init.normal_(module.weight, 1.0, 0.02)
+        nn.init.zeros_(module.bias)
+
+
+def build_gan(config: GANConfig) -> tuple[Generator, Discriminator]:
+    """The generator and discriminator of `config`, DCGAN-initialised from its seed."""
+    torch.manual_seed(config.seed)
+    generator = Generator(config.latent_dim, config.generator_width)
+    discriminator = Discriminator(config.discriminator_width, config.spectral_norm)
+    generator.apply(dcgan_init)
+    discriminator.apply(dcgan_init)
+    return generator, discriminator
+
+
+def count_parameters(module: nn.Module) -> int:
+    return sum(p.numel() for p in module.parameters())
+
+
+# --- losses ----------------------------------------------------------------------------------
+
+def discriminator_loss(real_logits, fake_logits, loss: str = "bce", real_label: float = 1.0):
+    """D's loss on a real and a fake batch. BCE: -log D(x) - log(1 - D(G(z))); hinge: SNGAN's."""
+    if loss == "hinge":
+        return F.relu(1 - real_logits).mean() + F.relu(1 + fake_logits).mean()
+    real_targets = torch.full_like(real_logits, real_label)  # < 1: one-sided smoothing
+    return (F.binary_cross_entropy_with_logits(real_logits, real_targets)
+            + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
+
+
+def generator_loss(fake_logits, loss: str = "bce"):
+    """G's non-saturating loss -log D(G(z)) (BCE), or -D(G(z)) for the hinge variant."""
+    if loss == "hinge":
+        return -fake_logits.mean()
+    return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+
+
+# --- engineering features ----------------------------------------------------------------
+
+class EMA:
+    """Exponential moving average of the generator's weights (BatchNorm buffers copied)."""
+
+    def __init__(self, model: nn.Module, decay: float):
+        self.decay = decay
+        self.model = copy.deepcopy(model).eval().requires_grad_(False)
+
+    @torch.no_grad()
+    def update(self, model: nn.Module) -> None:
+        for average, current in zip(self.model.parameters(), model.parameters()):
+            average.lerp_(current, 1.0 - self.decay)
+        for average, current in zip(self.model.buffers(), model.buffers()):
+            average.copy_(current)
+
+
+def diffaugment(images: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    """DiffAugment (Zhao et al., 2020): random translation by 1/8 and a cutout of 1/2 side,
+    differentiable so G is trained through the same augmentation D sees."""
+    n, _, h, w = images.shape
+    shift = h // 8
+    dx, dy = (torch.randint(-shift, shift + 1, (2,), generator=generator)).tolist()
+    images = torch.roll(F.pad(images, (shift,) * 4), (dy, dx), (2, 3))[:, :, shift:shift + h, shift:shift + w]
+    size = h // 2
+    cy, cx = torch.randint(0, h, (2, n), generator=generator)
+    rows = torch.arange(h).view(1, h, 1)
+    cols = torch.arange(w).view(1, 1, w)
+    cut = ((rows - cy.view(n, 1, 1)).abs() < size // 2) & ((cols - cx.view(n, 1, 1)).abs() < size // 2)
+    return images * (~cut).unsqueeze(1).to(images.dtype)

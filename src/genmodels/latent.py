@@ -1,0 +1,67 @@
+"""Latent-space analysis: t-SNE and PCA embeddings, how far to trust them, interpolation.
+
+t-SNE is slow on two cores, so embeddings are cached under `.cache/tsne/`, keyed by a hash
+of the input array and the t-SNE parameters: the same inputs always give the same picture.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import torch
+from sklearn.decomposition import PCA
+from sklearn.manifold import TSNE, trustworthiness
+from sklearn.model_selection import cross_val_score
+from sklearn.neighbors import KNeighborsClassifier
+
+from genmodels import PROJECT_ROOT
+
+TSNE_CACHE = PROJECT_ROOT / ".cache" / "tsne"
+
+
+def tsne(points: np.ndarray, perplexity: float = 30.0, seed: int = 0) -> np.ndarray:
+    """A 2-D t-SNE embedding (PCA initialisation, automatic learning rate), cached on disk."""
+    points = np.ascontiguousarray(points, dtype=np.float32)
+    key = hashlib.sha256(points.tobytes() + f"{perplexity}-{seed}".encode()).hexdigest()[:20]
+    path = TSNE_CACHE / f"{key}.npy"
+    if path.exists():
+        return np.load(path)
+    embedding = TSNE(n_components=2, perplexity=perplexity, init="pca", learning_rate="auto",
+                     random_state=seed).fit_transform(points)
+    TSNE_CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(path, embedding)
+    return embedding
+
+
+def pca(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first two principal components and the explained-variance ratio of each."""
+    model = PCA(n_components=2, random_state=0).fit(points)
+    return model.transform(points), model.explained_variance_ratio_
+
+
+def knn_accuracy(points: np.ndarray, labels: np.ndarray, k: int = 5) -> float:
+    """5-fold cross-validated accuracy of a k-NN digit classifier: how separable the classes are."""
+    return float(cross_val_score(KNeighborsClassifier(k), points, labels, cv=5).mean())
+
+
+def embedding_quality(latent: np.ndarray, embedding: np.ndarray, labels: np.ndarray, k: int = 5) -> dict:
+    """Trustworthiness of the 2-D map (are its neighbours real neighbours?) and k-NN accuracies."""
+    return {"trustworthiness": float(trustworthiness(latent, embedding, n_neighbors=k)),
+            "knn_accuracy_latent": knn_accuracy(latent, labels, k),
+            "knn_accuracy_embedding": knn_accuracy(embedding, labels, k)}
+
+
+def interpolate(start: torch.Tensor, end: torch.Tensor, steps: int, method: str = "linear") -> torch.Tensor:
+    """Points from `start` to `end` (1-D latent codes): straight line, or spherical (slerp),
+    which keeps the norm typical of N(0, I) samples instead of cutting through the low-norm
+    centre where a Gaussian prior puts few high-dimensional samples."""
+    t = torch.linspace(0, 1, steps).unsqueeze(1)
+    if method == "linear":
+        return (1 - t) * start + t * end
+    if method != "spherical":
+        raise ValueError(f"unknown interpolation {method!r}: use 'linear' or 'spherical'")
+    cosine = torch.dot(start / start.norm(), end / end.norm()).clamp(-1, 1)
+    omega = torch.acos(cosine)
+    if omega.abs() < 1e-6:
+        return (1 - t) * start + t * end
+    return (torch.sin((1 - t) * omega) * start + torch.sin(t * omega) * end) / torch.sin(omega)

@@ -1,0 +1,316 @@
+"""Training loops: train() / test() per model, checkpointed every epoch, resumable.
+
+Every random draw of epoch e comes from generators seeded with (seed, e), and each epoch
+ends with a checkpoint in `checkpoints/`, so a run interrupted after epoch e and resumed
+produces the same weights as one that was never interrupted.
+
+Command line: `python -m genmodels.train {vae,gan,all} [--retrain]` trains what the report
+uses through the weight cache.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from tqdm.auto import tqdm
+
+from genmodels import data
+from genmodels.config import ClassifierConfig, GANConfig, VAEConfig
+from genmodels.gan import EMA, build_gan, diffaugment, discriminator_loss, generator_loss
+from genmodels.vae import build_vae, evaluate, vae_loss
+
+
+def build_modules(config) -> dict[str, nn.Module]:
+    """Untrained modules for `config`, named as they are stored in the weight file."""
+    if isinstance(config, VAEConfig):
+        return {"vae": build_vae(config)}
+    if isinstance(config, GANConfig):
+        generator, discriminator = build_gan(config)
+        return {"generator": generator, "discriminator": discriminator}
+    if isinstance(config, ClassifierConfig):
+        return {"classifier": build_classifier(config)}
+    raise TypeError(f"no model for {type(config).__name__}")
+
+
+def train(config, **options):
+    """Train `config`'s model; returns (modules, extra tensors, manifest record)."""
+    if isinstance(config, VAEConfig):
+        return train_vae(config, **options)
+    if isinstance(config, GANConfig):
+        return train_gan(config, **options)
+    return train_classifier(config, **options)
+
+
+# --- checkpoints ------------------------------------------------------------------------------
+
+def _checkpoint_path(config, checkpoint_dir: Path) -> Path:
+    return Path(checkpoint_dir) / f"{config.checkpoint_key}.pt"
+
+
+def _load_checkpoint(config, checkpoint_dir: Path, fresh: bool):
+    path = _checkpoint_path(config, checkpoint_dir)
+    if fresh or not path.exists():
+        return None
+    checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+    print(f"[train] {config.name}: resuming after epoch {checkpoint['epoch']} from {path}")
+    return checkpoint
+
+
+def _save_checkpoint(config, checkpoint_dir: Path, checkpoint: dict) -> None:
+    path = _checkpoint_path(config, checkpoint_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    torch.save(checkpoint, temporary)
+    os.replace(temporary, path)
+
+
+def _epoch_generator(seed: int, epoch: int) -> torch.Generator:
+    torch.manual_seed(seed * 1000 + epoch)  # dropout and reparameterisation noise
+    return torch.Generator().manual_seed(seed * 1000 + epoch)
+
+
+def _run_epochs(config, checkpoint_dir, fresh, max_epochs, state: dict, run_epoch) -> tuple[dict, float]:
+    """Shared loop: resume, run epochs, checkpoint; `state` holds modules/optimizers/history."""
+    checkpoint = _load_checkpoint(config, checkpoint_dir, fresh)
+    start_epoch, seconds = 0, 0.0
+    if checkpoint is not None:
+        for key, value in checkpoint["state"].items():
+            if hasattr(state[key], "load_state_dict"):
+                state[key].load_state_dict(value)
+            else:
+                state[key] = value
+        start_epoch, seconds = checkpoint["epoch"], checkpoint["seconds"]
+    last_epoch = config.epochs if max_epochs is None else min(config.epochs, start_epoch + max_epochs)
+    for epoch in range(start_epoch, last_epoch):
+        began = time.time()
+        run_epoch(epoch, _epoch_generator(config.seed, epoch))
+        seconds += time.time() - began
+        saved = {k: v.state_dict() if hasattr(v, "state_dict") else v for k, v in state.items()}
+        _save_checkpoint(config, checkpoint_dir, {"epoch": epoch + 1, "seconds": seconds, "state": saved})
+    if last_epoch < config.epochs:
+        raise KeyboardInterrupt(f"{config.name}: stopped after epoch {last_epoch} of {config.epochs}")
+    return state, seconds
+
+
+# --- VAE -------------------------------------------------------------------------------------
+
+def vae_train_epoch(model, optimiser, images01, config: VAEConfig, epoch: int,
+                    generator: torch.Generator, progress: bool = True) -> dict:
+    """One epoch on dynamically binarised images; returns the mean loss terms (nats/image)."""
+    model.train()
+    beta = config.beta * min(1.0, (epoch + 1) / config.kl_warmup_epochs) if config.kl_warmup_epochs else config.beta
+    sums, count = {"total": 0.0, "reconstruction": 0.0, "kl": 0.0}, 0
+    steps = data.batches(len(images01), config.batch_size, generator, drop_last=False)
+    total_steps = -(-len(images01) // config.batch_size)
+    for index in tqdm(steps, total=total_steps, desc=f"{config.name} epoch {epoch + 1}",
+                      disable=not progress, leave=False):
+        x = data.binarise_dynamic(images01[index], generator)
+        logits, mu, logvar = model(x)
+        terms = vae_loss(logits, x, mu, logvar, beta, config.free_bits_nats)
+        optimiser.zero_grad(set_to_none=True)
+        terms["total"].backward()
+        optimiser.step()
+        for key in sums:  # report the loss at the configured beta, not the warm-up's
+            value = terms["reconstruction"] + config.beta * terms["kl"] if key == "total" else terms[key]
+            sums[key] += value.item() * len(x)
+        count += len(x)
+    return {key: value / count for key, value in sums.items()}
+
+
+def train_vae(config: VAEConfig, checkpoint_dir: Path, progress: bool = True, fresh: bool = False,
+              max_epochs: int | None = None, train_images: torch.Tensor | None = None,
+              test_images: torch.Tensor | None = None):
+    """Train a beta-VAE; test loss terms are measured on the fixed binarised test set."""
+    if train_images is None:
+        train_images = data.to_unit_interval(data.mnist(train=True)[0])
+    if test_images is None:
+        test_images = data.binarised_mnist_test()[0]
+    model = build_vae(config)
+    optimiser = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
+    state = {"model": model, "optimiser": optimiser, "history": {"train": [], "test": [], "seconds": []}}
+
+    def run_epoch(epoch, generator):
+        began = time.time()
+        train_terms = vae_train_epoch(model, optimiser, train_images, config, epoch, generator, progress)
+        seconds = time.time() - began
+        test_terms = evaluate(model, test_images, config.beta)
+        state["history"]["train"].append(train_terms)
+        state["history"]["test"].append(test_terms)
+        state["history"]["seconds"].append(seconds)
+        if progress:
+            print(f"[{config.name}] epoch {epoch + 1}/{config.epochs} train {train_terms['total']:.2f} "
+                  f"test {test_terms['total']:.2f} (rec {test_terms['reconstruction']:.2f}, "
+                  f"KL {test_terms['kl']:.2f}) nats, {seconds:.0f} s", flush=True)
+
+    state, seconds = _run_epochs(config, checkpoint_dir, fresh, max_epochs, state, run_epoch)
+    history = state["history"]
+    final = history["test"][-1]
+    record = {"epochs": config.epochs, "train_seconds": seconds,
+              "seconds_per_epoch": sum(history["seconds"]) / len(history["seconds"]),
+              "history": history,
+              "final": {"test_" + k: v for k, v in final.items()}}
+    return {"vae": model.eval()}, {}, record
+
+
+# --- GAN -------------------------------------------------------------------------------------
+
+def fixed_noise(latent_dim: int, num_samples: int = 100) -> torch.Tensor:
+    """The report's fixed noise: torch.manual_seed(0); torch.randn(num_samples, latent, 1, 1)."""
+    return torch.randn(num_samples, latent_dim, 1, 1, generator=torch.Generator().manual_seed(0))
+
+
+def gan_train_step(generator, discriminator, optimiser_g, optimiser_d, real, noise,
+                   config: GANConfig, augment_generator=None) -> dict:
+    """One discriminator step then one generator step on the same fake batch."""
+    augment = (lambda x: diffaugment(x, augment_generator)) if config.diffaugment else (lambda x: x)
+    autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16_autocast)
+    # Discriminator: maximise log D(x) + log(1 - D(G(z))); G's output is detached.
+    with autocast:
+        fake = generator(noise)
+        real_logits = discriminator(augment(real)).float()
+        fake_logits = discriminator(augment(fake.detach())).float()
+    d_loss = discriminator_loss(real_logits, fake_logits, config.loss, config.real_label)
+    optimiser_d.zero_grad(set_to_none=True)
+    d_loss.backward()
+    optimiser_d.step()
+    # Generator: non-saturating, maximise log D(G(z)) through the just-updated D.
+    with autocast:
+        fake_logits_for_g = discriminator(augment(fake)).float()
+    g_loss = generator_loss(fake_logits_for_g, config.loss)
+    optimiser_g.zero_grad(set_to_none=True)
+    g_loss.backward()
+    optimiser_g.step()
+    return {"d_loss": d_loss.item(), "g_loss": g_loss.item(),
+            "d_real": torch.sigmoid(real_logits).mean().item(),
+            "d_fake": torch.sigmoid(fake_logits).mean().item()}
+
+
+def train_gan(config: GANConfig, checkpoint_dir: Path, progress: bool = True, fresh: bool = False,
+              max_epochs: int | None = None, train_images: torch.Tensor | None = None):
+    """Train the GAN; logs every iteration and keeps fixed-noise snapshots every epoch."""
+    if train_images is None:
+        train_images = data.cifar10(train=True)[0]
+    generator, discriminator = build_gan(config)
+    betas = (config.adam_beta1, config.adam_beta2)
+    optimiser_g = torch.optim.Adam(generator.parameters(), config.learning_rate_generator, betas=betas)
+    optimiser_d = torch.optim.Adam(discriminator.parameters(), config.learning_rate_discriminator, betas=betas)
+    ema = EMA(generator, config.ema_decay) if config.ema_decay > 0 else None
+    noise_for_snapshots = fixed_noise(config.latent_dim)
+    state = {"generator": generator, "discriminator": discriminator, "optimiser_g": optimiser_g,
+             "optimiser_d": optimiser_d, "history": {"iterations": [], "epochs": []}, "snapshots": []}
+    if ema is not None:
+        state["ema"] = ema.model
+
+    def run_epoch(epoch, random):
+        generator.train(), discriminator.train()
+        began, logs = time.time(), []
+        steps = data.batches(len(train_images), config.batch_size, random)
+        bar = tqdm(steps, total=len(train_images) // config.batch_size, disable=not progress,
+                   desc=f"{config.name} epoch {epoch + 1}/{config.epochs}", mininterval=5)
+        for index in bar:
+            real = data.to_minus_one_one(train_images[index])
+            noise = torch.randn(len(index), config.latent_dim, 1, 1, generator=random)
+            logs.append(gan_train_step(generator, discriminator, optimiser_g, optimiser_d,
+                                       real, noise, config, random))
+            if ema is not None:
+                ema.update(generator)
+            if progress and len(logs) % 50 == 0:
+                bar.set_postfix(d=f"{logs[-1]['d_loss']:.2f}", g=f"{logs[-1]['g_loss']:.2f}")
+        seconds = time.time() - began
+        keys = logs[0].keys()
+        state["history"]["iterations"].extend([log[k] for k in keys] for log in logs)
+        epoch_means = {k: sum(log[k] for log in logs) / len(logs) for k in keys}
+        epoch_means.update(seconds=seconds, images_per_second=len(logs) * config.batch_size / seconds)
+        state["history"]["epochs"].append(epoch_means)
+        shipped = ema.model if ema is not None else generator
+        shipped.eval()
+        with torch.no_grad():
+            snapshot = data.gan_output_to_image(shipped(noise_for_snapshots)).mul(255).round().to(torch.uint8)
+        state["snapshots"].append(snapshot)
+        if progress:
+            print(f"[{config.name}] epoch {epoch + 1}/{config.epochs}: D {epoch_means['d_loss']:.3f} "
+                  f"G {epoch_means['g_loss']:.3f} D(x) {epoch_means['d_real']:.2f} "
+                  f"D(G(z)) {epoch_means['d_fake']:.2f}, {epoch_means['images_per_second']:.0f} img/s",
+                  flush=True)
+
+    state, seconds = _run_epochs(config, checkpoint_dir, fresh, max_epochs, state, run_epoch)
+    history = state["history"]
+    shipped = state["ema"] if ema is not None else generator
+    extras = {"iteration_log": torch.tensor(history["iterations"], dtype=torch.float32),
+              "iteration_log_columns": ["d_loss", "g_loss", "d_real", "d_fake"],
+              "snapshots": torch.stack(state["snapshots"])}
+    record = {"epochs": config.epochs, "train_seconds": seconds, "history": {"epochs": history["epochs"]},
+              "images_per_second": sum(e["images_per_second"] for e in history["epochs"]) / len(history["epochs"])}
+    return {"generator": shipped.eval(), "discriminator": discriminator.eval()}, extras, record
+
+
+# --- the MNIST classifier used to label interpolations -----------------------------------------
+
+def build_classifier(config: ClassifierConfig) -> nn.Module:
+    torch.manual_seed(config.seed)
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
+def train_classifier(config: ClassifierConfig, checkpoint_dir: Path, progress: bool = True,
+                     fresh: bool = False, max_epochs: int | None = None):
+    """A small CNN on [0, 1] MNIST; its test accuracy goes into the manifest."""
+    images, labels = data.mnist(train=True)
+    images = data.to_unit_interval(images)
+    test_images, test_labels = data.mnist(train=False)
+    model = build_classifier(config)
+    optimiser = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
+    state = {"model": model, "optimiser": optimiser}
+
+    def run_epoch(epoch, generator):
+        model.train()
+        for index in tqdm(data.batches(len(images), config.batch_size, generator), disable=not progress,
+                          total=len(images) // config.batch_size, desc=f"classifier epoch {epoch + 1}", leave=False):
+            loss = F.cross_entropy(model(images[index]), labels[index])
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            optimiser.step()
+
+    state, seconds = _run_epochs(config, checkpoint_dir, fresh, max_epochs, state, run_epoch)
+    model.eval()
+    with torch.no_grad():
+        predictions = torch.cat([model(x).argmax(1) for x in data.to_unit_interval(test_images).split(2000)])
+    accuracy = (predictions == test_labels).float().mean().item()
+    return {"classifier": model}, {}, {"epochs": config.epochs, "train_seconds": seconds,
+                                       "final": {"test_accuracy": accuracy}}
+
+
+# --- command line -----------------------------------------------------------------------------
+
+def main(argv=None) -> None:
+    from genmodels import config as configs
+    from genmodels.weights import load_or_train
+    parser = argparse.ArgumentParser(description="Train the report's models through the weight cache.")
+    parser.add_argument("what", choices=["vae", "gan", "all"])
+    parser.add_argument("--retrain", action="store_true", help="ignore cached weights and checkpoints")
+    parser.add_argument("--only", help="train only the config with this name")
+    args = parser.parse_args(argv)
+    if os.environ.get("TORCH_THREADS"):
+        torch.set_num_threads(int(os.environ["TORCH_THREADS"]))
+    todo = []
+    if args.what in ("vae", "all"):
+        todo += [configs.MNIST_CLASSIFIER, configs.FINAL_VAE, configs.MLP_VAE, *configs.BETA_STUDY,
+                 configs.FREE_BITS_VAE]
+    if args.what in ("gan", "all"):
+        todo += [configs.FINAL_GAN]
+    for config in todo:
+        if args.only and config.name != args.only:
+            continue
+        trained = load_or_train(config, retrain=args.retrain)
+        print(f"[train] {config.name}: ready ({trained.entry.get('train_seconds', 0):.0f} s of training)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""Command line: `python -m qmdrender [PROJECT_DIR | FILE.qmd] [--no-cache] [--to typst|md] [--quiet]`."""
+
+import argparse
+import sys
+
+from . import render
+from .errors import RenderError
+
+
+def main(argv=None) -> int:
+    """Entry point of the `qmdrender` console script; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="qmdrender", description=(
+        "Render a Quarto project (format: typst, python cells) to PDF without quarto: "
+        "Jupyter kernel -> pandoc -> typst."))
+    parser.add_argument("path", nargs="?", default=".", help="project directory or one .qmd file (default: .)")
+    parser.add_argument("--no-cache", "--refresh", dest="use_cache", action="store_false",
+                        help="re-execute every cell, ignoring cached results (fresh results are stored)")
+    parser.add_argument("--to", choices=("typst", "md"), default="typst",
+                        help="typst: PDF via typst (default); md: stop at the executed markdown")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print only errors and the output path")
+    args = parser.parse_args(argv)
+    try:
+        out = render(args.path, use_cache=args.use_cache, to=args.to, quiet=args.quiet)
+    except RenderError as e:
+        print(f"qmdrender: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("qmdrender: interrupted", file=sys.stderr)
+        return 130
+    if args.quiet:
+        print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

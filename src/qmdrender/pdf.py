@@ -1,0 +1,39 @@
+"""typst -> PDF with the `typst` Python package, and atomic output writes."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import RenderError
+
+
+def write_atomic(path, data):
+    """Write bytes/str to a temp file beside `path`, then rename over it.
+
+    A failed render therefore never truncates the last good output.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def compile_pdf(doc, source: str) -> bytes:
+    """Compile typst source to PDF bytes.
+
+    Image paths in the source are absolute (crossref.lua), so the typst root is
+    "/". Only the fonts embedded in typst are used: the output does not depend
+    on what the machine has installed.
+    """
+    import typst
+
+    try:
+        return typst.compile(source.encode("utf-8"), root="/", ignore_system_fonts=True)
+    except Exception as e:  # typst.TypstError: message already says what and where
+        raise RenderError(f"{doc.rel}: typst failed: {e}") from None

@@ -1,0 +1,50 @@
+import pytest
+import torch
+
+from genmodels import data
+
+
+def test_mnist_shapes_dtypes_and_original_order():
+    images, labels = data.mnist(train=True)
+    assert images.shape == (60000, 28, 28) and images.dtype == torch.uint8
+    assert labels.dtype == torch.int64
+    assert labels[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+    test_images, _ = data.mnist(train=False)
+    assert test_images.shape == (10000, 28, 28)
+
+
+def test_vae_transforms_ranges_and_fixed_test_binarisation():
+    images, _ = data.mnist(train=False)
+    unit = data.to_unit_interval(images[:100])
+    assert unit.shape == (100, 1, 28, 28) and unit.min() >= 0 and unit.max() <= 1
+    first, _ = data.binarised_mnist_test()
+    second, _ = data.binarised_mnist_test()
+    assert torch.equal(first, second)
+    assert set(first[:50].unique().tolist()) == {0.0, 1.0}
+    # dynamic binarisation keeps the mean intensity
+    draws = torch.stack([data.binarise_dynamic(unit) for _ in range(20)]).mean(0)
+    assert (draws.mean() - unit.mean()).abs() < 0.01
+
+
+def test_cifar10_shapes_label_order_and_ranges():
+    images, labels = data.cifar10(train=False)
+    assert images.shape == (10000, 3, 32, 32) and images.dtype == torch.uint8
+    assert torch.bincount(labels).tolist() == [1000] * 10
+    assert labels[0] == 0 and labels[-1] == 9  # airplane ... truck, CIFAR-10's order
+    scaled = data.to_minus_one_one(images[:64])
+    assert scaled.min() >= -1 and scaled.max() <= 1
+    assert torch.allclose(data.gan_output_to_image(scaled) * 255, images[:64].float(), atol=1e-3)
+
+
+def test_cifar10_cache_reused(monkeypatch):
+    data.cifar10(train=False)  # builds the cache if missing
+    monkeypatch.setattr(data, "_cifar_from_jpeg_folders", lambda folder: pytest.fail("decoded JPEGs again"))
+    images, _ = data.cifar10(train=False)
+    assert images.shape[0] == 10000
+
+
+def test_missing_data_message_names_data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setattr("torchvision.datasets.MNIST.download", lambda self: (_ for _ in ()).throw(RuntimeError("offline")))
+    with pytest.raises(data.DataNotFoundError, match="DATA_DIR"):
+        data.mnist(train=False)

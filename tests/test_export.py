@@ -1,0 +1,71 @@
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import torch
+
+from genmodels import export
+from genmodels.config import GANConfig, VAEConfig
+from genmodels.gan import build_gan
+from genmodels.vae import build_vae
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("submission")
+    vae = build_vae(VAEConfig(name="t", latent_dim=4, hidden_dim=16, conv_channels=(4, 8))).eval()
+    generator, discriminator = build_gan(GANConfig(name="t", latent_dim=100, generator_width=8, discriminator_width=8))
+    export.export_models(vae, generator.eval(), discriminator.eval(), folder)
+    return folder, vae, generator, discriminator
+
+
+def test_round_trip_matches_in_memory_models(exported):
+    folder, vae, generator, discriminator = exported
+    x = torch.rand(6, 1, 28, 28)
+    torch.manual_seed(1)
+    expected = torch.sigmoid(vae(x)[0])
+    torch.manual_seed(1)
+    loaded = torch.jit.load(str(folder / "VAE_model.pth"))(x)
+    assert torch.allclose(loaded[0], expected, atol=1e-6)
+    noise = torch.randn(5, 100, 1, 1)
+    assert torch.allclose(torch.jit.load(str(folder / "DCGAN_model_G.pth"))(noise), generator(noise), atol=1e-6)
+    images = generator(noise)
+    assert torch.allclose(torch.jit.load(str(folder / "DCGAN_model_D.pth"))(images), discriminator(images), atol=1e-6)
+
+
+def test_files_load_in_a_process_that_does_not_import_the_project(exported, tmp_path):
+    folder = exported[0]
+    script = textwrap.dedent(f"""
+        import sys, torch
+        torch.manual_seed(0)
+        vae = torch.jit.load({str(folder / 'VAE_model.pth')!r})
+        recon, mu, logvar = vae(torch.rand(32, 1, 28, 28))
+        assert recon.shape == (32, 1, 28, 28) and 0 <= recon.min() and recon.max() <= 1
+        g = torch.jit.load({str(folder / 'DCGAN_model_G.pth')!r})
+        images = g(torch.randn(100, 100, 1, 1))
+        assert images.shape == (100, 3, 32, 32) and -1 <= images.min() and images.max() <= 1
+        d = torch.jit.load({str(folder / 'DCGAN_model_D.pth')!r})
+        assert d(images).shape == (100,)
+        assert not any(name.startswith("genmodels") for name in sys.modules)
+        print("ok")
+    """)
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONNOUSERSITE": "1"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_marker_checks_follow_the_contracts(exported):
+    checks = export.marker_checks(exported[0], latent_dim=100)
+    assert checks["reconstruction"].shape == (32, 1, 28, 28)
+    assert checks["generated"].shape == (100, 3, 32, 32)
+    assert 0 <= checks["generated"].min() and checks["generated"].max() <= 1
+    assert -1 <= checks["generated_range"][0] and checks["generated_range"][1] <= 1
+    assert sum(checks["parameters"].values()) < 25_000_000
+
+
+def test_transform_sources_list_every_transform():
+    source = export.transform_sources()
+    for name in ("to_unit_interval", "binarise_dynamic", "vae_output_to_image", "to_minus_one_one", "gan_output_to_image"):
+        assert f"def {name}" in source

@@ -1,0 +1,81 @@
+import pytest
+import torch
+
+from genmodels import config as configs
+from genmodels import data, gan
+from genmodels.config import GANConfig
+from genmodels.train import gan_train_step, train_gan
+
+TINY = GANConfig(name="tiny_gan", latent_dim=8, generator_width=8, discriminator_width=8, batch_size=32,
+                 epochs=2, ema_decay=0.9, real_label=0.9)
+
+
+@pytest.mark.parametrize("spectral_norm", [False, True])
+def test_shapes_and_output_range(spectral_norm):
+    generator = gan.Generator(latent_dim=16, width=8)
+    discriminator = gan.Discriminator(width=8, spectral_norm=spectral_norm)
+    images = generator(torch.randn(4, 16, 1, 1))
+    assert images.shape == (4, 3, 32, 32)
+    assert images.min() >= -1 and images.max() <= 1
+    assert discriminator(images).shape == (4,)
+
+
+def test_final_gan_is_under_the_parameter_limit():
+    generator, discriminator = gan.build_gan(configs.FINAL_GAN)
+    total = gan.count_parameters(generator) + gan.count_parameters(discriminator)
+    assert total < gan.PARAMETER_LIMIT
+
+
+@pytest.mark.parametrize("loss", ["bce", "hinge"])
+def test_discriminator_step_lowers_its_loss_on_a_fixed_batch(loss):
+    config = GANConfig(name="t", latent_dim=8, generator_width=8, discriminator_width=8, loss=loss,
+                       bf16_autocast=False, learning_rate_discriminator=1e-3)
+    generator, discriminator = gan.build_gan(config)
+    real = torch.rand(16, 3, 32, 32) * 2 - 1
+    noise = torch.randn(16, 8, 1, 1)
+    optimiser_d = torch.optim.Adam(discriminator.parameters(), 1e-3, betas=(0.5, 0.999))
+    frozen_g = torch.optim.SGD(generator.parameters(), lr=0.0)  # keep G fixed to isolate D
+    losses = [gan_train_step(generator, discriminator, frozen_g, optimiser_d, real, noise, config)["d_loss"]
+              for _ in range(10)]
+    assert losses[-1] < losses[0]
+
+
+def test_losses_at_equilibrium():
+    zeros = torch.zeros(8)  # D = 1/2 everywhere
+    assert gan.discriminator_loss(zeros, zeros).item() == pytest.approx(torch.log(torch.tensor(4.0)).item())
+    assert gan.generator_loss(zeros).item() == pytest.approx(torch.log(torch.tensor(2.0)).item())
+    assert gan.discriminator_loss(zeros, zeros, loss="hinge").item() == pytest.approx(2.0)
+
+
+def test_ema_tracks_the_average():
+    model = torch.nn.Linear(2, 2)
+    ema = gan.EMA(model, decay=0.5)
+    before = ema.model.weight.clone()
+    with torch.no_grad():
+        model.weight.add_(2.0)
+    ema.update(model)
+    assert torch.allclose(ema.model.weight, before + 1.0)
+
+
+def test_diffaugment_keeps_shape_and_gradients():
+    images = torch.rand(4, 3, 32, 32, requires_grad=True)
+    out = gan.diffaugment(images, torch.Generator().manual_seed(0))
+    assert out.shape == images.shape
+    out.sum().backward()
+    assert images.grad.abs().sum() > 0
+
+
+def test_tiny_end_to_end_run_and_resume(tmp_path):
+    images, _ = data.cifar10(train=False)
+    images = images[:256]
+    modules, extras, record = train_gan(TINY, checkpoint_dir=tmp_path / "a", progress=False, train_images=images)
+    assert extras["iteration_log"].shape == (2 * (256 // 32), 4)
+    assert extras["snapshots"].shape == (2, 100, 3, 32, 32)
+    assert len(record["history"]["epochs"]) == 2
+    with pytest.raises(KeyboardInterrupt):
+        train_gan(TINY, checkpoint_dir=tmp_path / "b", progress=False, train_images=images, max_epochs=1)
+    resumed, resumed_extras, _ = train_gan(TINY, checkpoint_dir=tmp_path / "b", progress=False, train_images=images)
+    for name in ("generator", "discriminator"):
+        for key, value in modules[name].state_dict().items():
+            assert torch.equal(value, resumed[name].state_dict()[key]), (name, key)
+    assert torch.equal(extras["iteration_log"], resumed_extras["iteration_log"])

@@ -1,0 +1,82 @@
+import json
+
+import pytest
+import torch
+
+from genmodels import data, weights
+from genmodels.config import VAEConfig
+
+TINY = VAEConfig(name="tiny_vae", architecture="mlp", latent_dim=3, hidden_dim=16, epochs=2, batch_size=64)
+
+
+@pytest.fixture(scope="module")
+def tiny_data():
+    images, _ = data.mnist(train=False)
+    train_images = data.to_unit_interval(images[:192])
+    test_images = data.binarise_dynamic(data.to_unit_interval(images[192:256]), torch.Generator().manual_seed(0))
+    return {"train_images": train_images, "test_images": test_images}
+
+
+def _train(config, tmp_path, tiny_data, **options):
+    return weights.load_or_train(config, progress=False, weights_dir=tmp_path / "w",
+                                 checkpoint_dir=tmp_path / "c", **tiny_data, **options)
+
+
+def _state(trained):
+    return {k: v.clone() for k, v in trained["vae"].state_dict().items()}
+
+
+def test_cache_hit_does_not_train(tmp_path, tiny_data, monkeypatch):
+    first = _train(TINY, tmp_path, tiny_data)
+    assert first.entry["sha256"] == weights.file_sha256(tmp_path / "w" / "tiny_vae.pt")
+    assert len(first.entry["history"]["train"]) == 2
+    monkeypatch.setattr("genmodels.train.train", lambda *a, **k: pytest.fail("trained again"))
+    second = _train(TINY, tmp_path, tiny_data)
+    for key, value in _state(first).items():
+        assert torch.equal(value, second["vae"].state_dict()[key])
+
+
+def test_config_change_is_a_miss(tmp_path, tiny_data):
+    _train(TINY, tmp_path, tiny_data)
+    changed = VAEConfig(**{**TINY.__dict__, "beta": 2.0})
+    assert changed.config_hash != TINY.config_hash
+    assert weights.load_trained(changed, tmp_path / "w") is None
+    retrained = _train(changed, tmp_path, tiny_data)
+    assert retrained.entry["config_hash"] == changed.config_hash
+
+
+def test_corrupt_file_is_an_error(tmp_path, tiny_data):
+    _train(TINY, tmp_path, tiny_data)
+    path = tmp_path / "w" / "tiny_vae.pt"
+    payload = bytearray(path.read_bytes())
+    payload[-10] ^= 0xFF
+    path.write_bytes(bytes(payload))
+    with pytest.raises(weights.WeightsError, match="corrupt"):
+        _train(TINY, tmp_path, tiny_data)
+
+
+def test_manifest_records_what_the_report_needs(tmp_path, tiny_data):
+    _train(TINY, tmp_path, tiny_data)
+    entry = json.loads((tmp_path / "w" / "manifest.json").read_text())["tiny_vae"]
+    for key in ("config", "config_hash", "sha256", "epochs", "train_seconds", "hardware", "history", "final"):
+        assert key in entry
+    assert set(entry["history"]["test"][0]) == {"total", "reconstruction", "kl"}
+
+
+def test_resume_reproduces_uninterrupted_run(tmp_path, tiny_data):
+    uninterrupted = _train(TINY, tmp_path / "a", tiny_data)
+    with pytest.raises(KeyboardInterrupt):
+        _train(TINY, tmp_path / "b", tiny_data, max_epochs=1)  # interrupted after epoch 1
+    resumed = _train(TINY, tmp_path / "b", tiny_data)
+    for key, value in _state(uninterrupted).items():
+        assert torch.equal(value, resumed["vae"].state_dict()[key]), key
+    assert resumed.entry["history"] == uninterrupted.entry["history"] | {"seconds": resumed.entry["history"]["seconds"]}
+
+
+def test_cached_metric_computed_once(tmp_path, tiny_data):
+    _train(TINY, tmp_path, tiny_data)
+    calls = []
+    compute = lambda: calls.append(1) or 42.0
+    assert weights.cached_metric(TINY, "answer", compute, tmp_path / "w") == 42.0
+    assert weights.cached_metric(TINY, "answer", compute, tmp_path / "w") == 42.0
+    assert len(calls) == 1
