@@ -8,7 +8,7 @@ PDF := _output/report/submission.pdf
 # Execution results are cached on the code of the cells; re-execute when the weights changed.
 REFRESH = $(shell [ -f $(PDF) ] && [ weights/manifest.json -nt $(PDF) ] && echo --refresh)
 
-.PHONY: setup report render test bench train train-vae train-gan retrain submission clean
+.PHONY: setup report render test bench train train-vae train-gan train-ablation retrain submission clean
 
 setup: $(STAMP)
 
@@ -40,11 +40,13 @@ test: setup
 bench: setup
 	$(PY) -m genmodels.bench
 
-train: train-vae train-gan
+train: train-vae train-gan train-ablation
 train-vae: setup
 	$(PY) -m genmodels.train vae $(ARGS)
 train-gan: setup
 	$(PY) -m genmodels.train gan $(ARGS)
+train-ablation: setup
+	$(PY) -m genmodels.train ablation $(ARGS)
 retrain: setup
 	$(PY) -m genmodels.train all --retrain
 

@@ -463,6 +463,27 @@ def throughput_table(config=configs.FINAL_GAN) -> pd.DataFrame:
                           "minutes per epoch": 50_000 / v / 60} for k, v in measured.items()])
 
 
+ABLATION_SAMPLES = 2_000
+
+
+def ablation_table() -> pd.DataFrame:
+    """Each ablation run: FID on 2,000 samples against the 10k real subset, and images/s."""
+    from genmodels import metrics
+    rows = []
+    for label, config in configs.GAN_ABLATION.items():
+        trained = gan(config)
+
+        def compute(config=config):
+            real, _ = real_features("train")
+            fake, _ = metrics.inception_features(generate(ABLATION_SAMPLES, seed=1, config=config), bf16=True)
+            return metrics.fid_from_features(real, fake)
+
+        rows.append({"run": label, "epochs": trained.entry["epochs"],
+                     "images/s (1 thread)": trained.entry["images_per_second"],
+                     f"FID ({ABLATION_SAMPLES:,} samples)": cached_metric(config, f"fid_{ABLATION_SAMPLES}", compute)})
+    return pd.DataFrame(rows)
+
+
 if __name__ == "__main__":  # precompute the real statistics: python -m genmodels.results
     real_features("train")
     real_features("test")

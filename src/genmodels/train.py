@@ -293,7 +293,7 @@ def main(argv=None) -> None:
     from genmodels import config as configs
     from genmodels.weights import load_or_train
     parser = argparse.ArgumentParser(description="Train the report's models through the weight cache.")
-    parser.add_argument("what", choices=["vae", "gan", "all"])
+    parser.add_argument("what", choices=["vae", "gan", "ablation", "all"])
     parser.add_argument("--retrain", action="store_true", help="ignore cached weights and checkpoints")
     parser.add_argument("--only", help="train only the config with this name")
     args = parser.parse_args(argv)
@@ -305,6 +305,8 @@ def main(argv=None) -> None:
                  configs.FREE_BITS_VAE]
     if args.what in ("gan", "all"):
         todo += [configs.FINAL_GAN]
+    if args.what in ("ablation", "all"):
+        todo += list(configs.GAN_ABLATION.values())
     for config in todo:
         if args.only and config.name != args.only:
             continue
