@@ -34,7 +34,8 @@ def data_root() -> Path:
 
 
 def _missing(dataset: str, layout: str, error: Exception | None = None) -> DataNotFoundError:
-    cause = f" ({type(error).__name__}: {error})" if error else ""
+    first_line = str(error).strip().splitlines()[0] if error and str(error).strip() else ""
+    cause = f" ({type(error).__name__}: {first_line})" if error else ""
     return DataNotFoundError(
         f"{dataset} not found under DATA_DIR={data_root()}: expected {layout}; "
         f"set DATA_DIR to the folder that holds it{cause}")

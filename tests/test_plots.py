@@ -1,0 +1,44 @@
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+
+from genmodels import plots
+
+HISTORY = {split: [{"total": 100 - e, "reconstruction": 80 - e, "kl": 20 + e / 10} for e in range(4)]
+           for split in ("train", "test")}
+
+
+def test_image_grid_layout():
+    figure = plots.image_grid(torch.rand(20, 3, 32, 32), columns=10)
+    image = figure.axes[0].images[0].get_array()
+    assert image.shape == (2 * 32 + 1, 10 * 32 + 9, 3)
+
+
+def test_vae_loss_curves_draw_six_labelled_curves():
+    figure = plots.vae_loss_curves(HISTORY)
+    lines = [line for ax in figure.axes for line in ax.get_lines()]
+    assert len(lines) == 6
+    assert all(ax.get_xlabel() == "epoch" and ax.get_ylabel() for ax in figure.axes)
+    assert all(ax.get_legend() is not None for ax in figure.axes)
+
+
+def test_gan_loss_curves_mark_the_equilibrium():
+    log = np.random.default_rng(0).uniform(0.3, 2.0, size=(400, 4))
+    figure = plots.gan_loss_curves(log, iterations_per_epoch=100, window=20)
+    levels = {round(line.get_ydata()[0], 3) for line in figure.axes[0].get_lines() if len(set(line.get_ydata())) == 1}
+    assert {round(np.log(4), 3), round(np.log(2), 3)} <= levels
+
+
+def test_every_plot_returns_a_figure():
+    labels = np.repeat(np.arange(10), 5)
+    figures = [
+        plots.beta_curves({0.0: HISTORY, 1.0: HISTORY}),
+        plots.rate_distortion({0.0: 30.0, 1.0: 20.0}, {0.0: 60.0, 1.0: 70.0}),
+        plots.kl_per_dimension({"1": np.abs(np.random.randn(8))}),
+        plots.latent_scatter_grid({"a": np.random.randn(50, 2)}, labels, paths={"a": [np.random.randn(5, 2)]}),
+        plots.interpolation_strips({"1→0 lin": torch.rand(4, 1, 28, 28)}, {"1→0 lin": [(1, 0.9)] * 4}),
+        plots.discriminator_outputs(np.random.rand(300, 4), window=10),
+        plots.class_histogram(np.arange(1, 11), [str(i) for i in range(10)], np.ones(10)),
+        plots.nearest_neighbour_grid(torch.rand(2, 3, 32, 32), torch.rand(2, 5, 3, 32, 32)),
+    ]
+    assert all(isinstance(figure, Figure) for figure in figures)
