@@ -35,7 +35,7 @@ def test_every_plot_returns_a_figure():
         plots.beta_curves({0.0: HISTORY, 1.0: HISTORY}),
         plots.rate_distortion({0.0: 30.0, 1.0: 20.0}, {0.0: 60.0, 1.0: 70.0}),
         plots.kl_per_dimension({"1": np.abs(np.random.randn(8))}),
-        plots.latent_scatter_grid({"a": np.random.randn(50, 2)}, labels, paths={"a": [np.random.randn(5, 2)]}),
+        plots.latent_scatter_grid({"a": np.random.randn(50, 2)}, labels, paths={"a": {"1→0": np.random.randn(5, 2)}}),
         plots.interpolation_strips({"1→0 lin": torch.rand(4, 1, 28, 28)}, {"1→0 lin": [(1, 0.9)] * 4}),
         plots.discriminator_outputs(np.random.rand(300, 4), window=10),
         plots.class_histogram(np.arange(1, 11), [str(i) for i in range(10)], np.ones(10)),

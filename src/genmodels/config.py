@@ -104,7 +104,7 @@ BETA_STUDY = tuple(beta_study_config(b) for b in BETA_VALUES)
 FREE_BITS_VAE = VAEConfig(name="vae_conv_beta10_freebits", beta=10.0, free_bits_nats=0.5, epochs=6)
 MNIST_CLASSIFIER = ClassifierConfig()
 
-FINAL_GAN = GANConfig(name="dcgan_final", real_label=0.9, ema_decay=0.999, epochs=40)
+FINAL_GAN = GANConfig(name="dcgan_final", real_label=0.9, ema_decay=0.999, epochs=30)
 
 # The ablation of 2.1d: each feature of the final model added to the DCGAN baseline, all at
 # the same short budget, ranked by FID on 2,000 samples.

@@ -65,3 +65,19 @@ def interpolate(start: torch.Tensor, end: torch.Tensor, steps: int, method: str 
     if omega.abs() < 1e-6:
         return (1 - t) * start + t * end
     return (torch.sin((1 - t) * omega) * start + torch.sin(t * omega) * end) / torch.sin(omega)
+
+
+def confused_pairs(points: np.ndarray, labels: np.ndarray, k: int = 5, top: int = 3) -> list[tuple[int, int, float]]:
+    """The class pairs most often confused by k-NN in `points`: which clusters touch.
+
+    Returns (class a, class b, share of a's and b's points whose majority neighbour label is
+    the other class), most confused first."""
+    from sklearn.model_selection import cross_val_predict
+    predicted = cross_val_predict(KNeighborsClassifier(k), points, labels, cv=5)
+    classes = np.unique(labels)
+    pairs = []
+    for i, a in enumerate(classes):
+        for b in classes[i + 1:]:
+            swapped = ((labels == a) & (predicted == b)).sum() + ((labels == b) & (predicted == a)).sum()
+            pairs.append((int(a), int(b), float(swapped / ((labels == a).sum() + (labels == b).sum()))))
+    return sorted(pairs, key=lambda pair: -pair[2])[:top]

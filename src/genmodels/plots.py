@@ -151,7 +151,8 @@ def kl_per_dimension(kl_by_beta: dict, threshold_nats: float = 0.01) -> Figure:
 
 def latent_scatter_grid(embeddings: dict, labels, columns: int = 3, size: float = 3.0,
                         paths: dict | None = None) -> Figure:
-    """2-D embeddings coloured by digit, one panel per entry; optional paths drawn on top."""
+    """2-D embeddings coloured by digit, one panel per entry; optional named paths drawn on top
+    (`paths`: panel title -> {path name: (steps, 2) array})."""
     rows = math.ceil(len(embeddings) / columns)
     figure = Figure(figsize=(size * columns, size * rows + 0.4))
     axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
@@ -164,12 +165,14 @@ def latent_scatter_grid(embeddings: dict, labels, columns: int = 3, size: float 
             centre = np.median(points[labels == digit], axis=0)
             ax.text(*centre, str(digit), fontsize=10, weight="bold", ha="center", va="center",
                     bbox={"boxstyle": "circle,pad=0.15", "fc": "white", "alpha": 0.7, "lw": 0})
-        for index, path in enumerate((paths or {}).get(title, [])):
+        for index, (name, path) in enumerate((paths or {}).get(title, {}).items()):
             path = np.asarray(path)
-            ax.plot(path[:, 0], path[:, 1], "-", color="black", lw=1.2)
-            ax.plot(path[:, 0], path[:, 1], "o", ms=2.5, color=f"C{index}", mec="black", mew=0.4)
+            ax.plot(path[:, 0], path[:, 1], "-o", ms=2.5, lw=1.2, color=f"C{index}", mec="black", mew=0.4,
+                    label=name)
             ax.plot(*path[0], "s", ms=5, color="white", mec="black")
             ax.plot(*path[-1], "*", ms=8, color="white", mec="black")
+        if paths and title in paths:
+            ax.legend(fontsize=7, loc="lower left", framealpha=0.9)
         ax.set_title(title, fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])

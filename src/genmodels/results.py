@@ -249,6 +249,10 @@ def pca_map(config) -> tuple[np.ndarray, np.ndarray]:
     return latent.pca(latent_statistics(config)["means"][:TSNE_POINTS].numpy())
 
 
+QUALITY_COLUMNS = {"trustworthiness": "trustworthiness", "knn_accuracy_latent": "5-NN accuracy (latent)",
+                   "knn_accuracy_embedding": "5-NN accuracy (2-D map)"}
+
+
 def tsne_summary(quality: pd.DataFrame) -> dict:
     """Numbers the t-SNE prose quotes, read from the quality table."""
     final = quality[quality["model"] == "final (β = 1)"]
@@ -268,6 +272,45 @@ def interpolation_sentence(changes: pd.DataFrame) -> str:
     if indirect:
         text += ", while " + "; ".join(indirect) + " pass through other classes on the way"
     return text + "."
+
+
+def loss_dynamics(history: dict) -> dict:
+    """Numbers the loss-curve prose quotes: how each test term moved, and the train-test gap."""
+    test, train = history["test"], history["train"]
+    kl = [epoch["kl"] for epoch in test]
+    return {"kl_first": kl[0], "kl_peak": max(kl), "kl_peak_epoch": kl.index(max(kl)) + 1, "kl_last": kl[-1],
+            "reconstruction_first": test[0]["reconstruction"], "reconstruction_last": test[-1]["reconstruction"],
+            "total_first": test[0]["total"], "total_last": test[-1]["total"],
+            "gap": test[-1]["total"] - train[-1]["total"]}
+
+
+def best_elbo_beta(study: dict) -> tuple[float, float]:
+    """The beta whose model has the lowest test -ELBO (reconstruction + KL at beta = 1)."""
+    scores = {beta: r["final"]["test_reconstruction"] + r["final"]["test_kl"] for beta, r in study.items()}
+    best = min(scores, key=scores.get)
+    return best, scores[best]
+
+
+def confused_digits_sentence(config) -> str:
+    stats = latent_statistics(config)
+    pairs = latent.confused_pairs(stats["means"][:TSNE_POINTS].numpy(), stats["labels"][:TSNE_POINTS].numpy())
+    listed = ", ".join(f"{a} and {b} ({share:.1%} of their digits)" for a, b, share in pairs)
+    return f"The digit pairs whose codes are most often nearest neighbours of the other class are {listed}"
+
+
+def path_difference(strips: dict) -> float:
+    """Mean absolute pixel difference between the linear and spherical decodings of each pair."""
+    differences = [(strips[name] - strips[name.replace("lin", "sph")]).abs().mean().item()
+                   for name in strips if name.endswith("lin")]
+    return sum(differences) / len(differences)
+
+
+def sample_diversity(images: torch.Tensor) -> dict:
+    """Smallest and median pairwise L2 distance between images (duplicates would give ~0)."""
+    flat = images.flatten(1)
+    distances = torch.cdist(flat, flat)
+    upper = distances[torch.triu(torch.ones_like(distances, dtype=torch.bool), diagonal=1)]
+    return {"min": float(upper.min()), "median": float(upper.median())}
 
 
 # --- Part 2: the GAN ---------------------------------------------------------------------------

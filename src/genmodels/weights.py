@@ -141,10 +141,8 @@ def load_or_train(config, retrain: bool = False, progress: bool = True,
         if config.name in load_manifest(weights_dir):
             print(f"[weights] {config.name}: config changed since it was trained; retraining")
     from genmodels.train import train
-    start = time.time()
     modules, extras, record = train(config, checkpoint_dir=checkpoint_dir, progress=progress,
                                     fresh=retrain, **train_options)
-    record.setdefault("wall_seconds", time.time() - start)
     save_trained(config, modules, extras, record, weights_dir)
     return load_trained(config, weights_dir)
 
