@@ -89,7 +89,7 @@ class GANConfig(HashedConfig):
 
 # --- the models the report uses ----------------------------------------------------------
 
-FINAL_VAE = VAEConfig(name="vae_conv_beta1", epochs=30)
+FINAL_VAE = VAEConfig(name="vae_conv_beta1", epochs=40)
 MLP_VAE = VAEConfig(name="vae_mlp_beta1", architecture="mlp", epochs=10)
 BETA_VALUES = (0.0, 0.5, 1.0, 2.0, 5.0, 10.0, 1000.0)
 
