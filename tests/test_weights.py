@@ -80,3 +80,16 @@ def test_cached_metric_computed_once(tmp_path, tiny_data):
     assert weights.cached_metric(TINY, "answer", compute, tmp_path / "w") == 42.0
     assert weights.cached_metric(TINY, "answer", compute, tmp_path / "w") == 42.0
     assert len(calls) == 1
+
+
+def test_retrain_env_trains_each_config_once_per_process(tmp_path, tiny_data, monkeypatch):
+    _train(TINY, tmp_path, tiny_data)
+    monkeypatch.setattr(weights, "_RETRAINED", set())  # as in a new process (the render's kernel)
+    monkeypatch.setenv("RETRAIN", "1")
+    calls = []
+    from genmodels import train as train_module
+    real_train = train_module.train
+    monkeypatch.setattr("genmodels.train.train", lambda *a, **k: calls.append(1) or real_train(*a, **k))
+    _train(TINY, tmp_path, tiny_data)
+    _train(TINY, tmp_path, tiny_data)  # the report looks the same model up again: no second run
+    assert len(calls) == 1

@@ -41,14 +41,20 @@ def training_speed() -> dict:
     return {"conv VAE [s/epoch]": vae["seconds_per_epoch"],
             "MLP VAE [s/epoch]": manifest_entry(configs.MLP_VAE)["seconds_per_epoch"],
             "GAN training [images/s, recorded]": gan["images_per_second"],
-            **{f"GAN {k} [images/s, 1 thread]": v for k, v in gan["metrics"].get("throughput_images_per_second", {}).items()}}
+            **{f"GAN {k} [images/s, 1 thread]": v for k, v in gan["metrics"].get("throughput_images_per_second", {}).items()},
+            **{f"{config.name} [images/s, 1 thread]": manifest_entry(config)["images_per_second"]
+               for config in configs.GAN_ABLATION.values()}}
 
 
 def quality() -> dict:
     from genmodels import results
     evaluation = results.gan_evaluation()
     return {"VAE test NLL (IS, K=500) [nats]": results.test_nll_nats(),
-            "GAN FID (10k)": evaluation["fid"], "GAN KID": evaluation["kid"],
+            "VAE test -ELBO [nats]": sum(results.manifest_entry(configs.FINAL_VAE)["final"][f"test_{term}"]
+                                         for term in ("reconstruction", "kl")),
+            "GAN FID (10k)": evaluation["fid"], "GAN KID x 1000": 1000 * evaluation["kid"],
+            "GAN precision": evaluation["precision"], "GAN recall": evaluation["recall"],
+            "GAN class entropy [nats]": evaluation["label_entropy_nats"],
             "FID floor train vs test": evaluation["fid_train_vs_test"]}
 
 

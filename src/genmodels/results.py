@@ -293,9 +293,19 @@ def best_elbo_beta(study: dict) -> tuple[float, float]:
     return best, scores[best]
 
 
-def confused_digits_sentence(config) -> str:
+def confused_pairs(config) -> list[tuple[int, int, float]]:
+    """The digit pairs whose latent means are most often k-NN neighbours of the other class."""
     stats = latent_statistics(config)
-    pairs = latent.confused_pairs(stats["means"][:TSNE_POINTS].numpy(), stats["labels"][:TSNE_POINTS].numpy())
+    return latent.confused_pairs(stats["means"][:TSNE_POINTS].numpy(), stats["labels"][:TSNE_POINTS].numpy())
+
+
+def confused_pairs_text(config) -> str:
+    pairs = [f"{a} with {b}" for a, b, _ in confused_pairs(config)]
+    return ", ".join(pairs[:-1]) + " and " + pairs[-1]
+
+
+def confused_digits_sentence(config) -> str:
+    pairs = confused_pairs(config)
     listed = ", ".join(f"{a} and {b} ({share:.1%} of their digits)" for a, b, share in pairs)
     return f"The digit pairs whose codes are most often nearest neighbours of the other class are {listed}"
 
@@ -512,6 +522,7 @@ def throughput_table(config=configs.FINAL_GAN) -> pd.DataFrame:
 
 
 ABLATION_SAMPLES = 2_000
+ABLATION_FID_COLUMN = f"FID ({ABLATION_SAMPLES:,} samples)"
 
 
 def ablation_table() -> pd.DataFrame:
@@ -528,8 +539,19 @@ def ablation_table() -> pd.DataFrame:
 
         rows.append({"run": label, "epochs": trained.entry["epochs"],
                      "images/s (1 thread)": trained.entry["images_per_second"],
-                     f"FID ({ABLATION_SAMPLES:,} samples)": cached_metric(config, f"fid_{ABLATION_SAMPLES}", compute)})
+                     ABLATION_FID_COLUMN: cached_metric(config, f"fid_{ABLATION_SAMPLES}", compute)})
     return pd.DataFrame(rows)
+
+
+def ablation_sentence(table: pd.DataFrame) -> str:
+    """How each ablation run's FID and speed compare with the baseline's (first row)."""
+    baseline, others = table.iloc[0], table.iloc[1:]
+    fid, speed = ABLATION_FID_COLUMN, "images/s (1 thread)"
+    parts = [f"{row['run'].removeprefix('+ ')} {'lowers' if row[fid] < baseline[fid] else 'raises'} it to "
+             f"{row[fid]:.1f} ({row[fid] - baseline[fid]:+.1f}) at {row[speed] / baseline[speed]:.2f}× its speed"
+             for _, row in others.iterrows()]
+    return (f"After {int(baseline['epochs'])} epochs the baseline reaches an FID of {baseline[fid]:.1f} "
+            f"({ABLATION_SAMPLES:,} samples); " + "; ".join(parts) + ".")
 
 
 if __name__ == "__main__":  # precompute the real statistics: python -m genmodels.results

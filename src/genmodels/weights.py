@@ -24,6 +24,7 @@ from genmodels import PROJECT_ROOT
 
 WEIGHTS_DIR = PROJECT_ROOT / "weights"
 CHECKPOINT_DIR = PROJECT_ROOT / "checkpoints"
+_RETRAINED: set[tuple[str, str]] = set()  # (weights dir, config hash) trained in this process
 
 
 class WeightsError(RuntimeError):
@@ -132,8 +133,12 @@ def load_trained(config, weights_dir: Path = WEIGHTS_DIR) -> TrainedModel | None
 def load_or_train(config, retrain: bool = False, progress: bool = True,
                   weights_dir: Path = WEIGHTS_DIR, checkpoint_dir: Path = CHECKPOINT_DIR,
                   **train_options) -> TrainedModel:
-    """Cached weights for `config`, training (and caching) them when missing or outdated."""
-    retrain = retrain or os.environ.get("RETRAIN") == "1"
+    """Cached weights for `config`, training (and caching) them when missing or outdated.
+
+    `retrain=True` or RETRAIN=1 trains again from scratch; RETRAIN=1 does so once per config and
+    process, since a report looks the same model up many times."""
+    key = (str(weights_dir), config.config_hash)
+    retrain = retrain or (os.environ.get("RETRAIN") == "1" and key not in _RETRAINED)
     if not retrain:
         cached = load_trained(config, weights_dir)
         if cached is not None:
@@ -144,6 +149,7 @@ def load_or_train(config, retrain: bool = False, progress: bool = True,
     modules, extras, record = train(config, checkpoint_dir=checkpoint_dir, progress=progress,
                                     fresh=retrain, **train_options)
     save_trained(config, modules, extras, record, weights_dir)
+    _RETRAINED.add(key)
     return load_trained(config, weights_dir)
 
 
