@@ -56,3 +56,9 @@ def test_numbers_in_the_pdf_come_from_the_manifest(report_text):
     assert f"{nll:.1f}" in text
     fid = load_trained(configs.FINAL_GAN).entry["metrics"]["evaluation_10k"]["fid"]
     assert f"{fid:.1f}" in text
+
+
+def test_inline_expressions_use_quartos_single_backtick_syntax():
+    # `` `{python} x` `` is a code span holding the expression, so its value would print as code.
+    for path in (PROJECT_ROOT / "report").glob("*.qmd"):
+        assert "`` `{python}" not in path.read_text(), path.name

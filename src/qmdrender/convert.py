@@ -1,5 +1,6 @@
 """Markdown -> typst with pandoc 3 (pypandoc-binary), our template and Lua filter."""
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -10,6 +11,18 @@ from .errors import RenderError
 HERE = Path(__file__).parent
 TEMPLATE = HERE / "template.typ"
 FILTER = HERE / "crossref.lua"
+
+# pandoc 3's typst writer still emits symbol names that typst 0.14 renamed (\odot -> dot.circle,
+# now dot.o; \langle -> angle.l, now chevron.l); the compiler rejects the old names.
+_OLD_SYMBOL = re.compile(r"\b(?:(dot|plus|minus|times|div)\.circle|(angle)\.([lr]))\b")
+
+
+def _rename_symbols(source: str) -> str:
+    def new_name(match: re.Match) -> str:
+        if match.group(1):
+            return f"{match.group(1)}.o"
+        return f"chevron.{match.group(3)}"
+    return _OLD_SYMBOL.sub(new_name, source)
 
 
 def front_matter(doc) -> str:
@@ -36,4 +49,4 @@ def to_typst(doc, markdown: str) -> str:
     proc = subprocess.run(args, input=markdown, capture_output=True, text=True, encoding="utf-8")
     if proc.returncode != 0:
         raise RenderError(f"{doc.rel}: pandoc failed:\n{proc.stderr.strip()}")
-    return proc.stdout
+    return _rename_symbols(proc.stdout)

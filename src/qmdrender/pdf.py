@@ -35,5 +35,5 @@ def compile_pdf(doc, source: str) -> bytes:
 
     try:
         return typst.compile(source.encode("utf-8"), root="/", ignore_system_fonts=True)
-    except Exception as e:  # typst.TypstError: message already says what and where
-        raise RenderError(f"{doc.rel}: typst failed: {e}") from None
+    except Exception as e:  # typst.TypstError: its diagnostic shows the offending line
+        raise RenderError(f"{doc.rel}: typst failed: {getattr(e, 'diagnostic', None) or e}") from None
