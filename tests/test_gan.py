@@ -53,8 +53,20 @@ def test_ema_tracks_the_average():
     before = ema.model.weight.clone()
     with torch.no_grad():
         model.weight.add_(2.0)
-    ema.update(model)
+    ema.update(model, step=1000)  # past the warm-up: the configured decay
     assert torch.allclose(ema.model.weight, before + 1.0)
+
+
+def test_ema_warm_up_forgets_the_initial_weights():
+    model = torch.nn.Linear(2, 2)
+    ema = gan.EMA(model, decay=0.999)
+    with torch.no_grad():
+        model.weight.fill_(1.0)
+    for step in range(1500):
+        ema.update(model, step)
+    # Without warm-up 0.999 ** 1500 = 22 % of the initial weights would remain.
+    assert torch.allclose(ema.model.weight, torch.ones(2, 2), atol=0.01)
+    assert ema.decay_at(0) == 0.1 and ema.decay_at(10**6) == 0.999
 
 
 def test_diffaugment_keeps_shape_and_gradients():

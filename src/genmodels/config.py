@@ -111,8 +111,8 @@ FINAL_GAN = GANConfig(name="dcgan_final", real_label=0.9, ema_decay=0.999, epoch
 _BASELINE = GANConfig(name="dcgan_ablation_baseline", bf16_autocast=False, epochs=2)
 GAN_ABLATION = {
     "DCGAN baseline (BCE, fp32)": _BASELINE,
-    "+ label smoothing 0.9": dataclasses.replace(_BASELINE, name="dcgan_ablation_smoothing", real_label=0.9),
-    "+ EMA of G (0.999)": dataclasses.replace(_BASELINE, name="dcgan_ablation_ema", ema_decay=0.999),
-    "+ bf16 autocast": dataclasses.replace(_BASELINE, name="dcgan_ablation_bf16", bf16_autocast=True),
+    "baseline + label smoothing 0.9": dataclasses.replace(_BASELINE, name="dcgan_ablation_smoothing", real_label=0.9),
+    "baseline + EMA of G (0.999)": dataclasses.replace(_BASELINE, name="dcgan_ablation_ema", ema_decay=0.999),
+    "baseline + bf16 autocast": dataclasses.replace(_BASELINE, name="dcgan_ablation_bf16", bf16_autocast=True),
     "all three (final config)": dataclasses.replace(FINAL_GAN, name="dcgan_ablation_final", epochs=2),
 }

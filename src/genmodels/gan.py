@@ -118,16 +118,25 @@ def generator_loss(fake_logits, loss: str = "bce"):
 # --- engineering features ----------------------------------------------------------------
 
 class EMA:
-    """Exponential moving average of the generator's weights (BatchNorm buffers copied)."""
+    """Exponential moving average of the generator's weights (BatchNorm buffers copied).
+
+    The decay warms up as min(decay, (1 + step) / (10 + step)) (as TensorFlow's
+    ExponentialMovingAverage with num_updates): otherwise the random initial weights keep
+    a share of decay^step, 21 % after 1,500 steps at 0.999, and a short run ships noise."""
 
     def __init__(self, model: nn.Module, decay: float):
         self.decay = decay
         self.model = copy.deepcopy(model).eval().requires_grad_(False)
 
+    def decay_at(self, step: int) -> float:
+        return min(self.decay, (1 + step) / (10 + step))
+
     @torch.no_grad()
-    def update(self, model: nn.Module) -> None:
+    def update(self, model: nn.Module, step: int) -> None:
+        """Average in `model` after training step `step` (0-based; from the log, so resumes match)."""
+        decay = self.decay_at(step)
         for average, current in zip(self.model.parameters(), model.parameters()):
-            average.lerp_(current, 1.0 - self.decay)
+            average.lerp_(current, 1.0 - decay)
         for average, current in zip(self.model.buffers(), model.buffers()):
             average.copy_(current)
 

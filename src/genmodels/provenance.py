@@ -84,17 +84,33 @@ def _format_metric(value) -> str:
 
 
 def model_provenance_table(entries: dict) -> str:
-    """One row per shipped model, read from its weights-manifest entry."""
-    rows = []
+    """One row per shipped model, read from its weights-manifest entry: hashes and budget."""
+    rows = [{"model": name, "sha256 (first 12)": entry["sha256"][:12], "config hash": entry["config_hash"],
+             "epochs": entry["epochs"], "training [min]": f"{entry['train_seconds'] / 60:.1f}"}
+            for name, entry in entries.items()]
+    return pd.DataFrame(rows).to_markdown(index=False)
+
+
+def hardware_sentence(entries: dict) -> str:
+    """Where the models were trained, from the manifest (one clause per distinct machine)."""
+    machines = {}
+    for name, entry in entries.items():
+        h = entry["hardware"]
+        where = (f"{h['cpu_count']} CPU cores ({h['machine']}), {h['torch_threads']} torch thread(s), "
+                 f"torch {h['torch']}" + (f", {h['cuda']}" if h.get("cuda") else ", no GPU"))
+        machines.setdefault(where, []).append(name)
+    return "; ".join(f"{', '.join(names)}: {where}" for where, names in machines.items())
+
+
+def model_details(entries: dict) -> str:
+    """Each model's full configuration and the metrics stored with it, one paragraph per model."""
+    paragraphs = []
     for name, entry in entries.items():
         config = {k: v for k, v in entry["config"].items() if k not in ("kind", "name")}
-        metrics = {**entry.get("final", {}), **{k: v for k, v in entry.get("metrics", {}).items()
-                                                 if not isinstance(v, (dict, list))}}
-        hardware = entry["hardware"]
-        rows.append({"model": name, "file (sha256, first 16)": f"weights/{entry['file']} ({entry['sha256'][:16]})",
-                     "config hash": entry["config_hash"], "epochs": entry["epochs"],
-                     "training [min]": f"{entry['train_seconds'] / 60:.1f}",
-                     "hardware": f"{hardware['cpu_count']} CPUs, {hardware['torch_threads']} threads"
-                                 + (f", {hardware['cuda']}" if hardware.get("cuda") else ""),
-                     "config": _format_metric(config), "metrics": _format_metric(metrics)})
-    return pd.DataFrame(rows).to_markdown(index=False)
+        metrics = dict(entry.get("final", {}))
+        for key, value in entry.get("metrics", {}).items():  # nested results flattened, lists left out
+            nested = value if isinstance(value, dict) else {"": value}
+            metrics.update({f"{key}.{k}".rstrip("."): v for k, v in nested.items() if not isinstance(v, list)})
+        paragraphs.append(f"**{name}** (`weights/{entry['file']}`). *Configuration:* {_format_metric(config)}. "
+                          f"*Stored metrics:* {_format_metric(metrics)}.")
+    return "\n\n".join(paragraphs)

@@ -218,7 +218,7 @@ def train_gan(config: GANConfig, checkpoint_dir: Path, progress: bool = True, fr
             logs.append(gan_train_step(generator, discriminator, optimiser_g, optimiser_d,
                                        real, noise, config, random))
             if ema is not None:
-                ema.update(generator)
+                ema.update(generator, step=len(state["history"]["iterations"]) + len(logs) - 1)
             if progress and len(logs) % 50 == 0:
                 bar.set_postfix(d=f"{logs[-1]['d_loss']:.2f}", g=f"{logs[-1]['g_loss']:.2f}")
         seconds = time.time() - began
