@@ -5,6 +5,7 @@ render of the `basic` fixture is shared; tests that edit the project work on
 a copy of that rendered project (its execution cache included).
 """
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -70,6 +71,9 @@ def test_outputs_mirror_quarto_layout(rendered):
     assert pdf.read_bytes().startswith(b"%PDF")
     assert (root / "_output" / "report" / "doc_files" / "fig-line-1.png").exists()
     assert not list(pdf.parent.glob("*.tmp"))  # atomic writes leave no temp files
+    umask = os.umask(0)
+    os.umask(umask)
+    assert pdf.stat().st_mode & 0o777 == 0o666 & ~umask  # as any file the user writes, not mkstemp's 0600
     for piece in ("Fixture Report", "A qmdrender test", "Ada Lovelace", date.today().isoformat(), "Contents"):
         assert piece in text
 

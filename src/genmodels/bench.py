@@ -26,8 +26,10 @@ def render_times() -> dict:
         qmdrender.render(project, use_cache=False, quiet=True)
         cold = time.perf_counter() - began
         part = project / "report" / "_part1.qmd"
-        part.write_text(part.read_text().replace("## 1.1a Implementing the VAE",
-                                                 "## 1.1a Implementing the VAE\n\nAn added sentence.", 1))
+        text = part.read_text()
+        heading = "{#sec-vae-model}\n"
+        assert heading in text, "the prose edit needs the 1.1a heading"
+        part.write_text(text.replace(heading, heading + "\nAn added sentence.\n", 1))
         began = time.perf_counter()
         qmdrender.render(project, quiet=True)
         prose = time.perf_counter() - began

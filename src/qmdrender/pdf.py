@@ -7,6 +7,12 @@ from pathlib import Path
 from .errors import RenderError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path, data):
     """Write bytes/str to a temp file beside `path`, then rename over it.
 
@@ -18,6 +24,7 @@ def write_atomic(path, data):
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
