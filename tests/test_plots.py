@@ -29,6 +29,13 @@ def test_gan_loss_curves_mark_the_equilibrium():
     assert {round(np.log(4), 3), round(np.log(2), 3)} <= levels
 
 
+def test_side_by_side_grids_share_one_row():
+    figure = plots.image_grids_side_by_side({"a": torch.rand(8, 1, 28, 28), "b": torch.rand(8, 1, 28, 28)}, columns=4)
+    left, right = (ax.get_position() for ax in figure.axes)
+    assert len(figure.axes) == 2 and abs(left.y0 - right.y0) < 1e-6 and left.x1 <= right.x0
+    assert [ax.get_title() for ax in figure.axes] == ["a", "b"]
+
+
 def test_every_plot_returns_a_figure():
     labels = np.repeat(np.arange(10), 5)
     figures = [

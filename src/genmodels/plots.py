@@ -65,6 +65,22 @@ def image_grids(named_images: dict, columns: int, width: float = 6.5) -> Figure:
     return figure
 
 
+def image_grids_side_by_side(named_images: dict, columns: int, width: float = 6.5) -> Figure:
+    """Several equally sized image grids in one row, one titled panel each."""
+    arrays = {name: _grid_array(images, columns) for name, images in named_images.items()}
+    first = next(iter(arrays.values()))
+    panel_width = width / len(arrays)
+    figure = Figure(figsize=(width, panel_width * first.shape[0] / first.shape[1] + 0.35))
+    axes = figure.subplots(1, len(arrays), squeeze=False)[0]
+    for ax, (name, array) in zip(axes, arrays.items()):
+        ax.imshow(array.squeeze(-1) if array.shape[-1] == 1 else array, cmap="gray", vmin=0, vmax=1,
+                  interpolation="nearest")
+        ax.set_title(name, fontsize=9)
+        ax.axis("off")
+    figure.tight_layout()
+    return figure
+
+
 # --- Part 1: VAE ------------------------------------------------------------------------------
 
 def vae_loss_curves(history: dict, title: str = "") -> Figure:
