@@ -50,18 +50,22 @@ def image_grid(images: torch.Tensor, columns: int, title: str | None = None, wid
     return figure
 
 
-def image_grids(named_images: dict, columns: int, width: float = 6.5) -> Figure:
-    """Several image grids stacked vertically, one titled panel each."""
-    arrays = {name: _grid_array(images, columns) for name, images in named_images.items()}
-    heights = [a.shape[0] / a.shape[1] * width + 0.35 for a in arrays.values()]
-    figure = Figure(figsize=(width, sum(heights)))
-    axes = figure.subplots(len(arrays), 1, gridspec_kw={"height_ratios": heights}, squeeze=False)[:, 0]
+def _draw_panels(figure: Figure, axes, arrays: dict) -> None:
     for ax, (name, array) in zip(axes, arrays.items()):
         ax.imshow(array.squeeze(-1) if array.shape[-1] == 1 else array, cmap="gray", vmin=0, vmax=1,
                   interpolation="nearest")
         ax.set_title(name, fontsize=9)
         ax.axis("off")
     figure.tight_layout()
+
+
+def image_grids(named_images: dict, columns: int, width: float = 6.5) -> Figure:
+    """Several image grids stacked vertically, one titled panel each."""
+    arrays = {name: _grid_array(images, columns) for name, images in named_images.items()}
+    heights = [a.shape[0] / a.shape[1] * width + 0.35 for a in arrays.values()]
+    figure = Figure(figsize=(width, sum(heights)))
+    axes = figure.subplots(len(arrays), 1, gridspec_kw={"height_ratios": heights}, squeeze=False)[:, 0]
+    _draw_panels(figure, axes, arrays)
     return figure
 
 
@@ -72,12 +76,7 @@ def image_grids_side_by_side(named_images: dict, columns: int, width: float = 6.
     panel_width = width / len(arrays)
     figure = Figure(figsize=(width, panel_width * first.shape[0] / first.shape[1] + 0.35))
     axes = figure.subplots(1, len(arrays), squeeze=False)[0]
-    for ax, (name, array) in zip(axes, arrays.items()):
-        ax.imshow(array.squeeze(-1) if array.shape[-1] == 1 else array, cmap="gray", vmin=0, vmax=1,
-                  interpolation="nearest")
-        ax.set_title(name, fontsize=9)
-        ax.axis("off")
-    figure.tight_layout()
+    _draw_panels(figure, axes, arrays)
     return figure
 
 
