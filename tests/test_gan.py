@@ -1,10 +1,13 @@
+import dataclasses
+
 import pytest
 import torch
 
 from genmodels import config as configs
 from genmodels import data, gan
 from genmodels.config import GANConfig
-from genmodels.train import gan_train_step, train_gan
+from genmodels.train import gan_train_step, lr_factor, train_gan
+from genmodels.weights import load_or_train, load_trained
 
 TINY = GANConfig(name="tiny_gan", latent_dim=8, generator_width=8, discriminator_width=8, batch_size=32,
                  epochs=2, ema_decay=0.9, real_label=0.9)
@@ -91,3 +94,36 @@ def test_tiny_end_to_end_run_and_resume(tmp_path):
         for key, value in modules[name].state_dict().items():
             assert torch.equal(value, resumed[name].state_dict()[key]), (name, key)
     assert torch.equal(extras["iteration_log"], resumed_extras["iteration_log"])
+
+
+def test_linear_lr_decay_reaches_zero_at_the_end_of_the_run():
+    decaying = dataclasses.replace(TINY, linear_lr_decay=True)
+    assert [lr_factor(decaying, step, 10) for step in (0, 10, 20)] == [1.0, 0.5, 0.0]
+    assert lr_factor(TINY, 20, 10) == 1.0
+
+
+def test_second_stage_starts_from_its_parent_and_continues_its_history(tmp_path):
+    images = data.cifar10(train=False)[0][:128]
+    frozen = dataclasses.replace(TINY, name="tiny_stage2", epochs=1, learning_rate_generator=0.0,
+                                 learning_rate_discriminator=0.0, init_from=TINY)
+    with pytest.raises(ValueError, match="parent"):
+        train_gan(frozen, checkpoint_dir=tmp_path / "c", progress=False, train_images=images)
+    stage2 = load_or_train(frozen, progress=False, weights_dir=tmp_path / "w", checkpoint_dir=tmp_path / "c",
+                           train_images=images)
+    stage1 = load_trained(TINY, tmp_path / "w")  # trained on the way, and cached
+    assert stage1 is not None and frozen.total_epochs == 3
+    # With zero learning rates D keeps its parent's weights exactly: it started from them.
+    for key, value in stage1["discriminator"].state_dict().items():
+        if value.is_floating_point() and "running" not in key:
+            assert torch.equal(value, stage2["discriminator"].state_dict()[key]), key
+    assert len(stage2.entry["history"]["epochs"]) == 3 and stage2.entry["earlier_stages"]["epochs"] == 2
+    assert stage2.extras["snapshots"].shape[0] == 3
+    assert torch.equal(stage2.extras["iteration_log"][:8], stage1.extras["iteration_log"])
+
+
+def test_features_added_later_leave_existing_hashes_alone():
+    assert "init_from" not in TINY.to_dict() and "linear_lr_decay" not in TINY.to_dict()
+    stage2 = dataclasses.replace(TINY, name="tiny_stage2", init_from=TINY)
+    assert stage2.to_dict()["init_from"] == TINY.to_dict()
+    other_parent = dataclasses.replace(stage2, init_from=dataclasses.replace(TINY, epochs=3))
+    assert stage2.config_hash != other_parent.config_hash

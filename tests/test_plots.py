@@ -49,3 +49,13 @@ def test_every_plot_returns_a_figure():
         plots.nearest_neighbour_grid(torch.rand(2, 3, 32, 32), torch.rand(2, 5, 3, 32, 32)),
     ]
     assert all(isinstance(figure, Figure) for figure in figures)
+
+
+def test_gan_curves_mark_where_the_second_stage_starts():
+    log = np.random.default_rng(0).uniform(0.3, 2.0, size=(400, 4))
+    losses = plots.gan_loss_curves(log, iterations_per_epoch=100, window=20, stage_epoch=3)
+    outputs = plots.discriminator_outputs(log, window=20, stage_iteration=300)
+    for ax in (*losses.axes, *outputs.axes):
+        vertical = [line.get_xdata()[0] for line in ax.get_lines() if len(set(line.get_xdata())) == 1]
+        assert vertical in ([300], [3.5]), vertical
+    assert not any(len(set(l.get_xdata())) == 1 for l in plots.gan_loss_curves(log, 100, 20).axes[0].get_lines())

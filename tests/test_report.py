@@ -11,7 +11,8 @@ from genmodels import config as configs
 from genmodels.weights import load_trained
 
 SHIPPED = (configs.FINAL_VAE, configs.MLP_VAE, *configs.BETA_STUDY, configs.FREE_BITS_VAE,
-           configs.MNIST_CLASSIFIER, configs.FINAL_GAN, *configs.GAN_ABLATION.values())
+           configs.MNIST_CLASSIFIER, configs.GAN_STAGE1, configs.FINAL_GAN,
+           *configs.GAN_ABLATION.values())
 
 
 def section_headings() -> list[str]:

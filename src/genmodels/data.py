@@ -123,7 +123,7 @@ def cifar10(train: bool) -> tuple[torch.Tensor, torch.Tensor]:
         raise _missing("CIFAR-10", f"JPEG files in {folder}/<class>/")
     images, labels = _cifar_from_jpeg_folders(folder)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    temporary = cache.with_suffix(".tmp")
+    temporary = cache.with_suffix(f".{os.getpid()}.tmp")  # two processes may build it at once
     torch.save({"images": images, "labels": labels}, temporary)
     os.replace(temporary, cache)
     return images, labels

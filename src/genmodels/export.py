@@ -12,6 +12,7 @@ project needed.
 from __future__ import annotations
 
 import inspect
+import os
 from pathlib import Path
 
 import torch
@@ -45,7 +46,7 @@ def export_models(vae: nn.Module, generator: nn.Module, discriminator: nn.Module
     for name, module in (("vae", ExportedVAE(vae)), ("generator", generator), ("discriminator", discriminator)):
         scripted = torch.jit.script(module.eval())
         path = folder / FILES[name]
-        temporary = path.with_name(path.name + ".tmp")
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         scripted.save(str(temporary))
         temporary.replace(path)
         paths[name] = path

@@ -183,7 +183,7 @@ def cached_real_features(
             return f["features"]
     feats, _ = inception_features(images, bf16=bf16, **kwargs)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npz")  # write then rename: an interrupted run leaves no half-written cache
+    tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")  # write then rename: an interrupted run leaves no half-written cache
     np.savez(tmp, features=feats)
     os.replace(tmp, path)
     return feats

@@ -106,7 +106,8 @@ def model_details(entries: dict) -> str:
     """Each model's full configuration and the metrics stored with it, one paragraph per model."""
     paragraphs = []
     for name, entry in entries.items():
-        config = {k: v for k, v in entry["config"].items() if k not in ("kind", "name")}
+        config = {k: f"{v['name']} (above)" if isinstance(v, dict) else v  # a parent stage, by name
+                  for k, v in entry["config"].items() if k not in ("kind", "name")}
         metrics = dict(entry.get("final", {}))
         for key, value in entry.get("metrics", {}).items():  # nested results flattened, lists left out
             nested = value if isinstance(value, dict) else {"": value}

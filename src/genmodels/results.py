@@ -359,6 +359,11 @@ def real_features(split: str = "train") -> tuple[np.ndarray, np.ndarray]:
     return features, labels.numpy()
 
 
+def train_seconds_all_stages(entry: dict) -> float:
+    """Training time of a model including the earlier stages it continued from."""
+    return entry["train_seconds"] + entry.get("earlier_stages", {}).get("train_seconds", 0.0)
+
+
 def gan(config=configs.FINAL_GAN):
     """The trained GAN (generator = the shipped, EMA-averaged one when EMA is on)."""
     return load_or_train(config)
@@ -424,9 +429,10 @@ def architecture_table(config=configs.FINAL_GAN) -> pd.DataFrame:
 def snapshot_grid(config=configs.FINAL_GAN, epochs=None, per_epoch: int = 10) -> dict:
     """Fixed-noise samples from the snapshots taken after selected epochs."""
     snapshots = gan(config).extras["snapshots"]
-    total = len(snapshots)
-    epochs = epochs or sorted({1, 2, max(1, total // 8), max(1, total // 4), max(1, total // 2), total})
-    return {f"after epoch {e}": snapshots[e - 1, :per_epoch].float() / 255 for e in epochs}
+    total, stage_end = len(snapshots), config.total_epochs - config.epochs  # 0: a single stage
+    epochs = epochs or sorted({1, 2, max(1, total // 8), max(1, total // 4), stage_end or total // 2, total})
+    return {f"after epoch {e}" + (" (end of stage 1)" if e == stage_end else ""):
+            snapshots[e - 1, :per_epoch].float() / 255 for e in epochs}
 
 
 def nearest_training_images(queries: torch.Tensor, k: int = 5) -> torch.Tensor:

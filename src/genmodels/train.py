@@ -64,7 +64,7 @@ def _load_checkpoint(config, checkpoint_dir: Path, fresh: bool):
 def _save_checkpoint(config, checkpoint_dir: Path, checkpoint: dict) -> None:
     path = _checkpoint_path(config, checkpoint_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     torch.save(checkpoint, temporary)
     os.replace(temporary, path)
 
@@ -74,8 +74,11 @@ def _epoch_generator(seed: int, epoch: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed * 1000 + epoch)
 
 
-def _run_epochs(config, checkpoint_dir, fresh, max_epochs, state: dict, run_epoch) -> tuple[dict, float]:
-    """Shared loop: resume, run epochs, checkpoint; `state` holds modules/optimizers/history."""
+def _run_epochs(config, checkpoint_dir, fresh, max_epochs, state: dict, run_epoch,
+                first_epoch: int = 0) -> tuple[dict, float]:
+    """Shared loop: resume, run epochs, checkpoint; `state` holds modules/optimizers/history.
+
+    `first_epoch` counts the epochs of earlier stages, so a later stage draws new batches."""
     checkpoint = _load_checkpoint(config, checkpoint_dir, fresh)
     start_epoch, seconds = 0, 0.0
     if checkpoint is not None:
@@ -88,7 +91,7 @@ def _run_epochs(config, checkpoint_dir, fresh, max_epochs, state: dict, run_epoc
     last_epoch = config.epochs if max_epochs is None else min(config.epochs, start_epoch + max_epochs)
     for epoch in range(start_epoch, last_epoch):
         began = time.time()
-        run_epoch(epoch, _epoch_generator(config.seed, epoch))
+        run_epoch(epoch, _epoch_generator(config.seed, first_epoch + epoch))
         seconds += time.time() - began
         saved = {k: v.state_dict() if hasattr(v, "state_dict") else v for k, v in state.items()}
         _save_checkpoint(config, checkpoint_dir, {"epoch": epoch + 1, "seconds": seconds, "state": saved})
@@ -190,19 +193,42 @@ def gan_train_step(generator, discriminator, optimiser_g, optimiser_d, real, noi
             "d_fake": torch.sigmoid(fake_logits).mean().item()}
 
 
+def lr_factor(config: GANConfig, step: int, steps_per_epoch: int) -> float:
+    """Learning-rate multiplier after `step` iterations of this run: 1, or linear decay to 0."""
+    if not config.linear_lr_decay:
+        return 1.0
+    return max(0.0, 1.0 - step / (config.epochs * steps_per_epoch))
+
+
 def train_gan(config: GANConfig, checkpoint_dir: Path, progress: bool = True, fresh: bool = False,
-              max_epochs: int | None = None, train_images: torch.Tensor | None = None):
-    """Train the GAN; logs every iteration and keeps fixed-noise snapshots every epoch."""
+              max_epochs: int | None = None, train_images: torch.Tensor | None = None, parent=None):
+    """Train the GAN; logs every iteration and keeps fixed-noise snapshots every epoch.
+
+    `parent` (a TrainedModel of `config.init_from`) starts a second stage from its weights."""
     if train_images is None:
         train_images = data.cifar10(train=True)[0]
+    if (parent is None) != (config.init_from is None):
+        raise ValueError(f"{config.name}: pass the trained {config.init_from.name if config.init_from else ''} "
+                         f"as parent exactly when the config has init_from (load_or_train does)")
     generator, discriminator = build_gan(config)
+    history, snapshots = {"iterations": [], "epochs": []}, []
+    if parent is not None:
+        generator.load_state_dict(parent["generator"].state_dict())
+        discriminator.load_state_dict(parent["discriminator"].state_dict())
+        history = {"iterations": parent.extras["iteration_log"].tolist(),
+                   "epochs": list(parent.entry["history"]["epochs"])}
+        snapshots = list(parent.extras["snapshots"])
     betas = (config.adam_beta1, config.adam_beta2)
     optimiser_g = torch.optim.Adam(generator.parameters(), config.learning_rate_generator, betas=betas)
     optimiser_d = torch.optim.Adam(discriminator.parameters(), config.learning_rate_discriminator, betas=betas)
+    steps_per_epoch = len(train_images) // config.batch_size
+    schedulers = [torch.optim.lr_scheduler.LambdaLR(o, lambda step: lr_factor(config, step, steps_per_epoch))
+                  for o in (optimiser_g, optimiser_d)]
     ema = EMA(generator, config.ema_decay) if config.ema_decay > 0 else None
     noise_for_snapshots = fixed_noise(config.latent_dim)
     state = {"generator": generator, "discriminator": discriminator, "optimiser_g": optimiser_g,
-             "optimiser_d": optimiser_d, "history": {"iterations": [], "epochs": []}, "snapshots": []}
+             "optimiser_d": optimiser_d, "scheduler_g": schedulers[0], "scheduler_d": schedulers[1],
+             "history": history, "snapshots": snapshots}
     if ema is not None:
         state["ema"] = ema.model
 
@@ -210,13 +236,15 @@ def train_gan(config: GANConfig, checkpoint_dir: Path, progress: bool = True, fr
         generator.train(), discriminator.train()
         began, logs = time.time(), []
         steps = data.batches(len(train_images), config.batch_size, random)
-        bar = tqdm(steps, total=len(train_images) // config.batch_size, disable=not progress,
+        bar = tqdm(steps, total=steps_per_epoch, disable=not progress,
                    desc=f"{config.name} epoch {epoch + 1}/{config.epochs}", mininterval=5)
         for index in bar:
             real = data.to_minus_one_one(train_images[index])
             noise = torch.randn(len(index), config.latent_dim, 1, 1, generator=random)
             logs.append(gan_train_step(generator, discriminator, optimiser_g, optimiser_d,
                                        real, noise, config, random))
+            for scheduler in schedulers:
+                scheduler.step()
             if ema is not None:
                 ema.update(generator, step=len(state["history"]["iterations"]) + len(logs) - 1)
             if progress and len(logs) % 50 == 0:
@@ -238,14 +266,19 @@ def train_gan(config: GANConfig, checkpoint_dir: Path, progress: bool = True, fr
                   f"D(G(z)) {epoch_means['d_fake']:.2f}, {epoch_means['images_per_second']:.0f} img/s",
                   flush=True)
 
-    state, seconds = _run_epochs(config, checkpoint_dir, fresh, max_epochs, state, run_epoch)
+    earlier_epochs = config.total_epochs - config.epochs
+    state, seconds = _run_epochs(config, checkpoint_dir, fresh, max_epochs, state, run_epoch, earlier_epochs)
     history = state["history"]
     shipped = state["ema"] if ema is not None else generator
     extras = {"iteration_log": torch.tensor(history["iterations"], dtype=torch.float32),
               "iteration_log_columns": ["d_loss", "g_loss", "d_real", "d_fake"],
               "snapshots": torch.stack(state["snapshots"])}
+    this_stage = history["epochs"][earlier_epochs:]
     record = {"epochs": config.epochs, "train_seconds": seconds, "history": {"epochs": history["epochs"]},
-              "images_per_second": sum(e["images_per_second"] for e in history["epochs"]) / len(history["epochs"])}
+              "images_per_second": sum(e["images_per_second"] for e in this_stage) / len(this_stage)}
+    if parent is not None:
+        record["earlier_stages"] = {"epochs": earlier_epochs, "train_seconds": parent.entry["train_seconds"]
+                                    + parent.entry.get("earlier_stages", {}).get("train_seconds", 0.0)}
     return {"generator": shipped.eval(), "discriminator": discriminator.eval()}, extras, record
 
 
@@ -304,7 +337,7 @@ def main(argv=None) -> None:
         todo += [configs.MNIST_CLASSIFIER, configs.FINAL_VAE, configs.MLP_VAE, *configs.BETA_STUDY,
                  configs.FREE_BITS_VAE]
     if args.what in ("gan", "all"):
-        todo += [configs.FINAL_GAN]
+        todo += [configs.GAN_STAGE1, configs.FINAL_GAN]  # stage 2 continues from stage 1
     if args.what in ("ablation", "all"):
         todo += list(configs.GAN_ABLATION.values())
     for config in todo:

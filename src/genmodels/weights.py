@@ -10,6 +10,8 @@ computed from the fp16-rounded weights, the same ones that ship).
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -62,9 +64,18 @@ def load_manifest(weights_dir: Path = WEIGHTS_DIR) -> dict:
 
 def _atomic_write_bytes(path: Path, write) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     write(temporary)
     os.replace(temporary, path)
+
+
+@contextlib.contextmanager
+def _manifest_lock(weights_dir: Path):
+    """Serialise read-modify-write of the manifest between processes (a training run and a render)."""
+    weights_dir.mkdir(parents=True, exist_ok=True)
+    with open(weights_dir / ".manifest.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def _save_manifest(manifest: dict, weights_dir: Path) -> None:
@@ -102,9 +113,10 @@ def save_trained(config, modules: dict, extras: dict, record: dict,
              "sha256": file_sha256(path), "bytes": path.stat().st_size,
              "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
              "hardware": hardware(), "metrics": {}, **record}
-    manifest = load_manifest(weights_dir)
-    manifest[config.name] = entry
-    _save_manifest(manifest, weights_dir)
+    with _manifest_lock(weights_dir):
+        manifest = load_manifest(weights_dir)
+        manifest[config.name] = entry
+        _save_manifest(manifest, weights_dir)
     return entry
 
 
@@ -145,6 +157,10 @@ def load_or_train(config, retrain: bool = False, progress: bool = True,
             return cached
         if config.name in load_manifest(weights_dir):
             print(f"[weights] {config.name}: config changed since it was trained; retraining")
+    if getattr(config, "init_from", None) is not None:  # a later stage starts from its parent
+        parent_retrain = retrain and (str(weights_dir), config.init_from.config_hash) not in _RETRAINED
+        train_options["parent"] = load_or_train(config.init_from, parent_retrain, progress, weights_dir,
+                                                checkpoint_dir, **train_options)
     from genmodels.train import train
     modules, extras, record = train(config, checkpoint_dir=checkpoint_dir, progress=progress,
                                     fresh=retrain, **train_options)
@@ -161,8 +177,9 @@ def cached_metric(config, key: str, compute, weights_dir: Path = WEIGHTS_DIR):
         raise WeightsError(f"{config.name} is not trained with this config; call load_or_train first")
     if key not in entry["metrics"]:
         value = compute()
-        manifest = load_manifest(weights_dir)  # re-read: another run may have written meanwhile
-        manifest[config.name]["metrics"][key] = value
-        _save_manifest(manifest, weights_dir)
+        with _manifest_lock(weights_dir):
+            manifest = load_manifest(weights_dir)  # re-read: another run may have written meanwhile
+            manifest[config.name]["metrics"][key] = value
+            _save_manifest(manifest, weights_dir)
         return value
     return entry["metrics"][key]
