@@ -45,7 +45,7 @@ def training_speed() -> dict:
             "GAN training [images/s, recorded]": gan["images_per_second"],
             **{f"GAN {k} [images/s, 1 thread]": v for k, v in gan["metrics"].get("throughput_images_per_second", {}).items()},
             **{f"{config.name} [images/s, 1 thread]":
-               manifest_entry(config)["metrics"]["throughput_images_per_second_1_thread"]
+               manifest_entry(config)["metrics"].get("throughput_images_per_second_1_thread", float("nan"))
                for config in configs.GAN_ABLATION.values()}}
 
 
