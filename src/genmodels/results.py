@@ -531,7 +531,7 @@ def throughput_table(config=configs.FINAL_GAN) -> pd.DataFrame:
         "fp32": training_throughput(dataclasses.replace(config, bf16_autocast=False)),
         "bf16 autocast": training_throughput(dataclasses.replace(config, bf16_autocast=True))})
     return pd.DataFrame([{"precision": k, "images/s (1 thread)": v,
-                          "minutes per epoch": 50_000 / v / 60} for k, v in measured.items()])
+                          "seconds per epoch": 50_000 / v} for k, v in measured.items()])
 
 
 ABLATION_SAMPLES = 2_000
