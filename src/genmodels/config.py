@@ -142,4 +142,9 @@ GAN_ABLATION = {
     "baseline + bf16 autocast": dataclasses.replace(_BASELINE, name="dcgan_ablation_bf16", bf16_autocast=True),
     "baseline + linear LR decay": dataclasses.replace(_BASELINE, name="dcgan_ablation_lrdecay", linear_lr_decay=True),
     "all three (stage-1 config)": dataclasses.replace(GAN_STAGE1, name="dcgan_ablation_final", epochs=2),
+    # Tried at the same budget and not adopted (see the report's discussion of the table).
+    "baseline + hinge loss + spectral norm in D (not adopted)": dataclasses.replace(
+        _BASELINE, name="dcgan_ablation_hinge_sn", loss="hinge", spectral_norm=True),
+    "baseline + DiffAugment (not adopted)": dataclasses.replace(_BASELINE, name="dcgan_ablation_diffaugment",
+                                                                diffaugment=True),
 }
