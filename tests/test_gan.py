@@ -6,7 +6,7 @@ import torch
 from genmodels import config as configs
 from genmodels import data, gan
 from genmodels.config import GANConfig
-from genmodels.train import gan_train_step, lr_factor, train_gan
+from genmodels.train import SNAPSHOT_VECTORS, fixed_noise, gan_train_step, lr_factor, train_gan
 from genmodels.weights import load_or_train, load_trained
 
 TINY = GANConfig(name="tiny_gan", latent_dim=8, generator_width=8, discriminator_width=8, batch_size=32,
@@ -85,7 +85,11 @@ def test_tiny_end_to_end_run_and_resume(tmp_path):
     images = images[:256]
     modules, extras, record = train_gan(TINY, checkpoint_dir=tmp_path / "a", progress=False, train_images=images)
     assert extras["iteration_log"].shape == (2 * (256 // 32), 4)
-    assert extras["snapshots"].shape == (2, 100, 3, 32, 32)
+    assert extras["snapshots"].shape == (2, SNAPSHOT_VECTORS, 3, 32, 32)
+    # The snapshots are the shipped generator's images of the report's fixed noise.
+    with torch.no_grad():
+        expected = data.gan_output_to_image(modules["generator"](fixed_noise(TINY.latent_dim)[:SNAPSHOT_VECTORS]))
+    assert torch.equal(extras["snapshots"][-1], expected.mul(255).round().to(torch.uint8))
     assert len(record["history"]["epochs"]) == 2
     with pytest.raises(KeyboardInterrupt):
         train_gan(TINY, checkpoint_dir=tmp_path / "b", progress=False, train_images=images, max_epochs=1)

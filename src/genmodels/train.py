@@ -162,6 +162,11 @@ def train_vae(config: VAEConfig, checkpoint_dir: Path, progress: bool = True, fr
 
 # --- GAN -------------------------------------------------------------------------------------
 
+# Snapshots keep the first vectors of the fixed noise after every epoch (the report shows ten;
+# the full 100-image grid is regenerated from the shipped weights).
+SNAPSHOT_VECTORS = 10
+
+
 def fixed_noise(latent_dim: int, num_samples: int = 100) -> torch.Tensor:
     """The report's fixed noise: torch.manual_seed(0); torch.randn(num_samples, latent, 1, 1)."""
     return torch.randn(num_samples, latent_dim, 1, 1, generator=torch.Generator().manual_seed(0))
@@ -225,7 +230,7 @@ def train_gan(config: GANConfig, checkpoint_dir: Path, progress: bool = True, fr
     schedulers = [torch.optim.lr_scheduler.LambdaLR(o, lambda step: lr_factor(config, step, steps_per_epoch))
                   for o in (optimiser_g, optimiser_d)]
     ema = EMA(generator, config.ema_decay) if config.ema_decay > 0 else None
-    noise_for_snapshots = fixed_noise(config.latent_dim)
+    noise_for_snapshots = fixed_noise(config.latent_dim)[:SNAPSHOT_VECTORS]
     state = {"generator": generator, "discriminator": discriminator, "optimiser_g": optimiser_g,
              "optimiser_d": optimiser_d, "scheduler_g": schedulers[0], "scheduler_d": schedulers[1],
              "history": history, "snapshots": snapshots}
