@@ -104,6 +104,10 @@ def test_linear_lr_decay_reaches_zero_at_the_end_of_the_run():
     decaying = dataclasses.replace(TINY, linear_lr_decay=True)
     assert [lr_factor(decaying, step, 10) for step in (0, 10, 20)] == [1.0, 0.5, 0.0]
     assert lr_factor(TINY, 20, 10) == 1.0
+    late = dataclasses.replace(TINY, epochs=4, linear_lr_decay=True, lr_decay_start_epoch=2)
+    assert [lr_factor(late, step, 10) for step in (0, 19, 20, 30, 40)] == [1.0, 1.0, 1.0, 0.5, 0.0]
+    assert late.decay_begins_after_epoch == 2 and TINY.decay_begins_after_epoch == 0
+    assert dataclasses.replace(late, init_from=TINY).decay_begins_after_epoch == 4  # after stage 1's 2 epochs
 
 
 def test_second_stage_starts_from_its_parent_and_continues_its_history(tmp_path):
@@ -126,7 +130,8 @@ def test_second_stage_starts_from_its_parent_and_continues_its_history(tmp_path)
 
 
 def test_features_added_later_leave_existing_hashes_alone():
-    assert "init_from" not in TINY.to_dict() and "linear_lr_decay" not in TINY.to_dict()
+    assert not {"init_from", "linear_lr_decay", "lr_decay_start_epoch"} & set(TINY.to_dict())
+    assert dataclasses.replace(TINY, lr_decay_start_epoch=1).config_hash != TINY.config_hash
     stage2 = dataclasses.replace(TINY, name="tiny_stage2", init_from=TINY)
     assert stage2.to_dict()["init_from"] == TINY.to_dict()
     other_parent = dataclasses.replace(stage2, init_from=dataclasses.replace(TINY, epochs=3))

@@ -215,3 +215,10 @@ def test_real_inception_network_shapes_and_determinism():
     # The torchmetrics wrapper computes the same features.
     wrapped = M.InceptionFeatureExtractor(bf16=False)(images[:2])
     np.testing.assert_allclose(wrapped.numpy(), feats[:2], rtol=1e-4, atol=1e-5)
+
+
+def test_fid_target_sentence_reports_the_target_honestly():
+    from genmodels.results import fid_target_sentence
+    assert "meets both" in fid_target_sentence(24.9)
+    assert "meets the project's target" in fid_target_sentence(29.0) and "not the stretch" in fid_target_sentence(29.0)
+    assert "misses the project's target (≤ 30) by 13.3" in fid_target_sentence(43.3)

@@ -51,10 +51,10 @@ def test_every_plot_returns_a_figure():
     assert all(isinstance(figure, Figure) for figure in figures)
 
 
-def test_gan_curves_mark_where_the_second_stage_starts():
+def test_gan_curves_mark_where_the_learning_rate_starts_to_decay():
     log = np.random.default_rng(0).uniform(0.3, 2.0, size=(400, 4))
-    losses = plots.gan_loss_curves(log, iterations_per_epoch=100, window=20, stage_epoch=3)
-    outputs = plots.discriminator_outputs(log, window=20, stage_iteration=300)
+    losses = plots.gan_loss_curves(log, iterations_per_epoch=100, window=20, decay_epoch=3)
+    outputs = plots.discriminator_outputs(log, window=20, decay_iteration=300)
     for ax in (*losses.axes, *outputs.axes):
         vertical = [line.get_xdata()[0] for line in ax.get_lines() if len(set(line.get_xdata())) == 1]
         assert vertical in ([300], [3.5]), vertical

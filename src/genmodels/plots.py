@@ -224,16 +224,16 @@ def _smooth(values: np.ndarray, window: int) -> np.ndarray:
     return np.convolve(values, np.ones(window) / window, mode="valid")
 
 
-def _mark_stage(ax, at, label: bool = True) -> None:
-    """A vertical line where a later training stage (new optimiser, LR decay) begins."""
+def _mark_decay(ax, at, label: bool = True) -> None:
+    """A vertical line where the learning rates start their linear decay to zero."""
     if at:
-        ax.axvline(at, color="k", ls="--", lw=0.8, label="stage 2 starts (LR decays to 0)" if label else None)
+        ax.axvline(at, color="k", ls="--", lw=0.8, label="LR starts decaying to 0" if label else None)
 
 
 def gan_loss_curves(iteration_log: np.ndarray, iterations_per_epoch: int, window: int = 200,
-                    stage_epoch: int = 0) -> Figure:
+                    decay_epoch: int = 0) -> Figure:
     """D and G losses per iteration (raw and smoothed), with the BCE equilibrium values;
-    `stage_epoch` > 0 marks where a second stage starts."""
+    `decay_epoch` > 0 marks the epoch after which the learning rates decay."""
     figure = Figure(figsize=(9, 3.2))
     axes = figure.subplots(1, 2)
     iterations = np.arange(1, len(iteration_log) + 1)
@@ -247,7 +247,7 @@ def gan_loss_curves(iteration_log: np.ndarray, iterations_per_epoch: int, window
     axes[0].set_xlabel("iteration")
     axes[0].set_ylabel("loss [nats]")
     axes[0].set_ylim(0, np.percentile(iteration_log[:, :2], 99.5) * 1.1)
-    _mark_stage(axes[0], stage_epoch * iterations_per_epoch)
+    _mark_decay(axes[0], decay_epoch * iterations_per_epoch)
     axes[0].legend(fontsize=7)
     epochs = len(iteration_log) // iterations_per_epoch
     per_epoch = iteration_log[:epochs * iterations_per_epoch].reshape(epochs, iterations_per_epoch, -1).mean(1)
@@ -257,7 +257,7 @@ def gan_loss_curves(iteration_log: np.ndarray, iterations_per_epoch: int, window
     axes[1].axhline(np.log(2), color="C1", ls=":", lw=1)
     axes[1].set_xlabel("epoch")
     axes[1].set_ylabel("mean loss per epoch [nats]")
-    _mark_stage(axes[1], stage_epoch + 0.5 if stage_epoch else 0, label=False)
+    _mark_decay(axes[1], decay_epoch + 0.5 if decay_epoch else 0, label=False)
     axes[1].legend(fontsize=7)
     for ax in axes:
         ax.grid(alpha=0.3)
@@ -265,7 +265,7 @@ def gan_loss_curves(iteration_log: np.ndarray, iterations_per_epoch: int, window
     return figure
 
 
-def discriminator_outputs(iteration_log: np.ndarray, window: int = 200, stage_iteration: int = 0) -> Figure:
+def discriminator_outputs(iteration_log: np.ndarray, window: int = 200, decay_iteration: int = 0) -> Figure:
     """Mean D(x) and D(G(z)) per iteration (smoothed) against the equilibrium value 1/2."""
     figure = Figure(figsize=(6, 2.8))
     ax = figure.add_subplot()
@@ -273,7 +273,7 @@ def discriminator_outputs(iteration_log: np.ndarray, window: int = 200, stage_it
         smooth = _smooth(iteration_log[:, column], window)
         ax.plot(np.arange(window, window + len(smooth)), smooth, color=colour, label=name)
     ax.axhline(0.5, color="grey", ls=":", label="equilibrium D = 1/2")
-    _mark_stage(ax, stage_iteration)
+    _mark_decay(ax, decay_iteration)
     ax.set_ylim(0, 1)
     ax.set_xlabel("iteration")
     ax.set_ylabel("mean discriminator output")

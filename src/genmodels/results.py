@@ -429,10 +429,25 @@ def architecture_table(config=configs.FINAL_GAN) -> pd.DataFrame:
 def snapshot_grid(config=configs.FINAL_GAN, epochs=None, per_epoch: int = 10) -> dict:
     """Fixed-noise samples from the snapshots taken after selected epochs."""
     snapshots = gan(config).extras["snapshots"]
-    total, stage_end = len(snapshots), config.total_epochs - config.epochs  # 0: a single stage
-    epochs = epochs or sorted({1, 2, max(1, total // 8), max(1, total // 4), stage_end or total // 2, total})
-    return {f"after epoch {e}" + (" (end of stage 1)" if e == stage_end else ""):
-            snapshots[e - 1, :per_epoch].float() / 255 for e in epochs}
+    total, decay = len(snapshots), config.decay_begins_after_epoch
+    notes = {decay: " (the LR starts to decay)"} if decay else {}
+    if config.init_from is not None:
+        notes[config.total_epochs - config.epochs] = " (end of stage 1)"
+    epochs = epochs or sorted({1, 2, max(1, total // 8), max(1, total // 4), total // 2, *notes, total} - {0})
+    return {f"after epoch {e}" + notes.get(e, ""): snapshots[e - 1, :per_epoch].float() / 255 for e in epochs}
+
+
+def gan_runs_table(runs=(configs.GAN_STAGE1, configs.GAN_STAGE2, configs.FINAL_GAN)) -> pd.DataFrame:
+    """The long GAN runs side by side: schedule, length, training time and 10k-sample quality."""
+    rows = []
+    for config in runs:
+        entry, evaluation = manifest_entry(config), gan_evaluation(config)
+        rows.append({"run (weights/ file name)": config.name,
+                     "LR decays after epoch": config.decay_begins_after_epoch or "never", "epochs": config.total_epochs,
+                     "CPU h": f"{train_seconds_all_stages(entry) / 3600:.1f}", "FID": f"{evaluation['fid']:.1f}",
+                     "KID×1000": f"{1000 * evaluation['kid']:.1f}", "recall": f"{evaluation['recall']:.2f}",
+                     "coverage": f"{evaluation['coverage']:.2f}"})
+    return pd.DataFrame(rows)
 
 
 def nearest_training_images(queries: torch.Tensor, k: int = 5) -> torch.Tensor:
@@ -458,6 +473,19 @@ def gan_quality_sentence(evaluation: dict) -> str:
     return (f"Measured on 10,000 samples, the generator's FID is {evaluation['fid']:.1f} against a floor of "
             f"{evaluation['fid_train_vs_test']:.1f} between real training and test images of the same copy, "
             f"with precision {evaluation['precision']:.2f} and recall {evaluation['recall']:.2f}.")
+
+
+FID_TARGET, FID_STRETCH = 30.0, 25.0  # the project's quality target for the shipped generator
+
+
+def fid_target_sentence(fid: float) -> str:
+    """Where the 10k-sample FID stands against the project's target (≤ 30, stretch ≤ 25)."""
+    if fid <= FID_STRETCH:
+        return f"Its FID of {fid:.1f} meets both the project's target (≤ {FID_TARGET:.0f}) and its stretch goal (≤ {FID_STRETCH:.0f})."
+    if fid <= FID_TARGET:
+        return (f"Its FID of {fid:.1f} meets the project's target (≤ {FID_TARGET:.0f}) but not the stretch goal "
+                f"(≤ {FID_STRETCH:.0f}).")
+    return f"Its FID of {fid:.1f} misses the project's target (≤ {FID_TARGET:.0f}) by {fid - FID_TARGET:.1f}."
 
 
 def gan_theory_sentence(late: dict, config) -> str:

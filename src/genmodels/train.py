@@ -199,10 +199,14 @@ def gan_train_step(generator, discriminator, optimiser_g, optimiser_d, real, noi
 
 
 def lr_factor(config: GANConfig, step: int, steps_per_epoch: int) -> float:
-    """Learning-rate multiplier after `step` iterations of this run: 1, or linear decay to 0."""
+    """Learning-rate multiplier after `step` iterations of this run: 1, or (after
+    `lr_decay_start_epoch` epochs at 1) a linear decay that reaches 0 at the run's end."""
     if not config.linear_lr_decay:
         return 1.0
-    return max(0.0, 1.0 - step / (config.epochs * steps_per_epoch))
+    start = config.lr_decay_start_epoch * steps_per_epoch
+    if step < start:
+        return 1.0
+    return max(0.0, 1.0 - (step - start) / (config.epochs * steps_per_epoch - start))
 
 
 def train_gan(config: GANConfig, checkpoint_dir: Path, progress: bool = True, fresh: bool = False,
@@ -342,7 +346,7 @@ def main(argv=None) -> None:
         todo += [configs.MNIST_CLASSIFIER, configs.FINAL_VAE, configs.MLP_VAE, *configs.BETA_STUDY,
                  configs.FREE_BITS_VAE]
     if args.what in ("gan", "all"):
-        todo += [configs.GAN_STAGE1, configs.FINAL_GAN]  # stage 2 continues from stage 1
+        todo += [configs.FINAL_GAN]
     if args.what in ("ablation", "all"):
         todo += list(configs.GAN_ABLATION.values())
     for config in todo:
