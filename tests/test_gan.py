@@ -110,6 +110,20 @@ def test_linear_lr_decay_reaches_zero_at_the_end_of_the_run():
     assert dataclasses.replace(late, init_from=TINY).decay_begins_after_epoch == 4  # after stage 1's 2 epochs
 
 
+def test_schedule_events_and_description_cover_every_stage():
+    first = dataclasses.replace(TINY, epochs=4, linear_lr_decay=True, lr_decay_start_epoch=2)
+    restart = dataclasses.replace(first, epochs=3, learning_rate_generator=1e-4, lr_decay_start_epoch=1,
+                                  init_from=first)
+    assert TINY.schedule_events() == {} and first.schedule_events() == {2: "LR starts decaying to 0"}
+    assert restart.schedule_events() == {2: "LR starts decaying to 0", 4: "restart at LR 0.0001",
+                                         5: "LR starts decaying to 0"}
+    assert restart.schedule_description() == "2e-4 to epoch 2, → 0 at 4; restart 1e-4 to 5, → 0 at 7"
+    immediate = dataclasses.replace(restart, lr_decay_start_epoch=0)
+    assert immediate.schedule_events()[4] == "restart at LR 0.0001, LR starts decaying to 0"
+    assert immediate.schedule_description().endswith("; restart 1e-4 → 0 at 7")
+    assert TINY.schedule_description() == "2e-4 to epoch 2"
+
+
 def test_second_stage_starts_from_its_parent_and_continues_its_history(tmp_path):
     images = data.cifar10(train=False)[0][:128]
     frozen = dataclasses.replace(TINY, name="tiny_stage2", epochs=1, learning_rate_generator=0.0,

@@ -51,11 +51,14 @@ def test_every_plot_returns_a_figure():
     assert all(isinstance(figure, Figure) for figure in figures)
 
 
-def test_gan_curves_mark_where_the_learning_rate_starts_to_decay():
+def test_gan_curves_mark_every_change_of_the_learning_rate_schedule():
     log = np.random.default_rng(0).uniform(0.3, 2.0, size=(400, 4))
-    losses = plots.gan_loss_curves(log, iterations_per_epoch=100, window=20, decay_epoch=3)
-    outputs = plots.discriminator_outputs(log, window=20, decay_iteration=300)
+    events = {1: "LR starts decaying to 0", 3: "restart at LR 0.0001"}
+    losses = plots.gan_loss_curves(log, iterations_per_epoch=100, window=20, schedule_events=events)
+    outputs = plots.discriminator_outputs(log, window=20, schedule_marks={100: "a", 300: "b"})
     for ax in (*losses.axes, *outputs.axes):
         vertical = [line.get_xdata()[0] for line in ax.get_lines() if len(set(line.get_xdata())) == 1]
-        assert vertical in ([300], [3.5]), vertical
+        assert vertical in ([100, 300], [1.5, 3.5]), vertical
+    legend = [text.get_text() for text in losses.axes[0].get_legend().get_texts()]
+    assert "after epoch 3: restart at LR 0.0001" in legend
     assert not any(len(set(l.get_xdata())) == 1 for l in plots.gan_loss_curves(log, 100, 20).axes[0].get_lines())

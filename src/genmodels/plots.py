@@ -11,6 +11,7 @@ import math
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from genmodels import PROJECT_ROOT
 
@@ -224,16 +225,20 @@ def _smooth(values: np.ndarray, window: int) -> np.ndarray:
     return np.convolve(values, np.ones(window) / window, mode="valid")
 
 
-def _mark_decay(ax, at, label: bool = True) -> None:
-    """A vertical line where the learning rates start their linear decay to zero."""
-    if at:
-        ax.axvline(at, color="k", ls="--", lw=0.8, label="LR starts decaying to 0" if label else None)
+_THOUSANDS = FuncFormatter(lambda x, _: f"{x / 1000:g}k" if x else "0")
+
+
+def _mark_schedule(ax, marks: dict, label: bool = True) -> None:
+    """Vertical lines where the learning-rate schedule changes: {x position: what happens}."""
+    for (at, text), style in zip(sorted(marks.items()), ("--", "-.", ":", (0, (5, 5)))):
+        ax.axvline(at, color="k", ls=style, lw=0.8, label=text if label else None)
 
 
 def gan_loss_curves(iteration_log: np.ndarray, iterations_per_epoch: int, window: int = 200,
-                    decay_epoch: int = 0) -> Figure:
+                    schedule_events: dict | None = None) -> Figure:
     """D and G losses per iteration (raw and smoothed), with the BCE equilibrium values;
-    `decay_epoch` > 0 marks the epoch after which the learning rates decay."""
+    `schedule_events` ({epoch: what happens after it}, GANConfig.schedule_events) are marked."""
+    events = schedule_events or {}
     figure = Figure(figsize=(9, 3.2))
     axes = figure.subplots(1, 2)
     iterations = np.arange(1, len(iteration_log) + 1)
@@ -245,9 +250,10 @@ def gan_loss_curves(iteration_log: np.ndarray, iterations_per_epoch: int, window
     axes[0].axhline(np.log(4), color="C0", ls=":", lw=1, label="D at equilibrium: log 4")
     axes[0].axhline(np.log(2), color="C1", ls=":", lw=1, label="G at equilibrium: log 2")
     axes[0].set_xlabel("iteration")
+    axes[0].xaxis.set_major_formatter(_THOUSANDS)
     axes[0].set_ylabel("loss [nats]")
     axes[0].set_ylim(0, np.percentile(iteration_log[:, :2], 99.5) * 1.1)
-    _mark_decay(axes[0], decay_epoch * iterations_per_epoch)
+    _mark_schedule(axes[0], {e * iterations_per_epoch: f"after epoch {e}: {text}" for e, text in events.items()})
     axes[0].legend(fontsize=7)
     epochs = len(iteration_log) // iterations_per_epoch
     per_epoch = iteration_log[:epochs * iterations_per_epoch].reshape(epochs, iterations_per_epoch, -1).mean(1)
@@ -257,7 +263,7 @@ def gan_loss_curves(iteration_log: np.ndarray, iterations_per_epoch: int, window
     axes[1].axhline(np.log(2), color="C1", ls=":", lw=1)
     axes[1].set_xlabel("epoch")
     axes[1].set_ylabel("mean loss per epoch [nats]")
-    _mark_decay(axes[1], decay_epoch + 0.5 if decay_epoch else 0, label=False)
+    _mark_schedule(axes[1], {e + 0.5: text for e, text in events.items()}, label=False)
     axes[1].legend(fontsize=7)
     for ax in axes:
         ax.grid(alpha=0.3)
@@ -265,17 +271,19 @@ def gan_loss_curves(iteration_log: np.ndarray, iterations_per_epoch: int, window
     return figure
 
 
-def discriminator_outputs(iteration_log: np.ndarray, window: int = 200, decay_iteration: int = 0) -> Figure:
-    """Mean D(x) and D(G(z)) per iteration (smoothed) against the equilibrium value 1/2."""
+def discriminator_outputs(iteration_log: np.ndarray, window: int = 200, schedule_marks: dict | None = None) -> Figure:
+    """Mean D(x) and D(G(z)) per iteration (smoothed) against the equilibrium value 1/2;
+    `schedule_marks` ({iteration: what happens there}) are marked."""
     figure = Figure(figsize=(6, 2.8))
     ax = figure.add_subplot()
     for column, name, colour in ((2, "D(x), real batch", "C2"), (3, "D(G(z)), fake batch", "C3")):
         smooth = _smooth(iteration_log[:, column], window)
         ax.plot(np.arange(window, window + len(smooth)), smooth, color=colour, label=name)
     ax.axhline(0.5, color="grey", ls=":", label="equilibrium D = 1/2")
-    _mark_decay(ax, decay_iteration)
+    _mark_schedule(ax, schedule_marks or {})
     ax.set_ylim(0, 1)
     ax.set_xlabel("iteration")
+    ax.xaxis.set_major_formatter(_THOUSANDS)
     ax.set_ylabel("mean discriminator output")
     ax.legend(fontsize=7)
     ax.grid(alpha=0.3)

@@ -187,9 +187,22 @@ def tsne_quality_table(maps_by_model: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def format_table(frame: pd.DataFrame, digits: int = 2) -> str:
-    """A DataFrame as a pipe table with fixed decimals, for markdown output."""
-    return frame.to_markdown(index=False, floatfmt=f".{digits}f")
+def format_table(frame: pd.DataFrame, digits: int = 2, widths: tuple[int, ...] | None = None,
+                 as_text: bool = False) -> str:
+    """A DataFrame as a pipe table with fixed decimals, for markdown output (`as_text`: cells
+    exactly as given, numbers in strings not reformatted). `widths` sets the relative column
+    widths (pandoc reads them from the dashes under the header once a row is wider than the
+    page; by default they follow the longest cell)."""
+    table = frame.to_markdown(index=False, floatfmt=f".{digits}f", disable_numparse=as_text)
+    if widths is None:
+        return table
+    if len(widths) != frame.shape[1]:
+        raise ValueError(f"{len(widths)} widths for a table of {frame.shape[1]} columns")
+    header, rule, *body = table.split("\n")
+    cells = rule.strip("|").split("|")
+    rule = "|" + "|".join((":" if c.startswith(":") else "-") + "-" * (w - 2) + (":" if c.endswith(":") else "-")
+                          for c, w in zip(cells, widths)) + "|"
+    return "\n".join([header, rule, *body])
 
 
 def log_ratio(a: float, b: float) -> float:
@@ -429,21 +442,19 @@ def architecture_table(config=configs.FINAL_GAN) -> pd.DataFrame:
 def snapshot_grid(config=configs.FINAL_GAN, epochs=None, per_epoch: int = 10) -> dict:
     """Fixed-noise samples from the snapshots taken after selected epochs."""
     snapshots = gan(config).extras["snapshots"]
-    total, decay = len(snapshots), config.decay_begins_after_epoch
-    notes = {decay: " (the LR starts to decay)"} if decay else {}
-    if config.init_from is not None:
-        notes[config.total_epochs - config.epochs] = " (end of stage 1)"
+    total = len(snapshots)
+    notes = {epoch: f" ({text})" for epoch, text in config.schedule_events().items()}
     epochs = epochs or sorted({1, 2, max(1, total // 8), max(1, total // 4), total // 2, *notes, total} - {0})
     return {f"after epoch {e}" + notes.get(e, ""): snapshots[e - 1, :per_epoch].float() / 255 for e in epochs}
 
 
-def gan_runs_table(runs=(configs.GAN_STAGE1, configs.GAN_STAGE2, configs.FINAL_GAN)) -> pd.DataFrame:
+def gan_runs_table(runs=(configs.GAN_STAGE1, configs.GAN_STAGE2, configs.GAN_LONG, configs.FINAL_GAN)) -> pd.DataFrame:
     """The long GAN runs side by side: schedule, length, training time and 10k-sample quality."""
     rows = []
     for config in runs:
         entry, evaluation = manifest_entry(config), gan_evaluation(config)
-        rows.append({"run (weights/ file name)": config.name,
-                     "LR decays after epoch": config.decay_begins_after_epoch or "never", "epochs": config.total_epochs,
+        rows.append({"run": config.name, "learning rate by epoch": config.schedule_description(),
+                     "epochs": config.total_epochs,
                      "CPU h": f"{train_seconds_all_stages(entry) / 3600:.1f}", "FID": f"{evaluation['fid']:.1f}",
                      "KID×1000": f"{1000 * evaluation['kid']:.1f}", "recall": f"{evaluation['recall']:.2f}",
                      "coverage": f"{evaluation['coverage']:.2f}"})
