@@ -15,7 +15,9 @@ from genmodels.vae import build_vae
 def exported(tmp_path_factory):
     folder = tmp_path_factory.mktemp("submission")
     vae = build_vae(VAEConfig(name="t", latent_dim=4, hidden_dim=16, conv_channels=(4, 8))).eval()
-    generator, discriminator = build_gan(GANConfig(name="t", latent_dim=100, generator_width=8, discriminator_width=8))
+    # The shipped architecture: spectral norm in D is baked into plain weights for TorchScript.
+    generator, discriminator = build_gan(GANConfig(name="t", latent_dim=100, generator_width=8, discriminator_width=8,
+                                                   architecture="sngan", loss="hinge", spectral_norm=True))
     export.export_models(vae, generator.eval(), discriminator.eval(), folder)
     return folder, vae, generator, discriminator
 
@@ -32,6 +34,7 @@ def test_round_trip_matches_in_memory_models(exported):
     assert torch.allclose(torch.jit.load(str(folder / "DCGAN_model_G.pth"))(noise), generator(noise), atol=1e-6)
     images = generator(noise)
     assert torch.allclose(torch.jit.load(str(folder / "DCGAN_model_D.pth"))(images), discriminator(images), atol=1e-6)
+    assert torch.nn.utils.parametrize.is_parametrized(discriminator.net[0][0])  # the in-memory model is untouched
 
 
 def test_files_load_in_a_process_that_does_not_import_the_project(exported, tmp_path):

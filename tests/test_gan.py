@@ -13,10 +13,11 @@ TINY = GANConfig(name="tiny_gan", latent_dim=8, generator_width=8, discriminator
                  epochs=2, ema_decay=0.9, real_label=0.9)
 
 
+@pytest.mark.parametrize("architecture", gan.ARCHITECTURES)
 @pytest.mark.parametrize("spectral_norm", [False, True])
-def test_shapes_and_output_range(spectral_norm):
-    generator = gan.Generator(latent_dim=16, width=8)
-    discriminator = gan.Discriminator(width=8, spectral_norm=spectral_norm)
+def test_shapes_and_output_range(spectral_norm, architecture):
+    generator = gan.Generator(latent_dim=16, width=8, architecture=architecture)
+    discriminator = gan.Discriminator(width=8, spectral_norm=spectral_norm, architecture=architecture)
     images = generator(torch.randn(4, 16, 1, 1))
     assert images.shape == (4, 3, 32, 32)
     assert images.min() >= -1 and images.max() <= 1
@@ -29,10 +30,31 @@ def test_final_gan_is_under_the_parameter_limit():
     assert total < gan.PARAMETER_LIMIT
 
 
+def test_sngan_is_deeper_and_spectral_norm_replaces_batchnorm():
+    generator = gan.Generator(latent_dim=16, width=8, architecture="sngan")
+    discriminator = gan.Discriminator(width=8, spectral_norm=True, architecture="sngan")
+    convolutions = [m for m in discriminator.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert len(convolutions) == 8  # 7 layers and the final 4x4 convolution to one score
+    assert all(torch.nn.utils.parametrize.is_parametrized(m, "weight") for m in convolutions)
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in discriminator.modules())
+    assert generator.net[0][0].out_channels == 64  # 8 x width at 4x4
+    with pytest.raises(ValueError, match="unknown GAN architecture"):
+        gan.Generator(architecture="resnet")
+
+
+def test_architecture_is_left_out_of_the_hash_at_its_default():
+    # Adding the field must not invalidate the DCGAN weights trained before it existed.
+    assert "architecture" not in configs.GAN_LONG.to_dict()
+    assert configs.FINAL_GAN.to_dict()["architecture"] == "sngan"
+    assert dataclasses.replace(configs.GAN_LONG, architecture="sngan").config_hash != configs.GAN_LONG.config_hash
+
+
+@pytest.mark.parametrize("architecture", gan.ARCHITECTURES)
 @pytest.mark.parametrize("loss", ["bce", "hinge"])
-def test_discriminator_step_lowers_its_loss_on_a_fixed_batch(loss):
+def test_discriminator_step_lowers_its_loss_on_a_fixed_batch(loss, architecture):
     config = GANConfig(name="t", latent_dim=8, generator_width=8, discriminator_width=8, loss=loss,
-                       bf16_autocast=False, learning_rate_discriminator=1e-3)
+                       bf16_autocast=False, learning_rate_discriminator=1e-3, architecture=architecture,
+                       spectral_norm=loss == "hinge")
     generator, discriminator = gan.build_gan(config)
     real = torch.rand(16, 3, 32, 32) * 2 - 1
     noise = torch.randn(16, 8, 1, 1)
@@ -43,11 +65,35 @@ def test_discriminator_step_lowers_its_loss_on_a_fixed_batch(loss):
     assert losses[-1] < losses[0]
 
 
-def test_losses_at_equilibrium():
-    zeros = torch.zeros(8)  # D = 1/2 everywhere
-    assert gan.discriminator_loss(zeros, zeros).item() == pytest.approx(torch.log(torch.tensor(4.0)).item())
-    assert gan.generator_loss(zeros).item() == pytest.approx(torch.log(torch.tensor(2.0)).item())
-    assert gan.discriminator_loss(zeros, zeros, loss="hinge").item() == pytest.approx(2.0)
+@pytest.mark.parametrize("loss", ["bce", "hinge"])
+def test_losses_at_equilibrium(loss):
+    zeros = torch.zeros(8)  # score 0: D = 1/2 everywhere
+    d_star, g_star = gan.equilibrium_losses(loss)
+    assert gan.discriminator_loss(zeros, zeros, loss).item() == pytest.approx(d_star)
+    assert gan.generator_loss(zeros, loss).item() == pytest.approx(g_star)
+    assert gan.equilibrium_losses("bce") == pytest.approx((1.3863, 0.6931), abs=1e-4)
+    assert gan.equilibrium_losses("hinge") == (2.0, 0.0)
+
+
+def test_train_step_without_sync_returns_the_same_values_as_tensors():
+    config = dataclasses.replace(TINY, bf16_autocast=False)
+    logs = []
+    for sync in (True, False):
+        generator, discriminator = gan.build_gan(config)
+        optimisers = [torch.optim.Adam(m.parameters(), 2e-4) for m in (generator, discriminator)]
+        torch.manual_seed(0)
+        real, noise = torch.rand(8, 3, 32, 32) * 2 - 1, torch.randn(8, 8, 1, 1)
+        logs.append(gan_train_step(generator, discriminator, *optimisers, real, noise, config, sync=sync))
+    assert isinstance(logs[0]["d_loss"], float) and isinstance(logs[1]["d_loss"], torch.Tensor)
+    assert logs[0] == pytest.approx({k: v.item() for k, v in logs[1].items()})
+
+
+def test_training_device_follows_the_environment(monkeypatch):
+    from genmodels.train import training_device
+    monkeypatch.setenv("TRAIN_DEVICE", "cpu")
+    assert training_device() == torch.device("cpu")
+    monkeypatch.delenv("TRAIN_DEVICE")
+    assert training_device().type == ("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def test_ema_tracks_the_average():

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 from matplotlib.figure import Figure
 
@@ -22,11 +23,13 @@ def test_vae_loss_curves_draw_six_labelled_curves():
     assert all(ax.get_legend() is not None for ax in figure.axes)
 
 
-def test_gan_loss_curves_mark_the_equilibrium():
-    log = np.random.default_rng(0).uniform(0.3, 2.0, size=(400, 4))
-    figure = plots.gan_loss_curves(log, iterations_per_epoch=100, window=20)
+@pytest.mark.parametrize("loss, expected", [("bce", (np.log(4), np.log(2))), ("hinge", (2.0, 0.0))])
+def test_gan_loss_curves_mark_the_equilibrium_of_their_loss(loss, expected):
+    log = np.random.default_rng(0).uniform(-0.5, 2.0, size=(400, 4))
+    figure = plots.gan_loss_curves(log, iterations_per_epoch=100, window=20, loss=loss)
     levels = {round(line.get_ydata()[0], 3) for line in figure.axes[0].get_lines() if len(set(line.get_ydata())) == 1}
-    assert {round(np.log(4), 3), round(np.log(2), 3)} <= levels
+    assert {round(v, 3) for v in expected} <= levels
+    assert figure.axes[0].get_ylim()[0] < 0  # a hinge G loss can be negative: not cut off at 0
 
 
 def test_side_by_side_grids_share_one_row():

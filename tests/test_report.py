@@ -11,7 +11,8 @@ from genmodels import config as configs
 from genmodels.weights import load_trained
 
 SHIPPED = (configs.FINAL_VAE, configs.MLP_VAE, *configs.BETA_STUDY, configs.FREE_BITS_VAE,
-           configs.MNIST_CLASSIFIER, configs.GAN_STAGE1, configs.GAN_STAGE2, configs.GAN_LONG, configs.FINAL_GAN,
+           configs.MNIST_CLASSIFIER, configs.GAN_STAGE1, configs.GAN_STAGE2, configs.GAN_LONG, configs.GAN_RESTART,
+           configs.SNGAN_STAGE1, configs.SNGAN_STAGE2, configs.FINAL_GAN,
            *configs.GAN_ABLATION.values())
 
 

@@ -37,6 +37,30 @@ class ExportedVAE(nn.Module):
         return torch.sigmoid(self.decoder(z).view(-1, 1, 28, 28)), mu, logvar
 
 
+def without_parametrizations(module: nn.Module) -> nn.Module:
+    """A copy of `module` (eval mode) whose spectrally normalised convolutions are replaced by
+    plain ones holding W / σ(W): TorchScript cannot script parametrizations, and in eval mode
+    the values are the same (no power iteration runs). (parametrize.remove_parametrizations
+    would also strip the original, which shares the parametrized class with its copy.)"""
+    import copy
+    from torch.nn.utils import parametrize
+    module = copy.deepcopy(module).eval()
+    for parent in list(module.modules()):
+        for name, child in list(parent.named_children()):
+            if not parametrize.is_parametrized(child):
+                continue
+            if not isinstance(child, nn.Conv2d):
+                raise TypeError(f"cannot export a parametrized {type(child).__name__}")
+            plain = nn.Conv2d(child.in_channels, child.out_channels, child.kernel_size, child.stride, child.padding,
+                              child.dilation, child.groups, child.bias is not None, child.padding_mode)
+            with torch.no_grad():
+                plain.weight.copy_(child.weight)
+                if child.bias is not None:
+                    plain.bias.copy_(child.bias)
+            setattr(parent, name, plain.eval())
+    return module
+
+
 def export_models(vae: nn.Module, generator: nn.Module, discriminator: nn.Module,
                   folder: Path = SUBMISSION_DIR) -> dict[str, Path]:
     """Script the three models (eval mode) and save them as the submission's .pth files."""
@@ -44,7 +68,7 @@ def export_models(vae: nn.Module, generator: nn.Module, discriminator: nn.Module
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
     for name, module in (("vae", ExportedVAE(vae)), ("generator", generator), ("discriminator", discriminator)):
-        scripted = torch.jit.script(module.eval())
+        scripted = torch.jit.script(without_parametrizations(module))
         path = folder / FILES[name]
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         scripted.save(str(temporary))

@@ -1,13 +1,18 @@
-"""A DCGAN-style generator and discriminator for 32x32 CIFAR-10, and their losses.
+"""DCGAN-style generators and discriminators for 32x32 CIFAR-10, and their losses.
 
-Generator: noise (N, latent, 1, 1) -> 4x4 -> 8x8 -> 16x16 -> 32x32 RGB in [-1, 1] (tanh),
-transposed convolutions with BatchNorm and ReLU (Radford et al., 2016). Discriminator: the
-mirror image with strided convolutions and LeakyReLU(0.2), BatchNorm or spectral norm,
-ending in one logit per image.
+Two architectures, both noise (N, latent, 1, 1) -> 32x32 RGB in [-1, 1] (tanh) through
+4x4 transposed convolutions with BatchNorm and ReLU:
+
+- "dcgan" (Radford et al., 2016): G 4x4 -> 8x8 -> 16x16 -> 32x32; D its mirror image, three
+  strided 4x4 convolutions with LeakyReLU(0.2) and BatchNorm or spectral norm.
+- "sngan", the "standard CNN" of Miyato et al. (2018), a deeper DCGAN: G has one more
+  upsampling block (8w channels at 4x4, a 3x3 convolution to RGB); D alternates 3x3 and
+  strided 4x4 convolutions (seven layers, LeakyReLU(0.1)) before a 4x4 convolution to one logit.
 """
 from __future__ import annotations
 
 import copy
+import math
 
 import torch
 import torch.nn.functional as F
@@ -27,46 +32,82 @@ def _up(in_channels: int, out_channels: int, first: bool = False) -> nn.Sequenti
     )
 
 
+ARCHITECTURES = ("dcgan", "sngan")
+
+
+def _check_architecture(architecture: str) -> None:
+    if architecture not in ARCHITECTURES:
+        raise ValueError(f"unknown GAN architecture {architecture!r}: use one of {ARCHITECTURES}")
+
+
 class Generator(nn.Module):
     """Noise (N, latent, 1, 1) -> images (N, 3, 32, 32) in [-1, 1]."""
 
-    def __init__(self, latent_dim: int = 100, width: int = 64):
+    def __init__(self, latent_dim: int = 100, width: int = 64, architecture: str = "dcgan"):
         super().__init__()
+        _check_architecture(architecture)
         self.latent_dim = latent_dim
-        self.net = nn.Sequential(
-            _up(latent_dim, width * 4, first=True),  # 4x4
-            _up(width * 4, width * 2),  # 8x8
-            _up(width * 2, width),  # 16x16
-            nn.ConvTranspose2d(width, 3, 4, 2, 1),  # 32x32
-            nn.Tanh(),
-        )
+        if architecture == "dcgan":
+            self.net = nn.Sequential(
+                _up(latent_dim, width * 4, first=True),  # 4x4
+                _up(width * 4, width * 2),  # 8x8
+                _up(width * 2, width),  # 16x16
+                nn.ConvTranspose2d(width, 3, 4, 2, 1),  # 32x32
+                nn.Tanh(),
+            )
+        else:
+            self.net = nn.Sequential(
+                _up(latent_dim, width * 8, first=True),  # 4x4
+                _up(width * 8, width * 4),  # 8x8
+                _up(width * 4, width * 2),  # 16x16
+                _up(width * 2, width),  # 32x32
+                nn.Conv2d(width, 3, 3, 1, 1),
+                nn.Tanh(),
+            )
 
     def forward(self, noise: torch.Tensor) -> torch.Tensor:
         return self.net(noise)
 
 
-def _down(in_channels: int, out_channels: int, normalise: str) -> nn.Sequential:
-    conv = nn.Conv2d(in_channels, out_channels, 4, 2, 1, bias=normalise != "batch")
+def _down(in_channels: int, out_channels: int, normalise: str, kernel: int = 4, slope: float = 0.2) -> nn.Sequential:
+    """A convolution (4x4 halves the size, 3x3 keeps it), normalisation and LeakyReLU."""
+    stride = 2 if kernel == 4 else 1
+    conv = nn.Conv2d(in_channels, out_channels, kernel, stride, 1, bias=normalise != "batch")
     layers = [nn.utils.parametrizations.spectral_norm(conv) if normalise == "spectral" else conv]
     if normalise == "batch":
         layers.append(nn.BatchNorm2d(out_channels))
-    layers.append(nn.LeakyReLU(0.2, inplace=True))
+    layers.append(nn.LeakyReLU(slope, inplace=True))
     return nn.Sequential(*layers)
 
 
 class Discriminator(nn.Module):
     """Images (N, 3, 32, 32) in [-1, 1] -> one real/fake logit per image, shape (N,)."""
 
-    def __init__(self, width: int = 64, spectral_norm: bool = False):
+    def __init__(self, width: int = 64, spectral_norm: bool = False, architecture: str = "dcgan"):
         super().__init__()
+        _check_architecture(architecture)
         normalise = "spectral" if spectral_norm else "batch"
-        final = nn.Conv2d(width * 4, 1, 4, 1, 0)
-        self.net = nn.Sequential(
-            _down(3, width, "spectral" if spectral_norm else "none"),  # 16x16, no BN on input
-            _down(width, width * 2, normalise),  # 8x8
-            _down(width * 2, width * 4, normalise),  # 4x4
-            nn.utils.parametrizations.spectral_norm(final) if spectral_norm else final,  # 1x1
-        )
+        first = "spectral" if spectral_norm else "none"  # no BatchNorm on the input layer
+        if architecture == "dcgan":
+            final = nn.Conv2d(width * 4, 1, 4, 1, 0)
+            self.net = nn.Sequential(
+                _down(3, width, first),  # 16x16
+                _down(width, width * 2, normalise),  # 8x8
+                _down(width * 2, width * 4, normalise),  # 4x4
+                nn.utils.parametrizations.spectral_norm(final) if spectral_norm else final,  # 1x1
+            )
+        else:
+            final = nn.Conv2d(width * 8, 1, 4, 1, 0)
+            self.net = nn.Sequential(
+                _down(3, width, first, 3, 0.1),  # 32x32
+                _down(width, width, normalise, 4, 0.1),  # 16x16
+                _down(width, width * 2, normalise, 3, 0.1),
+                _down(width * 2, width * 2, normalise, 4, 0.1),  # 8x8
+                _down(width * 2, width * 4, normalise, 3, 0.1),
+                _down(width * 4, width * 4, normalise, 4, 0.1),  # 4x4
+                _down(width * 4, width * 8, normalise, 3, 0.1),
+                nn.utils.parametrizations.spectral_norm(final) if spectral_norm else final,  # 1x1
+            )
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         return self.net(images).flatten()
@@ -86,8 +127,8 @@ def dcgan_init(module: nn.Module) -> None:
 def build_gan(config: GANConfig) -> tuple[Generator, Discriminator]:
     """The generator and discriminator of `config`, DCGAN-initialised from its seed."""
     torch.manual_seed(config.seed)
-    generator = Generator(config.latent_dim, config.generator_width)
-    discriminator = Discriminator(config.discriminator_width, config.spectral_norm)
+    generator = Generator(config.latent_dim, config.generator_width, config.architecture)
+    discriminator = Discriminator(config.discriminator_width, config.spectral_norm, config.architecture)
     generator.apply(dcgan_init)
     discriminator.apply(dcgan_init)
     return generator, discriminator
@@ -115,6 +156,13 @@ def generator_loss(fake_logits, loss: str = "bce"):
     return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
 
 
+def equilibrium_losses(loss: str = "bce") -> tuple[float, float]:
+    """D's and G's losses at the equilibrium D = 1/2 (logit 0): BCE log 4 and log 2, hinge 2 and 0."""
+    if loss == "hinge":
+        return 2.0, 0.0
+    return math.log(4), math.log(2)
+
+
 # --- engineering features ----------------------------------------------------------------
 
 class EMA:
@@ -135,8 +183,7 @@ class EMA:
     def update(self, model: nn.Module, step: int) -> None:
         """Average in `model` after training step `step` (0-based; from the log, so resumes match)."""
         decay = self.decay_at(step)
-        for average, current in zip(self.model.parameters(), model.parameters()):
-            average.lerp_(current, 1.0 - decay)
+        torch._foreach_lerp_(list(self.model.parameters()), list(model.parameters()), 1.0 - decay)
         for average, current in zip(self.model.buffers(), model.buffers()):
             average.copy_(current)
 
@@ -149,8 +196,8 @@ def diffaugment(images: torch.Tensor, generator: torch.Generator | None = None) 
     dx, dy = (torch.randint(-shift, shift + 1, (2,), generator=generator)).tolist()
     images = torch.roll(F.pad(images, (shift,) * 4), (dy, dx), (2, 3))[:, :, shift:shift + h, shift:shift + w]
     size = h // 2
-    cy, cx = torch.randint(0, h, (2, n), generator=generator)
-    rows = torch.arange(h).view(1, h, 1)
-    cols = torch.arange(w).view(1, 1, w)
+    cy, cx = torch.randint(0, h, (2, n), generator=generator).to(images.device)
+    rows = torch.arange(h, device=images.device).view(1, h, 1)
+    cols = torch.arange(w, device=images.device).view(1, 1, w)
     cut = ((rows - cy.view(n, 1, 1)).abs() < size // 2) & ((cols - cx.view(n, 1, 1)).abs() < size // 2)
     return images * (~cut).unsqueeze(1).to(images.dtype)

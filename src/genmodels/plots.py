@@ -235,9 +235,12 @@ def _mark_schedule(ax, marks: dict, label: bool = True) -> None:
 
 
 def gan_loss_curves(iteration_log: np.ndarray, iterations_per_epoch: int, window: int = 200,
-                    schedule_events: dict | None = None) -> Figure:
-    """D and G losses per iteration (raw and smoothed), with the BCE equilibrium values;
-    `schedule_events` ({epoch: what happens after it}, GANConfig.schedule_events) are marked."""
+                    schedule_events: dict | None = None, loss: str = "bce") -> Figure:
+    """D and G losses per iteration (raw and smoothed), with the equilibrium values of `loss`
+    ("bce" or "hinge"); `schedule_events` ({epoch: what happens after it}) are marked."""
+    from genmodels.gan import equilibrium_losses
+    d_star, g_star = equilibrium_losses(loss)
+    names = ("2", "0") if loss == "hinge" else ("log 4", "log 2")
     events = schedule_events or {}
     figure = Figure(figsize=(9, 3.2))
     axes = figure.subplots(1, 2)
@@ -247,22 +250,23 @@ def gan_loss_curves(iteration_log: np.ndarray, iterations_per_epoch: int, window
         smooth = _smooth(iteration_log[:, column], window)
         axes[0].plot(iterations[window - 1:window - 1 + len(smooth)], smooth, color=colour,
                      label=f"{name} (moving mean of {window})")
-    axes[0].axhline(np.log(4), color="C0", ls=":", lw=1, label="D at equilibrium: log 4")
-    axes[0].axhline(np.log(2), color="C1", ls=":", lw=1, label="G at equilibrium: log 2")
+    axes[0].axhline(d_star, color="C0", ls=":", lw=1, label=f"D at equilibrium: {names[0]}")
+    axes[0].axhline(g_star, color="C1", ls=":", lw=1, label=f"G at equilibrium: {names[1]}")
     axes[0].set_xlabel("iteration")
     axes[0].xaxis.set_major_formatter(_THOUSANDS)
-    axes[0].set_ylabel("loss [nats]")
-    axes[0].set_ylim(0, np.percentile(iteration_log[:, :2], 99.5) * 1.1)
+    axes[0].set_ylabel("loss" if loss == "hinge" else "loss [nats]")
+    axes[0].set_ylim(min(0.0, np.percentile(iteration_log[:, :2], 0.5) * 1.1),
+                     np.percentile(iteration_log[:, :2], 99.5) * 1.1)
     _mark_schedule(axes[0], {e * iterations_per_epoch: f"after epoch {e}: {text}" for e, text in events.items()})
     axes[0].legend(fontsize=7)
     epochs = len(iteration_log) // iterations_per_epoch
     per_epoch = iteration_log[:epochs * iterations_per_epoch].reshape(epochs, iterations_per_epoch, -1).mean(1)
     axes[1].plot(np.arange(1, epochs + 1), per_epoch[:, 0], "o-", label="discriminator loss")
     axes[1].plot(np.arange(1, epochs + 1), per_epoch[:, 1], "o-", label="generator loss")
-    axes[1].axhline(np.log(4), color="C0", ls=":", lw=1)
-    axes[1].axhline(np.log(2), color="C1", ls=":", lw=1)
+    axes[1].axhline(d_star, color="C0", ls=":", lw=1)
+    axes[1].axhline(g_star, color="C1", ls=":", lw=1)
     axes[1].set_xlabel("epoch")
-    axes[1].set_ylabel("mean loss per epoch [nats]")
+    axes[1].set_ylabel("mean loss per epoch" + ("" if loss == "hinge" else " [nats]"))
     _mark_schedule(axes[1], {e + 0.5: text for e, text in events.items()}, label=False)
     axes[1].legend(fontsize=7)
     for ax in axes:

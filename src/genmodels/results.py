@@ -377,6 +377,30 @@ def train_seconds_all_stages(entry: dict) -> float:
     return entry["train_seconds"] + entry.get("earlier_stages", {}).get("train_seconds", 0.0)
 
 
+def training_stages(config) -> list[tuple[object, dict]]:
+    """(config, manifest entry) of every training stage of `config`, the first stage first."""
+    stages = []
+    while config is not None:
+        stages.insert(0, (config, manifest_entry(config)))
+        config = getattr(config, "init_from", None)
+    return stages
+
+
+def device_name(entry: dict) -> str:
+    """Where a stage was trained, short: 'CPU' or the GPU's model ('H100', 'H200')."""
+    cuda = entry["hardware"].get("cuda")
+    return "CPU" if not cuda else cuda.replace("NVIDIA ", "").split()[0]
+
+
+def training_hours_text(config) -> str:
+    """Training hours of every stage by device, e.g. '0.11 H100 + 0.05 H200 + 1.25 CPU'."""
+    hours: dict[str, float] = {}
+    for _, entry in training_stages(config):
+        hours[device_name(entry)] = hours.get(device_name(entry), 0.0) + entry["train_seconds"] / 3600
+    return " + ".join(f"{h:.2f} {device}" if device != "CPU" or len(hours) > 1 else f"{h:.1f} {device}"
+                      for device, h in hours.items())
+
+
 def gan(config=configs.FINAL_GAN):
     """The trained GAN (generator = the shipped, EMA-averaged one when EMA is on)."""
     return load_or_train(config)
@@ -431,7 +455,8 @@ def architecture_table(config=configs.FINAL_GAN) -> pd.DataFrame:
         with torch.no_grad():
             for index, block in enumerate(network.net):
                 x = block(x)
-                layers = ", ".join(type(m).__name__ for m in (block if isinstance(block, torch.nn.Sequential) else [block]))
+                layers = ", ".join(type(m).__name__.replace("Parametrized", "") + (" (spectral norm)" if "Parametrized" in type(m).__name__ else "")
+                                   for m in (block if isinstance(block, torch.nn.Sequential) else [block]))
                 rows.append({"network": name, "block": str(index), "layers": layers,
                              "output shape": str(tuple(x.shape[1:])), "parameters": count_parameters(block)})
         rows.append({"network": name, "block": "total", "layers": "", "output shape": "",
@@ -448,17 +473,34 @@ def snapshot_grid(config=configs.FINAL_GAN, epochs=None, per_epoch: int = 10) ->
     return {f"after epoch {e}" + notes.get(e, ""): snapshots[e - 1, :per_epoch].float() / 255 for e in epochs}
 
 
-def gan_runs_table(runs=(configs.GAN_STAGE1, configs.GAN_STAGE2, configs.GAN_LONG, configs.FINAL_GAN)) -> pd.DataFrame:
+GAN_RUNS = (configs.GAN_STAGE1, configs.GAN_STAGE2, configs.GAN_LONG, configs.GAN_RESTART, configs.FINAL_GAN)
+
+
+def model_description(config) -> str:
+    """Architecture and loss in words, e.g. 'DCGAN, BCE' or 'SNGAN CNN, hinge + SN'."""
+    loss = "hinge" if config.loss == "hinge" else "BCE"
+    return (f"{'DCGAN' if config.architecture == 'dcgan' else 'SNGAN CNN'}, {loss}"
+            + (" + SN" if config.spectral_norm else ""))
+
+
+def gan_runs_table(runs=GAN_RUNS) -> pd.DataFrame:
     """The long GAN runs side by side: schedule, length, training time and 10k-sample quality."""
     rows = []
     for config in runs:
-        entry, evaluation = manifest_entry(config), gan_evaluation(config)
-        rows.append({"run": config.name, "learning rate by epoch": config.schedule_description(),
-                     "epochs": config.total_epochs,
-                     "CPU h": f"{train_seconds_all_stages(entry) / 3600:.1f}", "FID": f"{evaluation['fid']:.1f}",
+        evaluation = gan_evaluation(config)
+        rows.append({"run": config.name, "model": model_description(config),
+                     "learning rate by epoch": config.schedule_description(), "epochs": config.total_epochs,
+                     "hours": training_hours_text(config), "FID": f"{evaluation['fid']:.1f}",
                      "KID×1000": f"{1000 * evaluation['kid']:.1f}", "recall": f"{evaluation['recall']:.2f}",
                      "coverage": f"{evaluation['coverage']:.2f}"})
     return pd.DataFrame(rows)
+
+
+def late_training_means(config, fraction: float = 0.25) -> dict:
+    """Mean D loss, G loss, D(x) and D(G(z)) over the last `fraction` of all epochs (all stages)."""
+    epochs = manifest_entry(config)["history"]["epochs"]
+    last = epochs[-max(1, round(len(epochs) * fraction)):]
+    return {k: sum(e[k] for e in last) / len(last) for k in ("d_loss", "g_loss", "d_real", "d_fake")}
 
 
 def nearest_training_images(queries: torch.Tensor, k: int = 5) -> torch.Tensor:
@@ -500,16 +542,19 @@ def fid_target_sentence(fid: float) -> str:
 
 
 def gan_theory_sentence(late: dict, config) -> str:
-    """Compare the late-training averages with the equilibrium values."""
-    if late["d_real"] - late["d_fake"] > 0.1:
+    """Compare the late-training averages with the equilibrium values of `config`'s loss."""
+    from genmodels.gan import equilibrium_losses
+    d_star, g_star = equilibrium_losses(config.loss)
+    names = ("2", "0") if config.loss == "hinge" else ("log 4", "log 2")
+    gap = late["d_real"] - late["d_fake"]
+    if gap > 0.1:
         return (f"D stays ahead of G: it still separates real from fake images "
-                f"(D(x) − D(G(z)) = {late['d_real'] - late['d_fake']:.2f}), so its loss sits below log 4 and "
-                f"G's above log 2. This is the usual picture for a DCGAN on a finite budget: the equilibrium "
-                f"D = 1/2 assumes unlimited capacity and exact optimisation, and in practice D, which sees "
-                f"real images directly, keeps an edge while G improves.")
-    return (f"D's outputs on real and fake images are close (D(x) − D(G(z)) = "
-            f"{late['d_real'] - late['d_fake']:.2f}), and the losses sit near log 4 and log 2: the game is "
-            f"near the theoretical equilibrium.")
+                f"(D(x) − D(G(z)) = {gap:.2f}), so its loss sits below {names[0]} ({late['d_loss']:.2f} against "
+                f"{d_star:.2f}) and G's above {names[1]} ({late['g_loss']:.2f} against {g_star:.2f}). This is the "
+                f"usual picture on a finite budget: the equilibrium D = 1/2 assumes unlimited capacity and exact "
+                f"optimisation, and in practice D, which sees real images directly, keeps an edge while G improves.")
+    return (f"D's outputs on real and fake images are close (D(x) − D(G(z)) = {gap:.2f}), and the losses sit "
+            f"near {names[0]} and {names[1]}: the game is near the theoretical equilibrium.")
 
 
 def class_coverage_sentence(evaluation: dict) -> str:

@@ -173,10 +173,10 @@ def fixed_noise(latent_dim: int, num_samples: int = 100) -> torch.Tensor:
 
 
 def gan_train_step(generator, discriminator, optimiser_g, optimiser_d, real, noise,
-                   config: GANConfig, augment_generator=None) -> dict:
+                   config: GANConfig, augment_generator=None, sync: bool = True) -> dict:
     """One discriminator step then one generator step on the same fake batch."""
     augment = (lambda x: diffaugment(x, augment_generator)) if config.diffaugment else (lambda x: x)
-    autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16_autocast)
+    autocast = torch.autocast(real.device.type, dtype=torch.bfloat16, enabled=config.bf16_autocast)
     # Discriminator: maximise log D(x) + log(1 - D(G(z))); G's output is detached.
     with autocast:
         fake = generator(noise)
@@ -193,9 +193,11 @@ def gan_train_step(generator, discriminator, optimiser_g, optimiser_d, real, noi
     optimiser_g.zero_grad(set_to_none=True)
     g_loss.backward()
     optimiser_g.step()
-    return {"d_loss": d_loss.item(), "g_loss": g_loss.item(),
-            "d_real": torch.sigmoid(real_logits).mean().item(),
-            "d_fake": torch.sigmoid(fake_logits).mean().item()}
+    logs = {"d_loss": d_loss, "g_loss": g_loss, "d_real": torch.sigmoid(real_logits).mean(),
+            "d_fake": torch.sigmoid(fake_logits).mean()}
+    if not sync:  # 0-d tensors: on a GPU, reading them back every step would stall it
+        return {k: v.detach() for k, v in logs.items()}
+    return {k: v.item() for k, v in logs.items()}
 
 
 def lr_factor(config: GANConfig, step: int, steps_per_epoch: int) -> float:
@@ -209,13 +211,25 @@ def lr_factor(config: GANConfig, step: int, steps_per_epoch: int) -> float:
     return max(0.0, 1.0 - (step - start) / (config.epochs * steps_per_epoch - start))
 
 
+def training_device() -> torch.device:
+    """CUDA when a GPU is visible (TRAIN_DEVICE=cpu forces the CPU), else the CPU. Every
+    random draw stays on the CPU, so the batches and noise are the same on either."""
+    wanted = os.environ.get("TRAIN_DEVICE", "cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(wanted)
+
+
 def train_gan(config: GANConfig, checkpoint_dir: Path, progress: bool = True, fresh: bool = False,
-              max_epochs: int | None = None, train_images: torch.Tensor | None = None, parent=None):
+              max_epochs: int | None = None, train_images: torch.Tensor | None = None, parent=None,
+              device: torch.device | None = None):
     """Train the GAN; logs every iteration and keeps fixed-noise snapshots every epoch.
 
     `parent` (a TrainedModel of `config.init_from`) starts a second stage from its weights."""
+    device = training_device() if device is None else torch.device(device)
     if train_images is None:
         train_images = data.cifar10(train=True)[0]
+    train_images = train_images.to(device)
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True
     if (parent is None) != (config.init_from is None):
         raise ValueError(f"{config.name}: pass the trained {config.init_from.name if config.init_from else ''} "
                          f"as parent exactly when the config has init_from (load_or_train does)")
@@ -227,6 +241,7 @@ def train_gan(config: GANConfig, checkpoint_dir: Path, progress: bool = True, fr
         history = {"iterations": parent.extras["iteration_log"].tolist(),
                    "epochs": list(parent.entry["history"]["epochs"])}
         snapshots = list(parent.extras["snapshots"])
+    generator.to(device), discriminator.to(device)
     betas = (config.adam_beta1, config.adam_beta2)
     optimiser_g = torch.optim.Adam(generator.parameters(), config.learning_rate_generator, betas=betas)
     optimiser_d = torch.optim.Adam(discriminator.parameters(), config.learning_rate_discriminator, betas=betas)
@@ -234,7 +249,7 @@ def train_gan(config: GANConfig, checkpoint_dir: Path, progress: bool = True, fr
     schedulers = [torch.optim.lr_scheduler.LambdaLR(o, lambda step: lr_factor(config, step, steps_per_epoch))
                   for o in (optimiser_g, optimiser_d)]
     ema = EMA(generator, config.ema_decay) if config.ema_decay > 0 else None
-    noise_for_snapshots = fixed_noise(config.latent_dim)[:SNAPSHOT_VECTORS]
+    noise_for_snapshots = fixed_noise(config.latent_dim)[:SNAPSHOT_VECTORS].to(device)
     state = {"generator": generator, "discriminator": discriminator, "optimiser_g": optimiser_g,
              "optimiser_d": optimiser_d, "scheduler_g": schedulers[0], "scheduler_d": schedulers[1],
              "history": history, "snapshots": snapshots}
@@ -248,26 +263,27 @@ def train_gan(config: GANConfig, checkpoint_dir: Path, progress: bool = True, fr
         bar = tqdm(steps, total=steps_per_epoch, disable=not progress,
                    desc=f"{config.name} epoch {epoch + 1}/{config.epochs}", mininterval=5)
         for index in bar:
-            real = data.to_minus_one_one(train_images[index])
-            noise = torch.randn(len(index), config.latent_dim, 1, 1, generator=random)
+            real = data.to_minus_one_one(train_images[index.to(device)])
+            noise = torch.randn(len(index), config.latent_dim, 1, 1, generator=random).to(device)
             logs.append(gan_train_step(generator, discriminator, optimiser_g, optimiser_d,
-                                       real, noise, config, random))
+                                       real, noise, config, random, sync=False))
             for scheduler in schedulers:
                 scheduler.step()
             if ema is not None:
                 ema.update(generator, step=len(state["history"]["iterations"]) + len(logs) - 1)
             if progress and len(logs) % 50 == 0:
-                bar.set_postfix(d=f"{logs[-1]['d_loss']:.2f}", g=f"{logs[-1]['g_loss']:.2f}")
+                bar.set_postfix(d=f"{logs[-1]['d_loss'].item():.2f}", g=f"{logs[-1]['g_loss'].item():.2f}")
+        keys = list(logs[0])
+        rows = torch.stack([torch.stack([log[k].float() for k in keys]) for log in logs]).tolist()
         seconds = time.time() - began
-        keys = logs[0].keys()
-        state["history"]["iterations"].extend([log[k] for k in keys] for log in logs)
-        epoch_means = {k: sum(log[k] for log in logs) / len(logs) for k in keys}
+        state["history"]["iterations"].extend(rows)
+        epoch_means = {k: sum(row[i] for row in rows) / len(rows) for i, k in enumerate(keys)}
         epoch_means.update(seconds=seconds, images_per_second=len(logs) * config.batch_size / seconds)
         state["history"]["epochs"].append(epoch_means)
         shipped = ema.model if ema is not None else generator
         shipped.eval()
         with torch.no_grad():
-            snapshot = data.gan_output_to_image(shipped(noise_for_snapshots)).mul(255).round().to(torch.uint8)
+            snapshot = data.gan_output_to_image(shipped(noise_for_snapshots)).mul(255).round().to(torch.uint8).cpu()
         state["snapshots"].append(snapshot)
         if progress:
             print(f"[{config.name}] epoch {epoch + 1}/{config.epochs}: D {epoch_means['d_loss']:.3f} "
@@ -288,7 +304,8 @@ def train_gan(config: GANConfig, checkpoint_dir: Path, progress: bool = True, fr
     if parent is not None:
         record["earlier_stages"] = {"epochs": earlier_epochs, "train_seconds": parent.entry["train_seconds"]
                                     + parent.entry.get("earlier_stages", {}).get("train_seconds", 0.0)}
-    return {"generator": shipped.eval(), "discriminator": discriminator.eval()}, extras, record
+    record["device"] = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
+    return {"generator": shipped.cpu().eval(), "discriminator": discriminator.cpu().eval()}, extras, record
 
 
 # --- the MNIST classifier used to label interpolations -----------------------------------------
