@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 # Render the PDF: with quarto when it is installed, else with the bundled qmdrender.
 report: setup
 	@if command -v quarto >/dev/null; then \
-		PATH="$(CURDIR)/$(VENV)/bin:$$PATH" QUARTO_PYTHON="$(CURDIR)/$(PY)" quarto render; \
+		PATH="$(CURDIR)/$(VENV)/bin:$$PATH" QUARTO_PYTHON="$(CURDIR)/$(PY)" tools/quarto-render $(ARGS); \
 	else \
 		$(PY) -m qmdrender . $(REFRESH) $(ARGS); \
 	fi
@@ -38,7 +38,7 @@ test: setup
 	$(PY) -m pytest $(ARGS)
 
 bench: setup
-	$(PY) -m genmodels.bench
+	$(PY) -m genmodels bench
 
 train: train-vae train-gan train-ablation
 train-vae: setup
@@ -52,6 +52,7 @@ retrain: setup
 
 # The coursework submission: PDF, executed notebook and the three TorchScript models.
 submission: report
+	$(PY) -m genmodels export
 	mkdir -p submission
 	cp $(PDF) _output/report/submission.ipynb submission/
 	rm -f submission.zip && $(PY) -m zipfile -c submission.zip submission/submission.pdf submission/submission.ipynb submission/VAE_model.pth submission/DCGAN_model_G.pth submission/DCGAN_model_D.pth

@@ -200,9 +200,9 @@ GAN_ABLATION = {
         _BASELINE, name="dcgan_ablation_lrdecay_late", linear_lr_decay=True, lr_decay_start_epoch=1),
     "smoothing + EMA + bf16 together": dataclasses.replace(GAN_STAGE1, name="dcgan_ablation_final", epochs=2),
     # Tried at the same budget and not adopted (see the report's discussion of the table).
-    "baseline + hinge loss + spectral norm in D (not adopted)": dataclasses.replace(
+    "baseline + hinge loss + spectral norm in D": dataclasses.replace(
         _BASELINE, name="dcgan_ablation_hinge_sn", loss="hinge", spectral_norm=True),
-    "baseline + DiffAugment (not adopted)": dataclasses.replace(_BASELINE, name="dcgan_ablation_diffaugment",
+    "baseline + DiffAugment": dataclasses.replace(_BASELINE, name="dcgan_ablation_diffaugment",
                                                                 diffaugment=True),
     # The final model's architecture and loss (bf16 for speed; compare with the bf16 row).
     "baseline + bf16 + SNGAN CNN + hinge loss + spectral norm in D": dataclasses.replace(

@@ -38,10 +38,17 @@ def _grid_array(images: torch.Tensor, columns: int, padding: int = 1) -> np.ndar
     return grid.permute(1, 2, 0).numpy()
 
 
+def _pixel_dpi(pixels_wide: int, width_inches: float, scale: int = 6) -> float:
+    """A dpi at which each image pixel spans about `scale` output pixels, so viewers that smooth
+    embedded images still show sharp 28- or 32-pixel tiles."""
+    return max(150.0, min(600.0, scale * pixels_wide / width_inches))
+
+
 def image_grid(images: torch.Tensor, columns: int, title: str | None = None, width: float = 6.0) -> Figure:
     """A grid of images in [0, 1], shape (N, C, H, W)."""
     array = _grid_array(images, columns)
-    figure = Figure(figsize=(width, width * array.shape[0] / array.shape[1] + (0.3 if title else 0)))
+    figure = Figure(figsize=(width, width * array.shape[0] / array.shape[1] + (0.3 if title else 0)),
+                    dpi=_pixel_dpi(array.shape[1], width))
     axes = figure.add_axes((0, 0, 1, 0.93 if title else 1))
     axes.imshow(array.squeeze(-1) if array.shape[-1] == 1 else array, cmap="gray", vmin=0, vmax=1,
                 interpolation="nearest")
@@ -64,7 +71,7 @@ def image_grids(named_images: dict, columns: int, width: float = 6.5) -> Figure:
     """Several image grids stacked vertically, one titled panel each."""
     arrays = {name: _grid_array(images, columns) for name, images in named_images.items()}
     heights = [a.shape[0] / a.shape[1] * width + 0.35 for a in arrays.values()]
-    figure = Figure(figsize=(width, sum(heights)))
+    figure = Figure(figsize=(width, sum(heights)), dpi=_pixel_dpi(next(iter(arrays.values())).shape[1], width))
     axes = figure.subplots(len(arrays), 1, gridspec_kw={"height_ratios": heights}, squeeze=False)[:, 0]
     _draw_panels(figure, axes, arrays)
     return figure
@@ -75,7 +82,8 @@ def image_grids_side_by_side(named_images: dict, columns: int, width: float = 6.
     arrays = {name: _grid_array(images, columns) for name, images in named_images.items()}
     first = next(iter(arrays.values()))
     panel_width = width / len(arrays)
-    figure = Figure(figsize=(width, panel_width * first.shape[0] / first.shape[1] + 0.35))
+    figure = Figure(figsize=(width, panel_width * first.shape[0] / first.shape[1] + 0.35),
+                    dpi=_pixel_dpi(first.shape[1], panel_width))
     axes = figure.subplots(1, len(arrays), squeeze=False)[0]
     _draw_panels(figure, axes, arrays)
     return figure
@@ -159,9 +167,40 @@ def kl_per_dimension(kl_by_beta: dict, threshold_nats: float = 0.01) -> Figure:
     ax.set_yscale("log")
     ax.set_xlabel("latent dimension (sorted by KL)")
     ax.set_ylabel("test KL per dimension [nats]")
-    ax.legend(fontsize=7, ncol=4)
+    ax.legend(fontsize=7, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False)
     ax.grid(alpha=0.3)
     figure.tight_layout()
+    return figure
+
+
+def _label_digits(ax, points: np.ndarray, labels: np.ndarray) -> None:
+    """Each digit's label on the class point nearest its median, so it always sits on its own points."""
+    for digit in range(10):
+        own = points[labels == digit]
+        centre = own[np.argmin(((own - np.median(own, axis=0)) ** 2).sum(1))]
+        ax.text(*centre, str(digit), fontsize=8, weight="bold", ha="center", va="center",
+                bbox={"boxstyle": "circle,pad=0.15", "fc": "white", "alpha": 0.8, "lw": 0})
+
+
+def paths_on_map(points: np.ndarray, labels, paths: dict, size: float = 4.6) -> Figure:
+    """Paths drawn as points at their map positions over a digit-coloured 2-D map; legend outside."""
+    figure = Figure(figsize=(size + 1.4, size))
+    ax = figure.add_axes((0.01, 0.01, size / (size + 1.4) - 0.02, 0.98))
+    labels = np.asarray(labels)
+    ax.scatter(points[:, 0], points[:, 1], c=[DIGIT_COLOURS[i] for i in labels], s=2, alpha=0.35,
+               linewidths=0, rasterized=True)
+    _label_digits(ax, points, labels)
+    markers = ("o", "D", "^", "v", "P", "X")
+    for index, (name, path) in enumerate(paths.items()):
+        path = np.asarray(path)
+        shades = np.linspace(0.25, 1.0, len(path))
+        ax.scatter(path[:, 0], path[:, 1], c=shades, cmap="Greys", vmin=0, vmax=1, s=22,
+                   marker=markers[index % len(markers)], edgecolors="black", linewidths=0.5, label=name, zorder=3)
+        ax.plot(*path[0], "s", ms=7, color="white", mec="black", zorder=4)
+        ax.plot(*path[-1], "*", ms=11, color="white", mec="black", zorder=4)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    figure.legend(*ax.get_legend_handles_labels(), loc="center right", fontsize=8, title="path", title_fontsize=8)
     return figure
 
 
@@ -177,10 +216,7 @@ def latent_scatter_grid(embeddings: dict, labels, columns: int = 3, size: float 
         points = np.asarray(points)
         ax.scatter(points[:, 0], points[:, 1], c=[DIGIT_COLOURS[i] for i in labels], s=1.5, alpha=0.6,
                    linewidths=0, rasterized=True)
-        for digit in range(10):
-            centre = np.median(points[labels == digit], axis=0)
-            ax.text(*centre, str(digit), fontsize=10, weight="bold", ha="center", va="center",
-                    bbox={"boxstyle": "circle,pad=0.15", "fc": "white", "alpha": 0.7, "lw": 0})
+        _label_digits(ax, points, labels)
         for index, (name, path) in enumerate((paths or {}).get(title, {}).items()):
             path = np.asarray(path)
             ax.plot(path[:, 0], path[:, 1], "-o", ms=2.5, lw=1.2, color=f"C{index}", mec="black", mew=0.4,
@@ -202,7 +238,7 @@ def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
     """Rows of decoded images along latent paths; optional classifier labels above each step."""
     rows = len(strips)
     steps = len(next(iter(strips.values())))
-    figure = Figure(figsize=(0.55 * steps, 0.75 * rows + 0.2))
+    figure = Figure(figsize=(0.55 * steps, 0.8 * rows + 0.2))
     axes = figure.subplots(rows, steps, squeeze=False)
     for row, (name, images) in enumerate(strips.items()):
         for column in range(steps):
@@ -212,8 +248,8 @@ def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
             ax.set_yticks([])
             if predicted is not None:
                 label, confidence = predicted[name][column]
-                ax.set_title(f"{label}:{confidence:.0%}", fontsize=5.5, pad=1)
-        axes[row, 0].set_ylabel(name, fontsize=7, rotation=0, ha="right", va="center")
+                ax.set_title(f"{label}:{confidence:.0%}", fontsize=7, pad=1)
+        axes[row, 0].set_ylabel(name, fontsize=8, rotation=0, ha="right", va="center")
     figure.subplots_adjust(left=0.12, right=0.99, top=0.93, bottom=0.02, wspace=0.05, hspace=0.45)
     return figure
 
@@ -242,7 +278,7 @@ def gan_loss_curves(iteration_log: np.ndarray, iterations_per_epoch: int, window
     d_star, g_star = equilibrium_losses(loss)
     names = ("2", "0") if loss == "hinge" else ("log 4", "log 2")
     events = schedule_events or {}
-    figure = Figure(figsize=(9, 3.2))
+    figure = Figure(figsize=(9, 4.0))
     axes = figure.subplots(1, 2)
     iterations = np.arange(1, len(iteration_log) + 1)
     for column, name, colour in ((0, "discriminator loss", "C0"), (1, "generator loss", "C1")):
@@ -258,7 +294,7 @@ def gan_loss_curves(iteration_log: np.ndarray, iterations_per_epoch: int, window
     axes[0].set_ylim(min(0.0, np.percentile(iteration_log[:, :2], 0.5) * 1.1),
                      np.percentile(iteration_log[:, :2], 99.5) * 1.1)
     _mark_schedule(axes[0], {e * iterations_per_epoch: f"after epoch {e}: {text}" for e, text in events.items()})
-    axes[0].legend(fontsize=7)
+    axes[0].legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, frameon=False)
     epochs = len(iteration_log) // iterations_per_epoch
     per_epoch = iteration_log[:epochs * iterations_per_epoch].reshape(epochs, iterations_per_epoch, -1).mean(1)
     axes[1].plot(np.arange(1, epochs + 1), per_epoch[:, 0], "o-", label="discriminator loss")
@@ -268,7 +304,7 @@ def gan_loss_curves(iteration_log: np.ndarray, iterations_per_epoch: int, window
     axes[1].set_xlabel("epoch")
     axes[1].set_ylabel("mean loss per epoch" + ("" if loss == "hinge" else " [nats]"))
     _mark_schedule(axes[1], {e + 0.5: text for e, text in events.items()}, label=False)
-    axes[1].legend(fontsize=7)
+    axes[1].legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, frameon=False)
     for ax in axes:
         ax.grid(alpha=0.3)
     figure.tight_layout()

@@ -275,7 +275,8 @@ def tsne_summary(quality: pd.DataFrame) -> dict:
     tsne_rows = quality[~quality["model"].str.contains("PCA")]
     parts = [f"{row.model.replace('study ', '')}: {row.knn_accuracy_latent:.1%} in latent space, "
              f"{row.knn_accuracy_embedding:.1%} in the map" for row in study.itertuples()]
-    return {"final_latent": float(final["knn_accuracy_latent"].iloc[0]),
+    study_latent = {float(row.model.split("=")[1]): row.knn_accuracy_latent for row in study.itertuples()}
+    return {"final_latent": float(final["knn_accuracy_latent"].iloc[0]), "study_latent": study_latent,
             "beta_sentence": "The 5-NN accuracies across β are " + "; ".join(parts) + ".",
             "trust_range": f"{tsne_rows['trustworthiness'].min():.3f} to {tsne_rows['trustworthiness'].max():.3f}"}
 
@@ -565,7 +566,7 @@ def class_coverage_sentence(evaluation: dict) -> str:
             f"on real images) assigns the 10,000 samples to all ten classes, from "
             f"{share.min():.1%} ({names[int(share.argmin())]}) to {share.max():.1%} ({names[int(share.argmax())]}); "
             f"the entropy of this distribution is {evaluation['label_entropy_nats']:.3f} nats against "
-            f"log 10 = {math.log(10):.3f} for a uniform one (@fig-gan-classes).")
+            f"log 10 = {math.log(10):.3f} for a uniform one")
 
 
 def mode_collapse_verdict(evaluation: dict) -> str:
@@ -573,8 +574,8 @@ def mode_collapse_verdict(evaluation: dict) -> str:
     if entropy_ratio > 0.9 and evaluation["recall"] > 0.2:
         return (f"Together these show no mode collapse: every class is generated, the class entropy is "
                 f"{entropy_ratio:.0%} of its maximum, and recall is well above zero. The imbalance that remains "
-                f"(some classes over-represented) is partial mode dropping within classes, typical of DCGAN, "
-                f"and recall below precision says the generator covers less of the data's variety than it "
+                f"(some classes over-represented, others under-represented) is partial mode dropping across "
+                f"classes, and recall below precision says the generator covers less of the data's variety than it "
                 f"reproduces its typical images.")
     return (f"These numbers show partial mode collapse: the class entropy is only {entropy_ratio:.0%} of its "
             f"maximum and recall is {evaluation['recall']:.2f}.")

@@ -1,0 +1,129 @@
+"""Sentences the report writes from measured data: pure functions, data in, text out.
+
+Each sentence is chosen by comparing numbers, so it stays true when a model is retrained;
+tests/test_prose.py checks each choice on made-up data.
+"""
+from __future__ import annotations
+
+
+def _digits(items) -> str:
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def map_regions_sentence(purity: dict[int, float], clear: float = 0.85, worst: int = 3) -> str:
+    """Which digits have a region of their own in a t-SNE map and which are the most mixed."""
+    ranked = sorted(purity, key=purity.get, reverse=True)
+    separate = [d for d in ranked if purity[d] >= clear]
+    mixed = sorted(ranked[-worst:]) if len(ranked) > worst else []
+    lead = (f"digit{'s' if len(separate) > 1 else ''} {_digits(separate)} "
+            f"{'have regions' if len(separate) > 1 else 'has a region'} of {'their' if len(separate) > 1 else 'its'} own "
+            f"(at least {clear:.0%} of a point's 10 map neighbours share its digit)" if separate
+            else f"no digit has a region of its own (at most {purity[ranked[0]]:.0%} same-digit map neighbours)")
+    if not mixed:
+        return lead
+    low, high = min(purity[d] for d in mixed), max(purity[d] for d in mixed)
+    return lead + f", while {_digits(mixed)} are the most mixed ({low:.0%} to {high:.0%})"
+
+
+def _route(digits) -> str:
+    return " → ".join(str(d) for d in digits)
+
+
+def path_labels_sentence(summaries: list[tuple[str, list[int], float, int]]) -> str:
+    """What the classifier reads along each interpolation path, and where it is least sure."""
+    direct = [name for name, visited, _, _ in summaries if len(visited) == 2]
+    detour = [f"{name} ({_route(visited)})" for name, visited, _, _ in summaries if len(visited) > 2]
+    parts = []
+    if direct:
+        parts.append(f"{_digits(direct)} go{'es' if len(direct) == 1 else ''} straight from the start digit to the end digit")
+    if detour:
+        parts.append(f"{_digits(detour)} pass{'es' if len(detour) == 1 else ''} through other digits on the way")
+    name, _, confidence, step = min(summaries, key=lambda s: s[2])
+    return (f"By the classifier's labels, {'; '.join(parts)}. The least certain image is step {step} of "
+            f"{name} ({confidence:.0%} confidence): the images between two digits are where the decoder "
+            f"produces shapes that belong to neither.")
+
+
+def path_similarity_sentence(mean_pixel_difference: float, similar: float = 0.02) -> str:
+    """Whether the linear and spherical paths decode to similar images."""
+    if mean_pixel_difference < similar:
+        return (f"Linear and spherical paths decode to nearly the same images (mean absolute pixel "
+                f"difference {mean_pixel_difference:.3f}), because the endpoints' codes have similar norms "
+                f"and the great circle stays close to the chord.")
+    return (f"Linear and spherical paths decode to visibly different images (mean absolute pixel difference "
+            f"{mean_pixel_difference:.3f}): the great circle keeps the norm of the endpoints, while the chord "
+            f"passes closer to the origin.")
+
+
+def paths_on_map_sentence(classifier_routes: dict[str, str], map_routes: dict[str, list[int]]) -> str:
+    """Compare the digit regions a path crosses on the t-SNE map with the classifier's labels."""
+    agree = [name for name in map_routes if _route(map_routes[name]) == classifier_routes[name]]
+    differ = [f"{name} crosses the regions {_route(map_routes[name])} while the classifier reads "
+              f"{classifier_routes[name]}" for name in map_routes if name not in agree]
+    parts = []
+    if agree:
+        parts.append(f"on the map, {_digits(agree)} cross{'es' if len(agree) == 1 else ''} exactly the digit "
+                     f"regions whose labels the classifier gives along {'it' if len(agree) == 1 else 'them'}")
+    parts.extend(differ)
+    text = "; ".join(parts)
+    return (text[0].upper() + text[1:] + ". A path's intermediate codes fall among test codes of the digits "
+            "it passes through, so the map and the decoded images tell the same story where the two agree; "
+            "distances along the drawn path are not latent distances.")
+
+
+def comparison_sentence(better: str, worse: str, better_value: float, worse_value: float, unit: str,
+                        what: str) -> str:
+    """'X is better than Y by d unit' when the numbers say so, else that they are level."""
+    difference = worse_value - better_value
+    if abs(difference) < 1e-9:
+        return f"{better} and {worse} reach the same {what} ({better_value:.1f} {unit})"
+    if difference < 0:
+        better, worse, better_value, worse_value = worse, better, worse_value, better_value
+    return (f"{better} reaches a lower {what} than {worse} ({better_value:.1f} against "
+            f"{worse_value:.1f} {unit}, {abs(difference):.1f} {unit} less)")
+
+
+def floor_sentence(kl_nats: float, floor_nats: float, tolerance: float = 0.15) -> str:
+    """Whether a free-bits run's KL sits at its unpenalised floor (units 'active' only because free)."""
+    if abs(kl_nats - floor_nats) <= tolerance * floor_nats:
+        return (f"a KL of {kl_nats:.1f} nats sits near that floor: most dimensions carry about the free "
+                f"amount of information, so they count as active because it is free, not because the "
+                f"decoder needs them.")
+    if kl_nats > floor_nats:
+        return (f"a KL of {kl_nats:.1f} nats is well above that floor: the dimensions carry information "
+                f"beyond what free bits leaves unpenalised.")
+    return f"a KL of {kl_nats:.1f} nats is below that floor: some dimensions stay unused even when free."
+
+
+def _moves(first: float, last: float, tolerance: float = 0.02) -> str:
+    if abs(last - first) <= tolerance * max(abs(first), 1e-9):
+        return f"stays near {first:.2f}"
+    return f"{'falls' if last < first else 'rises'} from {first:.2f} to {last:.2f}"
+
+
+def stage_trends_sentence(trends: list[dict]) -> str:
+    """How the D and G losses move within each stage and jump at each restart."""
+    parts = []
+    for row in trends:
+        text = (f"in stage {row['stage']} D's loss {_moves(row['d_loss_first'], row['d_loss_last'])} and "
+                f"G's {_moves(row['g_loss_first'], row['g_loss_last'])} (first against last tenth of the stage)")
+        if "d_loss_jump" in row:
+            direction = "up" if row["d_loss_jump"] > 0 else "down"
+            text += f", after a jump of D's loss {direction} by {abs(row['d_loss_jump']):.2f} at its start"
+        parts.append(text)
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+def hinge_equilibrium_sentence(late: dict) -> str:
+    """The late-training hinge losses against what the hinge game predicts at p_G = p_data."""
+    gap = late["d_real"] - late["d_fake"]
+    ahead = (f"D still separates real from fake images on average (σ(D(x)) − σ(D(G(z))) = {gap:.2f})"
+             if gap > 0.05 else f"D barely separates real from fake images (σ(D(x)) − σ(D(G(z))) = {gap:.2f})")
+    below = "below" if late["d_loss"] < 2 else "at or above"
+    return (f"Over the last quarter of training D's loss averages {late['d_loss']:.2f}, {below} the value 2 "
+            f"that every constant score in [−1, 1] gives when G's distribution equals the data's, and {ahead}: the "
+            f"networks have not reached the equilibrium, as expected of finite networks after a finite number "
+            f"of steps. G's loss ({late['g_loss']:.2f}) has no predicted value to compare with, since at the "
+            f"equilibrium it equals minus whichever constant D settles on.")
