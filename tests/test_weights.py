@@ -68,6 +68,7 @@ def test_resume_reproduces_uninterrupted_run(tmp_path, tiny_data):
     with pytest.raises(KeyboardInterrupt):
         _train(TINY, tmp_path / "b", tiny_data, max_epochs=1)  # interrupted after epoch 1
     resumed = _train(TINY, tmp_path / "b", tiny_data)
+    assert resumed.entry["sha256"] == uninterrupted.entry["sha256"]  # the same bytes, not just values
     for key, value in _state(uninterrupted).items():
         assert torch.equal(value, resumed["vae"].state_dict()[key]), key
     assert resumed.entry["history"] == uninterrupted.entry["history"] | {"seconds": resumed.entry["history"]["seconds"]}

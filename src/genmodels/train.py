@@ -4,13 +4,15 @@ Every random draw of epoch e comes from generators seeded with (seed, e), and ea
 ends with a checkpoint in `checkpoints/`, so a run interrupted after epoch e and resumed
 produces the same weights as one that was never interrupted.
 
-Command line: `python -m genmodels.train {vae,gan,all} [--retrain]` trains what the report
-uses through the weight cache.
+Command line: `python -m genmodels.train {vae,gan,ablation,all} [--retrain] [--only NAME]`
+(or `make train-vae ARGS="--retrain --only NAME"`) trains what the report uses through the
+weight cache.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -21,7 +23,9 @@ from tqdm.auto import tqdm
 
 from genmodels import data
 from genmodels.config import ClassifierConfig, GANConfig, VAEConfig
+from genmodels.errors import UserError
 from genmodels.gan import EMA, build_gan, diffaugment, discriminator_loss, generator_loss
+from genmodels.paths import atomic_write, read_cache, torch_bytes
 from genmodels.vae import build_vae, evaluate, vae_loss
 
 
@@ -53,20 +57,20 @@ def _checkpoint_path(config, checkpoint_dir: Path) -> Path:
 
 
 def _load_checkpoint(config, checkpoint_dir: Path, fresh: bool):
+    """The last checkpoint of `config`; an unreadable one is a miss (with a warning): training
+    then starts again from epoch 0, which gives the same weights, only later."""
     path = _checkpoint_path(config, checkpoint_dir)
-    if fresh or not path.exists():
+    if fresh:
         return None
-    checkpoint = torch.load(path, map_location="cpu", weights_only=True)
-    print(f"[train] {config.name}: resuming after epoch {checkpoint['epoch']} from {path}")
+    checkpoint = read_cache(path, lambda p: torch.load(p, map_location="cpu", weights_only=True),
+                            lambda c: isinstance(c["epoch"], int) and isinstance(c["state"], dict))
+    if checkpoint is not None:
+        print(f"[train] {config.name}: resuming after epoch {checkpoint['epoch']} from {path}")
     return checkpoint
 
 
 def _save_checkpoint(config, checkpoint_dir: Path, checkpoint: dict) -> None:
-    path = _checkpoint_path(config, checkpoint_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    torch.save(checkpoint, temporary)
-    os.replace(temporary, path)
+    atomic_write(_checkpoint_path(config, checkpoint_dir), torch_bytes(checkpoint))
 
 
 def _epoch_generator(seed: int, epoch: int) -> torch.Generator:
@@ -175,9 +179,11 @@ def fixed_noise(latent_dim: int, num_samples: int = 100) -> torch.Tensor:
 def gan_train_step(generator, discriminator, optimiser_g, optimiser_d, real, noise,
                    config: GANConfig, augment_generator=None, sync: bool = True) -> dict:
     """One discriminator step then one generator step on the same fake batch."""
-    augment = (lambda x: diffaugment(x, augment_generator)) if config.diffaugment else (lambda x: x)
+    augment = ((lambda x: diffaugment(x, augment_generator)) if config.diffaugment
+               else (lambda x: x))
     autocast = torch.autocast(real.device.type, dtype=torch.bfloat16, enabled=config.bf16_autocast)
-    # Discriminator: maximise log D(x) + log(1 - D(G(z))); G's output is detached.
+    # D step (config.loss: the hinge loss of the shipped model, or BCE). The fake batch is
+    # detached, so this step changes only D.
     with autocast:
         fake = generator(noise)
         real_logits = discriminator(augment(real)).float()
@@ -186,7 +192,7 @@ def gan_train_step(generator, discriminator, optimiser_g, optimiser_d, real, noi
     optimiser_d.zero_grad(set_to_none=True)
     d_loss.backward()
     optimiser_d.step()
-    # Generator: non-saturating, maximise log D(G(z)) through the just-updated D.
+    # G step through the just-updated D: -D(G(z)) (hinge) or the non-saturating -log D(G(z)) (BCE).
     with autocast:
         fake_logits_for_g = discriminator(augment(fake)).float()
     g_loss = generator_loss(fake_logits_for_g, config.loss)
@@ -214,8 +220,15 @@ def lr_factor(config: GANConfig, step: int, steps_per_epoch: int) -> float:
 def training_device() -> torch.device:
     """CUDA when a GPU is visible (TRAIN_DEVICE=cpu forces the CPU), else the CPU. Every
     random draw stays on the CPU, so the batches and noise are the same on either."""
-    wanted = os.environ.get("TRAIN_DEVICE", "cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(wanted)
+    wanted = os.environ.get("TRAIN_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(wanted)
+    except RuntimeError:
+        device = None
+    if device is None or device.type not in ("cpu", "cuda") or (device.type == "cuda" and not torch.cuda.is_available()):
+        raise UserError(f"TRAIN_DEVICE={wanted} is not a device of this machine (cpu, or cuda with a GPU): "
+                        f"run `export TRAIN_DEVICE=cpu` or `unset TRAIN_DEVICE`.")
+    return device
 
 
 def train_gan(config: GANConfig, checkpoint_dir: Path, progress: bool = True, fresh: bool = False,
@@ -348,29 +361,75 @@ def train_classifier(config: ClassifierConfig, checkpoint_dir: Path, progress: b
 
 # --- command line -----------------------------------------------------------------------------
 
-def main(argv=None) -> None:
+TARGETS = ("vae", "gan", "ablation")
+
+
+def target_configs(what: str) -> list:
+    """The configs `python -m genmodels.train <what>` trains ("all": every target), each after
+    the earlier stages it continues from, so `--only` finds every stage."""
     from genmodels import config as configs
-    from genmodels.weights import load_or_train
-    parser = argparse.ArgumentParser(description="Train the report's models through the weight cache.")
-    parser.add_argument("what", choices=["vae", "gan", "ablation", "all"])
-    parser.add_argument("--retrain", action="store_true", help="ignore cached weights and checkpoints")
-    parser.add_argument("--only", help="train only the config with this name")
-    args = parser.parse_args(argv)
-    if os.environ.get("TORCH_THREADS"):
-        torch.set_num_threads(int(os.environ["TORCH_THREADS"]))
+    roots = {"vae": [configs.MNIST_CLASSIFIER, configs.FINAL_VAE, configs.MLP_VAE, *configs.BETA_STUDY,
+                     configs.FREE_BITS_VAE],
+             "gan": [configs.GAN_STAGE2, configs.GAN_RESTART, configs.FINAL_GAN],
+             "ablation": list(configs.GAN_ABLATION.values())}
     todo = []
-    if args.what in ("vae", "all"):
-        todo += [configs.MNIST_CLASSIFIER, configs.FINAL_VAE, configs.MLP_VAE, *configs.BETA_STUDY,
-                 configs.FREE_BITS_VAE]
-    if args.what in ("gan", "all"):
-        todo += [configs.FINAL_GAN]
-    if args.what in ("ablation", "all"):
-        todo += list(configs.GAN_ABLATION.values())
-    for config in todo:
-        if args.only and config.name != args.only:
-            continue
-        trained = load_or_train(config, retrain=args.retrain)
-        print(f"[train] {config.name}: ready ({trained.entry.get('train_seconds', 0):.0f} s of training)")
+    for config in (c for target in (TARGETS if what == "all" else (what,)) for c in roots[target]):
+        stages = []
+        while config is not None:
+            stages.insert(0, config)
+            config = getattr(config, "init_from", None)
+        todo += [stage for stage in stages if stage not in todo]
+    return todo
+
+
+def retrain_command(config) -> str | None:
+    """The command, typed in the project root, that trains `config` again (and nothing else);
+    None for a config the command line does not know."""
+    for what in TARGETS:
+        if config.name in [c.name for c in target_configs(what)]:
+            return f'make train-{what} ARGS="--retrain --only {config.name}"'
+    return None
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m genmodels.train",
+                                     description="Train the report's models through the weight cache.")
+    parser.add_argument("what", choices=[*TARGETS, "all"])
+    parser.add_argument("--retrain", action="store_true",
+                        help="ignore cached weights and checkpoints (with --only: of that model alone)")
+    parser.add_argument("--only", help="train only the config with this name")
+    return parser
+
+
+def selected(args) -> list:
+    """The configs the parsed command line trains; an --only name not among them is an error."""
+    todo = target_configs(args.what)
+    if args.only is None:
+        return todo
+    chosen = [c for c in todo if c.name == args.only]
+    if not chosen:
+        elsewhere = [what for what in TARGETS if args.only in [c.name for c in target_configs(what)]]
+        fix = (f"run `make train-{elsewhere[0]} ARGS=\"--only {args.only}\"`" if elsewhere else
+               f"use one of {', '.join(c.name for c in todo)}")
+        raise UserError(f"--only {args.only} is not a model of `{args.what}`: {fix}.")
+    return chosen
+
+
+def main(argv=None) -> None:
+    from genmodels.weights import load_or_train
+    args = parser().parse_args(argv)
+    try:
+        if os.environ.get("TORCH_THREADS"):
+            if not os.environ["TORCH_THREADS"].isdigit():
+                raise UserError(f"TORCH_THREADS={os.environ['TORCH_THREADS']} is not a number of threads: "
+                                f"run `export TORCH_THREADS=2` or `unset TORCH_THREADS`.")
+            torch.set_num_threads(int(os.environ["TORCH_THREADS"]))
+        for config in selected(args):
+            # --only retrains that stage alone: the stages it continues from come from the cache.
+            trained = load_or_train(config, retrain=args.retrain, retrain_parents=args.only is None)
+            print(f"[train] {config.name}: ready ({trained.entry.get('train_seconds', 0):.0f} s of training)")
+    except UserError as error:  # one line, no traceback: it says what to run
+        sys.exit(f"error: {error}")
 
 
 if __name__ == "__main__":

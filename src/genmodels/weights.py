@@ -3,8 +3,9 @@
 `load_or_train(config)` returns trained modules. It loads `weights/<name>.pt` when the
 manifest entry for `<name>` was trained from a config with the same hash and the file's
 sha256 matches the manifest; it trains (resuming from `checkpoints/`) when there is no
-entry or the config changed; and it raises `WeightsError` when the file is missing or its
-bytes differ from what the manifest recorded, rather than using it silently.
+entry or the config changed; and it raises `WeightsError` (one line: the file and the command
+that fixes it) when the manifest or a file is missing or its bytes differ from what the
+manifest recorded, rather than using it silently.
 Weights are stored in fp16 (halving the repository's size; the report's numbers are
 computed from the fp16-rounded weights, the same ones that ship).
 """
@@ -16,6 +17,7 @@ import hashlib
 import json
 import os
 import platform
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,13 +25,16 @@ from pathlib import Path
 import torch
 
 from genmodels import PROJECT_ROOT
+from genmodels.errors import UserError
+from genmodels.paths import atomic_write, torch_bytes
 
 WEIGHTS_DIR = PROJECT_ROOT / "weights"
 CHECKPOINT_DIR = PROJECT_ROOT / "checkpoints"
 _RETRAINED: set[tuple[str, str]] = set()  # (weights dir, config hash) trained in this process
+_ENTRY_KEYS = ("config_hash", "file", "sha256")
 
 
-class WeightsError(RuntimeError):
+class WeightsError(UserError):
     pass
 
 
@@ -46,6 +51,50 @@ class TrainedModel:
         return self.modules[name]
 
 
+# --- hints: commands that fix a broken cache, as written ----------------------------------------
+
+def shown(path: Path) -> str:
+    """`path` as a user types it in the project root."""
+    path = Path(path).resolve()
+    return str(path.relative_to(PROJECT_ROOT)) if path.is_relative_to(PROJECT_ROOT) else str(path)
+
+
+def _committed_sha256(path: Path) -> str | None:
+    """sha256 of `path` as committed at git HEAD, or None when git does not hold it."""
+    try:
+        blob = subprocess.run(["git", "-C", str(path.parent), "show", f"HEAD:./{path.name}"],
+                              capture_output=True, check=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return hashlib.sha256(blob).hexdigest()
+
+
+def restore_command(path: Path, sha256: str | None = None) -> str | None:
+    """`git checkout -- <path>` when that restores the file (with `sha256`, when given), else None."""
+    path = Path(path).resolve()
+    committed = _committed_sha256(path)
+    if committed is None or (sha256 is not None and committed != sha256):
+        return None
+    if path.is_relative_to(PROJECT_ROOT):
+        return f"git checkout -- {shown(path)}"
+    return f"git -C {path.parent} checkout -- {path.name}"  # another repository: works from anywhere
+
+
+def _retrain(config) -> str:
+    from genmodels.train import retrain_command
+    command = retrain_command(config)
+    if command is None:  # a config of a test or notebook: no command line trains it
+        return f"retrain it by calling `load_or_train(config, retrain=True)` with the {config.name} config"
+    return f"retrain it with `{command}`"
+
+
+def _fix(path: Path, config=None, sha256: str | None = None) -> str:
+    """What to run: restore the file from git where that gives the right bytes, and/or retrain."""
+    restore = restore_command(path, sha256)
+    fixes = ([f"restore it with `{restore}`"] if restore else []) + ([_retrain(config)] if config else [])
+    return " or ".join(fixes) or f"delete it with `rm {shown(path)}` to train every model again"
+
+
 # --- files -------------------------------------------------------------------------------------
 
 def manifest_path(weights_dir: Path = WEIGHTS_DIR) -> Path:
@@ -53,20 +102,23 @@ def manifest_path(weights_dir: Path = WEIGHTS_DIR) -> Path:
 
 
 def load_manifest(weights_dir: Path = WEIGHTS_DIR) -> dict:
+    """The manifest ({} for an empty cache); a missing, half-written or malformed one is an error."""
     path = manifest_path(weights_dir)
     if not path.exists():
+        if restore_command(path):  # deleted by accident: training everything again would take days
+            raise WeightsError(f"{shown(path)} is missing: {_fix(path)}.")
         return {}
     try:
-        return json.loads(path.read_text())
-    except json.JSONDecodeError as error:
-        raise WeightsError(f"{path} is not valid JSON ({error}); restore it with git checkout") from None
-
-
-def _atomic_write_bytes(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    write(temporary)
-    os.replace(temporary, path)
+        manifest = json.loads(path.read_text())
+    except ValueError:  # JSONDecodeError, UnicodeDecodeError: half-written or badly merged
+        raise WeightsError(f"{shown(path)} is not valid JSON: {_fix(path)}.") from None
+    if not isinstance(manifest, dict):
+        raise WeightsError(f"{shown(path)} is not a JSON object of entries: {_fix(path)}.")
+    bad = [name for name, entry in manifest.items()
+           if not (isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in _ENTRY_KEYS))]
+    if bad:
+        raise WeightsError(f"{shown(path)} has malformed entries ({', '.join(bad)}): {_fix(path)}.")
+    return manifest
 
 
 @contextlib.contextmanager
@@ -80,7 +132,7 @@ def _manifest_lock(weights_dir: Path):
 
 def _save_manifest(manifest: dict, weights_dir: Path) -> None:
     text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
-    _atomic_write_bytes(manifest_path(weights_dir), lambda p: p.write_text(text))
+    atomic_write(manifest_path(weights_dir), text.encode())
 
 
 def file_sha256(path: Path) -> str:
@@ -105,12 +157,15 @@ def _half(state: dict) -> dict:
 
 def save_trained(config, modules: dict, extras: dict, record: dict,
                  weights_dir: Path = WEIGHTS_DIR) -> dict:
-    """Write `<name>.pt` (fp16 state dicts + extras) atomically and its manifest entry."""
+    """Write `<name>.pt` (fp16 state dicts + extras) atomically and its manifest entry.
+
+    The same state always gives the same bytes (and sha256): see `paths.torch_bytes`."""
     path = weights_dir / f"{config.name}.pt"
-    payload = {"state_dicts": {k: _half(m.state_dict()) for k, m in modules.items()}, "extras": extras}
-    _atomic_write_bytes(path, lambda p: torch.save(payload, p))
+    payload = torch_bytes({"state_dicts": {k: _half(m.state_dict()) for k, m in modules.items()},
+                           "extras": extras})
+    atomic_write(path, payload)
     entry = {"config": config.to_dict(), "config_hash": config.config_hash, "file": path.name,
-             "sha256": file_sha256(path), "bytes": path.stat().st_size,
+             "sha256": hashlib.sha256(payload).hexdigest(), "bytes": len(payload),
              "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
              "hardware": hardware(), "metrics": {}, **record}
     with _manifest_lock(weights_dir):
@@ -121,36 +176,53 @@ def save_trained(config, modules: dict, extras: dict, record: dict,
 
 
 def load_trained(config, weights_dir: Path = WEIGHTS_DIR) -> TrainedModel | None:
-    """The cached model of `config`, or None when it was never trained or its config changed."""
+    """The cached model of `config`, or None when it was never trained or its config changed.
+
+    A listed file that is missing, differs from its sha256 or does not fit the model is an error."""
     entry = load_manifest(weights_dir).get(config.name)
     if entry is None or entry["config_hash"] != config.config_hash:
         return None
     path = weights_dir / entry["file"]
+    manifest = shown(manifest_path(weights_dir))
     if not path.exists():
-        raise WeightsError(f"{path} is listed in the manifest but missing; "
-                           f"restore it (git checkout / git lfs pull) or retrain with --retrain")
+        raise WeightsError(f"{shown(path)} is listed in {manifest} but missing: "
+                           f"{_fix(path, config, entry['sha256'])}.")
     if file_sha256(path) != entry["sha256"]:
-        raise WeightsError(f"{path} is corrupt: its sha256 differs from weights/manifest.json; "
-                           f"restore it from git or retrain with --retrain")
-    payload = torch.load(path, map_location="cpu", weights_only=True)
+        raise WeightsError(f"{shown(path)} is corrupt (its sha256 differs from {manifest}): "
+                           f"{_fix(path, config, entry['sha256'])}.")
     from genmodels.train import build_modules
     modules = build_modules(config)
-    for name, module in modules.items():
-        module.load_state_dict({k: v.float() if v.is_floating_point() else v
-                                for k, v in payload["state_dicts"][name].items()})
-        module.eval()
+    try:  # the bytes are the recorded ones, so this fails only when the model code changed
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+        for name, module in modules.items():
+            module.load_state_dict({k: v.float() if v.is_floating_point() else v
+                                    for k, v in payload["state_dicts"][name].items()})
+            module.eval()
+    except Exception as error:
+        raise WeightsError(f"{shown(path)} does not fit the {config.name} model ({type(error).__name__}): "
+                           f"{_retrain(config)}.") from error
     return TrainedModel(config, modules, entry, payload.get("extras", {}))
+
+
+def retrain_requested() -> bool:
+    """Whether RETRAIN=1 is set; any value but 1, 0 or empty is an error, not a silent no."""
+    value = os.environ.get("RETRAIN", "")
+    if value not in ("", "0", "1"):
+        raise UserError(f"RETRAIN={value} is not understood (use 1 or 0): "
+                        f"run `RETRAIN=1 make report` to retrain what the report uses, or `unset RETRAIN`.")
+    return value == "1"
 
 
 def load_or_train(config, retrain: bool = False, progress: bool = True,
                   weights_dir: Path = WEIGHTS_DIR, checkpoint_dir: Path = CHECKPOINT_DIR,
-                  **train_options) -> TrainedModel:
+                  retrain_parents: bool = True, **train_options) -> TrainedModel:
     """Cached weights for `config`, training (and caching) them when missing or outdated.
 
-    `retrain=True` or RETRAIN=1 trains again from scratch; RETRAIN=1 does so once per config and
-    process, since a report looks the same model up many times."""
+    `retrain=True` or RETRAIN=1 trains again from scratch (with `retrain_parents=False`, only
+    this stage); RETRAIN=1 does so once per config and process, since a report looks the same
+    model up many times."""
     key = (str(weights_dir), config.config_hash)
-    retrain = retrain or (os.environ.get("RETRAIN") == "1" and key not in _RETRAINED)
+    retrain = retrain or (retrain_requested() and key not in _RETRAINED)
     if not retrain:
         cached = load_trained(config, weights_dir)
         if cached is not None:
@@ -158,7 +230,8 @@ def load_or_train(config, retrain: bool = False, progress: bool = True,
         if config.name in load_manifest(weights_dir):
             print(f"[weights] {config.name}: config changed since it was trained; retraining")
     if getattr(config, "init_from", None) is not None:  # a later stage starts from its parent
-        parent_retrain = retrain and (str(weights_dir), config.init_from.config_hash) not in _RETRAINED
+        parent_retrain = (retrain and retrain_parents
+                          and (str(weights_dir), config.init_from.config_hash) not in _RETRAINED)
         train_options["parent"] = load_or_train(config.init_from, parent_retrain, progress, weights_dir,
                                                 checkpoint_dir, **train_options)
     from genmodels.train import train
@@ -174,7 +247,8 @@ def cached_metric(config, key: str, compute, weights_dir: Path = WEIGHTS_DIR):
     manifest = load_manifest(weights_dir)
     entry = manifest.get(config.name)
     if entry is None or entry["config_hash"] != config.config_hash:
-        raise WeightsError(f"{config.name} is not trained with this config; call load_or_train first")
+        raise WeightsError(f"{config.name} is not in {shown(manifest_path(weights_dir))} with this config: "
+                           f"call `load_or_train(config)` before `cached_metric`.")
     if key not in entry["metrics"]:
         value = compute()
         with _manifest_lock(weights_dir):
