@@ -1,0 +1,22 @@
+"""Part 2 helpers on made-up logs and tiny generators."""
+import numpy as np
+import torch
+
+from genmodels import gan_results
+
+
+def test_stage_trends_first_last_and_jump():
+    log = np.zeros((1000, 4))
+    log[:600, 0] = np.linspace(2.0, 1.0, 600)  # stage 1: D loss falls
+    log[600:, 0] = 1.5  # stage 2 starts higher
+    trends = gan_results.stage_trends(log, [600, 400])
+    assert trends[0]["d_loss_first"] > trends[0]["d_loss_last"]
+    assert "d_loss_jump" not in trends[0]
+    assert trends[1]["d_loss_jump"] > 0.3
+
+
+def test_generator_agreement_is_zero_for_the_same_module_and_not_otherwise():
+    generator = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 3))
+    assert gan_results.generator_agreement(generator, generator, 4) == 0.0
+    other = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 3))
+    assert gan_results.generator_agreement(other, generator, 4) > 0.0

@@ -1,0 +1,62 @@
+"""The report's sentence-choosing functions choose right on made-up data."""
+from genmodels import prose
+
+
+def test_map_regions_names_clear_and_mixed_digits():
+    purity = {0: 0.9, 1: 0.95, 2: 0.8, 3: 0.6, 4: 0.7, 5: 0.65}
+    text = prose.map_regions_sentence(purity)
+    assert text.startswith("digits 1 and 0 have regions of their own")
+    assert "3, 4 and 5 are the most mixed (60% to 70%)" in text
+
+
+def test_map_regions_without_a_clear_digit():
+    text = prose.map_regions_sentence({0: 0.5, 1: 0.6, 2: 0.55, 3: 0.52})
+    assert text.startswith("no digit has a region of its own (at most 60%")
+
+
+def test_path_labels_direct_and_detour():
+    text = prose.path_labels_sentence([("1→0 lin", [1, 0], 0.9, 5), ("3→8 lin", [3, 5, 8], 0.4, 7)])
+    assert "1→0 lin goes straight" in text
+    assert "3→8 lin (3 → 5 → 8) passes through other digits" in text
+    assert "step 7 of 3→8 lin (40% confidence)" in text
+
+
+def test_path_similarity_threshold():
+    assert "nearly the same" in prose.path_similarity_sentence(0.01)
+    assert "visibly different" in prose.path_similarity_sentence(0.05)
+
+
+def test_paths_on_map_agreement_and_disagreement():
+    text = prose.paths_on_map_sentence({"a": "1 → 0", "b": "4 → 9"}, {"a": [1, 0], "b": [4, 7, 9]})
+    assert "a crosses exactly" in text
+    assert "b crosses the regions 4 → 7 → 9 while the classifier reads 4 → 9" in text
+
+
+def test_comparison_picks_the_lower_value():
+    assert prose.comparison_sentence("A", "B", 94.0, 98.2, "nats", "test −ELBO").startswith(
+        "A reaches a lower test −ELBO than B (94.0 against 98.2 nats, 4.2 nats less)")
+    assert prose.comparison_sentence("A", "B", 99.0, 98.0, "nats", "x").startswith("B reaches a lower x than A")
+    assert "the same x" in prose.comparison_sentence("A", "B", 1.0, 1.0, "nats", "x")
+
+
+def test_free_bits_floor():
+    assert "near that floor" in prose.floor_sentence(15.6, 16.0)
+    assert "well above" in prose.floor_sentence(30.0, 16.0)
+    assert "below that floor" in prose.floor_sentence(5.0, 16.0)
+
+
+def test_stage_trends_directions_and_jumps():
+    text = prose.stage_trends_sentence([
+        {"stage": 1, "d_loss_first": 1.8, "d_loss_last": 1.4, "g_loss_first": 0.5, "g_loss_last": 0.5},
+        {"stage": 2, "d_loss_first": 1.7, "d_loss_last": 1.2, "g_loss_first": 0.5, "g_loss_last": 0.7,
+         "d_loss_jump": 0.3}])
+    assert text.startswith("In stage 1 D's loss falls from 1.80 to 1.40 and G's stays near 0.50")
+    assert "G's rises from 0.50 to 0.70" in text
+    assert "jump of D's loss up by 0.30" in text
+
+
+def test_hinge_equilibrium_sentence_reads_the_gap():
+    ahead = prose.hinge_equilibrium_sentence({"d_loss": 1.3, "g_loss": 0.6, "d_real": 0.6, "d_fake": 0.4})
+    assert "below the value 2" in ahead and "still separates" in ahead
+    level = prose.hinge_equilibrium_sentence({"d_loss": 2.0, "g_loss": 0.0, "d_real": 0.5, "d_fake": 0.49})
+    assert "at or above" in level and "barely separates" in level

@@ -1,0 +1,52 @@
+"""Part 1 helpers on made-up arrays: map placement, purity, endpoints, regions crossed."""
+import numpy as np
+import pytest
+
+from genmodels import vae_results
+
+
+def _two_blobs(n=50, seed=0):
+    rng = np.random.default_rng(seed)
+    codes = np.concatenate([rng.normal(0, 0.1, (n, 4)), rng.normal(5, 0.1, (n, 4))])
+    labels = np.repeat([0, 1], n)
+    map_points = np.concatenate([rng.normal(-10, 1, (n, 2)), rng.normal(10, 1, (n, 2))])
+    return codes, labels, map_points
+
+
+def test_place_on_map_lands_among_the_nearest_codes():
+    codes, _, map_points = _two_blobs()
+    placed, distance = vae_results.place_on_map(np.full((1, 4), 5.0), codes, map_points)
+    assert np.allclose(placed[0], map_points[50:].mean(0), atol=1.5)
+    assert distance[0] < 0.5
+
+
+def test_neighbour_purity_and_map_purity():
+    codes, labels, map_points = _two_blobs()
+    assert vae_results.neighbour_purity(codes, labels).min() == 1.0
+    mixed = map_points.copy()
+    mixed[:5] = map_points[50:55]  # five 0s placed inside the 1 region
+    purity = vae_results.map_purity(mixed, labels)
+    assert purity[0] < 1.0 and purity[1] < 1.0
+
+
+def test_typical_endpoint_skips_bad_reconstructions_and_boundary_points():
+    labels = np.array([3, 3, 3, 8])
+    recon = np.array([8, 3, 3, 8])
+    confidence = np.array([0.99, 0.99, 0.99, 0.99])
+    purity = np.array([1.0, 0.5, 1.0, 1.0])
+    assert vae_results.typical_endpoint(3, labels, recon, confidence, purity) == 2
+    with pytest.raises(ValueError, match="no test digit 5"):
+        vae_results.typical_endpoint(5, labels, recon, confidence, purity)
+
+
+def test_regions_crossed_dedups_consecutive_regions():
+    _, labels, map_points = _two_blobs()
+    path = np.linspace([-10, -10], [10, 10], 9)
+    assert vae_results.regions_crossed(path, map_points, labels) == [0, 1]
+
+
+def test_history_at_refuses_missing_epochs():
+    entry = {"config": {"name": "x"}, "history": {"test": [{"kl": 1.0}]}}
+    assert vae_results.history_at(entry, 1) == {"kl": 1.0}
+    with pytest.raises(ValueError, match="only 1 epochs"):
+        vae_results.history_at(entry, 2)
