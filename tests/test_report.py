@@ -64,3 +64,67 @@ def test_inline_expressions_use_quartos_single_backtick_syntax():
     # `` `{python} x` `` is a code span holding the expression, so its value would print as code.
     for path in (PROJECT_ROOT / "report").glob("*.qmd"):
         assert "`` `{python}" not in path.read_text(), path.name
+
+
+def test_citations_resolve_into_a_reference_list(report_text):
+    text, _ = report_text
+    assert "References" in text and "Burda, Yuri" in text and "Miyato, Takeru" in text
+    assert "?@" not in text and "Burda et al. 2016" in text
+
+
+def test_cross_references_read_like_quarto(report_text):
+    text, _ = report_text
+    assert re.search(r"Section 1\.1a", text) and re.search(r"Listing \d", text) and "Section A" in text
+
+
+def _page_of(reader: PdfReader, pattern: str, start: int = 1) -> int:
+    for number, page in enumerate(reader.pages[start:], start + 1):
+        if re.search(pattern, page.extract_text()):
+            return number
+    raise AssertionError(f"{pattern!r} not found after page {start}")
+
+
+def test_page_budget(report_text):
+    _, pdf = report_text
+    reader = PdfReader(pdf)
+    first = _page_of(reader, r"1 A β-VAE on MNIST\s*\n\s*1\.1 The model")
+    references = _page_of(reader, r"^References", first)
+    assert references - first + 1 <= 22, f"Parts 1 and 2 take {references - first + 1} pages (budget 22)"
+    assert len(reader.pages) - references + 1 <= 6, "appendices and references over budget"
+
+
+QUARTO = shutil.which("quarto")
+
+
+@pytest.fixture(scope="module")
+def quarto_text(tmp_path_factory):
+    import os
+    import subprocess
+    import sys
+    if QUARTO is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("quarto is not on PATH in CI: .ci/run must install it from ../shared/quarto")
+        pytest.skip("no quarto on PATH (install with ../shared/quarto/install)")
+    project = tmp_path_factory.mktemp("quarto-project")
+    shutil.copy(PROJECT_ROOT / "_quarto.yml", project)
+    shutil.copytree(PROJECT_ROOT / "report", project / "report", ignore=shutil.ignore_patterns("*.ipynb"))
+    env = {**os.environ, "QUARTO_PYTHON": sys.executable}
+    result = subprocess.run([QUARTO, "render"], cwd=project, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    warnings = [line for line in result.stderr.splitlines()
+                if "WARN" in line and "typst-gather" not in line]
+    assert not warnings, warnings
+    assert (project / "report" / "submission.ipynb").exists()  # keep-ipynb
+    pdf = project / "_output" / "report" / "submission.pdf"
+    return re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in PdfReader(pdf).pages))
+
+
+def _references(text: str) -> list[str]:
+    return re.findall(r"(?:Section [0-9A-C][0-9.a-z]*|Figure \d+|Table \d+|Listing \d+)", text)
+
+
+def test_quarto_and_qmdrender_print_the_same_numbering_and_references(report_text, quarto_text):
+    text, _ = report_text
+    assert _references(quarto_text) == _references(text)
+    numbers = re.compile(r"\d+\.\d+")
+    assert numbers.findall(quarto_text)[:400] == numbers.findall(text)[:400]
