@@ -114,7 +114,7 @@ def quarto_text(tmp_path_factory):
     warnings = [line for line in result.stderr.splitlines()
                 if "WARN" in line and "typst-gather" not in line]
     assert not warnings, warnings
-    assert (project / "report" / "submission.ipynb").exists()  # keep-ipynb
+    assert any((project / "report" / f"submission.{ext}").exists() for ext in ("ipynb", "quarto_ipynb"))  # keep-ipynb
     pdf = project / "_output" / "report" / "submission.pdf"
     return re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in PdfReader(pdf).pages))
 

@@ -7,6 +7,7 @@ pickled batches when present and otherwise from JPEG class folders
 entry is decoded again, with a warning). A missing dataset raises `DataNotFoundError`, whose
 one line names a folder that holds it when there is one.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,8 +21,18 @@ from genmodels import PROJECT_ROOT
 from genmodels.errors import UserError
 from genmodels.paths import read_cache, torch_bytes, write_cache
 
-CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer",
-                   "dog", "frog", "horse", "ship", "truck")
+CIFAR10_CLASSES = (
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
+)
 CACHE_DIR = PROJECT_ROOT / ".cache" / "data"
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 
@@ -40,7 +51,9 @@ def data_root() -> Path:
 def _has(dataset: str, root: Path) -> bool:
     if dataset == "MNIST":
         return (root / "MNIST" / "raw" / "train-images-idx3-ubyte").exists()
-    return (root / "cifar-10-batches-py").exists() or (root / "CIFAR10" / "train").is_dir()
+    return (root / "cifar-10-batches-py").exists() or (
+        root / "CIFAR10" / "train"
+    ).is_dir()
 
 
 def _missing(dataset: str, layout: str) -> DataNotFoundError:
@@ -48,24 +61,34 @@ def _missing(dataset: str, layout: str) -> DataNotFoundError:
     holds the dataset when there is one, so the command works as written."""
     root = data_root()
     where = f"DATA_DIR={root}" if os.environ.get("DATA_DIR") else str(root)
-    others = [c for c in (SHARED_DATA, PROJECT_ROOT / "data") if c.resolve() != root and _has(dataset, c)]
+    others = [
+        c
+        for c in (SHARED_DATA, PROJECT_ROOT / "data")
+        if c.resolve() != root and _has(dataset, c)
+    ]
     if others:
         fix = f"run `export DATA_DIR={others[0].resolve()}` and try again"
     else:
         fix = "put the dataset there or run `export DATA_DIR=/path/to/data` naming the folder that holds it"
-    return DataNotFoundError(f"{dataset} not found in {where} (expected {layout}): {fix}.")
+    return DataNotFoundError(
+        f"{dataset} not found in {where} (expected {layout}): {fix}."
+    )
 
 
 # --- MNIST ---------------------------------------------------------------------------------
 
+
 def mnist(train: bool) -> tuple[torch.Tensor, torch.Tensor]:
     """MNIST as (uint8 images [N, 28, 28], int64 labels [N])."""
     from torchvision.datasets import MNIST
+
     root = data_root()
     try:  # download=True downloads nothing when the raw files are present
         dataset = MNIST(root=str(root), train=train, download=True)
     except Exception:  # no files and no network
-        raise _missing("MNIST", "MNIST/raw/{train,t10k}-{images-idx3,labels-idx1}-ubyte") from None
+        raise _missing(
+            "MNIST", "MNIST/raw/{train,t10k}-{images-idx3,labels-idx1}-ubyte"
+        ) from None
     return dataset.data.clone(), dataset.targets.clone()
 
 
@@ -74,7 +97,9 @@ def to_unit_interval(images_uint8: torch.Tensor) -> torch.Tensor:
     return images_uint8.float().div(255.0).unsqueeze(1)
 
 
-def binarise_dynamic(images: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+def binarise_dynamic(
+    images: torch.Tensor, generator: torch.Generator | None = None
+) -> torch.Tensor:
     """Dynamic binarisation: each pixel ~ Bernoulli(intensity), redrawn every time it is seen."""
     return torch.bernoulli(images, generator=generator)
 
@@ -93,8 +118,10 @@ def vae_output_to_image(bernoulli_means: torch.Tensor) -> torch.Tensor:
 
 # --- CIFAR-10 ------------------------------------------------------------------------------
 
+
 def _cifar_from_batches(root: Path, train: bool):
     from torchvision.datasets import CIFAR10
+
     dataset = CIFAR10(root=str(root), train=train, download=False)
     images = torch.from_numpy(dataset.data).permute(0, 3, 1, 2).contiguous()
     return images, torch.tensor(dataset.targets, dtype=torch.int64)
@@ -102,6 +129,7 @@ def _cifar_from_batches(root: Path, train: bool):
 
 def _cifar_from_jpeg_folders(folder: Path):
     from PIL import Image
+
     images, labels = [], []
     for label, name in enumerate(CIFAR10_CLASSES):
         for path in sorted((folder / name).glob("*.jpg")):
@@ -122,29 +150,44 @@ def cifar10(train: bool) -> tuple[torch.Tensor, torch.Tensor]:
     if not folder.exists():
         try:
             from torchvision.datasets import CIFAR10
+
             CIFAR10(root=str(root), train=train, download=True)
             return _cifar_from_batches(root, train)
         except Exception:  # no files and no network
-            raise _missing("CIFAR-10", "cifar-10-batches-py/ or CIFAR10/{train,test}/<class>/*.jpg") from None
+            raise _missing(
+                "CIFAR-10", "cifar-10-batches-py/ or CIFAR10/{train,test}/<class>/*.jpg"
+            ) from None
     # The cache is keyed on the folder's path and file list, so another copy is never reused.
     listing = sorted(str(p.relative_to(folder)) for p in folder.glob("*/*.jpg"))
     if not listing:
         raise _missing("CIFAR-10", f"JPEG files in {folder}/<class>/")
-    key = hashlib.sha256((str(folder) + "\n" + "\n".join(listing)).encode()).hexdigest()[:12]
+    key = hashlib.sha256(
+        (str(folder) + "\n" + "\n".join(listing)).encode()
+    ).hexdigest()[:12]
     cache = CACHE_DIR / f"cifar10_{split}_{key}.pt"
-    saved = read_cache(cache, lambda p: torch.load(p, weights_only=True), lambda s: _decoded(s, len(listing)))
+    saved = read_cache(
+        cache,
+        lambda p: torch.load(p, weights_only=True),
+        lambda s: _decoded(s, len(listing)),
+    )
     if saved is not None:
         return saved["images"], saved["labels"]
     images, labels = _cifar_from_jpeg_folders(folder)
-    write_cache(cache, torch_bytes({"images": images, "labels": labels}))  # two processes may build it at once
+    write_cache(
+        cache, torch_bytes({"images": images, "labels": labels})
+    )  # two processes may build it at once
     return images, labels
 
 
 def _decoded(saved, count: int) -> bool:
     """Whether a cache entry holds `count` decoded CIFAR-10 images and labels."""
     images, labels = saved["images"], saved["labels"]
-    return (images.dtype == torch.uint8 and tuple(images.shape) == (count, 3, 32, 32)
-            and labels.dtype == torch.int64 and tuple(labels.shape) == (count,))
+    return (
+        images.dtype == torch.uint8
+        and tuple(images.shape) == (count, 3, 32, 32)
+        and labels.dtype == torch.int64
+        and tuple(labels.shape) == (count,)
+    )
 
 
 def to_minus_one_one(images_uint8: torch.Tensor) -> torch.Tensor:
@@ -157,9 +200,11 @@ def gan_output_to_image(images: torch.Tensor) -> torch.Tensor:
     return images.add(1.0).div(2.0).clamp(0, 1)
 
 
-def batches(num_items: int, batch_size: int, generator: torch.Generator, drop_last: bool = True):
+def batches(
+    num_items: int, batch_size: int, generator: torch.Generator, drop_last: bool = True
+):
     """Shuffled index batches for one epoch, reproducible from `generator`."""
     order = torch.randperm(num_items, generator=generator)
     stop = num_items - num_items % batch_size if drop_last else num_items
     for start in range(0, stop, batch_size):
-        yield order[start:start + batch_size]
+        yield order[start : start + batch_size]

@@ -9,6 +9,7 @@ Two architectures, both noise (N, latent, 1, 1) -> 32x32 RGB in [-1, 1] (tanh) t
   upsampling block (8w channels at 4x4, a 3x3 convolution to RGB); D alternates 3x3 and
   strided 4x4 convolutions (seven layers, LeakyReLU(0.1)) before a 4x4 convolution to one logit.
 """
+
 from __future__ import annotations
 
 import copy
@@ -37,13 +38,17 @@ ARCHITECTURES = ("dcgan", "sngan")
 
 def _check_architecture(architecture: str) -> None:
     if architecture not in ARCHITECTURES:
-        raise ValueError(f"unknown GAN architecture {architecture!r}: use one of {ARCHITECTURES}")
+        raise ValueError(
+            f"unknown GAN architecture {architecture!r}: use one of {ARCHITECTURES}"
+        )
 
 
 class Generator(nn.Module):
     """Noise (N, latent, 1, 1) -> images (N, 3, 32, 32) in [-1, 1]."""
 
-    def __init__(self, latent_dim: int = 100, width: int = 64, architecture: str = "dcgan"):
+    def __init__(
+        self, latent_dim: int = 100, width: int = 64, architecture: str = "dcgan"
+    ):
         super().__init__()
         _check_architecture(architecture)
         self.latent_dim = latent_dim
@@ -69,11 +74,23 @@ class Generator(nn.Module):
         return self.net(noise)
 
 
-def _down(in_channels: int, out_channels: int, normalise: str, kernel: int = 4, slope: float = 0.2) -> nn.Sequential:
-    """A convolution (4x4 halves the size, 3x3 keeps it), normalisation and LeakyReLU."""
+def _down(
+    in_channels: int,
+    out_channels: int,
+    normalise: str,
+    kernel: int = 4,
+    slope: float = 0.2,
+) -> nn.Sequential:
+    """Convolution (4x4 halves the size, 3x3 keeps it), normalisation, LeakyReLU."""
     stride = 2 if kernel == 4 else 1
-    conv = nn.Conv2d(in_channels, out_channels, kernel, stride, 1, bias=normalise != "batch")
-    layers = [nn.utils.parametrizations.spectral_norm(conv) if normalise == "spectral" else conv]
+    conv = nn.Conv2d(
+        in_channels, out_channels, kernel, stride, 1, bias=normalise != "batch"
+    )
+    layers = [
+        nn.utils.parametrizations.spectral_norm(conv)
+        if normalise == "spectral"
+        else conv
+    ]
     if normalise == "batch":
         layers.append(nn.BatchNorm2d(out_channels))
     layers.append(nn.LeakyReLU(slope, inplace=True))
@@ -83,18 +100,24 @@ def _down(in_channels: int, out_channels: int, normalise: str, kernel: int = 4, 
 class Discriminator(nn.Module):
     """Images (N, 3, 32, 32) in [-1, 1] -> one real/fake logit per image, shape (N,)."""
 
-    def __init__(self, width: int = 64, spectral_norm: bool = False, architecture: str = "dcgan"):
+    def __init__(
+        self, width: int = 64, spectral_norm: bool = False, architecture: str = "dcgan"
+    ):
         super().__init__()
         _check_architecture(architecture)
         normalise = "spectral" if spectral_norm else "batch"
-        first = "spectral" if spectral_norm else "none"  # no BatchNorm on the input layer
+        first = (
+            "spectral" if spectral_norm else "none"
+        )  # no BatchNorm on the input layer
         if architecture == "dcgan":
             final = nn.Conv2d(width * 4, 1, 4, 1, 0)
             self.net = nn.Sequential(
                 _down(3, width, first),  # 16x16
                 _down(width, width * 2, normalise),  # 8x8
                 _down(width * 2, width * 4, normalise),  # 4x4
-                nn.utils.parametrizations.spectral_norm(final) if spectral_norm else final,  # 1x1
+                nn.utils.parametrizations.spectral_norm(final)
+                if spectral_norm
+                else final,  # 1x1
             )
         else:
             final = nn.Conv2d(width * 8, 1, 4, 1, 0)
@@ -106,7 +129,9 @@ class Discriminator(nn.Module):
                 _down(width * 2, width * 4, normalise, 3, 0.1),
                 _down(width * 4, width * 4, normalise, 4, 0.1),  # 4x4
                 _down(width * 4, width * 8, normalise, 3, 0.1),
-                nn.utils.parametrizations.spectral_norm(final) if spectral_norm else final,  # 1x1
+                nn.utils.parametrizations.spectral_norm(final)
+                if spectral_norm
+                else final,  # 1x1
             )
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
@@ -127,8 +152,12 @@ def dcgan_init(module: nn.Module) -> None:
 def build_gan(config: GANConfig) -> tuple[Generator, Discriminator]:
     """The generator and discriminator of `config`, DCGAN-initialised from its seed."""
     torch.manual_seed(config.seed)
-    generator = Generator(config.latent_dim, config.generator_width, config.architecture)
-    discriminator = Discriminator(config.discriminator_width, config.spectral_norm, config.architecture)
+    generator = Generator(
+        config.latent_dim, config.generator_width, config.architecture
+    )
+    discriminator = Discriminator(
+        config.discriminator_width, config.spectral_norm, config.architecture
+    )
     generator.apply(dcgan_init)
     discriminator.apply(dcgan_init)
     return generator, discriminator
@@ -140,13 +169,19 @@ def count_parameters(module: nn.Module) -> int:
 
 # --- losses ----------------------------------------------------------------------------------
 
-def discriminator_loss(real_logits, fake_logits, loss: str = "bce", real_label: float = 1.0):
-    """D's loss on a real and a fake batch. BCE: -log D(x) - log(1 - D(G(z))); hinge: SNGAN's."""
+
+def discriminator_loss(
+    real_logits, fake_logits, loss: str = "bce", real_label: float = 1.0
+):
+    """D's loss on a real and a fake batch.
+
+    BCE: -log D(x) - log(1 - D(G(z))); hinge: relu(1 - D(x)) + relu(1 + D(G(z)))."""
     if loss == "hinge":
         return F.relu(1 - real_logits).mean() + F.relu(1 + fake_logits).mean()
     real_targets = torch.full_like(real_logits, real_label)  # < 1: one-sided smoothing
-    return (F.binary_cross_entropy_with_logits(real_logits, real_targets)
-            + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
+    return F.binary_cross_entropy_with_logits(
+        real_logits, real_targets
+    ) + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
 
 
 def generator_loss(fake_logits, loss: str = "bce"):
@@ -164,6 +199,7 @@ def equilibrium_losses(loss: str = "bce") -> tuple[float, float]:
 
 
 # --- engineering features ----------------------------------------------------------------
+
 
 class EMA:
     """Exponential moving average of the generator's weights (BatchNorm buffers copied).
@@ -183,21 +219,29 @@ class EMA:
     def update(self, model: nn.Module, step: int) -> None:
         """Average in `model` after training step `step` (0-based; from the log, so resumes match)."""
         decay = self.decay_at(step)
-        torch._foreach_lerp_(list(self.model.parameters()), list(model.parameters()), 1.0 - decay)
+        torch._foreach_lerp_(
+            list(self.model.parameters()), list(model.parameters()), 1.0 - decay
+        )
         for average, current in zip(self.model.buffers(), model.buffers()):
             average.copy_(current)
 
 
-def diffaugment(images: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+def diffaugment(
+    images: torch.Tensor, generator: torch.Generator | None = None
+) -> torch.Tensor:
     """DiffAugment (Zhao et al., 2020): random translation by 1/8 and a cutout of 1/2 side,
     differentiable so G is trained through the same augmentation D sees."""
     n, _, h, w = images.shape
     shift = h // 8
     dx, dy = (torch.randint(-shift, shift + 1, (2,), generator=generator)).tolist()
-    images = torch.roll(F.pad(images, (shift,) * 4), (dy, dx), (2, 3))[:, :, shift:shift + h, shift:shift + w]
+    images = torch.roll(F.pad(images, (shift,) * 4), (dy, dx), (2, 3))[
+        :, :, shift : shift + h, shift : shift + w
+    ]
     size = h // 2
     cy, cx = torch.randint(0, h, (2, n), generator=generator).to(images.device)
     rows = torch.arange(h, device=images.device).view(1, h, 1)
     cols = torch.arange(w, device=images.device).view(1, 1, w)
-    cut = ((rows - cy.view(n, 1, 1)).abs() < size // 2) & ((cols - cx.view(n, 1, 1)).abs() < size // 2)
+    cut = ((rows - cy.view(n, 1, 1)).abs() < size // 2) & (
+        (cols - cx.view(n, 1, 1)).abs() < size // 2
+    )
     return images * (~cut).unsqueeze(1).to(images.dtype)

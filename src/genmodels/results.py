@@ -212,14 +212,14 @@ def log_ratio(a: float, b: float) -> float:
 # --- Part 1: tables and sentences quoted in the prose ---------------------------------------------
 
 HYPERPARAMETER_REASONS = {
-    "latent_dim": "enough for MNIST's factors of variation; unused dimensions collapse harmlessly (Fig. KL per dimension)",
-    "hidden_dim": "MLP width of encoder and decoder heads, as in Kingma & Welling's MNIST models (500)",
-    "conv_channels": "two stride-2 convolutions take 28 → 14 → 7 pixels; the channel count doubles as the side halves",
-    "dropout": "the sampling noise and KL term already regularise; the model underfits at this budget",
+    "latent_dim": "room for MNIST's factors of variation; dimensions the data do not need stay inactive (the KL per dimension, 1.2b)",
+    "hidden_dim": "MLP width of the encoder and decoder heads, as in Kingma and Welling's MNIST models (500)",
+    "conv_channels": "two stride-2 convolutions take 28 → 14 → 7 pixels; channels double as the side halves",
+    "dropout": "off: the sampling noise and the KL term already regularise, and the test loss stays below the training average",
     "beta": "β = 1 optimises the ELBO itself, so the NLL bound is meaningful; other β in the β study",
-    "epochs": "what two CPU cores afford (about a minute per epoch); the test loss still falls slowly",
-    "batch_size": "a standard size: stable BatchNorm statistics, ~470 Adam steps per epoch",
-    "learning_rate": "Adam's usual 10^-3, stable with BatchNorm",
+    "epochs": "what two CPU cores afford (under a minute per epoch); the test loss still falls slowly at the end",
+    "batch_size": "stable BatchNorm statistics, about 470 Adam steps per epoch",
+    "learning_rate": "Adam's usual 10⁻³, stable with BatchNorm",
     "seed": "fixed, so every run and every figure is reproducible",
 }
 
@@ -229,7 +229,7 @@ def hyperparameter_table(config) -> str:
     rows = [{"hyperparameter": key, "value": str(getattr(config, key)), "why": reason}
             for key, reason in HYPERPARAMETER_REASONS.items()]
     rows.insert(0, {"hyperparameter": "architecture", "value": config.architecture,
-                    "why": "convolutions share weights across positions, fitting images better per parameter"})
+                    "why": "convolutions see local strokes wherever they are; lower test −ELBO than the MLP at the same budget (Table 2)"})
     return pd.DataFrame(rows).to_markdown(index=False)
 
 

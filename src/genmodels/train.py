@@ -8,6 +8,7 @@ Command line: `python -m genmodels.train {vae,gan,ablation,all} [--retrain] [--o
 (or `make train-vae ARGS="--retrain --only NAME"`) trains what the report uses through the
 weight cache.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,13 @@ from tqdm.auto import tqdm
 from genmodels import data
 from genmodels.config import ClassifierConfig, GANConfig, VAEConfig
 from genmodels.errors import UserError
-from genmodels.gan import EMA, build_gan, diffaugment, discriminator_loss, generator_loss
+from genmodels.gan import (
+    EMA,
+    build_gan,
+    diffaugment,
+    discriminator_loss,
+    generator_loss,
+)
 from genmodels.paths import atomic_write, read_cache, torch_bytes
 from genmodels.vae import build_vae, evaluate, vae_loss
 
@@ -52,6 +59,7 @@ def train(config, **options):
 
 # --- checkpoints ------------------------------------------------------------------------------
 
+
 def _checkpoint_path(config, checkpoint_dir: Path) -> Path:
     return Path(checkpoint_dir) / f"{config.checkpoint_key}.pt"
 
@@ -62,10 +70,15 @@ def _load_checkpoint(config, checkpoint_dir: Path, fresh: bool):
     path = _checkpoint_path(config, checkpoint_dir)
     if fresh:
         return None
-    checkpoint = read_cache(path, lambda p: torch.load(p, map_location="cpu", weights_only=True),
-                            lambda c: isinstance(c["epoch"], int) and isinstance(c["state"], dict))
+    checkpoint = read_cache(
+        path,
+        lambda p: torch.load(p, map_location="cpu", weights_only=True),
+        lambda c: isinstance(c["epoch"], int) and isinstance(c["state"], dict),
+    )
     if checkpoint is not None:
-        print(f"[train] {config.name}: resuming after epoch {checkpoint['epoch']} from {path}")
+        print(
+            f"[train] {config.name}: resuming after epoch {checkpoint['epoch']} from {path}"
+        )
     return checkpoint
 
 
@@ -78,8 +91,15 @@ def _epoch_generator(seed: int, epoch: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed * 1000 + epoch)
 
 
-def _run_epochs(config, checkpoint_dir, fresh, max_epochs, state: dict, run_epoch,
-                first_epoch: int = 0) -> tuple[dict, float]:
+def _run_epochs(
+    config,
+    checkpoint_dir,
+    fresh,
+    max_epochs,
+    state: dict,
+    run_epoch,
+    first_epoch: int = 0,
+) -> tuple[dict, float]:
     """Shared loop: resume, run epochs, checkpoint; `state` holds modules/optimizers/history.
 
     `first_epoch` counts the epochs of earlier stages, so a later stage draws new batches."""
@@ -92,30 +112,60 @@ def _run_epochs(config, checkpoint_dir, fresh, max_epochs, state: dict, run_epoc
             else:
                 state[key] = value
         start_epoch, seconds = checkpoint["epoch"], checkpoint["seconds"]
-    last_epoch = config.epochs if max_epochs is None else min(config.epochs, start_epoch + max_epochs)
+    last_epoch = (
+        config.epochs
+        if max_epochs is None
+        else min(config.epochs, start_epoch + max_epochs)
+    )
     for epoch in range(start_epoch, last_epoch):
         began = time.time()
         run_epoch(epoch, _epoch_generator(config.seed, first_epoch + epoch))
         seconds += time.time() - began
-        saved = {k: v.state_dict() if hasattr(v, "state_dict") else v for k, v in state.items()}
-        _save_checkpoint(config, checkpoint_dir, {"epoch": epoch + 1, "seconds": seconds, "state": saved})
+        saved = {
+            k: v.state_dict() if hasattr(v, "state_dict") else v
+            for k, v in state.items()
+        }
+        _save_checkpoint(
+            config,
+            checkpoint_dir,
+            {"epoch": epoch + 1, "seconds": seconds, "state": saved},
+        )
     if last_epoch < config.epochs:
-        raise KeyboardInterrupt(f"{config.name}: stopped after epoch {last_epoch} of {config.epochs}")
+        raise KeyboardInterrupt(
+            f"{config.name}: stopped after epoch {last_epoch} of {config.epochs}"
+        )
     return state, seconds
 
 
 # --- VAE -------------------------------------------------------------------------------------
 
-def vae_train_epoch(model, optimiser, images01, config: VAEConfig, epoch: int,
-                    generator: torch.Generator, progress: bool = True) -> dict:
+
+def vae_train_epoch(
+    model,
+    optimiser,
+    images01,
+    config: VAEConfig,
+    epoch: int,
+    generator: torch.Generator,
+    progress: bool = True,
+) -> dict:
     """One epoch on dynamically binarised images; returns the mean loss terms (nats/image)."""
     model.train()
-    beta = config.beta * min(1.0, (epoch + 1) / config.kl_warmup_epochs) if config.kl_warmup_epochs else config.beta
+    beta = (
+        config.beta * min(1.0, (epoch + 1) / config.kl_warmup_epochs)
+        if config.kl_warmup_epochs
+        else config.beta
+    )
     sums, count = {"total": 0.0, "reconstruction": 0.0, "kl": 0.0}, 0
     steps = data.batches(len(images01), config.batch_size, generator, drop_last=False)
     total_steps = -(-len(images01) // config.batch_size)
-    for index in tqdm(steps, total=total_steps, desc=f"{config.name} epoch {epoch + 1}",
-                      disable=not progress, leave=False):
+    for index in tqdm(
+        steps,
+        total=total_steps,
+        desc=f"{config.name} epoch {epoch + 1}",
+        disable=not progress,
+        leave=False,
+    ):
         x = data.binarise_dynamic(images01[index], generator)
         logits, mu, logvar = model(x)
         terms = vae_loss(logits, x, mu, logvar, beta, config.free_bits_nats)
@@ -123,15 +173,25 @@ def vae_train_epoch(model, optimiser, images01, config: VAEConfig, epoch: int,
         terms["total"].backward()
         optimiser.step()
         for key in sums:  # report the loss at the configured beta, not the warm-up's
-            value = terms["reconstruction"] + config.beta * terms["kl"] if key == "total" else terms[key]
+            value = (
+                terms["reconstruction"] + config.beta * terms["kl"]
+                if key == "total"
+                else terms[key]
+            )
             sums[key] += value.item() * len(x)
         count += len(x)
     return {key: value / count for key, value in sums.items()}
 
 
-def train_vae(config: VAEConfig, checkpoint_dir: Path, progress: bool = True, fresh: bool = False,
-              max_epochs: int | None = None, train_images: torch.Tensor | None = None,
-              test_images: torch.Tensor | None = None):
+def train_vae(
+    config: VAEConfig,
+    checkpoint_dir: Path,
+    progress: bool = True,
+    fresh: bool = False,
+    max_epochs: int | None = None,
+    train_images: torch.Tensor | None = None,
+    test_images: torch.Tensor | None = None,
+):
     """Train a beta-VAE; test loss terms are measured on the fixed binarised test set."""
     if train_images is None:
         train_images = data.to_unit_interval(data.mnist(train=True)[0])
@@ -139,28 +199,42 @@ def train_vae(config: VAEConfig, checkpoint_dir: Path, progress: bool = True, fr
         test_images = data.binarised_mnist_test()[0]
     model = build_vae(config)
     optimiser = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
-    state = {"model": model, "optimiser": optimiser, "history": {"train": [], "test": [], "seconds": []}}
+    state = {
+        "model": model,
+        "optimiser": optimiser,
+        "history": {"train": [], "test": [], "seconds": []},
+    }
 
     def run_epoch(epoch, generator):
         began = time.time()
-        train_terms = vae_train_epoch(model, optimiser, train_images, config, epoch, generator, progress)
+        train_terms = vae_train_epoch(
+            model, optimiser, train_images, config, epoch, generator, progress
+        )
         seconds = time.time() - began
         test_terms = evaluate(model, test_images, config.beta)
         state["history"]["train"].append(train_terms)
         state["history"]["test"].append(test_terms)
         state["history"]["seconds"].append(seconds)
         if progress:
-            print(f"[{config.name}] epoch {epoch + 1}/{config.epochs} train {train_terms['total']:.2f} "
-                  f"test {test_terms['total']:.2f} (rec {test_terms['reconstruction']:.2f}, "
-                  f"KL {test_terms['kl']:.2f}) nats, {seconds:.0f} s", flush=True)
+            print(
+                f"[{config.name}] epoch {epoch + 1}/{config.epochs} train {train_terms['total']:.2f} "
+                f"test {test_terms['total']:.2f} (rec {test_terms['reconstruction']:.2f}, "
+                f"KL {test_terms['kl']:.2f}) nats, {seconds:.0f} s",
+                flush=True,
+            )
 
-    state, seconds = _run_epochs(config, checkpoint_dir, fresh, max_epochs, state, run_epoch)
+    state, seconds = _run_epochs(
+        config, checkpoint_dir, fresh, max_epochs, state, run_epoch
+    )
     history = state["history"]
     final = history["test"][-1]
-    record = {"epochs": config.epochs, "train_seconds": seconds,
-              "seconds_per_epoch": sum(history["seconds"]) / len(history["seconds"]),
-              "history": history,
-              "final": {"test_" + k: v for k, v in final.items()}}
+    record = {
+        "epochs": config.epochs,
+        "train_seconds": seconds,
+        "seconds_per_epoch": sum(history["seconds"]) / len(history["seconds"]),
+        "history": history,
+        "final": {"test_" + k: v for k, v in final.items()},
+    }
     return {"vae": model.eval()}, {}, record
 
 
@@ -173,22 +247,40 @@ SNAPSHOT_VECTORS = 10
 
 def fixed_noise(latent_dim: int, num_samples: int = 100) -> torch.Tensor:
     """The report's fixed noise: torch.manual_seed(0); torch.randn(num_samples, latent, 1, 1)."""
-    return torch.randn(num_samples, latent_dim, 1, 1, generator=torch.Generator().manual_seed(0))
+    return torch.randn(
+        num_samples, latent_dim, 1, 1, generator=torch.Generator().manual_seed(0)
+    )
 
 
-def gan_train_step(generator, discriminator, optimiser_g, optimiser_d, real, noise,
-                   config: GANConfig, augment_generator=None, sync: bool = True) -> dict:
+def gan_train_step(
+    generator,
+    discriminator,
+    optimiser_g,
+    optimiser_d,
+    real,
+    noise,
+    config: GANConfig,
+    augment_generator=None,
+    sync: bool = True,
+) -> dict:
     """One discriminator step then one generator step on the same fake batch."""
-    augment = ((lambda x: diffaugment(x, augment_generator)) if config.diffaugment
-               else (lambda x: x))
-    autocast = torch.autocast(real.device.type, dtype=torch.bfloat16, enabled=config.bf16_autocast)
+    augment = (
+        (lambda x: diffaugment(x, augment_generator))
+        if config.diffaugment
+        else (lambda x: x)
+    )
+    autocast = torch.autocast(
+        real.device.type, dtype=torch.bfloat16, enabled=config.bf16_autocast
+    )
     # D step (config.loss: the hinge loss of the shipped model, or BCE). The fake batch is
     # detached, so this step changes only D.
     with autocast:
         fake = generator(noise)
         real_logits = discriminator(augment(real)).float()
         fake_logits = discriminator(augment(fake.detach())).float()
-    d_loss = discriminator_loss(real_logits, fake_logits, config.loss, config.real_label)
+    d_loss = discriminator_loss(
+        real_logits, fake_logits, config.loss, config.real_label
+    )
     optimiser_d.zero_grad(set_to_none=True)
     d_loss.backward()
     optimiser_d.step()
@@ -199,8 +291,12 @@ def gan_train_step(generator, discriminator, optimiser_g, optimiser_d, real, noi
     optimiser_g.zero_grad(set_to_none=True)
     g_loss.backward()
     optimiser_g.step()
-    logs = {"d_loss": d_loss, "g_loss": g_loss, "d_real": torch.sigmoid(real_logits).mean(),
-            "d_fake": torch.sigmoid(fake_logits).mean()}
+    logs = {
+        "d_loss": d_loss,
+        "g_loss": g_loss,
+        "d_real": torch.sigmoid(real_logits).mean(),
+        "d_fake": torch.sigmoid(fake_logits).mean(),
+    }
     if not sync:  # 0-d tensors: on a GPU, reading them back every step would stall it
         return {k: v.detach() for k, v in logs.items()}
     return {k: v.item() for k, v in logs.items()}
@@ -220,20 +316,35 @@ def lr_factor(config: GANConfig, step: int, steps_per_epoch: int) -> float:
 def training_device() -> torch.device:
     """CUDA when a GPU is visible (TRAIN_DEVICE=cpu forces the CPU), else the CPU. Every
     random draw stays on the CPU, so the batches and noise are the same on either."""
-    wanted = os.environ.get("TRAIN_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu")
+    wanted = os.environ.get("TRAIN_DEVICE") or (
+        "cuda" if torch.cuda.is_available() else "cpu"
+    )
     try:
         device = torch.device(wanted)
     except RuntimeError:
         device = None
-    if device is None or device.type not in ("cpu", "cuda") or (device.type == "cuda" and not torch.cuda.is_available()):
-        raise UserError(f"TRAIN_DEVICE={wanted} is not a device of this machine (cpu, or cuda with a GPU): "
-                        f"run `export TRAIN_DEVICE=cpu` or `unset TRAIN_DEVICE`.")
+    if (
+        device is None
+        or device.type not in ("cpu", "cuda")
+        or (device.type == "cuda" and not torch.cuda.is_available())
+    ):
+        raise UserError(
+            f"TRAIN_DEVICE={wanted} is not a device of this machine (cpu, or cuda with a GPU): "
+            f"run `export TRAIN_DEVICE=cpu` or `unset TRAIN_DEVICE`."
+        )
     return device
 
 
-def train_gan(config: GANConfig, checkpoint_dir: Path, progress: bool = True, fresh: bool = False,
-              max_epochs: int | None = None, train_images: torch.Tensor | None = None, parent=None,
-              device: torch.device | None = None):
+def train_gan(
+    config: GANConfig,
+    checkpoint_dir: Path,
+    progress: bool = True,
+    fresh: bool = False,
+    max_epochs: int | None = None,
+    train_images: torch.Tensor | None = None,
+    parent=None,
+    device: torch.device | None = None,
+):
     """Train the GAN; logs every iteration and keeps fixed-noise snapshots every epoch.
 
     `parent` (a TrainedModel of `config.init_from`) starts a second stage from its weights."""
@@ -244,28 +355,47 @@ def train_gan(config: GANConfig, checkpoint_dir: Path, progress: bool = True, fr
     if device.type == "cuda":
         torch.backends.cudnn.benchmark = True
     if (parent is None) != (config.init_from is None):
-        raise ValueError(f"{config.name}: pass the trained {config.init_from.name if config.init_from else ''} "
-                         f"as parent exactly when the config has init_from (load_or_train does)")
+        raise ValueError(
+            f"{config.name}: pass the trained {config.init_from.name if config.init_from else ''} "
+            f"as parent exactly when the config has init_from (load_or_train does)"
+        )
     generator, discriminator = build_gan(config)
     history, snapshots = {"iterations": [], "epochs": []}, []
     if parent is not None:
         generator.load_state_dict(parent["generator"].state_dict())
         discriminator.load_state_dict(parent["discriminator"].state_dict())
-        history = {"iterations": parent.extras["iteration_log"].tolist(),
-                   "epochs": list(parent.entry["history"]["epochs"])}
+        history = {
+            "iterations": parent.extras["iteration_log"].tolist(),
+            "epochs": list(parent.entry["history"]["epochs"]),
+        }
         snapshots = list(parent.extras["snapshots"])
     generator.to(device), discriminator.to(device)
     betas = (config.adam_beta1, config.adam_beta2)
-    optimiser_g = torch.optim.Adam(generator.parameters(), config.learning_rate_generator, betas=betas)
-    optimiser_d = torch.optim.Adam(discriminator.parameters(), config.learning_rate_discriminator, betas=betas)
+    optimiser_g = torch.optim.Adam(
+        generator.parameters(), config.learning_rate_generator, betas=betas
+    )
+    optimiser_d = torch.optim.Adam(
+        discriminator.parameters(), config.learning_rate_discriminator, betas=betas
+    )
     steps_per_epoch = len(train_images) // config.batch_size
-    schedulers = [torch.optim.lr_scheduler.LambdaLR(o, lambda step: lr_factor(config, step, steps_per_epoch))
-                  for o in (optimiser_g, optimiser_d)]
+    schedulers = [
+        torch.optim.lr_scheduler.LambdaLR(
+            o, lambda step: lr_factor(config, step, steps_per_epoch)
+        )
+        for o in (optimiser_g, optimiser_d)
+    ]
     ema = EMA(generator, config.ema_decay) if config.ema_decay > 0 else None
     noise_for_snapshots = fixed_noise(config.latent_dim)[:SNAPSHOT_VECTORS].to(device)
-    state = {"generator": generator, "discriminator": discriminator, "optimiser_g": optimiser_g,
-             "optimiser_d": optimiser_d, "scheduler_g": schedulers[0], "scheduler_d": schedulers[1],
-             "history": history, "snapshots": snapshots}
+    state = {
+        "generator": generator,
+        "discriminator": discriminator,
+        "optimiser_g": optimiser_g,
+        "optimiser_d": optimiser_d,
+        "scheduler_g": schedulers[0],
+        "scheduler_d": schedulers[1],
+        "history": history,
+        "snapshots": snapshots,
+    }
     if ema is not None:
         state["ema"] = ema.model
 
@@ -273,66 +403,138 @@ def train_gan(config: GANConfig, checkpoint_dir: Path, progress: bool = True, fr
         generator.train(), discriminator.train()
         began, logs = time.time(), []
         steps = data.batches(len(train_images), config.batch_size, random)
-        bar = tqdm(steps, total=steps_per_epoch, disable=not progress,
-                   desc=f"{config.name} epoch {epoch + 1}/{config.epochs}", mininterval=5)
+        bar = tqdm(
+            steps,
+            total=steps_per_epoch,
+            disable=not progress,
+            desc=f"{config.name} epoch {epoch + 1}/{config.epochs}",
+            mininterval=5,
+        )
         for index in bar:
             real = data.to_minus_one_one(train_images[index.to(device)])
-            noise = torch.randn(len(index), config.latent_dim, 1, 1, generator=random).to(device)
-            logs.append(gan_train_step(generator, discriminator, optimiser_g, optimiser_d,
-                                       real, noise, config, random, sync=False))
+            noise = torch.randn(
+                len(index), config.latent_dim, 1, 1, generator=random
+            ).to(device)
+            logs.append(
+                gan_train_step(
+                    generator,
+                    discriminator,
+                    optimiser_g,
+                    optimiser_d,
+                    real,
+                    noise,
+                    config,
+                    random,
+                    sync=False,
+                )
+            )
             for scheduler in schedulers:
                 scheduler.step()
             if ema is not None:
-                ema.update(generator, step=len(state["history"]["iterations"]) + len(logs) - 1)
+                ema.update(
+                    generator, step=len(state["history"]["iterations"]) + len(logs) - 1
+                )
             if progress and len(logs) % 50 == 0:
-                bar.set_postfix(d=f"{logs[-1]['d_loss'].item():.2f}", g=f"{logs[-1]['g_loss'].item():.2f}")
+                bar.set_postfix(
+                    d=f"{logs[-1]['d_loss'].item():.2f}",
+                    g=f"{logs[-1]['g_loss'].item():.2f}",
+                )
         keys = list(logs[0])
-        rows = torch.stack([torch.stack([log[k].float() for k in keys]) for log in logs]).tolist()
+        rows = torch.stack(
+            [torch.stack([log[k].float() for k in keys]) for log in logs]
+        ).tolist()
         seconds = time.time() - began
         state["history"]["iterations"].extend(rows)
-        epoch_means = {k: sum(row[i] for row in rows) / len(rows) for i, k in enumerate(keys)}
-        epoch_means.update(seconds=seconds, images_per_second=len(logs) * config.batch_size / seconds)
+        epoch_means = {
+            k: sum(row[i] for row in rows) / len(rows) for i, k in enumerate(keys)
+        }
+        epoch_means.update(
+            seconds=seconds, images_per_second=len(logs) * config.batch_size / seconds
+        )
         state["history"]["epochs"].append(epoch_means)
         shipped = ema.model if ema is not None else generator
         shipped.eval()
         with torch.no_grad():
-            snapshot = data.gan_output_to_image(shipped(noise_for_snapshots)).mul(255).round().to(torch.uint8).cpu()
+            snapshot = (
+                data.gan_output_to_image(shipped(noise_for_snapshots))
+                .mul(255)
+                .round()
+                .to(torch.uint8)
+                .cpu()
+            )
         state["snapshots"].append(snapshot)
         if progress:
-            print(f"[{config.name}] epoch {epoch + 1}/{config.epochs}: D {epoch_means['d_loss']:.3f} "
-                  f"G {epoch_means['g_loss']:.3f} D(x) {epoch_means['d_real']:.2f} "
-                  f"D(G(z)) {epoch_means['d_fake']:.2f}, {epoch_means['images_per_second']:.0f} img/s",
-                  flush=True)
+            print(
+                f"[{config.name}] epoch {epoch + 1}/{config.epochs}: D {epoch_means['d_loss']:.3f} "
+                f"G {epoch_means['g_loss']:.3f} D(x) {epoch_means['d_real']:.2f} "
+                f"D(G(z)) {epoch_means['d_fake']:.2f}, {epoch_means['images_per_second']:.0f} img/s",
+                flush=True,
+            )
 
     earlier_epochs = config.total_epochs - config.epochs
-    state, seconds = _run_epochs(config, checkpoint_dir, fresh, max_epochs, state, run_epoch, earlier_epochs)
+    state, seconds = _run_epochs(
+        config, checkpoint_dir, fresh, max_epochs, state, run_epoch, earlier_epochs
+    )
     history = state["history"]
     shipped = state["ema"] if ema is not None else generator
-    extras = {"iteration_log": torch.tensor(history["iterations"], dtype=torch.float32),
-              "iteration_log_columns": ["d_loss", "g_loss", "d_real", "d_fake"],
-              "snapshots": torch.stack(state["snapshots"])}
+    extras = {
+        "iteration_log": torch.tensor(history["iterations"], dtype=torch.float32),
+        "iteration_log_columns": ["d_loss", "g_loss", "d_real", "d_fake"],
+        "snapshots": torch.stack(state["snapshots"]),
+    }
     this_stage = history["epochs"][earlier_epochs:]
-    record = {"epochs": config.epochs, "train_seconds": seconds, "history": {"epochs": history["epochs"]},
-              "images_per_second": sum(e["images_per_second"] for e in this_stage) / len(this_stage)}
+    record = {
+        "epochs": config.epochs,
+        "train_seconds": seconds,
+        "history": {"epochs": history["epochs"]},
+        "images_per_second": sum(e["images_per_second"] for e in this_stage)
+        / len(this_stage),
+    }
     if parent is not None:
-        record["earlier_stages"] = {"epochs": earlier_epochs, "train_seconds": parent.entry["train_seconds"]
-                                    + parent.entry.get("earlier_stages", {}).get("train_seconds", 0.0)}
-    record["device"] = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
-    return {"generator": shipped.cpu().eval(), "discriminator": discriminator.cpu().eval()}, extras, record
+        record["earlier_stages"] = {
+            "epochs": earlier_epochs,
+            "train_seconds": parent.entry["train_seconds"]
+            + parent.entry.get("earlier_stages", {}).get("train_seconds", 0.0),
+        }
+    record["device"] = (
+        torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
+    )
+    return (
+        {
+            "generator": shipped.cpu().eval(),
+            "discriminator": discriminator.cpu().eval(),
+        },
+        extras,
+        record,
+    )
 
 
 # --- the MNIST classifier used to label interpolations -----------------------------------------
 
+
 def build_classifier(config: ClassifierConfig) -> nn.Module:
     torch.manual_seed(config.seed)
     return nn.Sequential(
-        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
+        nn.Conv2d(1, 32, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(64 * 7 * 7, 128),
+        nn.ReLU(),
+        nn.Linear(128, 10),
+    )
 
 
-def train_classifier(config: ClassifierConfig, checkpoint_dir: Path, progress: bool = True,
-                     fresh: bool = False, max_epochs: int | None = None):
+def train_classifier(
+    config: ClassifierConfig,
+    checkpoint_dir: Path,
+    progress: bool = True,
+    fresh: bool = False,
+    max_epochs: int | None = None,
+):
     """A small CNN on [0, 1] MNIST; its test accuracy goes into the manifest."""
     images, labels = data.mnist(train=True)
     images = data.to_unit_interval(images)
@@ -343,20 +545,36 @@ def train_classifier(config: ClassifierConfig, checkpoint_dir: Path, progress: b
 
     def run_epoch(epoch, generator):
         model.train()
-        for index in tqdm(data.batches(len(images), config.batch_size, generator), disable=not progress,
-                          total=len(images) // config.batch_size, desc=f"classifier epoch {epoch + 1}", leave=False):
+        for index in tqdm(
+            data.batches(len(images), config.batch_size, generator),
+            disable=not progress,
+            total=len(images) // config.batch_size,
+            desc=f"classifier epoch {epoch + 1}",
+            leave=False,
+        ):
             loss = F.cross_entropy(model(images[index]), labels[index])
             optimiser.zero_grad(set_to_none=True)
             loss.backward()
             optimiser.step()
 
-    state, seconds = _run_epochs(config, checkpoint_dir, fresh, max_epochs, state, run_epoch)
+    state, seconds = _run_epochs(
+        config, checkpoint_dir, fresh, max_epochs, state, run_epoch
+    )
     model.eval()
     with torch.no_grad():
-        predictions = torch.cat([model(x).argmax(1) for x in data.to_unit_interval(test_images).split(2000)])
+        predictions = torch.cat(
+            [model(x).argmax(1) for x in data.to_unit_interval(test_images).split(2000)]
+        )
     accuracy = (predictions == test_labels).float().mean().item()
-    return {"classifier": model}, {}, {"epochs": config.epochs, "train_seconds": seconds,
-                                       "final": {"test_accuracy": accuracy}}
+    return (
+        {"classifier": model},
+        {},
+        {
+            "epochs": config.epochs,
+            "train_seconds": seconds,
+            "final": {"test_accuracy": accuracy},
+        },
+    )
 
 
 # --- command line -----------------------------------------------------------------------------
@@ -368,12 +586,22 @@ def target_configs(what: str) -> list:
     """The configs `python -m genmodels.train <what>` trains ("all": every target), each after
     the earlier stages it continues from, so `--only` finds every stage."""
     from genmodels import config as configs
-    roots = {"vae": [configs.MNIST_CLASSIFIER, configs.FINAL_VAE, configs.MLP_VAE, *configs.BETA_STUDY,
-                     configs.FREE_BITS_VAE],
-             "gan": [configs.GAN_STAGE2, configs.GAN_RESTART, configs.FINAL_GAN],
-             "ablation": list(configs.GAN_ABLATION.values())}
+
+    roots = {
+        "vae": [
+            configs.MNIST_CLASSIFIER,
+            configs.FINAL_VAE,
+            configs.MLP_VAE,
+            *configs.BETA_STUDY,
+            configs.FREE_BITS_VAE,
+        ],
+        "gan": [configs.GAN_STAGE2, configs.GAN_RESTART, configs.FINAL_GAN],
+        "ablation": list(configs.GAN_ABLATION.values()),
+    }
     todo = []
-    for config in (c for target in (TARGETS if what == "all" else (what,)) for c in roots[target]):
+    for config in (
+        c for target in (TARGETS if what == "all" else (what,)) for c in roots[target]
+    ):
         stages = []
         while config is not None:
             stages.insert(0, config)
@@ -392,11 +620,16 @@ def retrain_command(config) -> str | None:
 
 
 def parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m genmodels.train",
-                                     description="Train the report's models through the weight cache.")
+    parser = argparse.ArgumentParser(
+        prog="python -m genmodels.train",
+        description="Train the report's models through the weight cache.",
+    )
     parser.add_argument("what", choices=[*TARGETS, "all"])
-    parser.add_argument("--retrain", action="store_true",
-                        help="ignore cached weights and checkpoints (with --only: of that model alone)")
+    parser.add_argument(
+        "--retrain",
+        action="store_true",
+        help="ignore cached weights and checkpoints (with --only: of that model alone)",
+    )
     parser.add_argument("--only", help="train only the config with this name")
     return parser
 
@@ -408,26 +641,40 @@ def selected(args) -> list:
         return todo
     chosen = [c for c in todo if c.name == args.only]
     if not chosen:
-        elsewhere = [what for what in TARGETS if args.only in [c.name for c in target_configs(what)]]
-        fix = (f"run `make train-{elsewhere[0]} ARGS=\"--only {args.only}\"`" if elsewhere else
-               f"use one of {', '.join(c.name for c in todo)}")
+        elsewhere = [
+            what
+            for what in TARGETS
+            if args.only in [c.name for c in target_configs(what)]
+        ]
+        fix = (
+            f'run `make train-{elsewhere[0]} ARGS="--only {args.only}"`'
+            if elsewhere
+            else f"use one of {', '.join(c.name for c in todo)}"
+        )
         raise UserError(f"--only {args.only} is not a model of `{args.what}`: {fix}.")
     return chosen
 
 
 def main(argv=None) -> None:
     from genmodels.weights import load_or_train
+
     args = parser().parse_args(argv)
     try:
         if os.environ.get("TORCH_THREADS"):
             if not os.environ["TORCH_THREADS"].isdigit():
-                raise UserError(f"TORCH_THREADS={os.environ['TORCH_THREADS']} is not a number of threads: "
-                                f"run `export TORCH_THREADS=2` or `unset TORCH_THREADS`.")
+                raise UserError(
+                    f"TORCH_THREADS={os.environ['TORCH_THREADS']} is not a number of threads: "
+                    f"run `export TORCH_THREADS=2` or `unset TORCH_THREADS`."
+                )
             torch.set_num_threads(int(os.environ["TORCH_THREADS"]))
         for config in selected(args):
             # --only retrains that stage alone: the stages it continues from come from the cache.
-            trained = load_or_train(config, retrain=args.retrain, retrain_parents=args.only is None)
-            print(f"[train] {config.name}: ready ({trained.entry.get('train_seconds', 0):.0f} s of training)")
+            trained = load_or_train(
+                config, retrain=args.retrain, retrain_parents=args.only is None
+            )
+            print(
+                f"[train] {config.name}: ready ({trained.entry.get('train_seconds', 0):.0f} s of training)"
+            )
     except UserError as error:  # one line, no traceback: it says what to run
         sys.exit(f"error: {error}")
 

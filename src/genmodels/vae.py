@@ -6,6 +6,7 @@ independent Bernoulli pixels p(x|z). The convolutional model is the MLP model wi
 convolutional feature extractor in front of the encoder's MLP and a transposed-convolution
 stack behind the decoder's MLP.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,12 +23,20 @@ IMAGE_SHAPE = (1, 28, 28)
 class MLPEncoder(nn.Module):
     """Features -> (mu, logvar) of q(z|x)."""
 
-    def __init__(self, in_features: int, hidden_dim: int, latent_dim: int, dropout: float = 0.0):
+    def __init__(
+        self, in_features: int, hidden_dim: int, latent_dim: int, dropout: float = 0.0
+    ):
         super().__init__()
         self.hidden = nn.Sequential(
             nn.Flatten(),
-            nn.Linear(in_features, hidden_dim), nn.BatchNorm1d(hidden_dim), nn.ReLU(), nn.Dropout(dropout),
-            nn.Linear(hidden_dim, hidden_dim), nn.BatchNorm1d(hidden_dim), nn.ReLU(), nn.Dropout(dropout),
+            nn.Linear(in_features, hidden_dim),
+            nn.BatchNorm1d(hidden_dim),
+            nn.ReLU(),
+            nn.Dropout(dropout),
+            nn.Linear(hidden_dim, hidden_dim),
+            nn.BatchNorm1d(hidden_dim),
+            nn.ReLU(),
+            nn.Dropout(dropout),
         )
         self.to_gaussian = nn.Linear(hidden_dim, 2 * latent_dim)
 
@@ -39,11 +48,19 @@ class MLPEncoder(nn.Module):
 class MLPDecoder(nn.Module):
     """z -> a flat vector of `out_features` (pixel logits for the MLP model)."""
 
-    def __init__(self, latent_dim: int, hidden_dim: int, out_features: int, dropout: float = 0.0):
+    def __init__(
+        self, latent_dim: int, hidden_dim: int, out_features: int, dropout: float = 0.0
+    ):
         super().__init__()
         self.net = nn.Sequential(
-            nn.Linear(latent_dim, hidden_dim), nn.BatchNorm1d(hidden_dim), nn.ReLU(), nn.Dropout(dropout),
-            nn.Linear(hidden_dim, hidden_dim), nn.BatchNorm1d(hidden_dim), nn.ReLU(), nn.Dropout(dropout),
+            nn.Linear(latent_dim, hidden_dim),
+            nn.BatchNorm1d(hidden_dim),
+            nn.ReLU(),
+            nn.Dropout(dropout),
+            nn.Linear(hidden_dim, hidden_dim),
+            nn.BatchNorm1d(hidden_dim),
+            nn.ReLU(),
+            nn.Dropout(dropout),
             nn.Linear(hidden_dim, out_features),
         )
 
@@ -51,40 +68,64 @@ class MLPDecoder(nn.Module):
         return self.net(z)
 
 
-def conv_block(in_channels: int, out_channels: int, transposed: bool = False) -> nn.Sequential:
-    """A stride-2 (transposed) convolution halving (doubling) the side, with BatchNorm and ReLU."""
+def conv_block(
+    in_channels: int, out_channels: int, transposed: bool = False
+) -> nn.Sequential:
+    """Stride-2 (transposed) convolution, halving (doubling) the side; BatchNorm, ReLU."""
     conv = nn.ConvTranspose2d if transposed else nn.Conv2d
-    return nn.Sequential(conv(in_channels, out_channels, 4, 2, 1, bias=False),
-                         nn.BatchNorm2d(out_channels), nn.ReLU())
+    return nn.Sequential(
+        conv(in_channels, out_channels, 4, 2, 1, bias=False),
+        nn.BatchNorm2d(out_channels),
+        nn.ReLU(),
+    )
 
 
 class ConvEncoder(nn.Module):
     """Image -> conv features (28 -> 14 -> 7) -> the MLP encoder -> (mu, logvar)."""
 
-    def __init__(self, channels: tuple[int, ...], hidden_dim: int, latent_dim: int, dropout: float = 0.0):
+    def __init__(
+        self,
+        channels: tuple[int, ...],
+        hidden_dim: int,
+        latent_dim: int,
+        dropout: float = 0.0,
+    ):
         super().__init__()
         widths = (IMAGE_SHAPE[0], *channels)
-        self.features = nn.Sequential(*(conv_block(a, b) for a, b in zip(widths, widths[1:])))
+        self.features = nn.Sequential(
+            *(conv_block(a, b) for a, b in zip(widths, widths[1:]))
+        )
         side = IMAGE_SHAPE[1] // 2 ** len(channels)
-        self.head = MLPEncoder(channels[-1] * side * side, hidden_dim, latent_dim, dropout)
+        self.head = MLPEncoder(
+            channels[-1] * side * side, hidden_dim, latent_dim, dropout
+        )
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         return self.head(self.features(x))
 
 
 class ConvDecoder(nn.Module):
-    """z -> the MLP decoder -> (C, 7, 7) -> transposed convs (7 -> 14 -> 28) -> pixel logits."""
+    """z -> MLP decoder -> (C, 7, 7) -> transposed convs (7 -> 14 -> 28) -> logits."""
 
-    def __init__(self, channels: tuple[int, ...], hidden_dim: int, latent_dim: int, dropout: float = 0.0):
+    def __init__(
+        self,
+        channels: tuple[int, ...],
+        hidden_dim: int,
+        latent_dim: int,
+        dropout: float = 0.0,
+    ):
         super().__init__()
         side = IMAGE_SHAPE[1] // 2 ** len(channels)
         widths = tuple(reversed(channels))
         self.head = nn.Sequential(
             MLPDecoder(latent_dim, hidden_dim, widths[0] * side * side, dropout),
             nn.Unflatten(1, (widths[0], side, side)),
-            nn.BatchNorm2d(widths[0]), nn.ReLU(),
+            nn.BatchNorm2d(widths[0]),
+            nn.ReLU(),
         )
-        upsample = [conv_block(a, b, transposed=True) for a, b in zip(widths, widths[1:])]
+        upsample = [
+            conv_block(a, b, transposed=True) for a, b in zip(widths, widths[1:])
+        ]
         self.upsample = nn.Sequential(*upsample)
         self.to_logits = nn.ConvTranspose2d(widths[-1], IMAGE_SHAPE[0], 4, 2, 1)
 
@@ -93,7 +134,7 @@ class ConvDecoder(nn.Module):
 
 
 class VAE(nn.Module):
-    """forward(x) -> (reconstruction logits, mu, logvar); sigmoid(logits) are pixel means."""
+    """forward(x) -> (reconstruction logits, mu, logvar); sigmoid(logits): pixel means."""
 
     def __init__(self, encoder: nn.Module, decoder: nn.Module, latent_dim: int):
         super().__init__()
@@ -108,15 +149,19 @@ class VAE(nn.Module):
 
     @staticmethod
     def reparameterise(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
-        """z = mu + sigma * eps with eps ~ N(0, I): the sample stays differentiable in mu, sigma."""
+        """z = mu + sigma * eps, eps ~ N(0, I): differentiable in mu and sigma."""
         return mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
 
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def forward(
+        self, x: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         mu, logvar = self.encode(x)
         return self.decode(self.reparameterise(mu, logvar)), mu, logvar
 
     @torch.no_grad()
-    def sample(self, num_samples: int, generator: torch.Generator | None = None) -> torch.Tensor:
+    def sample(
+        self, num_samples: int, generator: torch.Generator | None = None
+    ) -> torch.Tensor:
         """Pixel means of images decoded from z ~ N(0, I)."""
         z = torch.randn(num_samples, self.latent_dim, generator=generator)
         return torch.sigmoid(self.decode(z))
@@ -127,49 +172,75 @@ def build_vae(config: VAEConfig) -> VAE:
     torch.manual_seed(config.seed)
     pixels = math.prod(IMAGE_SHAPE)
     if config.architecture == "mlp":
-        encoder = MLPEncoder(pixels, config.hidden_dim, config.latent_dim, config.dropout)
-        decoder = MLPDecoder(config.latent_dim, config.hidden_dim, pixels, config.dropout)
+        encoder = MLPEncoder(
+            pixels, config.hidden_dim, config.latent_dim, config.dropout
+        )
+        decoder = MLPDecoder(
+            config.latent_dim, config.hidden_dim, pixels, config.dropout
+        )
     elif config.architecture == "conv":
-        encoder = ConvEncoder(config.conv_channels, config.hidden_dim, config.latent_dim, config.dropout)
-        decoder = ConvDecoder(config.conv_channels, config.hidden_dim, config.latent_dim, config.dropout)
+        encoder = ConvEncoder(
+            config.conv_channels, config.hidden_dim, config.latent_dim, config.dropout
+        )
+        decoder = ConvDecoder(
+            config.conv_channels, config.hidden_dim, config.latent_dim, config.dropout
+        )
     else:
-        raise ValueError(f"unknown VAE architecture {config.architecture!r}: use 'mlp' or 'conv'")
+        raise ValueError(
+            f"unknown VAE architecture {config.architecture!r}: use 'mlp' or 'conv'"
+        )
     return VAE(encoder, decoder, config.latent_dim)
 
 
 # --- loss -------------------------------------------------------------------------------------
 
+
 def gaussian_kl_per_dimension(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
-    """KL(N(mu, sigma^2) || N(0, 1)) in closed form, per image and latent dimension, in nats."""
+    """KL(N(mu, sigma^2) || N(0, 1)) in closed form, per image and dimension (nats)."""
     return 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar)
 
 
 def bernoulli_nll(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """-log p(x|z) for Bernoulli pixels, summed over pixels: one value per image, in nats."""
-    return F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1)
+    """-log p(x|z) for Bernoulli pixels, summed over pixels: nats per image."""
+    return (
+        F.binary_cross_entropy_with_logits(logits, x, reduction="none")
+        .flatten(1)
+        .sum(1)
+    )
 
 
-def vae_loss(logits, x, mu, logvar, beta: float = 1.0, free_bits_nats: float = 0.0) -> dict:
-    """The beta-VAE loss, reconstruction + beta * KL, averaged over the batch (nats per image).
+def vae_loss(
+    logits, x, mu, logvar, beta: float = 1.0, free_bits_nats: float = 0.0
+) -> dict:
+    """The beta-VAE loss, reconstruction + beta * KL, batch mean (nats per image).
 
     With free bits, each latent dimension's batch-mean KL below `free_bits_nats` is not
     penalised (Kingma et al., 2016); the reported KL is always the true one."""
     reconstruction = bernoulli_nll(logits, x).mean()
     kl_per_dimension = gaussian_kl_per_dimension(mu, logvar).mean(0)
     kl = kl_per_dimension.sum()
-    penalised_kl = kl_per_dimension.clamp(min=free_bits_nats).sum() if free_bits_nats > 0 else kl
-    return {"total": reconstruction + beta * penalised_kl, "reconstruction": reconstruction, "kl": kl}
+    penalised_kl = (
+        kl_per_dimension.clamp(min=free_bits_nats).sum() if free_bits_nats > 0 else kl
+    )
+    return {
+        "total": reconstruction + beta * penalised_kl,
+        "reconstruction": reconstruction,
+        "kl": kl,
+    }
 
 
 # --- evaluation -------------------------------------------------------------------------------
 
+
 @torch.no_grad()
-def evaluate(model: VAE, images: torch.Tensor, beta: float, batch_size: int = 1000) -> dict:
+def evaluate(
+    model: VAE, images: torch.Tensor, beta: float, batch_size: int = 1000
+) -> dict:
     """Mean loss terms (nats per image) on fixed binarised images, one posterior sample each."""
     model.eval()
     sums = {"total": 0.0, "reconstruction": 0.0, "kl": 0.0}
     for start in range(0, len(images), batch_size):
-        x = images[start:start + batch_size]
+        x = images[start : start + batch_size]
         logits, mu, logvar = model(x)
         terms = vae_loss(logits, x, mu, logvar, beta=beta)
         for key in sums:
@@ -178,8 +249,13 @@ def evaluate(model: VAE, images: torch.Tensor, beta: float, batch_size: int = 10
 
 
 @torch.no_grad()
-def importance_sampled_nll(model: VAE, images: torch.Tensor, num_samples: int = 500,
-                           chunk: int = 250, generator: torch.Generator | None = None) -> torch.Tensor:
+def importance_sampled_nll(
+    model: VAE,
+    images: torch.Tensor,
+    num_samples: int = 500,
+    chunk: int = 250,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
     """-log p(x) per image (nats), estimated with `num_samples` importance samples from q(z|x):
     log p(x) ~= logsumexp_k [log p(x|z_k) + log p(z_k) - log q(z_k|x)] - log K (Burda et al.)."""
     model.eval()
@@ -194,7 +270,8 @@ def importance_sampled_nll(model: VAE, images: torch.Tensor, num_samples: int = 
             z = mu + torch.exp(0.5 * logvar) * eps  # (k, n, d)
             logits = model.decode(z.flatten(0, 1)).view(k, len(x), -1)
             log_px_z = -F.binary_cross_entropy_with_logits(
-                logits, x.flatten(1).expand(k, -1, -1), reduction="none").sum(-1)
+                logits, x.flatten(1).expand(k, -1, -1), reduction="none"
+            ).sum(-1)
             log_pz = -0.5 * (z.pow(2) + log_2pi).sum(-1)
             log_qz = -0.5 * (eps.pow(2) + logvar + log_2pi).sum(-1)
             log_weights.append(log_px_z + log_pz - log_qz)
@@ -204,13 +281,17 @@ def importance_sampled_nll(model: VAE, images: torch.Tensor, num_samples: int = 
 
 
 @torch.no_grad()
-def latent_means(model: VAE, images: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
+def latent_means(
+    model: VAE, images: torch.Tensor, batch_size: int = 1000
+) -> torch.Tensor:
     """The posterior means E_q[z|x] of `images`."""
     model.eval()
     return torch.cat([model.encode(x)[0] for x in images.split(batch_size)])
 
 
-def active_units(means: torch.Tensor, threshold: float = 0.01) -> tuple[int, torch.Tensor]:
+def active_units(
+    means: torch.Tensor, threshold: float = 0.01
+) -> tuple[int, torch.Tensor]:
     """Burda et al.'s active units: dimensions whose Cov_x(E_q[z_i|x]) exceeds `threshold`."""
     variance = means.var(0)
     return int((variance > threshold).sum()), variance
