@@ -244,7 +244,9 @@ def test_missing_dataset_stops_the_test_run_once(pytester):
         def test_a(): raise DataNotFoundError("MNIST not found in x: run `export DATA_DIR=y` and try again.")
         def test_b(): raise DataNotFoundError("MNIST not found in x: run `export DATA_DIR=y` and try again.")
         """)
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    # -rN: no short summary, whose "FAILED ... - reason" line repeats the message when the
+    # terminal is wide enough.
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-rN")
     result.assert_outcomes(failed=1)
     assert result.stdout.str().count("MNIST not found in x: run `export DATA_DIR=y` and try again.") == 1
     assert "Traceback" not in result.stdout.str() and "raise DataNotFoundError" not in result.stdout.str()

@@ -182,12 +182,12 @@ def _label_digits(ax, points: np.ndarray, labels: np.ndarray) -> None:
                 bbox={"boxstyle": "circle,pad=0.15", "fc": "white", "alpha": 0.8, "lw": 0})
 
 
-def paths_on_map(points: np.ndarray, labels, paths: dict, size: float = 4.6) -> Figure:
+def paths_on_map(points: np.ndarray, labels, paths: dict, size: float = 3.9) -> Figure:
     """Paths drawn as points at their map positions over a digit-coloured 2-D map; legend outside."""
     figure = Figure(figsize=(size + 1.4, size))
     ax = figure.add_axes((0.01, 0.01, size / (size + 1.4) - 0.02, 0.98))
     labels = np.asarray(labels)
-    ax.scatter(points[:, 0], points[:, 1], c=[DIGIT_COLOURS[i] for i in labels], s=2, alpha=0.35,
+    ax.scatter(points[:, 0], points[:, 1], c=[DIGIT_COLOURS[i] for i in labels], s=3, alpha=0.5,
                linewidths=0, rasterized=True)
     _label_digits(ax, points, labels)
     markers = ("o", "D", "^", "v", "P", "X")
@@ -278,7 +278,7 @@ def gan_loss_curves(iteration_log: np.ndarray, iterations_per_epoch: int, window
     d_star, g_star = equilibrium_losses(loss)
     names = ("2", "0") if loss == "hinge" else ("log 4", "log 2")
     events = schedule_events or {}
-    figure = Figure(figsize=(9, 4.0))
+    figure = Figure(figsize=(7, 3.6))
     axes = figure.subplots(1, 2)
     iterations = np.arange(1, len(iteration_log) + 1)
     for column, name, colour in ((0, "discriminator loss", "C0"), (1, "generator loss", "C1")):

@@ -18,7 +18,9 @@ import yaml
 from genmodels import PROJECT_ROOT
 
 REPORT_DIR = PROJECT_ROOT / "report"
-LABEL_PATTERNS = (re.compile(r"^#\|\s*label:\s*([\w-]+)", re.M), re.compile(r"\{#((?:sec|fig|tbl|eq)-[\w-]+)\}"))
+# Cell labels, {#…} attributes, and listings that cells build with listing.listing(label="lst-…").
+LABEL_PATTERNS = (re.compile(r"^#\|\s*label:\s*([\w-]+)", re.M), re.compile(r"\{#((?:sec|fig|tbl|eq|lst)-[\w-]+)\}"),
+                  re.compile(r"""label=["'](lst-[\w-]+)["']"""))
 
 
 def traceability_map(path: Path = REPORT_DIR / "traceability.yml") -> list[dict]:

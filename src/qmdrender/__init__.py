@@ -5,12 +5,17 @@ Same path as `quarto render` with `format: typst`:
     .qmd --parse--> markdown + python cells --execute (Jupyter kernel, cached)-->
     pandoc markdown --pandoc + crossref.lua--> typst --typst--> PDF (+ executed .ipynb)
 
-Modules: project (config), parse (includes, cells, options), execute (kernel,
-notebook), cache, markdown (cell outputs -> markdown), convert (pandoc),
-pdf (typst, atomic writes), __main__ (CLI).
+Modules: project (config), options (Quarto option checks), parse (includes,
+cells, options), execute (kernel, notebook), cache, markdown (cell outputs ->
+markdown), shortcodes (meta, pagebreak), convert (pandoc + crossref.lua:
+cross-references, subfloats, callouts, listings, citations), pdf (typst,
+atomic writes), __main__ (CLI). Quarto 1.10 is the reference: what qmdrender
+renders prints the same text; what it does not support stops the render with
+one line naming the feature and the document line.
 """
 
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -32,7 +37,11 @@ def _find_root(path: Path) -> Path:
     return start
 
 
-def render_document(project: Project, path, *, use_cache=True, to="typst", log=print) -> Path:
+def _warn(message):
+    print(f"WARNING: {message}", file=sys.stderr, flush=True)
+
+
+def render_document(project: Project, path, *, use_cache=True, to="typst", log=print, warn=_warn) -> Path:
     """Render one document of `project`; return the written PDF (or .md with to="md")."""
     doc = load_document(project, path)
     stem = doc.output_stem
@@ -50,34 +59,55 @@ def render_document(project: Project, path, *, use_cache=True, to="typst", log=p
     n_inline = sum(len(c.inlines) for c in chunks if isinstance(c, parse.Markdown))
     stage("parse", f"{n_cells} cells, {n_inline} inline expressions")
 
-    results, hit = execute.execute(doc, chunks, use_cache=use_cache, log=log)
+    results, hit = execute.execute(doc, chunks, use_cache=use_cache, log=log, warn=warn)
     stage("execute", "cache hit, kernel not started" if hit else f"kernel `{doc.kernel}`")
 
+    # Figures go to a hidden staging folder, swapped in only when everything succeeded:
+    # a failed render leaves the previous outputs as they were and no stray files.
     files_dir = stem.parent / f"{stem.name}_files"
-    shutil.rmtree(files_dir, ignore_errors=True)  # ours entirely: drop figures of removed cells
-    text = convert.front_matter(doc) + markdown.assemble(doc, chunks, results, files_dir)
+    staging = stem.parent / f".{stem.name}_files.qmdrender-tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        return _convert(doc, chunks, results, stem, files_dir, staging, to, stage, log, warn)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _locate(doc, chunks, needle):
+    """`file:line` of the first prose line containing `needle` (the document when none does)."""
+    for chunk in chunks:
+        if needle and isinstance(chunk, parse.Markdown):
+            for text, src in chunk.lines:
+                if needle in text:
+                    return str(src)
+    return str(doc.rel)
+
+
+def _convert(doc, chunks, results, stem, files_dir, staging, to, stage, log, warn):
+    """Markdown -> typst -> PDF with figures in `staging`; then replace the outputs."""
+    text = convert.front_matter(doc) + markdown.assemble(doc, chunks, results, staging, warn)
     nb = nbformat.writes(execute.notebook(doc, chunks, results))
     stage("markdown")
-    if to == "md":
-        out = stem.with_suffix(".md")
-        pdf.write_atomic(out, text)
-        pdf.write_atomic(stem.with_suffix(".ipynb"), nb)
-        log(f"  -> {out}")
-        return out
-
-    source = convert.to_typst(doc, text)
-    stage("pandoc")
-    data = pdf.compile_pdf(doc, source)
-    stage("typst")
+    source = data = None
+    if to != "md":
+        source = convert.to_typst(doc, text, warn=warn, locate=lambda needle: _locate(doc, chunks, needle))
+        stage("pandoc")
+        data = pdf.compile_pdf(doc, source)
+        stage("typst")
 
     # Everything succeeded: only now replace the previous outputs.
-    if doc.format["keep-md"]:
-        pdf.write_atomic(stem.with_suffix(".md"), text)
-    if doc.format["keep-typ"]:
-        pdf.write_atomic(stem.with_suffix(".typ"), source)
+    shutil.rmtree(files_dir, ignore_errors=True)  # ours entirely: drop figures of removed cells
+    if staging.exists():
+        staging.rename(files_dir)
+    final = (lambda t: t.replace(staging.name, files_dir.name))  # paths in the kept sources
+    if to == "md" or doc.format["keep-md"]:
+        pdf.write_atomic(stem.with_suffix(".md"), final(text))
+    if source is not None and doc.format["keep-typ"]:
+        pdf.write_atomic(stem.with_suffix(".typ"), final(source))
     pdf.write_atomic(stem.with_suffix(".ipynb"), nb)
-    out = stem.with_suffix(".pdf")
-    pdf.write_atomic(out, data)
+    out = stem.with_suffix(".md" if to == "md" else ".pdf")
+    if data is not None:
+        pdf.write_atomic(out, data)
     log(f"  -> {out}")
     return out
 

@@ -1,10 +1,23 @@
 """Command line: `python -m qmdrender [PROJECT_DIR | FILE.qmd] [--no-cache] [--to typst|md] [--quiet]`."""
 
 import argparse
+import shlex
 import sys
+import traceback
+from pathlib import Path
 
 from . import render
 from .errors import RenderError
+
+
+def rerun_command(argv) -> str:
+    """The command line that reruns this render, runnable from the current directory."""
+    python = Path(sys.executable)
+    try:
+        python = python.relative_to(Path.cwd())
+    except ValueError:
+        pass
+    return shlex.join([str(python), "-m", "qmdrender", *(sys.argv[1:] if argv is None else argv)])
 
 
 def main(argv=None) -> int:
@@ -22,8 +35,16 @@ def main(argv=None) -> int:
     try:
         out = render(args.path, use_cache=args.use_cache, to=args.to, quiet=args.quiet)
     except RenderError as e:
-        print(f"qmdrender: error: {e}", file=sys.stderr)
+        # First line: where and what, then how to rerun; the detail (traceback) after it.
+        print(f"error: {e.message}; then rerun `{rerun_command(argv)}`", file=sys.stderr)
+        if e.detail:
+            print(e.detail, file=sys.stderr)
         return 1
+    except Exception as e:  # a bug in qmdrender itself: still one clear first line
+        print(f"error: qmdrender crashed rendering {args.path} ({type(e).__name__}: {e}); this is a qmdrender "
+              f"bug, not a problem in the document: report it with the traceback below", file=sys.stderr)
+        traceback.print_exc()
+        return 2
     except KeyboardInterrupt:
         print("qmdrender: interrupted", file=sys.stderr)
         return 130

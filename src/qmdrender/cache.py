@@ -22,6 +22,8 @@ Behaviour by option (`execute:` in _quarto.yml or front matter):
                            (as long as the number of cells/inlines matches)
     freeze: auto / false   same as cache: true
 `--no-cache` (alias `--refresh`) ignores stored results and stores fresh ones.
+A damaged entry (unreadable, or not the shape save() writes) is a miss with one
+warning naming the file; the fresh results replace it atomically.
 """
 
 import hashlib
@@ -31,7 +33,7 @@ import tempfile
 
 from .parse import Cell
 
-VERSION = 1  # bump when the stored format changes
+VERSION = 2  # bump when the stored format changes
 
 
 def path_for(doc):
@@ -55,23 +57,48 @@ def key_for(doc, chunks, setup: str) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def load(doc, key, n_cells, n_inlines):
-    """Stored results for this document, or None when they cannot be reused."""
+def _valid(entry, n_cells, n_inlines):
+    """Whether `entry` has the shape save() writes, for this many cells and inlines."""
+    def cell_ok(cell):
+        return (isinstance(cell, dict) and isinstance(cell.get("outputs"), list)
+                and all(isinstance(o, dict) and isinstance(o.get("output_type"), str) for o in cell["outputs"])
+                and (cell.get("execution_count") is None or isinstance(cell.get("execution_count"), int)))
+    return (isinstance(entry.get("key"), str)
+            and isinstance(entry.get("cells"), list) and len(entry["cells"]) == n_cells
+            and all(cell_ok(c) for c in entry["cells"])
+            and isinstance(entry.get("inlines"), list) and len(entry["inlines"]) == n_inlines
+            and all(isinstance(v, str) for v in entry["inlines"]))
+
+
+def load(doc, key, n_cells, n_inlines, warn=print):
+    """Stored results for this document, or None when they cannot be reused.
+
+    A damaged entry (unreadable, not the shape save() writes) is a miss with
+    one warning: the document is executed again and the entry rewritten.
+    """
     if not doc.execute.get("cache", True):
         return None
     path = path_for(doc)
+    if not path.exists():
+        return None
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError) as e:
+        warn(f"{path}: unreadable cache entry ({type(e).__name__}); executing the document again")
+        return None
+    if not isinstance(entry, dict):
+        warn(f"{path}: damaged cache entry (a {type(entry).__name__}, not a mapping); executing the document again")
         return None
     if entry.get("version") != VERSION:
+        return None  # written by another qmdrender version: an ordinary miss
+    if entry.get("key") != key and not (doc.execute.get("freeze") is True):
         return None
-    if entry.get("key") == key:
-        return entry
-    frozen = doc.execute.get("freeze") is True
-    if frozen and len(entry["cells"]) == n_cells and len(entry["inlines"]) == n_inlines:
-        return entry
-    return None
+    if not _valid(entry, n_cells, n_inlines):
+        if entry.get("key") == key:
+            warn(f"{path}: damaged cache entry (wrong number or shape of cells/inline values); "
+                 f"executing the document again")
+        return None  # a frozen entry for another set of cells is an ordinary miss
+    return entry
 
 
 def save(doc, key, cells, inlines):
@@ -82,6 +109,10 @@ def save(doc, key, cells, inlines):
     path.parent.mkdir(parents=True, exist_ok=True)
     entry = {"version": VERSION, "key": key, "document": str(doc.rel), "cells": cells, "inlines": inlines}
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(entry, f)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(entry, f)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -1,25 +1,20 @@
--- qmdrender pandoc filter: turns Quarto cross-reference syntax into typst.
+-- qmdrender pandoc filter, first pass: Quarto's cross-references -> typst.
 --
--- Typst does the numbering: every referenceable thing becomes a typst
--- element with a label (`#figure(...) <fig-x>`, `= Heading <sec-x>`,
--- `$ ... $ <eq-x>`) and every `@fig-x` becomes `#ref(<fig-x>);`, which typst
--- prints as "Figure 1", "Table 2", "Section 3.1", "Equation 4".
+-- Typst does the numbering: every referenceable thing becomes a typst element
+-- with a label (`#figure(...) <fig-x>`, `= Heading <sec-x>`, `$ ... $ <eq-x>`;
+-- floats, callouts and listings: floats.lua) and every `@fig-x` becomes
+-- `#ref(<fig-x>)`, which typst prints as "Figure 1", "Table 2", "Listing 1",
+-- "Section 3.1", "Equation 4" (Quarto's texts). References to labels that do
+-- not exist print `?@label` with a warning, as Quarto.
 
-local KINDS = { fig = "image", tbl = "table", sec = true, eq = true }
+local util = dofile(pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE), "filters_util.lua" }))
+local typst, prefix_of, warn, fail = util.typst, util.prefix_of, util.warn, util.fail
 
-local function typst(blocks)
-  -- Render a list of blocks with pandoc's own typst writer (no template).
-  local out = pandoc.write(pandoc.Pandoc(blocks), "typst")
-  return (out:gsub("%s+$", ""))
-end
+local KINDS = { fig = true, tbl = true, lst = true, sec = true, eq = true }
 
-local function prefix_of(id)
-  return id and id:match("^(%a+)%-")
-end
-
--- Image paths: make them absolute (typst compiles with root "/"), resolved
--- against the document's folder like Quarto does.
-local docdir = nil
+-- Image paths become absolute from the typst root (the project folder),
+-- resolved against the document's folder like Quarto does.
+local docdir, root = nil, nil
 
 local function normalize(path)
   local parts = {}
@@ -33,19 +28,25 @@ local function normalize(path)
   return "/" .. table.concat(parts, "/")
 end
 
-function Meta(meta)
-  if meta["qmdrender-docdir"] then
-    docdir = pandoc.utils.stringify(meta["qmdrender-docdir"])
-  end
+local function Meta(meta)
+  if meta["qmdrender-docdir"] then docdir = pandoc.utils.stringify(meta["qmdrender-docdir"]) end
+  if meta["qmdrender-root"] then root = normalize(pandoc.utils.stringify(meta["qmdrender-root"])) end
 end
 
 local function Image(img)
   local src = img.src
-  if docdir and not src:match("^/") and not src:match("^%a[%w+.-]*:") then
-    img.src = normalize(docdir .. "/" .. src)
-  elseif src:match("^/") then
-    img.src = normalize(src)
+  if src:match("^%a[%w+.-]*:") then return img end  -- a URL
+  local abs = src:match("^/") and normalize(src) or normalize((docdir or ".") .. "/" .. src)
+  if root and root ~= "/" then
+    if abs:sub(1, #root + 1) == root .. "/" then
+      abs = abs:sub(#root + 1)
+    else
+      -- typst refuses files outside its root: convert.py stops the render on this line.
+      fail(src, "image " .. src .. " is outside the project folder " .. root
+        .. ", which typst cannot read from: move it into the project")
+    end
   end
+  img.src = abs
   -- pandoc's typst writer drops alt text; write the image call ourselves then.
   local alt = img.attributes["fig-alt"]
   if alt then
@@ -56,61 +57,27 @@ local function Image(img)
   return img
 end
 
--- A float written as raw typst around pandoc-rendered content, so we control
--- kind (the supplement "Figure"/"Table") and numbering.
-local function raw_figure(content, caption, id, kind)
-  local args = { "kind: " .. kind }
-  if caption and #caption > 0 then
-    table.insert(args, "caption: [" .. typst(caption) .. "]")
+-- Every label in the document, so references to missing ones can be reported.
+local labels = {}
+
+local function collect(doc)
+  local function add(el)
+    if el.identifier and el.identifier ~= "" then labels[el.identifier] = true end
   end
-  if not id or id == "" then
-    table.insert(args, "numbering: none")  -- Quarto numbers only labelled floats
-  end
-  local open = "#figure(" .. table.concat(args, ", ") .. ")["
-  local close = "]"
-  if id and id ~= "" then close = close .. " <" .. id .. ">" end
-  local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", open) })
-  blocks:extend(content)
-  blocks:insert(pandoc.RawBlock("typst", close))
-  return blocks
+  doc:walk({ Header = add, Div = add, Figure = add, Table = add, CodeBlock = add, Image = add, Span = add,
+    Str = function(s)
+      local id = s.text:match("^{#(eq%-[%w_:%.%-]+)}")
+      if id then labels[id] = true end
+    end })
 end
 
--- Quarto div floats: `::: {#fig-x}` / `::: {#tbl-x}`, caption = last paragraph.
-local function Div(div)
-  local kind = KINDS[prefix_of(div.identifier) or ""]
-  if kind ~= "image" and kind ~= "table" then return nil end
-  local content = pandoc.Blocks({})
-  for i = 1, #div.content do content:insert(div.content[i]) end
-  local caption = pandoc.Blocks({})
-  local last = content[#content]
-  local only_images = last and last.t == "Para" and #last.content > 0
-  if only_images then
-    for _, il in ipairs(last.content) do
-      if il.t ~= "Image" and il.t ~= "Space" and il.t ~= "SoftBreak" and il.t ~= "RawInline" then
-        only_images = false
-      end
-    end
-  end
-  if #content > 1 and last.t == "Para" and not only_images then
-    caption:insert(pandoc.Plain(last.content))
-    content:remove(#content)
-  end
-  -- A single pipe table: let pandoc's writer produce the table figure itself
-  -- (avoids a figure nested in a figure, which would be counted twice).
-  if kind == "table" and #content == 1 and content[1].t == "Table" then
-    local tbl = content[1]
-    tbl.attr.identifier = div.identifier
-    tbl.caption = { long = caption, short = nil }
-    return tbl
-  end
-  return raw_figure(content, caption, div.identifier, kind)
-end
-
--- Markdown figures `![cap](x.png){#fig-x}`: same raw figure (consistent
--- captions); without an id it takes no number, as in Quarto.
-local function Figure(fig)
-  local kind = prefix_of(fig.identifier) == "tbl" and "table" or "image"
-  return raw_figure(fig.content, fig.caption.long, fig.identifier, kind)
+-- Quarto numbers sections from the top heading level present: a document
+-- whose headings start at `##` gets them shifted up by one.
+local function shift_headings(doc)
+  local has_h1 = false
+  doc:walk({ Header = function(h) if h.level == 1 then has_h1 = true end end })
+  if has_h1 then return doc end
+  return doc:walk({ Header = function(h) h.level = math.max(1, h.level - 1); return h end })
 end
 
 -- `$$ ... $$ {#eq-x}`: a labelled, numbered display equation.
@@ -140,12 +107,12 @@ local function label_equations(inlines)
   return out
 end
 
--- `@fig-x`, `[@fig-x; @tbl-y]`, `[-@fig-x]` (number only).
+-- `@fig-x`, `[@fig-x; @tbl-y]`, `[-@fig-x]` (number only). Other keys are
+-- citations, left to typst or --citeproc.
 local function Cite(cite)
   for _, c in ipairs(cite.citations) do
-    if not KINDS[prefix_of(c.id) or ""] then
-      return cite.content  -- not a cross-reference: keep the text (no bibliography support)
-    end
+    if util.unsupported(c.id) then return nil end
+    if not KINDS[prefix_of(c.id) or ""] then return nil end
   end
   local out = pandoc.Inlines({})
   for n, c in ipairs(cite.citations) do
@@ -154,8 +121,13 @@ local function Cite(cite)
       out:extend(c.prefix)
       out:insert(pandoc.Space())
     end
-    local opts = c.mode == "SuppressAuthor" and ", supplement: none" or ""
-    out:insert(pandoc.RawInline("typst", "#ref(<" .. c.id .. ">" .. opts .. ");"))
+    if labels[c.id] then
+      local opts = c.mode == "SuppressAuthor" and ", supplement: none" or ""
+      out:insert(pandoc.RawInline("typst", "#ref(<" .. c.id .. ">" .. opts .. ");"))
+    else
+      warn("@" .. c.id, "Unable to resolve crossref @" .. c.id)
+      out:insert(pandoc.Strong({ pandoc.Str("?@" .. c.id) }))
+    end
     out:extend(c.suffix)
   end
   return out
@@ -163,9 +135,9 @@ end
 
 return {
   { Meta = Meta },
+  { Pandoc = function(doc) collect(doc); return shift_headings(doc) end },
   { Image = Image },
   { Para = function(p) p.content = label_equations(p.content); return p end,
     Plain = function(p) p.content = label_equations(p.content); return p end },
   { Cite = Cite },
-  { Div = Div, Figure = Figure },
 }

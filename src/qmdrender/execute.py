@@ -44,15 +44,18 @@ def _qmdrender_figsize(width, height):
         sys.modules["matplotlib"].rcParams["figure.figsize"] = (width, height)
 
 def _qmdrender_inline(value):
-    # Objects with a markdown repr (IPython.display.Markdown) are inserted as markdown,
-    # anything else as str(value); published raw so no repr/pretty-printing is involved.
+    # As Quarto: a text/markdown result (IPython.display.Markdown) is inserted as markdown;
+    # otherwise the text/plain repr, and a quoted repr (a str) unquoted and escaped as plain text.
     from IPython.display import display
-    text = None
-    if hasattr(value, "_repr_markdown_"):
-        text = value._repr_markdown_()
-        if isinstance(text, tuple):
-            text = text[0]
-    display({"text/plain": str(value) if text is None else text}, raw=True)
+    data, _ = get_ipython().display_formatter.format(value)
+    text = data.get("text/markdown")
+    if text is None:
+        text = data.get("text/plain", "")
+        if len(text) >= 2 and text[0] == text[-1] and text[0] in ("'", '"'):
+            bs = chr(92)  # Quarto doubles backslashes, then escapes markdown punctuation (them too)
+            text = text[1:-1].replace(bs, bs + bs)
+            text = "".join(bs + ch if ch in bs + "`*_{}[]()>#+,-.!" else ch for ch in text)
+    display({"text/plain": text}, raw=True)
 """
 
 
@@ -86,21 +89,25 @@ class Kernel:
         try:
             self._ctx.__enter__()
         except Exception as e:  # NoSuchKernel, failed start
-            raise RenderError(f"cannot start Jupyter kernel `{self.client.kernel_name}`: {e}") from None
+            raise RenderError(f"cannot start Jupyter kernel `{self.client.kernel_name}` ({type(e).__name__}: "
+                              f"{_first_line(str(e))}); list the installed kernels with `jupyter kernelspec list` "
+                              f"and set `jupyter:` in the front matter to one of them", str(e)) from None
         return self
 
     def __exit__(self, *exc):
         return self._ctx.__exit__(*exc)
 
-    def run(self, code, hidden=False):
-        """Execute code; return (outputs, execution_count or None)."""
+    def run(self, code, what, hidden=False):
+        """Execute code; return (outputs, execution_count or None); `what` names it in errors."""
         cell = new_code_cell(code)
         self.nb.cells.append(cell)
         try:
             self.client.execute_cell(cell, len(self.nb.cells) - 1, store_history=not hidden,
                                      execution_count=None if hidden else self.count + 1)
         except Exception as e:  # DeadKernelError and friends
-            raise RenderError(f"kernel failed: {type(e).__name__}: {e}") from None
+            raise RenderError(f"{what}: the Jupyter kernel failed ({type(e).__name__}: {_first_line(str(e))}); "
+                              f"if it ran out of memory, reduce what the code holds and render again",
+                              str(e)) from None
         finally:
             self.nb.cells.pop()
         if not hidden:
@@ -109,11 +116,24 @@ class Kernel:
 
     def run_hidden(self, code, what):
         """Run internal code; any error is a render error mentioning `what`."""
-        outputs, _ = self.run(code, hidden=True)
+        outputs, _ = self.run(code, what, hidden=True)
         err = error_text(outputs)
         if err:
-            raise RenderError(f"{what} failed:\n{err}")
+            raise RenderError(f"{what}: {exception_line(outputs)}", err)
         return outputs
+
+
+def _first_line(text):
+    return next((line.strip() for line in str(text).splitlines() if line.strip()), "")
+
+
+def exception_line(outputs):
+    """`ExceptionClass: first line of its message` of the first error output."""
+    for out in outputs:
+        if out.get("output_type") == "error":
+            message = _first_line(strip_ansi(out.get("evalue", "")))
+            return f"{out.get('ename', 'Error')}: {message}" if message else out.get("ename", "Error")
+    return ""
 
 
 def _execute(doc, chunks, log):
@@ -130,7 +150,7 @@ def _execute(doc, chunks, log):
             if not isinstance(chunk, Cell):
                 for inline in chunk.inlines:
                     outputs = kernel.run_hidden(f"_qmdrender_inline(({inline.expr}))",
-                                                f"{doc.rel}: inline expression `{inline.expr}` at {inline.where}")
+                                                f"{inline.where}: inline expression `{inline.expr}`")
                     inline_values.append("".join(o["data"]["text/plain"] for o in outputs
                                                  if o.get("output_type") == "display_data"))
                 continue
@@ -145,13 +165,15 @@ def _execute(doc, chunks, log):
             start = time.perf_counter()
             # Run the `#|` lines too (comments), as Quarto does: traceback line numbers
             # then match the notebook cell.
-            outputs, count = kernel.run("".join(chunk.option_lines) + chunk.code)
+            cell = f"cell '{chunk.label}'" if chunk.label else f"cell {chunk.index + 1}"
+            name = f"{chunk.where.file} {cell} (line {chunk.where.line})"
+            outputs, count = kernel.run("".join(chunk.option_lines) + chunk.code, name)
             results[chunk.index] = {"outputs": outputs, "execution_count": count}
             err = error_text(outputs)
             if err and not opts["error"]:
-                label = f" `{chunk.label}`" if chunk.label else f" {chunk.index + 1}"
-                raise RenderError(f"{doc.rel}: cell{label} at {chunk.where} raised an exception "
-                                  f"(traceback line 1 = {chunk.where.file}:{chunk.where.line + 1}):\n{err}")
+                raise RenderError(f"{name}: {exception_line(outputs)}",
+                                  f"(traceback line 1 = {chunk.where.file}:{chunk.where.line + 1}; "
+                                  f"`#| error: true` keeps rendering and shows the error)\n{err}")
             if sized:
                 kernel.run_hidden(f"_qmdrender_figsize({fmt['fig-width']!r}, {fmt['fig-height']!r})", "figure size")
             if time.perf_counter() - start > 5:
@@ -159,12 +181,12 @@ def _execute(doc, chunks, log):
     return results, inline_values
 
 
-def execute(doc, chunks, *, use_cache=True, log=print):
+def execute(doc, chunks, *, use_cache=True, log=print, warn=print):
     """Fill every Inline.value; return (per-cell results, whether they came from the cache)."""
     cells = [c for c in chunks if isinstance(c, Cell)]
     inlines = [i for c in chunks if not isinstance(c, Cell) for i in c.inlines]
     key = cache.key_for(doc, chunks, SETUP)
-    entry = cache.load(doc, key, len(cells), len(inlines)) if use_cache else None
+    entry = cache.load(doc, key, len(cells), len(inlines), warn) if use_cache else None
     hit = entry is not None
     if hit:
         results, values = entry["cells"], entry["inlines"]

@@ -8,14 +8,17 @@ Per cell, with options resolved over `execute:` defaults:
 Outputs, by preferred MIME type: text/markdown (inserted as markdown),
 image/png|svg+xml|jpeg (saved to `<stem>_files/`, embedded at text width),
 text/plain and streams (code blocks). HTML-only outputs are skipped.
-Floats: `label: fig-x` (+ `fig-cap`) wraps the images in `::: {#fig-x}`;
-`label: tbl-x` (+ `tbl-cap`) wraps the displayed outputs in `::: {#tbl-x}`
-(Quarto's div syntax: caption = last paragraph; crossref.lua does the rest).
+Floats: `label: fig-x` (+ `fig-cap`) wraps the images in `::: {#fig-x}`
+(with `fig-subcap`: subfigures `#fig-x-1`, `#fig-x-2`; `layout-ncol` kept);
+`label: tbl-x` (+ `tbl-cap`, `tbl-colwidths`) wraps the displayed outputs in
+`::: {#tbl-x}` (Quarto's div syntax: caption = last paragraph; crossref.lua
+does the rest). `lst-label` (+ `lst-cap`) makes the echoed code a listing.
 """
 
 import base64
 import re
 
+from . import shortcodes
 from .parse import Cell
 from .execute import strip_ansi
 
@@ -29,9 +32,9 @@ def fence(text, lang=""):
     return f"{ticks}{lang}\n{text.rstrip()}\n{ticks}"
 
 
-def _image(path, alt=None, caption=""):
+def _image(path, alt=None, caption="", ident=None):
     """Markdown image at text width; a caption makes it an (unnumbered) figure."""
-    attrs = "width=100%"
+    attrs = (f"#{ident} " if ident else "") + "width=100%"
     if alt:
         attrs += ' fig-alt="' + alt.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return f"![{caption}](<{path}>){{{attrs}}}"
@@ -44,7 +47,7 @@ def cell_markdown(doc, cell, result, files_dir):
         return ""
     parts = []
     if opts["echo"]:
-        parts.append(fence(cell.code, "python"))
+        parts.append(_echo(cell.code, opts))
     if opts["output"] is False:
         return "\n\n".join(parts)
     asis = opts["output"] == "asis"
@@ -82,7 +85,7 @@ def cell_markdown(doc, cell, result, files_dir):
             else:
                 path.write_bytes(base64.b64decode(payload))
             if fig or tbl:
-                floated.append(_image(path, opts.get("fig-alt")))
+                floated.append(path)  # made into markdown by _float (subfigure ids and captions)
             else:  # a fig-cap without a fig- label gives an unnumbered figure
                 parts.append(_image(path, opts.get("fig-alt"), opts.get("fig-cap", "")))
             continue
@@ -91,18 +94,57 @@ def cell_markdown(doc, cell, result, files_dir):
         (floated if tbl else parts).append(md)
     flush_stream()
     if floated:
-        caption = opts.get("fig-cap" if fig else "tbl-cap", "")
-        parts.append(f"::: {{#{label}}}\n" + "\n\n".join(floated) + f"\n\n{caption}\n:::")
+        parts.append(_float(label, floated, opts, fig))
     return "\n\n".join(parts)
 
 
-def assemble(doc, chunks, results, files_dir):
+def _quote(value):
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _echo(code, opts):
+    """The echoed code; with `lst-label` a numbered listing (`filename`, `code-fold` only matter in HTML)."""
+    if not opts.get("lst-label"):
+        return fence(code, "python")
+    attrs = f"#{opts['lst-label']} .python"
+    if opts.get("lst-cap"):
+        attrs += f" lst-cap={_quote(opts['lst-cap'])}"
+    return fence(code, "{" + attrs + "}")
+
+
+def _float(label, floated, opts, fig):
+    """`::: {#fig-x}` around a cell's figures / tables (subfigures with fig-subcap, Quarto's rules)."""
+    caption = opts.get("fig-cap" if fig else "tbl-cap", "")
+    attrs = f"#{label}"
+    if opts.get("layout-ncol"):
+        attrs += f" layout-ncol={opts['layout-ncol']}"
+    colwidths = opts.get("tbl-colwidths")
+    if isinstance(colwidths, list):
+        attrs += f' tbl-colwidths="{colwidths}"'
+    subcaps = opts.get("fig-subcap")
+    images = [item for item in floated if not isinstance(item, str)]
+    if fig and subcaps is not None and len(images) > 1:
+        # Quarto: subfigures are `<label>-1`, `-2`...; their captions show only when fig-cap is set.
+        subcaps = (subcaps if isinstance(subcaps, list) else [subcaps]) if caption else []
+        subcaps += [""] * len(images)
+        floated = [_image(path, opts.get("fig-alt"), subcaps[n], f"{label}-{n + 1}")
+                   for n, path in enumerate(images)]
+    else:
+        floated = [item if isinstance(item, str) else _image(item, opts.get("fig-alt")) for item in floated]
+    return f"::: {{{attrs}}}\n" + "\n\n".join(floated) + f"\n\n{caption}\n:::"
+
+
+def assemble(doc, chunks, results, files_dir, warn=print):
     """The document body as pandoc markdown (no front matter)."""
     parts = []
+
+    def shortcode(line, src):
+        return shortcodes.expand(line, src, doc.meta, warn)
+
     for chunk in chunks:
         if isinstance(chunk, Cell):
             parts.append(cell_markdown(doc, chunk, results[chunk.index], files_dir))
         else:
-            parts.append(chunk.text())
+            parts.append(chunk.text(shortcode))
     # Blank lines around cell output so it never glues onto a neighbouring paragraph.
     return "\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n"

@@ -26,8 +26,31 @@ OPTION = re.compile(r"^#\|\s?(.*)$")
 INLINE = re.compile(r"`\{python\}\s+([^`]+?)\s*`")
 
 CELL_OPTIONS = {"label", "fig-cap", "fig-alt", "tbl-cap", "echo", "output", "include",
-                "eval", "warning", "error", "fig-width", "fig-height"}
+                "eval", "warning", "error", "fig-width", "fig-height", "fig-subcap", "layout-ncol",
+                "filename", "code-fold", "code-summary", "lst-label", "lst-cap", "tbl-colwidths"}
 BOOL_OPTIONS = {"echo", "include", "eval", "warning", "error"}
+TEXT_OPTIONS = {"label", "fig-cap", "fig-alt", "tbl-cap", "filename", "code-summary", "lst-label", "lst-cap"}
+
+
+def _bad_value(key, value):
+    """Why `value` is not valid for cell option `key` (None when it is)."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    checks = {
+        "output": (value in (True, False, "asis"), "true, false or asis"),
+        "fig-width": (number, "a number (inches)"),
+        "fig-height": (number, "a number (inches)"),
+        "layout-ncol": (isinstance(value, int) and not isinstance(value, bool) and value > 0, "a positive integer"),
+        "fig-subcap": (isinstance(value, (str, list)), "a string or a list of strings"),
+        "code-fold": (value in (True, False, "show"), "true, false or show"),
+        "tbl-colwidths": (value == "auto" or (isinstance(value, list) and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)), "a list of numbers or auto"),
+    }
+    if key in BOOL_OPTIONS:
+        return None if isinstance(value, bool) else "true or false"
+    if key in TEXT_OPTIONS:
+        return None if isinstance(value, (str, int, float)) and not isinstance(value, bool) else "a string"
+    ok, expected = checks.get(key, (True, ""))
+    return None if ok else expected
 
 
 @dataclass
@@ -53,12 +76,15 @@ class Markdown:
     lines: list  # [(text, Source)]
     inlines: list = field(default_factory=list)  # [Inline] in order of appearance
 
-    def text(self):
-        """The prose with every inline expression replaced by its value."""
+    def text(self, transform=None):
+        """The prose with every inline expression replaced by its value, then each
+        line passed through `transform(line, source)` when given (shortcodes)."""
         lines = [t for t, _ in self.lines]
         for inline in reversed(self.inlines):  # right to left keeps earlier spans valid
             n, start, end = inline.span
             lines[n] = lines[n][:start] + str(inline.value) + lines[n][end:]
+        if transform:
+            lines = [transform(line, src) for line, (_, src) in zip(lines, self.lines)]
         return "".join(lines)
 
 
@@ -123,11 +149,9 @@ def parse_options(option_lines, where, doc):
         if key not in CELL_OPTIONS:
             raise RenderError(f"{line_of(key)}: unknown cell option `{key}` in {doc} "
                               f"(supported: {', '.join(sorted(CELL_OPTIONS))})")
-        bad = ((key in BOOL_OPTIONS and not isinstance(value, bool))
-               or (key == "output" and value not in (True, False, "asis"))
-               or (key in ("fig-width", "fig-height") and not isinstance(value, (int, float))))
-        if bad:
-            raise RenderError(f"{line_of(key)}: bad value for cell option `{key}`: {value!r}")
+        expected = _bad_value(key, value)
+        if expected:
+            raise RenderError(f"{line_of(key)}: bad value for cell option `{key}`: {value!r} (expected {expected})")
     return options
 
 

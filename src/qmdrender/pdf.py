@@ -34,13 +34,17 @@ def write_atomic(path, data):
 def compile_pdf(doc, source: str) -> bytes:
     """Compile typst source to PDF bytes.
 
-    Image paths in the source are absolute (crossref.lua), so the typst root is
-    "/". Only the fonts embedded in typst are used: the output does not depend
+    The typst root is the project folder (image paths are absolute from it,
+    crossref.lua), so a document cannot embed files from outside the project.
+    Only the fonts embedded in typst are used: the output does not depend
     on what the machine has installed.
     """
     import typst
 
     try:
-        return typst.compile(source.encode("utf-8"), root="/", ignore_system_fonts=True)
+        return typst.compile(source.encode("utf-8"), root=str(doc.project.root), ignore_system_fonts=True)
     except Exception as e:  # typst.TypstError: its diagnostic shows the offending line
-        raise RenderError(f"{doc.rel}: typst failed: {getattr(e, 'diagnostic', None) or e}") from None
+        detail = str(getattr(e, "diagnostic", None) or e)
+        first = next((line.strip() for line in detail.splitlines() if line.strip()), "no message")
+        raise RenderError(f"{doc.rel}: typst could not compile the document ({first}); "
+                          f"set `keep-typ: true` under `format: typst:` to keep the .typ it refers to", detail) from None
