@@ -30,6 +30,8 @@ def test_paths_on_map_agreement_and_disagreement():
     text = prose.paths_on_map_sentence({"a": "1 → 0", "b": "4 → 9"}, {"a": [1, 0], "b": [4, 7, 9]})
     assert "a crosses exactly" in text
     assert "b crosses the regions 4 → 7 → 9 while the classifier reads 4 → 9" in text
+    assert "Where the two disagree" in text
+    assert "disagree" not in prose.paths_on_map_sentence({"a": "1 → 0"}, {"a": [1, 0]})
 
 
 def test_comparison_picks_the_lower_value():
@@ -50,7 +52,8 @@ def test_stage_trends_directions_and_jumps():
         {"stage": 1, "d_loss_first": 1.8, "d_loss_last": 1.4, "g_loss_first": 0.5, "g_loss_last": 0.5},
         {"stage": 2, "d_loss_first": 1.7, "d_loss_last": 1.2, "g_loss_first": 0.5, "g_loss_last": 0.7,
          "d_loss_jump": 0.3}])
-    assert text.startswith("In stage 1 D's loss falls from 1.80 to 1.40 and G's stays near 0.50")
+    assert text.startswith("In stage 1 D's loss falls from 1.80 to 1.40 and G's stays near 0.50;")
+    assert text.endswith("(each comparing the first with the second half of the stage).")
     assert "G's rises from 0.50 to 0.70" in text
     assert "jump of D's loss up by 0.30" in text
 
@@ -60,3 +63,27 @@ def test_hinge_equilibrium_sentence_reads_the_gap():
     assert "below the value 2" in ahead and "still separates" in ahead
     level = prose.hinge_equilibrium_sentence({"d_loss": 2.0, "g_loss": 0.0, "d_real": 0.5, "d_fake": 0.49})
     assert "at or above" in level and "barely separates" in level
+
+
+def test_stage_trends_mentions_a_transient_peak_only_when_it_stands_out():
+    row = {"stage": 1, "d_loss_first": 1.5, "d_loss_last": 1.4, "g_loss_first": 0.7, "g_loss_last": 0.6}
+    assert "transient" in prose.stage_trends_sentence([{**row, "g_peak": 0.9, "g_peak_epoch": 4}])
+    assert "transient" not in prose.stage_trends_sentence([{**row, "g_peak": 0.75, "g_peak_epoch": 4}])
+
+
+def test_islands_sentence():
+    assert prose.islands_sentence({0: 1, 5: 2, 6: 3}) == "the map splits digits 5 into 2 and 6 into 3 separate islands"
+    assert prose.islands_sentence({0: 1, 1: 1}) == "every digit forms one connected region"
+
+
+def test_ink_sentence_names_fading_paths_only():
+    text = prose.ink_sentence({"7→2 lin": (0.4, 0.5), "4→9 lin": (0.95, 0.5), "1→0 lin": (0.5, 0.0)})
+    assert "7→2 lin (down to 40%" in text and "4→9" not in text and "1→0" not in text
+    assert prose.ink_sentence({"a": (0.9, 0.5)}).startswith("No path loses much ink")
+
+
+def test_path_methods_sentence_notices_label_differences():
+    same = prose.path_methods_sentence(0.01, {"1→0 lin": "1 → 0", "1→0 sph": "1 → 0"})
+    assert "reads the same digits" in same
+    differ = prose.path_methods_sentence(0.01, {"1→0 lin": "1 → 8 → 0", "1→0 sph": "1 → 0"})
+    assert "labels differ on 1→0" in differ

@@ -50,3 +50,20 @@ def test_history_at_refuses_missing_epochs():
     assert vae_results.history_at(entry, 1) == {"kl": 1.0}
     with pytest.raises(ValueError, match="only 1 epochs"):
         vae_results.history_at(entry, 2)
+
+
+def test_class_islands_finds_a_split_class():
+    rng = np.random.default_rng(0)
+    points = np.concatenate([rng.normal(0, 1, (100, 2)), rng.normal(30, 1, (60, 2)), rng.normal(-30, 1, (100, 2))])
+    labels = np.array([5] * 160 + [0] * 100)
+    islands = vae_results.class_islands(points, labels)
+    sizes = [len(i) for i in islands[5]]  # DBSCAN leaves a few outer points as noise
+    assert len(sizes) == 2 and sizes[0] >= 90 and 45 <= sizes[1] <= 60 and len(islands[0]) == 1
+
+
+def test_path_ink_finds_a_faint_middle():
+    import torch
+    bright = torch.ones(1, 1, 4, 4)
+    strip = torch.cat([bright, 0.3 * bright, bright])
+    ratio, where = vae_results.path_ink({"p": strip})["p"]
+    assert abs(ratio - 0.3) < 1e-6 and where == 0.5

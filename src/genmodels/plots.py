@@ -11,6 +11,7 @@ import math
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from genmodels import PROJECT_ROOT
@@ -38,20 +39,25 @@ def _grid_array(images: torch.Tensor, columns: int, padding: int = 1) -> np.ndar
     return grid.permute(1, 2, 0).numpy()
 
 
-def _pixel_dpi(pixels_wide: int, width_inches: float, scale: int = 6) -> float:
-    """A dpi at which each image pixel spans about `scale` output pixels, so viewers that smooth
-    embedded images still show sharp 28- or 32-pixel tiles."""
-    return max(150.0, min(600.0, scale * pixels_wide / width_inches))
+def _pixelated(array: np.ndarray, min_width: int = 1600) -> np.ndarray:
+    """Repeat each pixel so the image is at least `min_width` wide: a PDF viewer that smooths
+    embedded images then still shows sharp 28- or 32-pixel tiles (nearest-neighbour upscaling)."""
+    factor = max(1, -(-min_width // array.shape[1]))
+    return np.repeat(np.repeat(array, factor, axis=0), factor, axis=1)
+
+
+def _show(ax, array: np.ndarray) -> None:
+    array = _pixelated(array)
+    ax.imshow(array.squeeze(-1) if array.ndim == 3 and array.shape[-1] == 1 else array, cmap="gray",
+              vmin=0, vmax=1, interpolation="nearest")
 
 
 def image_grid(images: torch.Tensor, columns: int, title: str | None = None, width: float = 6.0) -> Figure:
     """A grid of images in [0, 1], shape (N, C, H, W)."""
     array = _grid_array(images, columns)
-    figure = Figure(figsize=(width, width * array.shape[0] / array.shape[1] + (0.3 if title else 0)),
-                    dpi=_pixel_dpi(array.shape[1], width))
+    figure = Figure(figsize=(width, width * array.shape[0] / array.shape[1] + (0.3 if title else 0)))
     axes = figure.add_axes((0, 0, 1, 0.93 if title else 1))
-    axes.imshow(array.squeeze(-1) if array.shape[-1] == 1 else array, cmap="gray", vmin=0, vmax=1,
-                interpolation="nearest")
+    _show(axes, array)
     axes.axis("off")
     if title:
         axes.set_title(title, fontsize=9)
@@ -60,8 +66,7 @@ def image_grid(images: torch.Tensor, columns: int, title: str | None = None, wid
 
 def _draw_panels(figure: Figure, axes, arrays: dict) -> None:
     for ax, (name, array) in zip(axes, arrays.items()):
-        ax.imshow(array.squeeze(-1) if array.shape[-1] == 1 else array, cmap="gray", vmin=0, vmax=1,
-                  interpolation="nearest")
+        _show(ax, array)
         ax.set_title(name, fontsize=9)
         ax.axis("off")
     figure.tight_layout()
@@ -71,7 +76,7 @@ def image_grids(named_images: dict, columns: int, width: float = 6.5) -> Figure:
     """Several image grids stacked vertically, one titled panel each."""
     arrays = {name: _grid_array(images, columns) for name, images in named_images.items()}
     heights = [a.shape[0] / a.shape[1] * width + 0.35 for a in arrays.values()]
-    figure = Figure(figsize=(width, sum(heights)), dpi=_pixel_dpi(next(iter(arrays.values())).shape[1], width))
+    figure = Figure(figsize=(width, sum(heights)))
     axes = figure.subplots(len(arrays), 1, gridspec_kw={"height_ratios": heights}, squeeze=False)[:, 0]
     _draw_panels(figure, axes, arrays)
     return figure
@@ -82,8 +87,7 @@ def image_grids_side_by_side(named_images: dict, columns: int, width: float = 6.
     arrays = {name: _grid_array(images, columns) for name, images in named_images.items()}
     first = next(iter(arrays.values()))
     panel_width = width / len(arrays)
-    figure = Figure(figsize=(width, panel_width * first.shape[0] / first.shape[1] + 0.35),
-                    dpi=_pixel_dpi(first.shape[1], panel_width))
+    figure = Figure(figsize=(width, panel_width * first.shape[0] / first.shape[1] + 0.35))
     axes = figure.subplots(1, len(arrays), squeeze=False)[0]
     _draw_panels(figure, axes, arrays)
     return figure
@@ -93,7 +97,7 @@ def image_grids_side_by_side(named_images: dict, columns: int, width: float = 6.
 
 def vae_loss_curves(history: dict, title: str = "") -> Figure:
     """Six curves: train and test x total, reconstruction and KL, per epoch (nats per image)."""
-    figure = Figure(figsize=(9, 2.8))
+    figure = Figure(figsize=(7, 2.5))
     axes = figure.subplots(1, 3)
     epochs = np.arange(1, len(history["train"]) + 1)
     for ax, term, label in zip(axes, ("total", "reconstruction", "kl"),
@@ -112,7 +116,7 @@ def vae_loss_curves(history: dict, title: str = "") -> Figure:
 
 def beta_curves(histories: dict) -> Figure:
     """Test reconstruction and KL per epoch, one curve per beta (keys are beta values)."""
-    figure = Figure(figsize=(9, 3))
+    figure = Figure(figsize=(7, 2.9))
     axes = figure.subplots(1, 3)
     for index, (beta, history) in enumerate(histories.items()):
         epochs = np.arange(1, len(history["test"]) + 1)
@@ -129,7 +133,9 @@ def beta_curves(histories: dict) -> Figure:
         ax.grid(alpha=0.3)
     axes[0].set_yscale("log")
     axes[2].set_yscale("log")
-    axes[1].legend(fontsize=7, ncol=2)
+    figure.legend(*axes[1].get_legend_handles_labels(), loc="lower center", ncol=7, fontsize=8, frameon=False,
+                  bbox_to_anchor=(0.5, -0.02))
+    figure.subplots_adjust(bottom=0.25)
     figure.tight_layout()
     return figure
 
@@ -149,7 +155,7 @@ def rate_distortion(rates: dict, distortions: dict) -> Figure:
     ax.set_ylim(0, max(y) * 1.1)
     ax.set_xlabel("rate: KL(q(z|x) || p(z)) [nats]")
     ax.set_ylabel("distortion: −log p(x|z) [nats]")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     figure.tight_layout()
     return figure
@@ -167,7 +173,7 @@ def kl_per_dimension(kl_by_beta: dict, threshold_nats: float = 0.01) -> Figure:
     ax.set_yscale("log")
     ax.set_xlabel("latent dimension (sorted by KL)")
     ax.set_ylabel("test KL per dimension [nats]")
-    ax.legend(fontsize=7, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False)
+    ax.legend(fontsize=8, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False)
     ax.grid(alpha=0.3)
     figure.tight_layout()
     return figure
@@ -182,25 +188,25 @@ def _label_digits(ax, points: np.ndarray, labels: np.ndarray) -> None:
                 bbox={"boxstyle": "circle,pad=0.15", "fc": "white", "alpha": 0.8, "lw": 0})
 
 
-def paths_on_map(points: np.ndarray, labels, paths: dict, size: float = 3.9) -> Figure:
-    """Paths drawn as points at their map positions over a digit-coloured 2-D map; legend outside."""
-    figure = Figure(figsize=(size + 1.4, size))
-    ax = figure.add_axes((0.01, 0.01, size / (size + 1.4) - 0.02, 0.98))
+def paths_on_map(points: np.ndarray, labels, paths: dict, size: float = 4.0) -> Figure:
+    """Paths as connected points at their map positions over a grey 2-D map with digit labels;
+    each path has its colour, a square at its start and a star at its end; legend below."""
+    figure = Figure(figsize=(size * 1.35, size))
+    ax = figure.add_subplot()
     labels = np.asarray(labels)
-    ax.scatter(points[:, 0], points[:, 1], c=[DIGIT_COLOURS[i] for i in labels], s=3, alpha=0.5,
+    ax.scatter(points[:, 0], points[:, 1], c=[DIGIT_COLOURS[i] for i in labels], s=3, alpha=0.25,
                linewidths=0, rasterized=True)
     _label_digits(ax, points, labels)
-    markers = ("o", "D", "^", "v", "P", "X")
     for index, (name, path) in enumerate(paths.items()):
         path = np.asarray(path)
-        shades = np.linspace(0.25, 1.0, len(path))
-        ax.scatter(path[:, 0], path[:, 1], c=shades, cmap="Greys", vmin=0, vmax=1, s=22,
-                   marker=markers[index % len(markers)], edgecolors="black", linewidths=0.5, label=name, zorder=3)
-        ax.plot(*path[0], "s", ms=7, color="white", mec="black", zorder=4)
-        ax.plot(*path[-1], "*", ms=11, color="white", mec="black", zorder=4)
+        colour = ("black", "crimson", "navy", "darkgreen", "darkorange", "purple")[index % 6]
+        ax.plot(path[:, 0], path[:, 1], "-o", color=colour, ms=3.5, lw=1.2, alpha=0.9, label=name, zorder=3)
+        ax.plot(*path[0], "s", ms=8, mfc="white", mec=colour, mew=1.8, zorder=4)
+        ax.plot(*path[-1], "*", ms=12, mfc="white", mec=colour, mew=1.5, zorder=4)
     ax.set_xticks([])
     ax.set_yticks([])
-    figure.legend(*ax.get_legend_handles_labels(), loc="center right", fontsize=8, title="path", title_fontsize=8)
+    figure.tight_layout(rect=(0, 0.08, 1, 1))
+    figure.legend(*ax.get_legend_handles_labels(), loc="lower center", ncol=len(paths), fontsize=8, frameon=False)
     return figure
 
 
@@ -230,7 +236,10 @@ def latent_scatter_grid(embeddings: dict, labels, columns: int = 3, size: float 
         ax.set_yticks([])
     for ax in axes[len(embeddings):]:
         ax.axis("off")
-    figure.tight_layout()
+    handles = [Line2D([], [], ls="", marker="o", ms=4, color=DIGIT_COLOURS[d], label=str(d)) for d in range(10)]
+    figure.tight_layout(rect=(0, 0.07 / rows, 1, 1))
+    figure.legend(handles=handles, loc="lower center", ncol=10, fontsize=8, frameon=False, title_fontsize=8,
+                  handletextpad=0.1, columnspacing=0.8)
     return figure
 
 
@@ -243,7 +252,8 @@ def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
     for row, (name, images) in enumerate(strips.items()):
         for column in range(steps):
             ax = axes[row, column]
-            ax.imshow(images[column].squeeze(0).cpu().numpy(), cmap="gray", vmin=0, vmax=1)
+            ax.imshow(_pixelated(images[column].squeeze(0).cpu().numpy(), 112), cmap="gray", vmin=0, vmax=1,
+                      interpolation="nearest")
             ax.set_xticks([])
             ax.set_yticks([])
             if predicted is not None:
@@ -278,7 +288,7 @@ def gan_loss_curves(iteration_log: np.ndarray, iterations_per_epoch: int, window
     d_star, g_star = equilibrium_losses(loss)
     names = ("2", "0") if loss == "hinge" else ("log 4", "log 2")
     events = schedule_events or {}
-    figure = Figure(figsize=(7, 3.6))
+    figure = Figure(figsize=(6.8, 3.9))
     axes = figure.subplots(1, 2)
     iterations = np.arange(1, len(iteration_log) + 1)
     for column, name, colour in ((0, "discriminator loss", "C0"), (1, "generator loss", "C1")):
@@ -287,45 +297,52 @@ def gan_loss_curves(iteration_log: np.ndarray, iterations_per_epoch: int, window
         axes[0].plot(iterations[window - 1:window - 1 + len(smooth)], smooth, color=colour,
                      label=f"{name} (moving mean of {window})")
     axes[0].axhline(d_star, color="C0", ls=":", lw=1, label=f"D at equilibrium: {names[0]}")
-    axes[0].axhline(g_star, color="C1", ls=":", lw=1, label=f"G at equilibrium: {names[1]}")
+    if loss != "hinge":  # under the hinge loss G's equilibrium value is not determined
+        axes[0].axhline(g_star, color="C1", ls=":", lw=1, label=f"G at equilibrium: {names[1]}")
     axes[0].set_xlabel("iteration")
     axes[0].xaxis.set_major_formatter(_THOUSANDS)
     axes[0].set_ylabel("loss" if loss == "hinge" else "loss [nats]")
     axes[0].set_ylim(min(0.0, np.percentile(iteration_log[:, :2], 0.5) * 1.1),
                      np.percentile(iteration_log[:, :2], 99.5) * 1.1)
     _mark_schedule(axes[0], {e * iterations_per_epoch: f"after epoch {e}: {text}" for e, text in events.items()})
-    axes[0].legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, frameon=False)
+
     epochs = len(iteration_log) // iterations_per_epoch
     per_epoch = iteration_log[:epochs * iterations_per_epoch].reshape(epochs, iterations_per_epoch, -1).mean(1)
     axes[1].plot(np.arange(1, epochs + 1), per_epoch[:, 0], "o-", label="discriminator loss")
     axes[1].plot(np.arange(1, epochs + 1), per_epoch[:, 1], "o-", label="generator loss")
     axes[1].axhline(d_star, color="C0", ls=":", lw=1)
-    axes[1].axhline(g_star, color="C1", ls=":", lw=1)
+    if loss != "hinge":
+        axes[1].axhline(g_star, color="C1", ls=":", lw=1)
     axes[1].set_xlabel("epoch")
     axes[1].set_ylabel("mean loss per epoch" + ("" if loss == "hinge" else " [nats]"))
     _mark_schedule(axes[1], {e + 0.5: text for e, text in events.items()}, label=False)
-    axes[1].legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, frameon=False)
     for ax in axes:
         ax.grid(alpha=0.3)
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0.2, 1, 1))
+    figure.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=8, frameon=False)
     return figure
 
 
-def discriminator_outputs(iteration_log: np.ndarray, window: int = 200, schedule_marks: dict | None = None) -> Figure:
-    """Mean D(x) and D(G(z)) per iteration (smoothed) against the equilibrium value 1/2;
-    `schedule_marks` ({iteration: what happens there}) are marked."""
+def discriminator_outputs(iteration_log: np.ndarray, window: int = 200, schedule_marks: dict | None = None,
+                          loss: str = "bce") -> Figure:
+    """Mean sigma(D) on real and fake batches (smoothed) against the equilibrium: 1/2 for BCE, the band
+    sigma([-1, 1]) of equilibrium constant scores for the hinge loss; schedule changes marked."""
     figure = Figure(figsize=(6, 2.8))
     ax = figure.add_subplot()
     for column, name, colour in ((2, "D(x), real batch", "C2"), (3, "D(G(z)), fake batch", "C3")):
         smooth = _smooth(iteration_log[:, column], window)
         ax.plot(np.arange(window, window + len(smooth)), smooth, color=colour, label=name)
-    ax.axhline(0.5, color="grey", ls=":", label="equilibrium D = 1/2")
+    if loss == "hinge":
+        low, high = 1 / (1 + math.e), 1 / (1 + math.exp(-1))
+        ax.axhspan(low, high, color="grey", alpha=0.12, label=f"σ of any equilibrium score in [−1, 1] ({low:.2f}–{high:.2f})")
+    else:
+        ax.axhline(0.5, color="grey", ls=":", label="equilibrium D = 1/2")
     _mark_schedule(ax, schedule_marks or {})
     ax.set_ylim(0, 1)
     ax.set_xlabel("iteration")
     ax.xaxis.set_major_formatter(_THOUSANDS)
-    ax.set_ylabel("mean discriminator output")
-    ax.legend(fontsize=7)
+    ax.set_ylabel("mean σ(D) on the batch")
+    ax.legend(fontsize=8, loc="lower left", ncol=2)
     ax.grid(alpha=0.3)
     figure.tight_layout()
     return figure
@@ -345,14 +362,16 @@ def class_histogram(counts, class_names, reference=None) -> Figure:
     ax.axhline(1 / len(class_names), color="grey", ls=":", label="uniform")
     ax.set_xticks(positions, class_names, rotation=30, fontsize=8)
     ax.set_ylabel("fraction of images")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.5, 1.15), frameon=False)
     figure.tight_layout()
     return figure
 
 
 def nearest_neighbour_grid(queries: torch.Tensor, neighbours: torch.Tensor) -> Figure:
-    """Each row: a generated image, then its nearest training images."""
+    """Left: generated images; right, apart: each one's nearest training images, one row each."""
     rows, k = neighbours.shape[:2]
-    images = torch.cat([queries.unsqueeze(1), neighbours], 1).flatten(0, 1)
-    figure = image_grid(images, k + 1, width=0.75 * (k + 1))
+    left, right = _grid_array(queries, 1), _grid_array(neighbours.flatten(0, 1), k)
+    figure = Figure(figsize=(0.62 * (k + 1) + 0.3, 0.62 * rows + 0.35))
+    axes = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, k], "wspace": 0.08})
+    _draw_panels(figure, axes, {"generated": left, f"{k} nearest training images (L2)": right})
     return figure

@@ -67,9 +67,11 @@ def paths_on_map_sentence(classifier_routes: dict[str, str], map_routes: dict[st
                      f"regions whose labels the classifier gives along {'it' if len(agree) == 1 else 'them'}")
     parts.extend(differ)
     text = "; ".join(parts)
-    return (text[0].upper() + text[1:] + ". A path's intermediate codes fall among test codes of the digits "
-            "it passes through, so the map and the decoded images tell the same story where the two agree; "
-            "distances along the drawn path are not latent distances.")
+    text = text[0].upper() + text[1:] + "."
+    if differ:
+        text += (" Where the two disagree, the path runs between regions: its nearest test codes belong to a "
+                 "digit that the decoded image, a blend of the endpoints, does not resemble.")
+    return text + " Distances along a drawn path are not latent distances."
 
 
 def comparison_sentence(better: str, worse: str, better_value: float, worse_value: float, unit: str,
@@ -107,13 +109,15 @@ def stage_trends_sentence(trends: list[dict]) -> str:
     parts = []
     for row in trends:
         text = (f"in stage {row['stage']} D's loss {_moves(row['d_loss_first'], row['d_loss_last'])} and "
-                f"G's {_moves(row['g_loss_first'], row['g_loss_last'])} (first against last tenth of the stage)")
+                f"G's {_moves(row['g_loss_first'], row['g_loss_last'])}")
+        if row.get("g_peak", 0) > 1.15 * max(row["g_loss_first"], row["g_loss_last"]):
+            text += f", with a transient peak of G's loss at {row['g_peak']:.2f} in epoch {row['g_peak_epoch']}"
         if "d_loss_jump" in row:
             direction = "up" if row["d_loss_jump"] > 0 else "down"
             text += f", after a jump of D's loss {direction} by {abs(row['d_loss_jump']):.2f} at its start"
         parts.append(text)
     text = "; ".join(parts)
-    return text[0].upper() + text[1:] + "."
+    return text[0].upper() + text[1:] + " (each comparing the first with the second half of the stage)."
 
 
 def hinge_equilibrium_sentence(late: dict) -> str:
@@ -127,3 +131,35 @@ def hinge_equilibrium_sentence(late: dict) -> str:
             f"networks have not reached the equilibrium, as expected of finite networks after a finite number "
             f"of steps. G's loss ({late['g_loss']:.2f}) has no predicted value to compare with, since at the "
             f"equilibrium it equals minus whichever constant D settles on.")
+
+
+def islands_sentence(islands: dict[int, int]) -> str:
+    """Which digits a map splits into separate islands (counts of islands per digit)."""
+    split = [d for d, n in sorted(islands.items()) if n > 1]
+    if not split:
+        return "every digit forms one connected region"
+    parts = [f"{d} into {islands[d]}" for d in split]
+    return f"the map splits digit{'s' if len(split) > 1 else ''} {_digits(parts)} separate islands"
+
+
+def ink_sentence(ink: dict[str, tuple[float, float]], faint: float = 0.7) -> str:
+    """Which paths lose ink between their endpoints (the strokes fade before the next digit forms)."""
+    fading = [f"{name} (down to {ratio:.0%} of the fainter endpoint's ink)" for name, (ratio, where) in ink.items()
+              if ratio < faint and 0 < where < 1]
+    if not fading:
+        return ("No path loses much ink between its endpoints: the strokes move from one digit to the "
+                "other rather than fading out.")
+    return (f"On {_digits(fading)} the strokes fade before the end digit forms: the images midway are "
+            f"faint, partial shapes rather than digits, and a confident classifier label there reads a "
+            f"fragment.")
+
+
+def path_methods_sentence(mean_pixel_difference: float, label_routes: dict[str, str]) -> str:
+    """Linear against spherical paths: pixel difference and whether their classifier labels agree."""
+    differing = [name.replace(" lin", "") for name in label_routes if name.endswith(" lin")
+                 and label_routes[name] != label_routes.get(name.replace(" lin", " sph"))]
+    agreement = ("and the classifier reads the same digits along both"
+                 if not differing else f"although the classifier's labels differ on {_digits(differing)}")
+    return (f"Linear and spherical paths decode to similar images (mean absolute pixel difference "
+            f"{mean_pixel_difference:.3f}), {agreement}: the endpoints' codes have similar norms, so the "
+            f"great circle stays close to the chord.")

@@ -187,13 +187,16 @@ def tsne_quality_table(maps_by_model: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def format_table(frame: pd.DataFrame, digits: int = 2, widths: tuple[int, ...] | None = None,
+def format_table(frame: pd.DataFrame, digits: int | tuple = 2, widths: tuple[int, ...] | None = None,
                  as_text: bool = False) -> str:
-    """A DataFrame as a pipe table with fixed decimals, for markdown output (`as_text`: cells
+    """A DataFrame as a pipe table with fixed decimals (one count for all columns, or one per column,
+    None keeping a column as it is), missing values as a dash, for markdown output (`as_text`: cells
     exactly as given, numbers in strings not reformatted). `widths` sets the relative column
     widths (pandoc reads them from the dashes under the header once a row is wider than the
     page; by default they follow the longest cell)."""
-    table = frame.to_markdown(index=False, floatfmt=f".{digits}f", disable_numparse=as_text)
+    floatfmt = (tuple("" if d is None else f".{d}f" for d in digits) if isinstance(digits, tuple)
+                else f".{digits}f")
+    table = frame.to_markdown(index=False, floatfmt=floatfmt, disable_numparse=as_text, missingval="—")
     if widths is None:
         return table
     if len(widths) != frame.shape[1]:
@@ -402,6 +405,7 @@ def training_hours_text(config) -> str:
                       for device, h in hours.items())
 
 
+@functools.cache
 def gan(config=configs.FINAL_GAN):
     """The trained GAN (generator = the shipped, EMA-averaged one when EMA is on)."""
     return load_or_train(config)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import torch
+from sklearn.cluster import DBSCAN
 from sklearn.neighbors import NearestNeighbors
 
 from genmodels import config as configs
@@ -123,3 +124,51 @@ def regions_crossed(positions: np.ndarray, map_points: np.ndarray, labels: np.nd
     _, index = NearestNeighbors(n_neighbors=k).fit(map_points).kneighbors(positions)
     majority = [int(np.bincount(labels[row], minlength=10).argmax()) for row in index]
     return [d for i, d in enumerate(majority) if i == 0 or d != majority[i - 1]]
+
+
+def class_islands(points: np.ndarray, labels: np.ndarray, eps_factor: float = 2.0,
+                  min_share: float = 0.08) -> dict[int, list[np.ndarray]]:
+    """Per digit, the separate groups ("islands") its points form in a 2-D map, largest first, as
+    indices into `points`: DBSCAN on the digit's points with a radius of `eps_factor` times their
+    median 5th-neighbour distance, keeping groups with at least `min_share` of the digit."""
+    islands = {}
+    for digit in np.unique(labels):
+        members = np.flatnonzero(labels == digit)
+        own = points[members]
+        fifth = NearestNeighbors(n_neighbors=6).fit(own).kneighbors(own)[0][:, 5]
+        groups = DBSCAN(eps=eps_factor * float(np.median(fifth)), min_samples=5).fit_predict(own)
+        kept = [members[groups == g] for g in np.unique(groups[groups >= 0])]
+        islands[int(digit)] = sorted((m for m in kept if len(m) >= min_share * len(members)), key=len, reverse=True)
+    return islands
+
+
+def path_ink(strips: dict) -> dict[str, tuple[float, float]]:
+    """Per path, the least ink (mean pixel value) of a decoded image on it relative to the less
+    inked endpoint, and where that minimum lies (0 = start, 1 = end)."""
+    rows = {}
+    for name, images in strips.items():
+        ink = images.flatten(1).mean(1)
+        lowest = int(ink.argmin())
+        rows[name] = (float(ink[lowest] / min(ink[0], ink[-1])), lowest / (len(ink) - 1))
+    return rows
+
+
+@torch.no_grad()
+def exported_vae_agreement(exported: torch.nn.Module, model: torch.nn.Module, images: torch.Tensor,
+                           seed: int = 0) -> float:
+    """Largest difference between the exported file's first output and sigmoid of the in-memory
+    model's reconstruction logits, both drawing z after torch.manual_seed(seed)."""
+    torch.manual_seed(seed)
+    from_file = exported(images)[0]
+    torch.manual_seed(seed)
+    in_memory = torch.sigmoid(model.eval()(images)[0])
+    return float((from_file - in_memory).abs().max())
+
+
+def free_bits_table(mitigation: dict, plain_final: dict, free_final: dict) -> pd.DataFrame:
+    """The plain β = 10 run against the free-bits run: active units, KL and reconstruction."""
+    rows = [{"run": name, "active units": stats["active_units"], "KL": final["test_kl"],
+             "recon.": final["test_reconstruction"]}
+            for name, stats, final in (("β = 10", mitigation["plain"], plain_final),
+                                       ("β = 10, free bits", mitigation["free_bits"], free_final))]
+    return pd.DataFrame(rows)
