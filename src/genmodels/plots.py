@@ -327,7 +327,7 @@ def discriminator_outputs(iteration_log: np.ndarray, window: int = 200, schedule
                           loss: str = "bce") -> Figure:
     """Mean sigma(D) on real and fake batches (smoothed) against the equilibrium: 1/2 for BCE, the band
     sigma([-1, 1]) of equilibrium constant scores for the hinge loss; schedule changes marked."""
-    figure = Figure(figsize=(6, 2.8))
+    figure = Figure(figsize=(6.5, 3.3))
     ax = figure.add_subplot()
     for column, name, colour in ((2, "D(x), real batch", "C2"), (3, "D(G(z)), fake batch", "C3")):
         smooth = _smooth(iteration_log[:, column], window)
@@ -342,9 +342,9 @@ def discriminator_outputs(iteration_log: np.ndarray, window: int = 200, schedule
     ax.set_xlabel("iteration")
     ax.xaxis.set_major_formatter(_THOUSANDS)
     ax.set_ylabel("mean σ(D) on the batch")
-    ax.legend(fontsize=8, loc="lower left", ncol=2)
     ax.grid(alpha=0.3)
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0.22, 1, 1))
+    figure.legend(*ax.get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=8, frameon=False)
     return figure
 
 

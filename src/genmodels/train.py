@@ -284,7 +284,8 @@ def gan_train_step(
     optimiser_d.zero_grad(set_to_none=True)
     d_loss.backward()
     optimiser_d.step()
-    # G step through the just-updated D: -D(G(z)) (hinge) or the non-saturating -log D(G(z)) (BCE).
+    # G step through the just-updated D: -D(G(z)) (hinge) or the non-saturating
+    # -log D(G(z)) (BCE).
     with autocast:
         fake_logits_for_g = discriminator(augment(fake)).float()
     g_loss = generator_loss(fake_logits_for_g, config.loss)
