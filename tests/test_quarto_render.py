@@ -1,12 +1,13 @@
 """tools/quarto-render, the real-Quarto path of `make report`, with a stand-in `quarto` command:
 a failed render keeps the last good PDF and leaves no Quarto files in report/; a good one moves
 the kept notebook beside the PDF."""
+
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
-from genmodels.paths import PROJECT_ROOT
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 FAKE_QUARTO = """#!/usr/bin/env bash
 mkdir -p report/submission_files _output/report
@@ -32,10 +33,19 @@ def _project(tmp_path: Path) -> tuple[Path, dict]:
 
 def test_failed_render_keeps_the_last_good_pdf_and_cleans_report(tmp_path):
     project, env = _project(tmp_path)
-    result = subprocess.run(["tools/quarto-render"], cwd=project, env={**env, "FAKE_QUARTO_FAIL": "1"},
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["tools/quarto-render"],
+        cwd=project,
+        env={**env, "FAKE_QUARTO_FAIL": "1"},
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1].startswith("error: quarto render failed (exit 1); the last good PDF is kept")
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("error: quarto render failed (exit 1); the last good PDF is kept")
+    )
     assert (project / "_output" / "report" / "submission.pdf").read_text() == "last good"
     assert sorted(p.name for p in (project / "report").iterdir()) == ["submission.qmd"]
 
