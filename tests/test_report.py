@@ -19,8 +19,9 @@ SHIPPED = (configs.FINAL_VAE, configs.MLP_VAE, *configs.BETA_STUDY, configs.FREE
 def section_headings() -> list[str]:
     headings = []
     for path in sorted((PROJECT_ROOT / "report").glob("*.qmd")):
+        prose = re.sub(r"^```.*?^```", "", path.read_text(), flags=re.M | re.S)  # not comments in cells
         headings += [m.group(2).strip() for m in re.finditer(r"^(#{1,3}) (.+?)(?: \{[#.][\w-]+\})?$",
-                                                             path.read_text(), re.M)]
+                                                             prose, re.M)]
     return headings
 
 
