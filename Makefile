@@ -35,6 +35,8 @@ report: setup
 render: report
 
 test: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest $(ARGS)
 
 bench: setup
@@ -42,13 +44,13 @@ bench: setup
 
 train: train-vae train-gan train-ablation
 train-vae: setup
-	$(PY) -m genmodels.train vae $(ARGS)
+	$(PY) -m genmodels train vae $(ARGS)
 train-gan: setup
-	$(PY) -m genmodels.train gan $(ARGS)
+	$(PY) -m genmodels train gan $(ARGS)
 train-ablation: setup
-	$(PY) -m genmodels.train ablation $(ARGS)
+	$(PY) -m genmodels train ablation $(ARGS)
 retrain: setup
-	$(PY) -m genmodels.train all --retrain
+	$(PY) -m genmodels train all --retrain
 
 # The coursework submission: PDF, executed notebook and the three TorchScript models.
 submission: report

@@ -45,7 +45,9 @@ def test_cifar10_cache_reused(monkeypatch):
 
 def test_missing_data_message_is_one_line_naming_data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    offline = RuntimeError("Error downloading train-images-idx3-ubyte.gz:\nTried https://..., got: no network")
+    offline = RuntimeError(
+        "Error downloading train-images-idx3-ubyte.gz:\nTried https://..., got: no network"
+    )
     monkeypatch.setattr("torchvision.datasets.MNIST.download", lambda self: (_ for _ in ()).throw(offline))
     with pytest.raises(data.DataNotFoundError, match="DATA_DIR") as caught:
         data.mnist(train=False)

@@ -16,8 +16,17 @@ def exported(tmp_path_factory):
     folder = tmp_path_factory.mktemp("submission")
     vae = build_vae(VAEConfig(name="t", latent_dim=4, hidden_dim=16, conv_channels=(4, 8))).eval()
     # The shipped architecture: spectral norm in D is baked into plain weights for TorchScript.
-    generator, discriminator = build_gan(GANConfig(name="t", latent_dim=100, generator_width=8, discriminator_width=8,
-                                                   architecture="sngan", loss="hinge", spectral_norm=True))
+    generator, discriminator = build_gan(
+        GANConfig(
+            name="t",
+            latent_dim=100,
+            generator_width=8,
+            discriminator_width=8,
+            architecture="sngan",
+            loss="hinge",
+            spectral_norm=True,
+        )
+    )
     export.export_models(vae, generator.eval(), discriminator.eval(), folder)
     return folder, vae, generator, discriminator
 
@@ -31,10 +40,16 @@ def test_round_trip_matches_in_memory_models(exported):
     loaded = torch.jit.load(str(folder / "VAE_model.pth"))(x)
     assert torch.allclose(loaded[0], expected, atol=1e-6)
     noise = torch.randn(5, 100, 1, 1)
-    assert torch.allclose(torch.jit.load(str(folder / "DCGAN_model_G.pth"))(noise), generator(noise), atol=1e-6)
+    assert torch.allclose(
+        torch.jit.load(str(folder / "DCGAN_model_G.pth"))(noise), generator(noise), atol=1e-6
+    )
     images = generator(noise)
-    assert torch.allclose(torch.jit.load(str(folder / "DCGAN_model_D.pth"))(images), discriminator(images), atol=1e-6)
-    assert torch.nn.utils.parametrize.is_parametrized(discriminator.net[0][0])  # the in-memory model is untouched
+    assert torch.allclose(
+        torch.jit.load(str(folder / "DCGAN_model_D.pth"))(images), discriminator(images), atol=1e-6
+    )
+    assert torch.nn.utils.parametrize.is_parametrized(
+        discriminator.net[0][0]
+    )  # the in-memory model is untouched
 
 
 def test_files_load_in_a_process_that_does_not_import_the_project(exported, tmp_path):
@@ -42,19 +57,24 @@ def test_files_load_in_a_process_that_does_not_import_the_project(exported, tmp_
     script = textwrap.dedent(f"""
         import sys, torch
         torch.manual_seed(0)
-        vae = torch.jit.load({str(folder / 'VAE_model.pth')!r})
+        vae = torch.jit.load({str(folder / "VAE_model.pth")!r})
         recon, mu, logvar = vae(torch.rand(32, 1, 28, 28))
         assert recon.shape == (32, 1, 28, 28) and 0 <= recon.min() and recon.max() <= 1
-        g = torch.jit.load({str(folder / 'DCGAN_model_G.pth')!r})
+        g = torch.jit.load({str(folder / "DCGAN_model_G.pth")!r})
         images = g(torch.randn(100, 100, 1, 1))
         assert images.shape == (100, 3, 32, 32) and -1 <= images.min() and images.max() <= 1
-        d = torch.jit.load({str(folder / 'DCGAN_model_D.pth')!r})
+        d = torch.jit.load({str(folder / "DCGAN_model_D.pth")!r})
         assert d(images).shape == (100,)
         assert not any(name.startswith("genmodels") for name in sys.modules)
         print("ok")
     """)
-    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True,
-                            env={"PATH": "/usr/bin:/bin", "PYTHONNOUSERSITE": "1"})
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PYTHONNOUSERSITE": "1"},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
 
@@ -70,5 +90,11 @@ def test_marker_checks_follow_the_contracts(exported):
 
 def test_transform_sources_list_every_transform():
     source = export.transform_sources()
-    for name in ("to_unit_interval", "binarise_dynamic", "vae_output_to_image", "to_minus_one_one", "gan_output_to_image"):
+    for name in (
+        "to_unit_interval",
+        "binarise_dynamic",
+        "vae_output_to_image",
+        "to_minus_one_one",
+        "gan_output_to_image",
+    ):
         assert f"def {name}" in source

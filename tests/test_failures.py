@@ -1,6 +1,7 @@
 """Probes of every failure a user can cause: the first line names the file and a command that
 fixes it; a bad cache entry is a miss, rebuilt with one warning; the same state gives the same
 bytes. Everything runs on tiny synthetic fixtures in tmp_path: no dataset, no real weights."""
+
 import hashlib
 import json
 import re
@@ -13,11 +14,10 @@ import numpy as np
 import pytest
 import torch
 
-from genmodels import PROJECT_ROOT, data, latent, metrics, train, weights
-from genmodels import config as configs
-from genmodels.config import VAEConfig
+from genmodels import checkpoints, cli, data, latent, metrics, models, runs, weights
+from genmodels.config import GANConfig, VAEConfig
 from genmodels.errors import CacheWarning, UserError
-from genmodels.paths import torch_bytes
+from genmodels.paths import PROJECT_ROOT, torch_bytes
 
 PROBE = VAEConfig(name="probe_vae", architecture="mlp", latent_dim=3, hidden_dim=16, epochs=2, batch_size=64)
 
@@ -25,13 +25,21 @@ PROBE = VAEConfig(name="probe_vae", architecture="mlp", latent_dim=3, hidden_dim
 @pytest.fixture
 def tiny_images():
     generator = torch.Generator().manual_seed(0)
-    return {"train_images": torch.rand(192, 1, 28, 28, generator=generator),
-            "test_images": torch.bernoulli(torch.rand(64, 1, 28, 28, generator=generator), generator=generator)}
+    return {
+        "train_images": torch.rand(192, 1, 28, 28, generator=generator),
+        "test_images": torch.bernoulli(torch.rand(64, 1, 28, 28, generator=generator), generator=generator),
+    }
 
 
 def _train(config, folder, tiny_images, **options):
-    return weights.load_or_train(config, progress=False, weights_dir=folder / "w", checkpoint_dir=folder / "c",
-                                 **tiny_images, **options)
+    return weights.load_or_train(
+        config,
+        progress=False,
+        weights_dir=folder / "w",
+        checkpoint_dir=folder / "c",
+        **tiny_images,
+        **options,
+    )
 
 
 def _first_line(caught) -> str:
@@ -46,6 +54,7 @@ def _command(message: str) -> list[str]:
 
 
 # --- weights and manifest ------------------------------------------------------------------------
+
 
 def test_corrupt_weight_file(tmp_path, tiny_images):
     _train(PROBE, tmp_path, tiny_images)
@@ -62,12 +71,20 @@ def test_deleted_weight_file(tmp_path, tiny_images):
     (tmp_path / "w" / "probe_vae.pt").unlink()
     with pytest.raises(weights.WeightsError) as caught:
         _train(PROBE, tmp_path, tiny_images)
-    assert _first_line(caught).startswith(f"{tmp_path / 'w' / 'probe_vae.pt'} is listed in "
-                                          f"{tmp_path / 'w' / 'manifest.json'} but missing: retrain it")
+    assert _first_line(caught).startswith(
+        f"{tmp_path / 'w' / 'probe_vae.pt'} is listed in "
+        f"{tmp_path / 'w' / 'manifest.json'} but missing: retrain it"
+    )
 
 
-@pytest.mark.parametrize("damage", [lambda text: text[: len(text) // 2], lambda text: "[]",
-                                    lambda text: json.dumps({"probe_vae": {"file": "probe_vae.pt"}})])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text[: len(text) // 2],
+        lambda text: "[]",
+        lambda text: json.dumps({"probe_vae": {"file": "probe_vae.pt"}}),
+    ],
+)
 def test_truncated_or_invalid_manifest(tmp_path, tiny_images, damage):
     _train(PROBE, tmp_path, tiny_images)
     path = tmp_path / "w" / "manifest.json"
@@ -75,7 +92,9 @@ def test_truncated_or_invalid_manifest(tmp_path, tiny_images, damage):
     with pytest.raises(weights.WeightsError) as caught:
         _train(PROBE, tmp_path, tiny_images)
     message = _first_line(caught)
-    assert message.startswith(f"{path} ") and message.endswith(f"delete it with `rm {path}` to train every model again.")
+    assert message.startswith(f"{path} ") and message.endswith(
+        f"delete it with `rm {path}` to train every model again."
+    )
 
 
 def test_weights_that_do_not_fit_the_model(tmp_path, tiny_images):
@@ -87,7 +106,9 @@ def test_weights_that_do_not_fit_the_model(tmp_path, tiny_images):
     (tmp_path / "w" / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(weights.WeightsError) as caught:
         weights.load_trained(wider, tmp_path / "w")
-    assert _first_line(caught).startswith(f"{tmp_path / 'w' / 'probe_vae.pt'} does not fit the probe_vae model")
+    assert _first_line(caught).startswith(
+        f"{tmp_path / 'w' / 'probe_vae.pt'} does not fit the probe_vae model"
+    )
 
 
 def _fake_entry(folder, config, payload: bytes, recorded_sha: str):
@@ -97,8 +118,11 @@ def _fake_entry(folder, config, payload: bytes, recorded_sha: str):
     (folder / "manifest.json").write_text(json.dumps({config.name: entry}))
 
 
-@pytest.mark.parametrize("config", [configs.MLP_VAE, configs.GAN_STAGE1, configs.GAN_ABLATION["baseline + bf16 autocast"]],
-                         ids=lambda c: c.name)
+@pytest.mark.parametrize(
+    "config",
+    [runs.MLP_VAE, runs.GAN_STAGE1, runs.GAN_ABLATION["baseline + bf16 autocast"]],
+    ids=lambda c: c.name,
+)
 def test_retrain_hint_parses_and_selects_that_model_alone(tmp_path, config):
     _fake_entry(tmp_path, config, b"garbage", "0" * 64)
     with pytest.raises(weights.WeightsError) as caught:
@@ -106,37 +130,49 @@ def test_retrain_hint_parses_and_selects_that_model_alone(tmp_path, config):
     command = _command(_first_line(caught))
     assert command[0] == "make" and command[1].startswith("train-")
     assert command[2] == f"ARGS=--retrain --only {config.name}"
-    args = train.parser().parse_args([command[1].removeprefix("train-"), *shlex.split(command[2][5:])])
-    assert args.retrain and train.selected(args) == [config]
+    args = cli.parser().parse_args([command[1].removeprefix("train-"), *shlex.split(command[2][5:])])
+    assert args.retrain and cli.selected(args) == [config]
 
 
 def test_only_with_retrain_retrains_that_stage_alone(monkeypatch):
     calls = []
-    monkeypatch.setattr(weights, "load_or_train", lambda config, **options: calls.append(
-        (config.name, options["retrain"], options["retrain_parents"])) or weights.TrainedModel(config, {}, {}))
-    train.main(["gan", "--retrain", "--only", configs.GAN_STAGE2.name])
-    assert calls == [(configs.GAN_STAGE2.name, True, False)]
+    monkeypatch.setattr(
+        weights,
+        "load_or_train",
+        lambda config, **options: calls.append((config.name, options["retrain"], options["retrain_parents"]))
+        or weights.TrainedModel(config, {}, {}),
+    )
+    cli.main(["gan", "--retrain", "--only", runs.GAN_STAGE2.name])
+    assert calls == [(runs.GAN_STAGE2.name, True, False)]
     calls.clear()
-    train.main(["gan"])  # every stage the report shows, each after the stage it continues from
+    cli.main(["gan"])  # every stage the report shows, each after the stage it continues from
     names = [name for name, _, _ in calls]
-    assert names.index(configs.GAN_STAGE1.name) < names.index(configs.GAN_STAGE2.name)
-    assert {configs.GAN_LONG.name, configs.GAN_RESTART.name, configs.FINAL_GAN.name} <= set(names)
+    assert names.index(runs.GAN_STAGE1.name) < names.index(runs.GAN_STAGE2.name)
+    assert {runs.GAN_LONG.name, runs.GAN_RESTART.name, runs.FINAL_GAN.name} <= set(names)
 
 
 def test_make_passes_the_hinted_arguments_to_the_trainer():
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
     # -n prints the recipe without running it (nor training anything).
-    dry = subprocess.run(["make", "-n", "train-gan", 'ARGS=--retrain --only dcgan_final'], cwd=PROJECT_ROOT,
-                         capture_output=True, text=True, check=True).stdout
+    dry = subprocess.run(
+        ["make", "-n", "train-gan", "ARGS=--retrain --only dcgan_final"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     line = next(line for line in dry.splitlines() if re.search(r"genmodels[. ]train ", line))
-    args = train.parser().parse_args(shlex.split(re.split(r"genmodels[. ]train ", line, maxsplit=1)[1]))
-    assert args.what == "gan" and args.retrain and train.selected(args) == [configs.GAN_STAGE1]
+    args = cli.parser().parse_args(shlex.split(re.split(r"genmodels[. ]train ", line, maxsplit=1)[1]))
+    assert args.what == "gan" and args.retrain and cli.selected(args) == [runs.GAN_STAGE1]
 
 
 def _git(folder, *args):
-    subprocess.run(["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@t", *args],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        check=True,
+        capture_output=True,
+    )
 
 
 def test_git_restore_hint_restores_the_recorded_bytes(tmp_path):
@@ -156,7 +192,9 @@ def test_git_restore_hint_restores_the_recorded_bytes(tmp_path):
     assert (tmp_path / "probe_vae.pt").read_bytes() == payload
     # A half-written manifest is restored the same way; a deleted one is an error, not an empty cache.
     (tmp_path / "manifest.json").write_text('{"probe_vae": {"conf')
-    with pytest.raises(weights.WeightsError, match=re.escape(f"`git -C {tmp_path} checkout -- manifest.json`")):
+    with pytest.raises(
+        weights.WeightsError, match=re.escape(f"`git -C {tmp_path} checkout -- manifest.json`")
+    ):
         weights.load_manifest(tmp_path)
     (tmp_path / "manifest.json").unlink()
     with pytest.raises(weights.WeightsError) as caught:
@@ -170,20 +208,25 @@ def test_project_hints_are_relative_to_the_project_root():
     if weights.restore_command(weights.manifest_path()) is None:
         pytest.skip("not a git checkout with a committed manifest")
     assert weights.restore_command(weights.manifest_path()) == "git checkout -- weights/manifest.json"
-    entry = weights.load_manifest()[configs.MLP_VAE.name]
-    assert weights._fix(weights.WEIGHTS_DIR / entry["file"], configs.MLP_VAE, entry["sha256"]) == (
+    entry = weights.load_manifest()[runs.MLP_VAE.name]
+    assert weights._fix(weights.WEIGHTS_DIR / entry["file"], runs.MLP_VAE, entry["sha256"]) == (
         f"restore it with `git checkout -- weights/{entry['file']}` or "
-        f'retrain it with `make train-vae ARGS="--retrain --only {configs.MLP_VAE.name}"`')
+        f'retrain it with `make train-vae ARGS="--retrain --only {runs.MLP_VAE.name}"`'
+    )
 
 
 # --- options -------------------------------------------------------------------------------------
 
+
 def test_unknown_only_name_is_an_error_naming_the_right_target():
     with pytest.raises(UserError) as caught:
-        train.selected(train.parser().parse_args(["vae", "--only", "dcgan_long"]))
-    assert _first_line(caught) == '--only dcgan_long is not a model of `vae`: run `make train-gan ARGS="--only dcgan_long"`.'
+        cli.selected(cli.parser().parse_args(["vae", "--only", "dcgan_long"]))
+    assert (
+        _first_line(caught)
+        == '--only dcgan_long is not a model of `vae`: run `make train-gan ARGS="--only dcgan_long"`.'
+    )
     with pytest.raises(UserError, match="use one of mnist_classifier, vae_conv_beta1"):
-        train.selected(train.parser().parse_args(["vae", "--only", "nonsense"]))
+        cli.selected(cli.parser().parse_args(["vae", "--only", "nonsense"]))
 
 
 def test_bad_environment_values_are_errors(monkeypatch):
@@ -195,10 +238,10 @@ def test_bad_environment_values_are_errors(monkeypatch):
     assert not weights.retrain_requested()
     monkeypatch.setenv("TRAIN_DEVICE", "gpu")
     with pytest.raises(UserError, match="TRAIN_DEVICE=gpu is not a device"):
-        train.training_device()
+        models.training_device()
     monkeypatch.setenv("TORCH_THREADS", "two")
     with pytest.raises(SystemExit, match="^error: TORCH_THREADS=two is not a number of threads"):
-        train.main(["vae", "--only", "mnist_classifier"])
+        cli.main(["vae", "--only", "mnist_classifier"])
 
 
 def test_user_error_messages_are_one_line_and_shown_without_traceback():
@@ -209,6 +252,7 @@ def test_user_error_messages_are_one_line_and_shown_without_traceback():
 
 
 # --- datasets ------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def offline(monkeypatch):
@@ -226,9 +270,11 @@ def test_missing_dataset_hint_names_a_folder_that_holds_it(tmp_path, monkeypatch
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "empty"))
     with pytest.raises(data.DataNotFoundError) as caught:
         data.mnist(train=True)
-    assert _first_line(caught) == (f"MNIST not found in DATA_DIR={tmp_path / 'empty'} (expected "
-                                   "MNIST/raw/{train,t10k}-{images-idx3,labels-idx1}-ubyte): "
-                                   f"run `export DATA_DIR={mirror}` and try again.")
+    assert _first_line(caught) == (
+        f"MNIST not found in DATA_DIR={tmp_path / 'empty'} (expected "
+        "MNIST/raw/{train,t10k}-{images-idx3,labels-idx1}-ubyte): "
+        f"run `export DATA_DIR={mirror}` and try again."
+    )
     monkeypatch.setenv("DATA_DIR", _command(str(caught.value))[1].split("=", 1)[1])
     assert data.data_root() == mirror
     with pytest.raises(data.DataNotFoundError) as caught:
@@ -253,6 +299,7 @@ def test_missing_dataset_stops_the_test_run_once(pytester):
 
 
 # --- caches: a bad entry is a miss, rebuilt with one warning ---------------------------------------
+
 
 def _one_cache_warning(caught, path) -> None:
     messages = [str(w.message) for w in caught if issubclass(w.category, CacheWarning)]
@@ -289,12 +336,14 @@ def test_unwritable_cache_is_a_warning_not_a_failure(tmp_path, monkeypatch):
 def jpeg_cifar(tmp_path, monkeypatch):
     """A CIFAR-10 copy of 20 JPEG test images (two per class), and an empty decode cache."""
     from PIL import Image
+
     rng = np.random.default_rng(0)
     for name in data.CIFAR10_CLASSES:
         (tmp_path / "CIFAR10" / "test" / name).mkdir(parents=True)
         for index in range(2):
             Image.fromarray(rng.integers(0, 256, (32, 32, 3), dtype=np.uint8)).save(
-                tmp_path / "CIFAR10" / "test" / name / f"{index:04d}.jpg")
+                tmp_path / "CIFAR10" / "test" / name / f"{index:04d}.jpg"
+            )
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setattr(data, "CACHE_DIR", tmp_path / "cache")
     return tmp_path / "cache"
@@ -315,8 +364,11 @@ def test_garbage_decoded_dataset_is_recomputed(jpeg_cifar, damaged):
 
 @pytest.mark.parametrize("damaged", [b"PK\x03\x04 garbage", None], ids=["garbage", "wrong shape"])
 def test_garbage_metric_statistics_are_recomputed(tmp_path, monkeypatch, damaged):
-    monkeypatch.setattr(metrics, "inception_features",
-                        lambda images, **kwargs: (images.reshape(len(images), -1).float().numpy(), None))
+    monkeypatch.setattr(
+        metrics,
+        "inception_features",
+        lambda images, **kwargs: (images.reshape(len(images), -1).float().numpy(), None),
+    )
     images = torch.randint(0, 256, (6, 3, 4, 4), dtype=torch.uint8)
     first = metrics.cached_real_features("cifar", lambda: images, cache_dir=tmp_path)
     (path,) = tmp_path.iterdir()
@@ -334,6 +386,7 @@ def test_garbage_metric_statistics_are_recomputed(tmp_path, monkeypatch, damaged
 
 # --- same inputs, same bytes ---------------------------------------------------------------------
 
+
 def test_two_saves_of_the_same_state_have_the_same_sha256(tmp_path, tiny_images):
     trained = _train(PROBE, tmp_path, tiny_images)
     a = weights.save_trained(PROBE, trained.modules, trained.extras, {}, tmp_path / "a")
@@ -341,7 +394,9 @@ def test_two_saves_of_the_same_state_have_the_same_sha256(tmp_path, tiny_images)
     assert a["sha256"] == b["sha256"] == trained.entry["sha256"]
     assert (tmp_path / "a" / "probe_vae.pt").read_bytes() == (tmp_path / "w" / "probe_vae.pt").read_bytes()
     assert weights.file_sha256(tmp_path / "a" / "probe_vae.pt") == a["sha256"]
-    assert {name.split("/")[0] for name in zipfile.ZipFile(tmp_path / "a" / "probe_vae.pt").namelist()} == {"archive"}
+    assert {name.split("/")[0] for name in zipfile.ZipFile(tmp_path / "a" / "probe_vae.pt").namelist()} == {
+        "archive"
+    }
 
 
 def test_retraining_from_scratch_gives_the_same_file(tmp_path, tiny_images):
@@ -365,7 +420,9 @@ def test_interrupted_run_gives_the_same_file(tmp_path, tiny_images, damage_check
     else:
         resumed = _train(PROBE, tmp_path / "b", tiny_images)
     assert resumed.entry["sha256"] == uninterrupted.entry["sha256"]
-    assert (tmp_path / "b" / "w" / "probe_vae.pt").read_bytes() == (tmp_path / "a" / "w" / "probe_vae.pt").read_bytes()
+    assert (tmp_path / "b" / "w" / "probe_vae.pt").read_bytes() == (
+        tmp_path / "a" / "w" / "probe_vae.pt"
+    ).read_bytes()
 
 
 def test_checkpoints_are_the_same_bytes_for_the_same_state(tmp_path, tiny_images):
@@ -373,7 +430,7 @@ def test_checkpoints_are_the_same_bytes_for_the_same_state(tmp_path, tiny_images
         _train(PROBE, tmp_path, tiny_images, max_epochs=1)
     (saved,) = (tmp_path / "c").iterdir()
     checkpoint = torch.load(saved, weights_only=True)
-    train._save_checkpoint(PROBE, tmp_path / "again", checkpoint)  # another folder, another pid's name
+    checkpoints.save_checkpoint(PROBE, tmp_path / "again", checkpoint)  # another folder, another pid's name
     assert (tmp_path / "again" / saved.name).read_bytes() == saved.read_bytes()
     # The archive's folder is "archive", not derived from a temporary file's name.
     assert {name.split("/")[0] for name in zipfile.ZipFile(saved).namelist()} == {"archive"}
@@ -383,8 +440,11 @@ def test_exported_models_are_the_same_bytes_every_time(tmp_path):
     from genmodels import export
     from genmodels.gan import build_gan
     from genmodels.vae import build_vae
-    modules = (build_vae(PROBE), *build_gan(configs.GANConfig(name="probe_gan", latent_dim=8, generator_width=8,
-                                                               discriminator_width=8)))
+
+    modules = (
+        build_vae(PROBE),
+        *build_gan(GANConfig(name="probe_gan", latent_dim=8, generator_width=8, discriminator_width=8)),
+    )
     first = export.export_models(*modules, folder=tmp_path / "a")
     second = export.export_models(*modules, folder=tmp_path / "b")
     for name, path in first.items():

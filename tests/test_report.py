@@ -1,4 +1,5 @@
 """The whole report renders from the committed weights to a PDF that answers every question."""
+
 import re
 import shutil
 
@@ -6,22 +7,36 @@ import pytest
 from pypdf import PdfReader
 
 import qmdrender
-from genmodels import PROJECT_ROOT
-from genmodels import config as configs
+from genmodels import runs
+from genmodels.paths import PROJECT_ROOT
 from genmodels.weights import load_trained
 
-SHIPPED = (configs.FINAL_VAE, configs.MLP_VAE, *configs.BETA_STUDY, configs.FREE_BITS_VAE,
-           configs.MNIST_CLASSIFIER, configs.GAN_STAGE1, configs.GAN_STAGE2, configs.GAN_LONG, configs.GAN_RESTART,
-           configs.SNGAN_STAGE1, configs.SNGAN_STAGE2, configs.FINAL_GAN,
-           *configs.GAN_ABLATION.values())
+SHIPPED = (
+    runs.FINAL_VAE,
+    runs.MLP_VAE,
+    *runs.BETA_STUDY,
+    runs.FREE_BITS_VAE,
+    runs.MNIST_CLASSIFIER,
+    runs.GAN_STAGE1,
+    runs.GAN_STAGE2,
+    runs.GAN_LONG,
+    runs.GAN_RESTART,
+    runs.SNGAN_STAGE1,
+    runs.SNGAN_STAGE2,
+    runs.FINAL_GAN,
+    *runs.GAN_ABLATION.values(),
+)
 
 
 def section_headings() -> list[str]:
     headings = []
     for path in sorted((PROJECT_ROOT / "report").glob("*.qmd")):
-        prose = re.sub(r"^```.*?^```", "", path.read_text(), flags=re.M | re.S)  # not comments in cells
-        headings += [m.group(2).strip() for m in re.finditer(r"^(#{1,3}) (.+?)(?: \{[#.][\w-]+\})?$",
-                                                             prose, re.M)]
+        prose = re.sub(
+            r"^```.*?^```", "", path.read_text(), flags=re.M | re.S
+        )  # a cell's comments are no headings
+        headings += [
+            m.group(2).strip() for m in re.finditer(r"^(#{1,3}) (.+?)(?: \{[#.][\w-]+\})?$", prose, re.M)
+        ]
     return headings
 
 
@@ -55,9 +70,9 @@ def test_cross_references_resolved_and_notebook_written(report_text):
 
 def test_numbers_in_the_pdf_come_from_the_manifest(report_text):
     text, _ = report_text
-    nll = load_trained(configs.FINAL_VAE).entry["metrics"]["test_nll_nats_k500"]
+    nll = load_trained(runs.FINAL_VAE).entry["metrics"]["test_nll_nats_k500"]
     assert f"{nll:.1f}" in text
-    fid = load_trained(configs.FINAL_GAN).entry["metrics"]["evaluation_10k"]["fid"]
+    fid = load_trained(runs.FINAL_GAN).entry["metrics"]["evaluation_10k"]["fid"]
     assert f"{fid:.1f}" in text
 
 
@@ -95,6 +110,7 @@ def quarto_text(tmp_path_factory):
     import os
     import subprocess
     import sys
+
     if QUARTO is None:
         if os.environ.get("CI") == "true":
             pytest.fail("quarto is not on PATH in CI: .ci/run must install it from ../shared/quarto")
@@ -105,10 +121,15 @@ def quarto_text(tmp_path_factory):
     env = {**os.environ, "QUARTO_PYTHON": sys.executable}
     result = subprocess.run([QUARTO, "render"], cwd=project, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
-    warnings = [line for line in result.stderr.splitlines()
-                if "WARN" in line and "typst-gather" not in line and "Kernel is running over TCP" not in line]
+    warnings = [
+        line
+        for line in result.stderr.splitlines()
+        if "WARN" in line and "typst-gather" not in line and "Kernel is running over TCP" not in line
+    ]
     assert not warnings, warnings
-    assert any((project / "report" / f"submission.{ext}").exists() for ext in ("ipynb", "quarto_ipynb"))  # keep-ipynb
+    assert any(
+        (project / "report" / f"submission.{ext}").exists() for ext in ("ipynb", "quarto_ipynb")
+    )  # keep-ipynb
     pdf = project / "_output" / "report" / "submission.pdf"
     return re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in PdfReader(pdf).pages))
 
@@ -120,6 +141,7 @@ def _references(text: str) -> list[str]:
 def test_quarto_and_qmdrender_print_the_same_numbering_and_references(report_text, quarto_text):
     text, _ = report_text
     from collections import Counter
+
     # Figures float, so the two PDFs may place them differently: compare as multisets.
     assert Counter(_references(quarto_text)) == Counter(_references(text))
     captions = re.compile(r"((?:Figure|Table|Listing) \d+): (\w+ \w+)")
@@ -129,9 +151,10 @@ def test_quarto_and_qmdrender_print_the_same_numbering_and_references(report_tex
 def _largest_blank_share(png) -> float:
     import numpy as np
     from PIL import Image
+
     ink = np.asarray(Image.open(png).convert("L")) < 200
     height = ink.shape[0]
-    body = ink[int(height * 0.06):int(height * 0.92)].any(1)  # without the page number
+    body = ink[int(height * 0.06) : int(height * 0.92)].any(1)  # without the page number
     longest = run = 0
     for has_ink in body:
         run = 0 if has_ink else run + 1
@@ -141,11 +164,59 @@ def _largest_blank_share(png) -> float:
 
 def test_no_answer_page_is_more_than_a_quarter_empty(report_text, tmp_path):
     import subprocess
+
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     _, pdf = report_text
     pages = [page.extract_text() for page in PdfReader(pdf).pages]
     last = next(i for i, text in enumerate(pages) if "Burda, Yuri" in text)  # the reference list
-    subprocess.run(["pdftoppm", "-png", "-r", "40", "-l", str(last), str(pdf), str(tmp_path / "p")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", "-l", str(last), str(pdf), str(tmp_path / "p")], check=True
+    )
     blank = {png.name: _largest_blank_share(png) for png in sorted(tmp_path.glob("p-*.png"))}
     assert blank and all(share <= 0.25 for share in blank.values()), blank
+
+
+def _cells_and_inline(path) -> tuple[list[str], list[str]]:
+    text = path.read_text()
+    return re.findall(r"```\{python\}\n(.*?)```", text, re.S), re.findall(r"`\{python\} ([^`]+)`", text)
+
+
+def _names(source: str) -> tuple[set, set]:
+    """(names bound, names read) by a cell or an inline expression."""
+    import ast
+
+    bound, read = set(), set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Name):
+            (bound if isinstance(node.ctx, ast.Store) else read).add(node.id)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            bound |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.FunctionDef | ast.arg):
+            bound.add(getattr(node, "name", None) or node.arg)
+    return bound, read
+
+
+def test_each_included_file_is_self_contained():
+    """No variable bound in one included .qmd is read in another (submission.qmd's cells are shared)."""
+    shared = set().union(
+        *(_names(c)[0] for c in _cells_and_inline(PROJECT_ROOT / "report" / "submission.qmd")[0])
+    )
+    names = {}
+    for path in sorted((PROJECT_ROOT / "report").glob("_*.qmd")):
+        cells, inline = _cells_and_inline(path)
+        bound, read = set(), set()
+        for source in cells + inline:
+            b, r = _names(source)
+            bound, read = bound | b, read | r
+        names[path.name] = (bound, read)
+    for name, (bound, read) in names.items():
+        elsewhere = set().union(*(b for other, (b, _) in names.items() if other != name))
+        assert not (read - bound - shared) & elsewhere, name
+
+
+def test_inline_expressions_are_short():
+    """Inline code is a name or a formatted value; longer logic lives in a cell or a function."""
+    for path in (PROJECT_ROOT / "report").glob("*.qmd"):
+        for expression in _cells_and_inline(path)[1]:
+            assert len(expression) <= 50, (path.name, expression)

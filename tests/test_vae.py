@@ -37,7 +37,9 @@ def test_loss_terms():
     logits = torch.zeros_like(x)  # p = 1/2 for every pixel: -log p(x|z) = 784 log 2
     mu, logvar = torch.ones(6, 2), torch.zeros(6, 2)
     terms = vae.vae_loss(logits, x, mu, logvar, beta=3.0)
-    assert terms["reconstruction"].item() == pytest.approx(784 * torch.log(torch.tensor(2.0)).item(), rel=1e-5)
+    assert terms["reconstruction"].item() == pytest.approx(
+        784 * torch.log(torch.tensor(2.0)).item(), rel=1e-5
+    )
     assert terms["kl"].item() == pytest.approx(1.0)  # 0.5 * (1 + 1 - 1 - 0) * 2 dims
     assert terms["total"].item() == pytest.approx(terms["reconstruction"].item() + 3.0)
     free = vae.vae_loss(logits, x, mu, logvar, beta=3.0, free_bits_nats=2.0)
@@ -62,11 +64,22 @@ def test_active_units_counts_only_varying_dimensions():
 def test_tiny_training_run_learns(tmp_path):
     images, _ = data.mnist(train=False)
     train_images = data.to_unit_interval(images[:256])
-    test_images = data.binarise_dynamic(data.to_unit_interval(images[256:384]), torch.Generator().manual_seed(0))
-    config = VAEConfig(name="tiny", architecture="conv", latent_dim=4, hidden_dim=32, conv_channels=(4, 8),
-                       epochs=3, batch_size=32, learning_rate=3e-3)
-    modules, _, record = train_vae(config, checkpoint_dir=tmp_path, progress=False,
-                                   train_images=train_images, test_images=test_images)
+    test_images = data.binarise_dynamic(
+        data.to_unit_interval(images[256:384]), torch.Generator().manual_seed(0)
+    )
+    config = VAEConfig(
+        name="tiny",
+        architecture="conv",
+        latent_dim=4,
+        hidden_dim=32,
+        conv_channels=(4, 8),
+        epochs=3,
+        batch_size=32,
+        learning_rate=3e-3,
+    )
+    modules, _, record = train_vae(
+        config, checkpoint_dir=tmp_path, progress=False, train_images=train_images, test_images=test_images
+    )
     history = record["history"]
     assert len(history["test"]) == 3
     assert history["train"][-1]["total"] < history["train"][0]["total"]

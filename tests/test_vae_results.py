@@ -1,48 +1,8 @@
-"""Part 1 helpers on made-up arrays: map placement, purity, endpoints, regions crossed."""
-import numpy as np
+"""Part 1 helpers on made-up data: manifest histories, the free-bits table."""
+
 import pytest
 
 from genmodels import vae_results
-
-
-def _two_blobs(n=50, seed=0):
-    rng = np.random.default_rng(seed)
-    codes = np.concatenate([rng.normal(0, 0.1, (n, 4)), rng.normal(5, 0.1, (n, 4))])
-    labels = np.repeat([0, 1], n)
-    map_points = np.concatenate([rng.normal(-10, 1, (n, 2)), rng.normal(10, 1, (n, 2))])
-    return codes, labels, map_points
-
-
-def test_place_on_map_lands_among_the_nearest_codes():
-    codes, _, map_points = _two_blobs()
-    placed, distance = vae_results.place_on_map(np.full((1, 4), 5.0), codes, map_points)
-    assert np.allclose(placed[0], map_points[50:].mean(0), atol=1.5)
-    assert distance[0] < 0.5
-
-
-def test_neighbour_purity_and_map_purity():
-    codes, labels, map_points = _two_blobs()
-    assert vae_results.neighbour_purity(codes, labels).min() == 1.0
-    mixed = map_points.copy()
-    mixed[:5] = map_points[50:55]  # five 0s placed inside the 1 region
-    purity = vae_results.map_purity(mixed, labels)
-    assert purity[0] < 1.0 and purity[1] < 1.0
-
-
-def test_typical_endpoint_skips_bad_reconstructions_and_boundary_points():
-    labels = np.array([3, 3, 3, 8])
-    recon = np.array([8, 3, 3, 8])
-    confidence = np.array([0.99, 0.99, 0.99, 0.99])
-    purity = np.array([1.0, 0.5, 1.0, 1.0])
-    assert vae_results.typical_endpoint(3, labels, recon, confidence, purity) == 2
-    with pytest.raises(ValueError, match="no test digit 5"):
-        vae_results.typical_endpoint(5, labels, recon, confidence, purity)
-
-
-def test_regions_crossed_dedups_consecutive_regions():
-    _, labels, map_points = _two_blobs()
-    path = np.linspace([-10, -10], [10, 10], 9)
-    assert vae_results.regions_crossed(path, map_points, labels) == [0, 1]
 
 
 def test_history_at_refuses_missing_epochs():
@@ -52,18 +12,42 @@ def test_history_at_refuses_missing_epochs():
         vae_results.history_at(entry, 2)
 
 
-def test_class_islands_finds_a_split_class():
-    rng = np.random.default_rng(0)
-    points = np.concatenate([rng.normal(0, 1, (100, 2)), rng.normal(30, 1, (60, 2)), rng.normal(-30, 1, (100, 2))])
-    labels = np.array([5] * 160 + [0] * 100)
-    islands = vae_results.class_islands(points, labels)
-    sizes = [len(i) for i in islands[5]]  # DBSCAN leaves a few outer points as noise
-    assert len(sizes) == 2 and sizes[0] >= 90 and 45 <= sizes[1] <= 60 and len(islands[0]) == 1
+STUDY = {
+    0.0: {"final": {"test_reconstruction": 60.0, "test_kl": 40.0, "test_total": 60.0}, "active_units": 32},
+    1.0: {"final": {"test_reconstruction": 70.0, "test_kl": 20.0, "test_total": 90.0}, "active_units": 20},
+    10.0: {"final": {"test_reconstruction": 150.0, "test_kl": 2.0, "test_total": 170.0}, "active_units": 2},
+}
 
 
-def test_path_ink_finds_a_faint_middle():
-    import torch
-    bright = torch.ones(1, 1, 4, 4)
-    strip = torch.cat([bright, 0.3 * bright, bright])
-    ratio, where = vae_results.path_ink({"p": strip})["p"]
-    assert abs(ratio - 0.3) < 1e-6 and where == 0.5
+def test_best_elbo_beta_takes_the_lowest_reconstruction_plus_kl():
+    assert vae_results.best_elbo_beta(STUDY) == (1.0, 90.0)
+
+
+def test_beta_table_has_one_row_per_beta():
+    table = vae_results.beta_table(STUDY)
+    assert list(table["β"]) == ["0", "1", "10"]
+    assert list(table["−ELBO (β = 1)"]) == [100.0, 90.0, 152.0] and list(table["active units"]) == [32, 20, 2]
+
+
+def test_loss_dynamics_finds_the_kl_peak_and_the_gap():
+    history = {
+        "test": [
+            {"kl": 10.0, "reconstruction": 100.0, "total": 110.0},
+            {"kl": 30.0, "reconstruction": 80.0, "total": 110.0},
+            {"kl": 25.0, "reconstruction": 70.0, "total": 95.0},
+        ],
+        "train": [{"total": 120.0}, {"total": 100.0}, {"total": 96.0}],
+    }
+    dynamics = vae_results.loss_dynamics(history)
+    assert (dynamics["kl_peak"], dynamics["kl_peak_epoch"], dynamics["kl_last"]) == (30.0, 2, 25.0)
+    assert dynamics["gap"] == -1.0 and dynamics["total_first"] == 110.0
+
+
+def test_free_bits_table_rows():
+    mitigation = {"plain": {"active_units": 3}, "free_bits": {"active_units": 30}}
+    table = vae_results.free_bits_table(
+        mitigation,
+        {"test_kl": 9.0, "test_reconstruction": 120.0},
+        {"test_kl": 16.0, "test_reconstruction": 101.0},
+    )
+    assert list(table["active units"]) == [3, 30] and list(table["KL"]) == [9.0, 16.0]

@@ -13,13 +13,21 @@ TINY = VAEConfig(name="tiny_vae", architecture="mlp", latent_dim=3, hidden_dim=1
 def tiny_data():
     images, _ = data.mnist(train=False)
     train_images = data.to_unit_interval(images[:192])
-    test_images = data.binarise_dynamic(data.to_unit_interval(images[192:256]), torch.Generator().manual_seed(0))
+    test_images = data.binarise_dynamic(
+        data.to_unit_interval(images[192:256]), torch.Generator().manual_seed(0)
+    )
     return {"train_images": train_images, "test_images": test_images}
 
 
 def _train(config, tmp_path, tiny_data, **options):
-    return weights.load_or_train(config, progress=False, weights_dir=tmp_path / "w",
-                                 checkpoint_dir=tmp_path / "c", **tiny_data, **options)
+    return weights.load_or_train(
+        config,
+        progress=False,
+        weights_dir=tmp_path / "w",
+        checkpoint_dir=tmp_path / "c",
+        **tiny_data,
+        **options,
+    )
 
 
 def _state(trained):
@@ -71,16 +79,57 @@ def test_resume_reproduces_uninterrupted_run(tmp_path, tiny_data):
     assert resumed.entry["sha256"] == uninterrupted.entry["sha256"]  # the same bytes, not just values
     for key, value in _state(uninterrupted).items():
         assert torch.equal(value, resumed["vae"].state_dict()[key]), key
-    assert resumed.entry["history"] == uninterrupted.entry["history"] | {"seconds": resumed.entry["history"]["seconds"]}
+    assert resumed.entry["history"] == uninterrupted.entry["history"] | {
+        "seconds": resumed.entry["history"]["seconds"]
+    }
 
 
 def test_cached_metric_computed_once(tmp_path, tiny_data):
     _train(TINY, tmp_path, tiny_data)
     calls = []
-    compute = lambda: calls.append(1) or 42.0
+
+    def compute():
+        calls.append(1)
+        return 42.0
+
     assert weights.cached_metric(TINY, "answer", compute, tmp_path / "w") == 42.0
     assert weights.cached_metric(TINY, "answer", compute, tmp_path / "w") == 42.0
     assert len(calls) == 1
+
+
+def _store_unversioned(folder, config, key, value):
+    """A metric as stored before metric versions existed: the value alone, no version."""
+    path = weights.manifest_path(folder)
+    manifest = json.loads(path.read_text())
+    manifest[config.name]["metrics"][key] = value
+    manifest[config.name].pop("metric_versions", None)
+    path.write_text(json.dumps(manifest))
+
+
+def test_a_stored_metric_without_a_version_is_version_1(tmp_path, tiny_data):
+    _train(TINY, tmp_path, tiny_data)
+    _store_unversioned(tmp_path / "w", TINY, "fid", {"fid": 30.0})
+    recompute = lambda: pytest.fail("a version-1 record was recomputed")  # noqa: E731
+    assert weights.cached_metric(TINY, "fid", recompute, tmp_path / "w") == {"fid": 30.0}
+    assert weights.cached_metric(TINY, "fid", recompute, tmp_path / "w", version=1) == {"fid": 30.0}
+
+
+def test_a_stored_metric_of_an_older_version_is_recomputed_and_stored_with_its_version(tmp_path, tiny_data):
+    _train(TINY, tmp_path, tiny_data)
+    _store_unversioned(tmp_path / "w", TINY, "fid", {"fid": 30.0})
+    newer = weights.cached_metric(TINY, "fid", lambda: {"fid": 30.0, "kid": 0.02}, tmp_path / "w", version=2)
+    assert newer == {"fid": 30.0, "kid": 0.02}
+    entry = weights.load_manifest(tmp_path / "w")[TINY.name]
+    assert entry["metrics"]["fid"] == newer and weights.stored_metric_version(entry, "fid") == 2
+    again = weights.cached_metric(TINY, "fid", lambda: pytest.fail("recomputed"), tmp_path / "w", version=2)
+    assert again == newer
+
+
+def test_shipped_metrics_are_version_1_records():
+    """The shipped manifest's metrics (FID: 8 min, NLL: 21 min) stay valid at the default version."""
+    for entry in weights.load_manifest().values():
+        for key in entry["metrics"]:
+            assert weights.stored_metric_version(entry, key) == 1
 
 
 def test_retrain_env_trains_each_config_once_per_process(tmp_path, tiny_data, monkeypatch):
@@ -89,6 +138,7 @@ def test_retrain_env_trains_each_config_once_per_process(tmp_path, tiny_data, mo
     monkeypatch.setenv("RETRAIN", "1")
     calls = []
     from genmodels import train as train_module
+
     real_train = train_module.train
     monkeypatch.setattr("genmodels.train.train", lambda *a, **k: calls.append(1) or real_train(*a, **k))
     _train(TINY, tmp_path, tiny_data)

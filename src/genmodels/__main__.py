@@ -1,4 +1,5 @@
 """Command-line entry: `python -m genmodels train|export|bench ...`."""
+
 from __future__ import annotations
 
 import sys
@@ -8,10 +9,13 @@ USAGE = "usage: python -m genmodels {train,export,bench} [options]  (train --hel
 
 def export() -> None:
     """Write the submission's three TorchScript files from the cached final models."""
-    from genmodels import config, export as export_module, results
+    from genmodels import export as export_module
+    from genmodels import gan_results, runs, vae_results
 
-    gan = results.gan(config.FINAL_GAN)
-    paths = export_module.export_models(results.vae(config.FINAL_VAE), gan["generator"], gan["discriminator"])
+    gan = gan_results.gan(runs.FINAL_GAN)
+    paths = export_module.export_models(
+        vae_results.vae(runs.FINAL_VAE), gan["generator"], gan["discriminator"]
+    )
     for path in paths.values():
         print(path)
 
@@ -20,12 +24,14 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     command, rest = (argv[0], argv[1:]) if argv else ("", [])
     if command == "train":
-        from genmodels import train
-        train.main(rest)
+        from genmodels import cli
+
+        cli.main(rest)
     elif command == "export":
         export()
     elif command == "bench":
         from genmodels import bench
+
         bench.main()
     else:
         sys.exit(f"error: unknown command {command!r}. {USAGE}")

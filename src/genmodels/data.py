@@ -17,22 +17,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from genmodels import PROJECT_ROOT
 from genmodels.errors import UserError
-from genmodels.paths import read_cache, torch_bytes, write_cache
+from genmodels.paths import PROJECT_ROOT, read_cache, torch_bytes, write_cache
 
-CIFAR10_CLASSES = (
-    "airplane",
-    "automobile",
-    "bird",
-    "cat",
-    "deer",
-    "dog",
-    "frog",
-    "horse",
-    "ship",
-    "truck",
-)
+CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 CACHE_DIR = PROJECT_ROOT / ".cache" / "data"
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 
@@ -51,9 +39,7 @@ def data_root() -> Path:
 def _has(dataset: str, root: Path) -> bool:
     if dataset == "MNIST":
         return (root / "MNIST" / "raw" / "train-images-idx3-ubyte").exists()
-    return (root / "cifar-10-batches-py").exists() or (
-        root / "CIFAR10" / "train"
-    ).is_dir()
+    return (root / "cifar-10-batches-py").exists() or (root / "CIFAR10" / "train").is_dir()
 
 
 def _missing(dataset: str, layout: str) -> DataNotFoundError:
@@ -61,18 +47,12 @@ def _missing(dataset: str, layout: str) -> DataNotFoundError:
     holds the dataset when there is one, so the command works as written."""
     root = data_root()
     where = f"DATA_DIR={root}" if os.environ.get("DATA_DIR") else str(root)
-    others = [
-        c
-        for c in (SHARED_DATA, PROJECT_ROOT / "data")
-        if c.resolve() != root and _has(dataset, c)
-    ]
+    others = [c for c in (SHARED_DATA, PROJECT_ROOT / "data") if c.resolve() != root and _has(dataset, c)]
     if others:
         fix = f"run `export DATA_DIR={others[0].resolve()}` and try again"
     else:
         fix = "put the dataset there or run `export DATA_DIR=/path/to/data` naming the folder that holds it"
-    return DataNotFoundError(
-        f"{dataset} not found in {where} (expected {layout}): {fix}."
-    )
+    return DataNotFoundError(f"{dataset} not found in {where} (expected {layout}): {fix}.")
 
 
 # --- MNIST ---------------------------------------------------------------------------------
@@ -86,12 +66,12 @@ def mnist(train: bool) -> tuple[torch.Tensor, torch.Tensor]:
     try:  # download=True downloads nothing when the raw files are present
         dataset = MNIST(root=str(root), train=train, download=True)
     except Exception:  # no files and no network
-        raise _missing(
-            "MNIST", "MNIST/raw/{train,t10k}-{images-idx3,labels-idx1}-ubyte"
-        ) from None
+        raise _missing("MNIST", "MNIST/raw/{train,t10k}-{images-idx3,labels-idx1}-ubyte") from None
     return dataset.data.clone(), dataset.targets.clone()
 
 
+# Printed in the report's appendix (export.transform_sources), whose pages fit 88 columns.
+# fmt: off
 def to_unit_interval(images_uint8: torch.Tensor) -> torch.Tensor:
     """VAE input transform: uint8 [N, 28, 28] -> float [N, 1, 28, 28] in [0, 1]."""
     return images_uint8.float().div(255.0).unsqueeze(1)
@@ -114,6 +94,7 @@ def binarised_mnist_test(seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
 def vae_output_to_image(bernoulli_means: torch.Tensor) -> torch.Tensor:
     """VAE de-normalisation: the decoder's Bernoulli means are already grey levels in [0, 1]."""
     return bernoulli_means.clamp(0, 1)
+# fmt: on
 
 
 # --- CIFAR-10 ------------------------------------------------------------------------------
@@ -154,22 +135,14 @@ def cifar10(train: bool) -> tuple[torch.Tensor, torch.Tensor]:
             CIFAR10(root=str(root), train=train, download=True)
             return _cifar_from_batches(root, train)
         except Exception:  # no files and no network
-            raise _missing(
-                "CIFAR-10", "cifar-10-batches-py/ or CIFAR10/{train,test}/<class>/*.jpg"
-            ) from None
+            raise _missing("CIFAR-10", "cifar-10-batches-py/ or CIFAR10/{train,test}/<class>/*.jpg") from None
     # The cache is keyed on the folder's path and file list, so another copy is never reused.
     listing = sorted(str(p.relative_to(folder)) for p in folder.glob("*/*.jpg"))
     if not listing:
         raise _missing("CIFAR-10", f"JPEG files in {folder}/<class>/")
-    key = hashlib.sha256(
-        (str(folder) + "\n" + "\n".join(listing)).encode()
-    ).hexdigest()[:12]
+    key = hashlib.sha256((str(folder) + "\n" + "\n".join(listing)).encode()).hexdigest()[:12]
     cache = CACHE_DIR / f"cifar10_{split}_{key}.pt"
-    saved = read_cache(
-        cache,
-        lambda p: torch.load(p, weights_only=True),
-        lambda s: _decoded(s, len(listing)),
-    )
+    saved = read_cache(cache, lambda p: torch.load(p, weights_only=True), lambda s: _decoded(s, len(listing)))
     if saved is not None:
         return saved["images"], saved["labels"]
     images, labels = _cifar_from_jpeg_folders(folder)
@@ -190,6 +163,8 @@ def _decoded(saved, count: int) -> bool:
     )
 
 
+# Printed in the report's appendix (export.transform_sources), whose pages fit 88 columns.
+# fmt: off
 def to_minus_one_one(images_uint8: torch.Tensor) -> torch.Tensor:
     """GAN input transform: uint8 [N, 3, 32, 32] -> float in [-1, 1] (Normalize(0.5, 0.5))."""
     return images_uint8.float().div(127.5).sub(1.0)
@@ -198,11 +173,10 @@ def to_minus_one_one(images_uint8: torch.Tensor) -> torch.Tensor:
 def gan_output_to_image(images: torch.Tensor) -> torch.Tensor:
     """GAN de-normalisation: generator output in [-1, 1] -> [0, 1] for display."""
     return images.add(1.0).div(2.0).clamp(0, 1)
+# fmt: on
 
 
-def batches(
-    num_items: int, batch_size: int, generator: torch.Generator, drop_last: bool = True
-):
+def batches(num_items: int, batch_size: int, generator: torch.Generator, drop_last: bool = True):
     """Shuffled index batches for one epoch, reproducible from `generator`."""
     order = torch.randperm(num_items, generator=generator)
     stop = num_items - num_items % batch_size if drop_last else num_items

@@ -4,6 +4,7 @@ A `UserError`'s message is one line: what happened (naming the file) and a comma
 it, as written. The training CLI and a Jupyter kernel (so the rendered report's error) show
 that line alone, without a traceback.
 """
+
 from __future__ import annotations
 
 

@@ -9,6 +9,7 @@ project needed.
 - Generator: noise (N, latent, 1, 1) -> images (N, 3, 32, 32) in [-1, 1] (`data.gan_output_to_image`).
 - Discriminator: images (N, 3, 32, 32) in [-1, 1] (`data.to_minus_one_one`) -> logits (N,).
 """
+
 from __future__ import annotations
 
 import inspect
@@ -17,8 +18,9 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from genmodels import PROJECT_ROOT, data
-from genmodels.paths import atomic_write
+from genmodels import data
+from genmodels.models import count_parameters
+from genmodels.paths import PROJECT_ROOT, atomic_write
 
 SUBMISSION_DIR = PROJECT_ROOT / "submission"
 FILES = {"vae": "VAE_model.pth", "generator": "DCGAN_model_G.pth", "discriminator": "DCGAN_model_D.pth"}
@@ -43,7 +45,9 @@ def without_parametrizations(module: nn.Module) -> nn.Module:
     the values are the same (no power iteration runs). (parametrize.remove_parametrizations
     would also strip the original, which shares the parametrized class with its copy.)"""
     import copy
+
     from torch.nn.utils import parametrize
+
     module = copy.deepcopy(module).eval()
     for parent in list(module.modules()):
         for name, child in list(parent.named_children()):
@@ -51,8 +55,17 @@ def without_parametrizations(module: nn.Module) -> nn.Module:
                 continue
             if not isinstance(child, nn.Conv2d):
                 raise TypeError(f"cannot export a parametrized {type(child).__name__}")
-            plain = nn.Conv2d(child.in_channels, child.out_channels, child.kernel_size, child.stride, child.padding,
-                              child.dilation, child.groups, child.bias is not None, child.padding_mode)
+            plain = nn.Conv2d(
+                child.in_channels,
+                child.out_channels,
+                child.kernel_size,
+                child.stride,
+                child.padding,
+                child.dilation,
+                child.groups,
+                child.bias is not None,
+                child.padding_mode,
+            )
             with torch.no_grad():
                 plain.weight.copy_(child.weight)
                 if child.bias is not None:
@@ -61,14 +74,19 @@ def without_parametrizations(module: nn.Module) -> nn.Module:
     return module
 
 
-def export_models(vae: nn.Module, generator: nn.Module, discriminator: nn.Module,
-                  folder: Path = SUBMISSION_DIR) -> dict[str, Path]:
+def export_models(
+    vae: nn.Module, generator: nn.Module, discriminator: nn.Module, folder: Path = SUBMISSION_DIR
+) -> dict[str, Path]:
     """Script the three models (eval mode) and save them as the submission's .pth files
     (atomically; the same models always give the same bytes)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
-    for name, module in (("vae", ExportedVAE(vae)), ("generator", generator), ("discriminator", discriminator)):
+    for name, module in (
+        ("vae", ExportedVAE(vae)),
+        ("generator", generator),
+        ("discriminator", discriminator),
+    ):
         scripted = torch.jit.script(without_parametrizations(module))
         paths[name] = folder / FILES[name]
         # In memory: the archive's folder name is then fixed, not derived from a temporary file's.
@@ -91,15 +109,26 @@ def marker_checks(folder: Path = SUBMISSION_DIR, latent_dim: int = 100) -> dict:
         noise = torch.randn(100, latent_dim, 1, 1)
         generated = generator(noise)
         scores = torch.sigmoid(discriminator(generated))
-    count = lambda module: sum(p.numel() for p in module.parameters())
-    return {"digits": digits, "reconstruction": data.vae_output_to_image(reconstruction),
-            "generated": data.gan_output_to_image(generated), "generated_range": (float(generated.min()), float(generated.max())),
-            "discriminator_mean_score": float(scores.mean()),
-            "parameters": {"generator": count(generator), "discriminator": count(discriminator)}}
+    return {
+        "digits": digits,
+        "reconstruction": data.vae_output_to_image(reconstruction),
+        "generated": data.gan_output_to_image(generated),
+        "generated_range": (float(generated.min()), float(generated.max())),
+        "discriminator_mean_score": float(scores.mean()),
+        "parameters": {
+            "generator": count_parameters(generator),
+            "discriminator": count_parameters(discriminator),
+        },
+    }
 
 
 def transform_sources() -> str:
     """The source of every transform and de-normalisation function the models use."""
-    functions = (data.to_unit_interval, data.binarise_dynamic, data.vae_output_to_image,
-                 data.to_minus_one_one, data.gan_output_to_image)
+    functions = (
+        data.to_unit_interval,
+        data.binarise_dynamic,
+        data.vae_output_to_image,
+        data.to_minus_one_one,
+        data.gan_output_to_image,
+    )
     return "\n\n".join(inspect.getsource(f) for f in functions)

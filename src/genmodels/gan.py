@@ -24,6 +24,8 @@ from genmodels.config import GANConfig
 PARAMETER_LIMIT = 25_000_000
 
 
+# Listed in the report (listing.py), whose pages fit 88 columns: kept as formatted at 88.
+# fmt: off
 def _up(in_channels: int, out_channels: int, first: bool = False) -> nn.Sequential:
     stride, padding = (1, 0) if first else (2, 1)
     return nn.Sequential(
@@ -136,6 +138,7 @@ class Discriminator(nn.Module):
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         return self.net(images).flatten()
+# fmt: on
 
 
 def dcgan_init(module: nn.Module) -> None:
@@ -152,24 +155,41 @@ def dcgan_init(module: nn.Module) -> None:
 def build_gan(config: GANConfig) -> tuple[Generator, Discriminator]:
     """The generator and discriminator of `config`, DCGAN-initialised from its seed."""
     torch.manual_seed(config.seed)
-    generator = Generator(
-        config.latent_dim, config.generator_width, config.architecture
-    )
-    discriminator = Discriminator(
-        config.discriminator_width, config.spectral_norm, config.architecture
-    )
+    generator = Generator(config.latent_dim, config.generator_width, config.architecture)
+    discriminator = Discriminator(config.discriminator_width, config.spectral_norm, config.architecture)
     generator.apply(dcgan_init)
     discriminator.apply(dcgan_init)
     return generator, discriminator
 
 
-def count_parameters(module: nn.Module) -> int:
-    return sum(p.numel() for p in module.parameters())
+# --- training schedule and fixed noise ------------------------------------------------------
+
+# Snapshots keep the first vectors of the fixed noise after every epoch (the report shows ten;
+# the full 100-image grid is regenerated from the shipped weights).
+SNAPSHOT_VECTORS = 10
+
+
+def fixed_noise(latent_dim: int, num_samples: int = 100) -> torch.Tensor:
+    """The report's fixed noise: torch.manual_seed(0); torch.randn(num_samples, latent, 1, 1)."""
+    return torch.randn(num_samples, latent_dim, 1, 1, generator=torch.Generator().manual_seed(0))
+
+
+def lr_factor(config: GANConfig, step: int, steps_per_epoch: int) -> float:
+    """Learning-rate multiplier after `step` iterations of this run: 1, or (after
+    `lr_decay_start_epoch` epochs at 1) a linear decay that reaches 0 at the run's end."""
+    if not config.linear_lr_decay:
+        return 1.0
+    start = config.lr_decay_start_epoch * steps_per_epoch
+    if step < start:
+        return 1.0
+    return max(0.0, 1.0 - (step - start) / (config.epochs * steps_per_epoch - start))
 
 
 # --- losses ----------------------------------------------------------------------------------
 
 
+# Listed in the report (listing.py), whose pages fit 88 columns: kept as formatted at 88.
+# fmt: off
 def discriminator_loss(
     real_logits, fake_logits, loss: str = "bce", real_label: float = 1.0
 ):
@@ -189,6 +209,7 @@ def generator_loss(fake_logits, loss: str = "bce"):
     if loss == "hinge":
         return -fake_logits.mean()
     return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+# fmt: on
 
 
 def equilibrium_losses(loss: str = "bce") -> tuple[float, float]:
@@ -219,16 +240,12 @@ class EMA:
     def update(self, model: nn.Module, step: int) -> None:
         """Average in `model` after training step `step` (0-based; from the log, so resumes match)."""
         decay = self.decay_at(step)
-        torch._foreach_lerp_(
-            list(self.model.parameters()), list(model.parameters()), 1.0 - decay
-        )
+        torch._foreach_lerp_(list(self.model.parameters()), list(model.parameters()), 1.0 - decay)
         for average, current in zip(self.model.buffers(), model.buffers()):
             average.copy_(current)
 
 
-def diffaugment(
-    images: torch.Tensor, generator: torch.Generator | None = None
-) -> torch.Tensor:
+def diffaugment(images: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
     """DiffAugment (Zhao et al., 2020): random translation by 1/8 and a cutout of 1/2 side,
     differentiable so G is trained through the same augmentation D sees."""
     n, _, h, w = images.shape
@@ -241,7 +258,5 @@ def diffaugment(
     cy, cx = torch.randint(0, h, (2, n), generator=generator).to(images.device)
     rows = torch.arange(h, device=images.device).view(1, h, 1)
     cols = torch.arange(w, device=images.device).view(1, 1, w)
-    cut = ((rows - cy.view(n, 1, 1)).abs() < size // 2) & (
-        (cols - cx.view(n, 1, 1)).abs() < size // 2
-    )
+    cut = ((rows - cy.view(n, 1, 1)).abs() < size // 2) & ((cols - cx.view(n, 1, 1)).abs() < size // 2)
     return images * (~cut).unsqueeze(1).to(images.dtype)

@@ -1,22 +1,320 @@
-"""Part 2 computations added for the model answer: how the loss curves move within and
-between training stages, and the marker's check of the exported generator."""
+"""Part 2 computations: the trained GANs, their evaluation (FID, KID, PRDC, classes), the
+ablation, training logs by stage, and the marker's check of the exported generator.
+
+Every function loads (or trains) models through the weight cache and returns plain data for
+the report cells and `plots`; FID and the other expensive values are computed once and stored
+in the weights manifest. The sentences the report writes from them are in `prose.py`.
+"""
+
 from __future__ import annotations
 
+import functools
+import time
+
 import numpy as np
+import pandas as pd
 import torch
+
+from genmodels import data, prose, runs
+from genmodels.gan import EMA, build_gan
+from genmodels.models import count_parameters
+from genmodels.paths import PROJECT_ROOT
+from genmodels.reporting import device_name, manifest_entry, training_stages
+from genmodels.train import gan_train_step
+from genmodels.weights import cached_metric, load_or_train
+
+FID_SAMPLES = 10_000
+
+
+def _metrics_cache():
+    return PROJECT_ROOT / ".cache" / "metrics"
+
+
+@functools.cache
+def cifar_train() -> tuple[torch.Tensor, torch.Tensor]:
+    return data.cifar10(train=True)
+
+
+def real_subset_indices(count: int = FID_SAMPLES) -> torch.Tensor:
+    """A fixed random subset of the CIFAR-10 training set (seed 0), sorted."""
+    return (
+        torch.randperm(len(cifar_train()[0]), generator=torch.Generator().manual_seed(0))[:count]
+        .sort()
+        .values
+    )
+
+
+def real_features(split: str = "train") -> tuple[np.ndarray, np.ndarray]:
+    """Inception features (bf16) and labels of 10k real images: a train subset or the test set."""
+    from genmodels import metrics
+
+    if split == "train":
+        images, labels = cifar_train()
+        index = real_subset_indices()
+        images, labels = images[index], labels[index]
+    else:
+        images, labels = data.cifar10(train=False)
+    features = metrics.cached_real_features(f"cifar10_{split}", lambda: images, cache_dir=_metrics_cache())
+    return features, labels.numpy()
+
+
+def training_hours(config) -> dict[str, float]:
+    """Training hours of every stage of `config`, summed by device ('CPU', 'H100', ...) in stage order."""
+    hours: dict[str, float] = {}
+    for _, entry in training_stages(config):
+        hours[device_name(entry)] = hours.get(device_name(entry), 0.0) + entry["train_seconds"] / 3600
+    return hours
+
+
+@functools.cache
+def gan(config=runs.FINAL_GAN):
+    """The trained GAN (generator = the shipped, EMA-averaged one when EMA is on)."""
+    return load_or_train(config)
+
+
+def generate(count: int, seed: int = 0, config=runs.FINAL_GAN, batch_size: int = 500) -> torch.Tensor:
+    """`count` generated images in [-1, 1] from noise drawn after torch.manual_seed(seed)."""
+    generator = gan(config)["generator"]
+    torch.manual_seed(seed)
+    noise = torch.randn(count, config.latent_dim, 1, 1)
+    with torch.no_grad():
+        return torch.cat([generator(z) for z in noise.split(batch_size)])
+
+
+def gan_evaluation(config=runs.FINAL_GAN) -> dict:
+    """FID/KID/PRDC and the class distribution of 10k generated images, computed once.
+
+    The reference is a fixed 10k subset of the (JPEG) training set; the same Inception
+    features (bf16) are used for real and generated images."""
+    gan(config)  # trained (and in the manifest) before its metric is looked up
+
+    def compute():
+        from genmodels import metrics
+
+        real, real_labels = real_features("train")
+        test, test_labels = real_features("test")
+        fake, _ = metrics.inception_features(generate(FID_SAMPLES, seed=1, config=config), bf16=True)
+        classifier = metrics.fit_feature_classifier(real, real_labels)
+        counts = metrics.class_distribution(classifier, fake)
+        kid_mean, kid_std = metrics.kid_from_features(real, fake)
+        classifier_score = metrics.inception_score(classifier.predict_log_proba(fake))
+        return {
+            "fid": metrics.fid_from_features(real, fake),
+            "kid": kid_mean,
+            "kid_std": kid_std,
+            **{k: float(v) for k, v in metrics.precision_recall_density_coverage(real, fake).items()},
+            "class_counts": [int(c) for c in counts],
+            "label_entropy_nats": metrics.label_entropy(counts),
+            "test_class_counts": [int(c) for c in metrics.class_distribution(classifier, test)],
+            "classifier_test_accuracy": float(classifier.score(test, test_labels)),
+            "classifier_score": classifier_score[0],
+            "classifier_score_std": classifier_score[1],
+            "fid_train_vs_test": metrics.fid_from_features(real, test),
+            "samples": FID_SAMPLES,
+        }
+
+    return cached_metric(config, "evaluation_10k", compute)
+
+
+def architecture_table(config=runs.FINAL_GAN) -> pd.DataFrame:
+    """Each block of G and D: output shape and parameter count (from a forward pass)."""
+    generator, discriminator = build_gan(config)
+    rows = []
+    for name, network, x in (
+        ("G", generator, torch.zeros(2, config.latent_dim, 1, 1)),
+        ("D", discriminator, torch.zeros(2, 3, 32, 32)),
+    ):
+        network.eval()
+        rows.append(
+            {
+                "network": name,
+                "block": "input",
+                "layers": "",
+                "output shape": str(tuple(x.shape[1:])),
+                "parameters": 0,
+            }
+        )
+        with torch.no_grad():
+            for index, block in enumerate(network.net):
+                x = block(x)
+                layers = ", ".join(
+                    type(m).__name__.replace("Parametrized", "")
+                    + (" (spectral norm)" if "Parametrized" in type(m).__name__ else "")
+                    for m in (block if isinstance(block, torch.nn.Sequential) else [block])
+                )
+                rows.append(
+                    {
+                        "network": name,
+                        "block": str(index),
+                        "layers": layers,
+                        "output shape": str(tuple(x.shape[1:])),
+                        "parameters": count_parameters(block),
+                    }
+                )
+        rows.append(
+            {
+                "network": name,
+                "block": "total",
+                "layers": "",
+                "output shape": "",
+                "parameters": count_parameters(network),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def snapshot_grid(config=runs.FINAL_GAN, epochs=None, per_epoch: int = 10) -> dict:
+    """Fixed-noise samples from the snapshots taken after selected epochs."""
+    snapshots = gan(config).extras["snapshots"]
+    total = len(snapshots)
+    notes = {epoch: f" ({text})" for epoch, text in config.schedule_events().items()}
+    epochs = epochs or sorted({1, 2, max(1, total // 8), max(1, total // 4), total // 2, *notes, total} - {0})
+    return {f"after epoch {e}" + notes.get(e, ""): snapshots[e - 1, :per_epoch].float() / 255 for e in epochs}
+
+
+GAN_RUNS = (runs.GAN_STAGE1, runs.GAN_STAGE2, runs.GAN_LONG, runs.GAN_RESTART, runs.FINAL_GAN)
+
+
+def gan_runs_table(run_configs=GAN_RUNS) -> pd.DataFrame:
+    """The long GAN runs side by side: schedule, length, training time and 10k-sample quality."""
+    rows = []
+    for config in run_configs:
+        evaluation = gan_evaluation(config)
+        rows.append(
+            {
+                "run": config.name,
+                "model": prose.model_description(config),
+                "learning rate by epoch": prose.schedule_description(config),
+                "epochs": config.total_epochs,
+                "hours": prose.training_hours_text(training_hours(config)),
+                "FID": f"{evaluation['fid']:.1f}",
+                "KID×1000": f"{1000 * evaluation['kid']:.1f}",
+                "recall": f"{evaluation['recall']:.2f}",
+                "coverage": f"{evaluation['coverage']:.2f}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def late_training_means(config, fraction: float = 0.25) -> dict:
+    """Mean D loss, G loss, D(x) and D(G(z)) over the last `fraction` of all epochs (all stages)."""
+    epochs = manifest_entry(config)["history"]["epochs"]
+    last = epochs[-max(1, round(len(epochs) * fraction)) :]
+    return {k: sum(e[k] for e in last) / len(last) for k in ("d_loss", "g_loss", "d_real", "d_fake")}
+
+
+def nearest_training_images(queries: torch.Tensor, k: int = 5) -> torch.Tensor:
+    """For generated images in [-1, 1], the k nearest CIFAR-10 training images in pixel space."""
+    from genmodels import metrics
+
+    train = data.to_minus_one_one(cifar_train()[0])
+    _, index = metrics.nearest_neighbours(queries.flatten(1), train.flatten(1), k=k)
+    return data.gan_output_to_image(train[torch.as_tensor(index)])
+
+
+def gan_quality_table(evaluation: dict) -> pd.DataFrame:
+    rows = [
+        ("FID (10k generated vs 10k train)", evaluation["fid"]),
+        ("FID floor (10k train vs 10k test, real images)", evaluation["fid_train_vs_test"]),
+        ("KID × 1000 (mean over 100 subsets of 1000)", 1000 * evaluation["kid"]),
+        ("precision", evaluation["precision"]),
+        ("recall", evaluation["recall"]),
+        ("density", evaluation["density"]),
+        ("coverage", evaluation["coverage"]),
+        ("classifier score (linear probe, max 10)", evaluation["classifier_score"]),
+        ("class entropy [nats] (uniform: log 10 = 2.303)", evaluation["label_entropy_nats"]),
+    ]
+    return pd.DataFrame(rows, columns=["metric", "value"])
+
+
+def sample_diversity(images: torch.Tensor) -> dict:
+    """Smallest and median pairwise L2 distance between images (duplicates would give ~0)."""
+    flat = images.flatten(1)
+    distances = torch.cdist(flat, flat)
+    upper = distances[torch.triu(torch.ones_like(distances, dtype=torch.bool), diagonal=1)]
+    return {"min": float(upper.min()), "median": float(upper.median())}
+
+
+def training_throughput(config, steps: int = 20, warmup_steps: int = 5) -> float:
+    """Training images/second of `config` on one CPU thread: D and G steps (and the EMA
+    update), on a synthetic batch so data loading and other processes do not count."""
+    generator, discriminator = build_gan(config)
+    betas = (config.adam_beta1, config.adam_beta2)
+    optimisers = [
+        torch.optim.Adam(generator.parameters(), config.learning_rate_generator, betas=betas),
+        torch.optim.Adam(discriminator.parameters(), config.learning_rate_discriminator, betas=betas),
+    ]
+    ema = EMA(generator, config.ema_decay) if config.ema_decay > 0 else None
+    real = torch.rand(config.batch_size, 3, 32, 32) * 2 - 1
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        for step in range(warmup_steps + steps):
+            if step == warmup_steps:
+                began = time.perf_counter()
+            noise = torch.randn(config.batch_size, config.latent_dim, 1, 1)
+            gan_train_step(generator, discriminator, *optimisers, real, noise, config)
+            if ema is not None:
+                ema.update(generator, step)
+    finally:
+        torch.set_num_threads(threads)
+    return steps * config.batch_size / (time.perf_counter() - began)
+
+
+ABLATION_SAMPLES = 2_000
+ABLATION_FID_COLUMN = f"FID ({ABLATION_SAMPLES:,} samples)"
+
+
+def ablation_table() -> pd.DataFrame:
+    """Each ablation run: FID on 2,000 samples against the 10k real subset, and images/s."""
+    rows = []
+    for label, config in runs.GAN_ABLATION.items():
+        trained = gan(config)
+        rows.append(
+            {
+                "run": label,
+                "epochs": trained.entry["epochs"],
+                "images/s (1 thread)": cached_metric(
+                    config,
+                    "throughput_images_per_second_1_thread",
+                    lambda config=config: training_throughput(config),
+                ),
+                ABLATION_FID_COLUMN: ablation_fid(config),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def ablation_fid(config) -> float:
+    """FID of ABLATION_SAMPLES samples against the 10k real subset, computed once."""
+
+    def compute():
+        from genmodels import metrics
+
+        real, _ = real_features("train")
+        fake, _ = metrics.inception_features(generate(ABLATION_SAMPLES, seed=1, config=config), bf16=True)
+        return metrics.fid_from_features(real, fake)
+
+    gan(config)
+    return cached_metric(config, f"fid_{ABLATION_SAMPLES}", compute)
+
 
 LOG_COLUMNS = ("d_loss", "g_loss", "d_real", "d_fake")
 
 
-def stage_trends(iteration_log: np.ndarray, stage_iterations: list[int], share: float = 0.5,
-                 iterations_per_epoch: int | None = None) -> list[dict]:
+def stage_trends(
+    iteration_log: np.ndarray,
+    stage_iterations: list[int],
+    share: float = 0.5,
+    iterations_per_epoch: int | None = None,
+) -> list[dict]:
     """Per training stage, the mean of each logged column over its first and last `share` of
     iterations, the jump of the D loss at the stage's start (last 200 iterations of the stage
     before against the first 200 of this one) and, given `iterations_per_epoch`, the highest
     per-epoch mean of G's loss and its epoch (counted from the start of training)."""
     trends, start = [], 0
     for index, length in enumerate(stage_iterations):
-        stage = iteration_log[start:start + length]
+        stage = iteration_log[start : start + length]
         edge = max(1, int(len(stage) * share))
         row = {"stage": index + 1, "iterations": length}
         for column, name in enumerate(LOG_COLUMNS):
@@ -24,20 +322,21 @@ def stage_trends(iteration_log: np.ndarray, stage_iterations: list[int], share: 
             row[f"{name}_last"] = float(stage[-edge:, column].mean())
         if iterations_per_epoch:
             epochs = len(stage) // iterations_per_epoch
-            means = stage[:epochs * iterations_per_epoch, 1].reshape(epochs, iterations_per_epoch).mean(1)
+            means = stage[: epochs * iterations_per_epoch, 1].reshape(epochs, iterations_per_epoch).mean(1)
             row["g_peak"] = float(means.max())
             row["g_peak_epoch"] = start // iterations_per_epoch + int(means.argmax()) + 1
         if index > 0:
-            before = iteration_log[max(0, start - 200):start, 0].mean()
-            row["d_loss_jump"] = float(iteration_log[start:start + 200, 0].mean() - before)
+            before = iteration_log[max(0, start - 200) : start, 0].mean()
+            row["d_loss_jump"] = float(iteration_log[start : start + 200, 0].mean() - before)
         trends.append(row)
         start += length
     return trends
 
 
 @torch.no_grad()
-def generator_agreement(exported: torch.nn.Module, generator: torch.nn.Module, latent_dim: int,
-                        count: int = 100, seed: int = 0) -> float:
+def generator_agreement(
+    exported: torch.nn.Module, generator: torch.nn.Module, latent_dim: int, count: int = 100, seed: int = 0
+) -> float:
     """Largest absolute difference between the exported file's and the in-memory generator's
     images for the same noise (drawn after torch.manual_seed(seed))."""
     torch.manual_seed(seed)

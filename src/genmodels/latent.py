@@ -4,6 +4,7 @@ t-SNE is slow on two cores, so embeddings are cached under `.cache/tsne/`, keyed
 of the input array and the t-SNE parameters: the same inputs always give the same picture.
 An unreadable or wrong-shaped entry is recomputed (with a warning), never used.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,8 +17,7 @@ from sklearn.manifold import TSNE, trustworthiness
 from sklearn.model_selection import cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
 
-from genmodels import PROJECT_ROOT
-from genmodels.paths import read_cache, write_cache
+from genmodels.paths import PROJECT_ROOT, read_cache, write_cache
 
 TSNE_CACHE = PROJECT_ROOT / ".cache" / "tsne"
 
@@ -27,12 +27,16 @@ def tsne(points: np.ndarray, perplexity: float = 30.0, seed: int = 0) -> np.ndar
     points = np.ascontiguousarray(points, dtype=np.float32)
     key = hashlib.sha256(points.tobytes() + f"{perplexity}-{seed}".encode()).hexdigest()[:20]
     path = TSNE_CACHE / f"{key}.npy"
-    cached = read_cache(path, lambda p: np.load(p, allow_pickle=False),
-                        lambda a: a.shape == (len(points), 2) and a.dtype.kind == "f" and np.isfinite(a).all())
+    cached = read_cache(
+        path,
+        lambda p: np.load(p, allow_pickle=False),
+        lambda a: a.shape == (len(points), 2) and a.dtype.kind == "f" and np.isfinite(a).all(),
+    )
     if cached is not None:
         return cached
-    embedding = TSNE(n_components=2, perplexity=perplexity, init="pca", learning_rate="auto",
-                     random_state=seed).fit_transform(points)
+    embedding = TSNE(
+        n_components=2, perplexity=perplexity, init="pca", learning_rate="auto", random_state=seed
+    ).fit_transform(points)
     buffer = io.BytesIO()
     np.save(buffer, embedding)
     write_cache(path, buffer.getvalue())
@@ -52,9 +56,11 @@ def knn_accuracy(points: np.ndarray, labels: np.ndarray, k: int = 5) -> float:
 
 def embedding_quality(latent: np.ndarray, embedding: np.ndarray, labels: np.ndarray, k: int = 5) -> dict:
     """Trustworthiness of the 2-D map (are its neighbours real neighbours?) and k-NN accuracies."""
-    return {"trustworthiness": float(trustworthiness(latent, embedding, n_neighbors=k)),
-            "knn_accuracy_latent": knn_accuracy(latent, labels, k),
-            "knn_accuracy_embedding": knn_accuracy(embedding, labels, k)}
+    return {
+        "trustworthiness": float(trustworthiness(latent, embedding, n_neighbors=k)),
+        "knn_accuracy_latent": knn_accuracy(latent, labels, k),
+        "knn_accuracy_embedding": knn_accuracy(embedding, labels, k),
+    }
 
 
 def interpolate(start: torch.Tensor, end: torch.Tensor, steps: int, method: str = "linear") -> torch.Tensor:
@@ -73,17 +79,20 @@ def interpolate(start: torch.Tensor, end: torch.Tensor, steps: int, method: str 
     return (torch.sin((1 - t) * omega) * start + torch.sin(t * omega) * end) / torch.sin(omega)
 
 
-def confused_pairs(points: np.ndarray, labels: np.ndarray, k: int = 5, top: int = 3) -> list[tuple[int, int, float]]:
+def confused_pairs(
+    points: np.ndarray, labels: np.ndarray, k: int = 5, top: int = 3
+) -> list[tuple[int, int, float]]:
     """The class pairs most often confused by k-NN in `points`: which clusters touch.
 
     Returns (class a, class b, share of a's and b's points whose majority neighbour label is
     the other class), most confused first."""
     from sklearn.model_selection import cross_val_predict
+
     predicted = cross_val_predict(KNeighborsClassifier(k), points, labels, cv=5)
     classes = np.unique(labels)
     pairs = []
     for i, a in enumerate(classes):
-        for b in classes[i + 1:]:
+        for b in classes[i + 1 :]:
             swapped = ((labels == a) & (predicted == b)).sum() + ((labels == b) & (predicted == a)).sum()
             pairs.append((int(a), int(b), float(swapped / ((labels == a).sum() + (labels == b).sum()))))
     return sorted(pairs, key=lambda pair: -pair[2])[:top]

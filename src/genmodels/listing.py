@@ -1,4 +1,5 @@
 """Source listings for the report: whole functions and classes, printed from the code that ran."""
+
 from __future__ import annotations
 
 import inspect

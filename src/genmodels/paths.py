@@ -1,9 +1,10 @@
-"""Atomic writes, and reads and writes of derived caches that never fail a run.
+"""Project paths, atomic writes, and reads and writes of derived caches that never fail a run.
 
 Every file the project writes goes through `atomic_write`, so an interrupted run leaves the
 old file or the new one, never half of one. A derived cache (`.cache/`) entry that cannot be
 read or written is a miss with one `CacheWarning` naming the file.
 """
+
 from __future__ import annotations
 
 import io
@@ -15,6 +16,8 @@ from pathlib import Path
 import torch
 
 from genmodels.errors import CacheWarning
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout: src/genmodels/paths.py -> ../..
 
 
 def atomic_write(path: Path, payload: bytes) -> None:
@@ -65,5 +68,9 @@ def write_cache(path: Path, payload: bytes) -> None:
     try:
         atomic_write(path, payload)
     except OSError as error:
-        warnings.warn(f"cache entry {path} could not be written ({type(error).__name__}: {error.strerror}); "
-                      f"it will be recomputed next time", CacheWarning, stacklevel=3)
+        warnings.warn(
+            f"cache entry {path} could not be written ({type(error).__name__}: {error.strerror}); "
+            f"it will be recomputed next time",
+            CacheWarning,
+            stacklevel=3,
+        )

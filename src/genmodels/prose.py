@@ -3,7 +3,13 @@
 Each sentence is chosen by comparing numbers, so it stays true when a model is retrained;
 tests/test_prose.py checks each choice on made-up data.
 """
+
 from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
 
 
 def _digits(items) -> str:
@@ -16,10 +22,14 @@ def map_regions_sentence(purity: dict[int, float], clear: float = 0.85, worst: i
     ranked = sorted(purity, key=purity.get, reverse=True)
     separate = [d for d in ranked if purity[d] >= clear]
     mixed = sorted(ranked[-worst:]) if len(ranked) > worst else []
-    lead = (f"digit{'s' if len(separate) > 1 else ''} {_digits(separate)} "
-            f"{'have regions' if len(separate) > 1 else 'has a region'} of {'their' if len(separate) > 1 else 'its'} own "
-            f"(at least {clear:.0%} of a point's 10 map neighbours share its digit)" if separate
-            else f"no digit has a region of its own (at most {purity[ranked[0]]:.0%} same-digit map neighbours)")
+    lead = (
+        f"digit{'s' if len(separate) > 1 else ''} {_digits(separate)} "
+        f"{'have regions' if len(separate) > 1 else 'has a region'} "
+        f"of {'their' if len(separate) > 1 else 'its'} own "
+        f"(at least {clear:.0%} of a point's 10 map neighbours share its digit)"
+        if separate
+        else f"no digit has a region of its own (at most {purity[ranked[0]]:.0%} same-digit map neighbours)"
+    )
     if not mixed:
         return lead
     low, high = min(purity[d] for d in mixed), max(purity[d] for d in mixed)
@@ -36,65 +46,76 @@ def path_labels_sentence(summaries: list[tuple[str, list[int], float, int]]) -> 
     detour = [f"{name} ({_route(visited)})" for name, visited, _, _ in summaries if len(visited) > 2]
     parts = []
     if direct:
-        parts.append(f"{_digits(direct)} go{'es' if len(direct) == 1 else ''} straight from the start digit to the end digit")
+        parts.append(
+            f"{_digits(direct)} go{'es' if len(direct) == 1 else ''} straight from the start digit "
+            "to the end digit"
+        )
     if detour:
-        parts.append(f"{_digits(detour)} pass{'es' if len(detour) == 1 else ''} through other digits on the way")
+        parts.append(
+            f"{_digits(detour)} pass{'es' if len(detour) == 1 else ''} through other digits on the way"
+        )
     name, _, confidence, step = min(summaries, key=lambda s: s[2])
-    return (f"By the classifier's labels, {'; '.join(parts)}. The least certain image is step {step} of "
-            f"{name} ({confidence:.0%} confidence): the images between two digits are where the decoder "
-            f"produces shapes that belong to neither.")
-
-
-def path_similarity_sentence(mean_pixel_difference: float, similar: float = 0.02) -> str:
-    """Whether the linear and spherical paths decode to similar images."""
-    if mean_pixel_difference < similar:
-        return (f"Linear and spherical paths decode to nearly the same images (mean absolute pixel "
-                f"difference {mean_pixel_difference:.3f}), because the endpoints' codes have similar norms "
-                f"and the great circle stays close to the chord.")
-    return (f"Linear and spherical paths decode to visibly different images (mean absolute pixel difference "
-            f"{mean_pixel_difference:.3f}): the great circle keeps the norm of the endpoints, while the chord "
-            f"passes closer to the origin.")
+    return (
+        f"By the classifier's labels, {'; '.join(parts)}. The least certain image is step {step} of "
+        f"{name} ({confidence:.0%} confidence): the images between two digits are where the decoder "
+        f"produces shapes that belong to neither."
+    )
 
 
 def paths_on_map_sentence(classifier_routes: dict[str, str], map_routes: dict[str, list[int]]) -> str:
     """Compare the digit regions a path crosses on the t-SNE map with the classifier's labels."""
     agree = [name for name in map_routes if _route(map_routes[name]) == classifier_routes[name]]
-    differ = [f"{name} crosses the regions {_route(map_routes[name])} while the classifier reads "
-              f"{classifier_routes[name]}" for name in map_routes if name not in agree]
+    differ = [
+        f"{name} crosses the regions {_route(map_routes[name])} while the classifier reads "
+        f"{classifier_routes[name]}"
+        for name in map_routes
+        if name not in agree
+    ]
     parts = []
     if agree:
-        parts.append(f"on the map, {_digits(agree)} cross{'es' if len(agree) == 1 else ''} exactly the digit "
-                     f"regions whose labels the classifier gives along {'it' if len(agree) == 1 else 'them'}")
+        parts.append(
+            f"on the map, {_digits(agree)} cross{'es' if len(agree) == 1 else ''} exactly the digit "
+            f"regions whose labels the classifier gives along {'it' if len(agree) == 1 else 'them'}"
+        )
     parts.extend(differ)
     text = "; ".join(parts)
     text = text[0].upper() + text[1:] + "."
     if differ:
-        text += (" Where the two disagree, the path runs between regions: its nearest test codes belong to a "
-                 "digit that the decoded image, a blend of the endpoints, does not resemble.")
+        text += (
+            " Where the two disagree, the path runs between regions: its nearest test codes belong to a "
+            "digit that the decoded image, a blend of the endpoints, does not resemble."
+        )
     return text + " Distances along a drawn path are not latent distances."
 
 
-def comparison_sentence(better: str, worse: str, better_value: float, worse_value: float, unit: str,
-                        what: str) -> str:
+def comparison_sentence(
+    better: str, worse: str, better_value: float, worse_value: float, unit: str, what: str
+) -> str:
     """'X is better than Y by d unit' when the numbers say so, else that they are level."""
     difference = worse_value - better_value
     if abs(difference) < 1e-9:
         return f"{better} and {worse} reach the same {what} ({better_value:.1f} {unit})"
     if difference < 0:
         better, worse, better_value, worse_value = worse, better, worse_value, better_value
-    return (f"{better} reaches a lower {what} than {worse} ({better_value:.1f} against "
-            f"{worse_value:.1f} {unit}, {abs(difference):.1f} {unit} less)")
+    return (
+        f"{better} reaches a lower {what} than {worse} ({better_value:.1f} against "
+        f"{worse_value:.1f} {unit}, {abs(difference):.1f} {unit} less)"
+    )
 
 
 def floor_sentence(kl_nats: float, floor_nats: float, tolerance: float = 0.15) -> str:
     """Whether a free-bits run's KL sits at its unpenalised floor (units 'active' only because free)."""
     if abs(kl_nats - floor_nats) <= tolerance * floor_nats:
-        return (f"a KL of {kl_nats:.1f} nats sits near that floor: most dimensions carry about the free "
-                f"amount of information, so they count as active because it is free, not because the "
-                f"decoder needs them.")
+        return (
+            f"a KL of {kl_nats:.1f} nats sits near that floor: most dimensions carry about the free "
+            f"amount of information, so they count as active because it is free, not because the "
+            f"decoder needs them."
+        )
     if kl_nats > floor_nats:
-        return (f"a KL of {kl_nats:.1f} nats is well above that floor: the dimensions carry information "
-                f"beyond what free bits leaves unpenalised.")
+        return (
+            f"a KL of {kl_nats:.1f} nats is well above that floor: the dimensions carry information "
+            f"beyond what free bits leaves unpenalised."
+        )
     return f"a KL of {kl_nats:.1f} nats is below that floor: some dimensions stay unused even when free."
 
 
@@ -108,10 +129,14 @@ def stage_trends_sentence(trends: list[dict]) -> str:
     """How the D and G losses move within each stage and jump at each restart."""
     parts = []
     for row in trends:
-        text = (f"in stage {row['stage']} D's loss {_moves(row['d_loss_first'], row['d_loss_last'])} and "
-                f"G's {_moves(row['g_loss_first'], row['g_loss_last'])}")
+        text = (
+            f"in stage {row['stage']} D's loss {_moves(row['d_loss_first'], row['d_loss_last'])} and "
+            f"G's {_moves(row['g_loss_first'], row['g_loss_last'])}"
+        )
         if row.get("g_peak", 0) > 1.15 * max(row["g_loss_first"], row["g_loss_last"]):
-            text += f", with a transient peak of G's loss at {row['g_peak']:.2f} in epoch {row['g_peak_epoch']}"
+            text += (
+                f", with a transient peak of G's loss at {row['g_peak']:.2f} in epoch {row['g_peak_epoch']}"
+            )
         if "d_loss_jump" in row:
             direction = "up" if row["d_loss_jump"] > 0 else "down"
             text += f", after a jump of D's loss {direction} by {abs(row['d_loss_jump']):.2f} at its start"
@@ -123,14 +148,20 @@ def stage_trends_sentence(trends: list[dict]) -> str:
 def hinge_equilibrium_sentence(late: dict) -> str:
     """The late-training hinge losses against what the hinge game predicts at p_G = p_data."""
     gap = late["d_real"] - late["d_fake"]
-    ahead = (f"D still separates real from fake images on average (σ(D(x)) − σ(D(G(z))) = {gap:.2f})"
-             if gap > 0.05 else f"D barely separates real from fake images (σ(D(x)) − σ(D(G(z))) = {gap:.2f})")
+    ahead = (
+        f"D still separates real from fake images on average (σ(D(x)) − σ(D(G(z))) = {gap:.2f})"
+        if gap > 0.05
+        else f"D barely separates real from fake images (σ(D(x)) − σ(D(G(z))) = {gap:.2f})"
+    )
     below = "below" if late["d_loss"] < 2 else "at or above"
-    return (f"Over the last quarter of training D's loss averages {late['d_loss']:.2f}, {below} the value 2 "
-            f"that every constant score in [−1, 1] gives when G's distribution equals the data's, and {ahead}: the "
-            f"networks have not reached the equilibrium, as expected of finite networks after a finite number "
-            f"of steps. G's loss ({late['g_loss']:.2f}) has no predicted value to compare with, since at the "
-            f"equilibrium it equals minus whichever constant D settles on.")
+    return (
+        f"Over the last quarter of training D's loss averages {late['d_loss']:.2f}, {below} the value 2 "
+        f"that every constant score in [−1, 1] gives when G's distribution equals the data's, "
+        f"and {ahead}: the "
+        f"networks have not reached the equilibrium, as expected of finite networks after a finite number "
+        f"of steps. G's loss ({late['g_loss']:.2f}) has no predicted value to compare with, since at the "
+        f"equilibrium it equals minus whichever constant D settles on."
+    )
 
 
 def islands_sentence(islands: dict[int, int]) -> str:
@@ -144,22 +175,189 @@ def islands_sentence(islands: dict[int, int]) -> str:
 
 def ink_sentence(ink: dict[str, tuple[float, float]], faint: float = 0.7) -> str:
     """Which paths lose ink between their endpoints (the strokes fade before the next digit forms)."""
-    fading = [f"{name} (down to {ratio:.0%} of the fainter endpoint's ink)" for name, (ratio, where) in ink.items()
-              if ratio < faint and 0 < where < 1]
+    fading = [
+        f"{name} (down to {ratio:.0%} of the fainter endpoint's ink)"
+        for name, (ratio, where) in ink.items()
+        if ratio < faint and 0 < where < 1
+    ]
     if not fading:
-        return ("No path loses much ink between its endpoints: the strokes move from one digit to the "
-                "other rather than fading out.")
-    return (f"On {_digits(fading)} the strokes fade before the end digit forms: the images midway are "
-            f"faint, partial shapes rather than digits, and a confident classifier label there reads a "
-            f"fragment.")
+        return (
+            "No path loses much ink between its endpoints: the strokes move from one digit to the "
+            "other rather than fading out."
+        )
+    return (
+        f"On {_digits(fading)} the strokes fade before the end digit forms: the images midway are "
+        f"faint, partial shapes rather than digits, and a confident classifier label there reads a "
+        f"fragment."
+    )
 
 
 def path_methods_sentence(mean_pixel_difference: float, label_routes: dict[str, str]) -> str:
     """Linear against spherical paths: pixel difference and whether their classifier labels agree."""
-    differing = [name.replace(" lin", "") for name in label_routes if name.endswith(" lin")
-                 and label_routes[name] != label_routes.get(name.replace(" lin", " sph"))]
-    agreement = ("and the classifier reads the same digits along both"
-                 if not differing else f"although the classifier's labels differ on {_digits(differing)}")
-    return (f"Linear and spherical paths decode to similar images (mean absolute pixel difference "
-            f"{mean_pixel_difference:.3f}), {agreement}: the endpoints' codes have similar norms, so the "
-            f"great circle stays close to the chord.")
+    differing = [
+        name.replace(" lin", "")
+        for name in label_routes
+        if name.endswith(" lin") and label_routes[name] != label_routes.get(name.replace(" lin", " sph"))
+    ]
+    agreement = (
+        "and the classifier reads the same digits along both"
+        if not differing
+        else f"although the classifier's labels differ on {_digits(differing)}"
+    )
+    return (
+        f"Linear and spherical paths decode to similar images (mean absolute pixel difference "
+        f"{mean_pixel_difference:.3f}), {agreement}: the endpoints' codes have similar norms, so the "
+        f"great circle stays close to the chord."
+    )
+
+
+# --- Part 1: the VAE ------------------------------------------------------------------------------
+
+HYPERPARAMETER_REASONS = {
+    "latent_dim": "room for MNIST's factors of variation; dimensions the data do not need stay inactive "
+    "(the KL per dimension, 1.2b)",
+    "hidden_dim": "MLP width of the encoder and decoder heads, as in Kingma and Welling's MNIST models (500)",
+    "conv_channels": "two stride-2 convolutions take 28 → 14 → 7 pixels; channels double as the side halves",
+    "dropout": "off: the sampling noise and the KL term already regularise, and the test loss stays below "
+    "the training average",
+    "beta": "β = 1 optimises the ELBO itself, so the NLL bound is meaningful; other β in the β study",
+    "epochs": "what two CPU cores afford (under a minute per epoch); the test loss still falls slowly at "
+    "the end",
+    "batch_size": "stable BatchNorm statistics, about 470 Adam steps per epoch",
+    "learning_rate": "Adam's usual 10⁻³, stable with BatchNorm",
+    "seed": "fixed, so every run and every figure is reproducible",
+}
+ARCHITECTURE_REASON = (
+    "convolutions see local strokes wherever they are; lower test −ELBO than the MLP at the same "
+    "budget (Table 2)"
+)
+
+
+def hyperparameter_table(config) -> str:
+    """The config's hyperparameters with a one-line justification each, as a pipe table."""
+    rows = [
+        {"hyperparameter": key, "value": str(getattr(config, key)), "why": reason}
+        for key, reason in HYPERPARAMETER_REASONS.items()
+    ]
+    rows.insert(
+        0, {"hyperparameter": "architecture", "value": config.architecture, "why": ARCHITECTURE_REASON}
+    )
+    return pd.DataFrame(rows).to_markdown(index=False)
+
+
+def free_bits_sentence(mitigation: dict) -> str:
+    """How active units, KL and reconstruction move from the plain run to the free-bits run."""
+    plain, freed = mitigation["plain"], mitigation["free_bits"]
+    plain_final, freed_final = mitigation["plain_final"], mitigation["free_bits_final"]
+    return (
+        f"the active units go from {plain['active_units']} to {freed['active_units']}, the test KL from "
+        f"{plain_final['test_kl']:.1f} to {freed_final['test_kl']:.1f} nats and the reconstruction term "
+        f"from {plain_final['test_reconstruction']:.1f} to {freed_final['test_reconstruction']:.1f} nats."
+    )
+
+
+def knn_accuracy_sentence(study_accuracy: dict[float, tuple[float, float]]) -> str:
+    """The 5-NN digit accuracy in latent space and in the 2-D map for each beta: {beta: (latent, map)}."""
+    parts = [
+        f"β = {beta:g}: {in_latent:.1%} in latent space, {in_map:.1%} in the map"
+        for beta, (in_latent, in_map) in study_accuracy.items()
+    ]
+    return "The 5-NN accuracies across β are " + "; ".join(parts) + "."
+
+
+def range_text(bounds: tuple[float, float], digits: int = 3) -> str:
+    """'low to high' with fixed decimals, e.g. the trustworthiness of the t-SNE maps."""
+    low, high = bounds
+    return f"{low:.{digits}f} to {high:.{digits}f}"
+
+
+def confused_pairs_text(pairs: list[tuple[int, int, float]]) -> str:
+    """The confused digit pairs as 'a with b, c with d and e with f'."""
+    listed = [f"{a} with {b}" for a, b, _ in pairs]
+    return ", ".join(listed[:-1]) + " and " + listed[-1]
+
+
+def confused_digits_sentence(pairs: list[tuple[int, int, float]]) -> str:
+    """Which digit pairs' codes are most often nearest neighbours of the other class, with their shares."""
+    listed = ", ".join(f"{a} and {b} ({share:.1%} of their digits)" for a, b, share in pairs)
+    return f"The digit pairs whose codes are most often nearest neighbours of the other class are {listed}"
+
+
+# --- Part 2: the GAN ------------------------------------------------------------------------------
+
+
+def model_description(config) -> str:
+    """Architecture and loss in words, e.g. 'DCGAN, BCE' or 'SNGAN CNN, hinge + SN'."""
+    loss = "hinge" if config.loss == "hinge" else "BCE"
+    return f"{'DCGAN' if config.architecture == 'dcgan' else 'SNGAN CNN'}, {loss}" + (
+        " + SN" if config.spectral_norm else ""
+    )
+
+
+def schedule_description(config) -> str:
+    """The learning-rate schedule of a GAN config over every stage, by epoch since random
+    initialisation, e.g. '2e-4 to epoch 40, → 0 at 130; restart 1e-4 to 145, → 0 at 240'
+    (→ 0: linear decay)."""
+    start, end = config.total_epochs - config.epochs, config.total_epochs
+    rate = f"{config.learning_rate_generator:.0e}".replace("e-0", "e-")
+    decay = start + config.lr_decay_start_epoch if config.linear_lr_decay else end
+    if config.init_from is None:
+        text = f"{rate} to epoch {decay}" if decay > start else rate
+    else:
+        text = f"{schedule_description(config.init_from)}; restart {rate}" + (
+            f" to {decay}" if decay > start else ""
+        )
+    if config.linear_lr_decay:
+        text += f", → 0 at {end}" if decay > start else f" → 0 at {end}"
+    return text
+
+
+def training_hours_text(hours: dict[str, float]) -> str:
+    """Training hours by device, e.g. '0.11 H100 + 0.05 H200 + 1.25 CPU' (CPU alone: one decimal)."""
+    return " + ".join(
+        f"{h:.2f} {device}" if device != "CPU" or len(hours) > 1 else f"{h:.1f} {device}"
+        for device, h in hours.items()
+    )
+
+
+def gan_quality_sentence(evaluation: dict) -> str:
+    """The generator's FID against the real-image floor, with precision and recall."""
+    return (
+        f"Measured on 10,000 samples, the generator's FID is {evaluation['fid']:.1f} against a floor of "
+        f"{evaluation['fid_train_vs_test']:.1f} between real training and test images of the same copy, "
+        f"with precision {evaluation['precision']:.2f} and recall {evaluation['recall']:.2f}."
+    )
+
+
+def class_coverage_sentence(evaluation: dict, class_names) -> str:
+    """How the generated images spread over the classes, by a linear probe on Inception features."""
+    counts = np.asarray(evaluation["class_counts"])
+    share = counts / counts.sum()
+    names = class_names
+    return (
+        "a linear classifier on Inception features "
+        f"(test accuracy {evaluation['classifier_test_accuracy']:.1%} "
+        f"on real images) assigns the 10,000 samples to all ten classes, from "
+        f"{share.min():.1%} ({names[int(share.argmin())]}) to "
+        f"{share.max():.1%} ({names[int(share.argmax())]}); "
+        f"the entropy of this distribution is {evaluation['label_entropy_nats']:.3f} nats against "
+        f"log 10 = {math.log(10):.3f} for a uniform one"
+    )
+
+
+def mode_collapse_verdict(evaluation: dict) -> str:
+    """Whether class entropy and recall show mode collapse, partial mode dropping or neither."""
+    entropy_ratio = evaluation["label_entropy_nats"] / math.log(10)
+    if entropy_ratio > 0.9 and evaluation["recall"] > 0.2:
+        return (
+            f"Together these show no mode collapse: every class is generated, the class entropy is "
+            f"{entropy_ratio:.0%} of its maximum, and recall is well above zero. The imbalance that remains "
+            f"(some classes over-represented, others under-represented) is partial mode dropping across "
+            "classes, and recall below precision says the generator covers less of the data's variety "
+            "than it "
+            f"reproduces its typical images."
+        )
+    return (
+        f"These numbers show partial mode collapse: the class entropy is only {entropy_ratio:.0%} of its "
+        f"maximum and recall is {evaluation['recall']:.2f}."
+    )

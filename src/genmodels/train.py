@@ -1,51 +1,34 @@
-"""Training loops: train() / test() per model, checkpointed every epoch, resumable.
+"""Training loops: train() dispatches to the VAE, GAN and classifier loops.
 
-Every random draw of epoch e comes from generators seeded with (seed, e), and each epoch
-ends with a checkpoint in `checkpoints/`, so a run interrupted after epoch e and resumed
-produces the same weights as one that was never interrupted.
-
-Command line: `python -m genmodels.train {vae,gan,ablation,all} [--retrain] [--only NAME]`
-(or `make train-vae ARGS="--retrain --only NAME"`) trains what the report uses through the
-weight cache.
+Each loop runs through `checkpoints.run_epochs`, so it is checkpointed every epoch and
+resumable with the same result. The command line that trains the report's models through
+the weight cache is `python -m genmodels train` (cli.py).
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
 import time
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 from tqdm.auto import tqdm
 
 from genmodels import data
+from genmodels.checkpoints import run_epochs
 from genmodels.config import ClassifierConfig, GANConfig, VAEConfig
-from genmodels.errors import UserError
 from genmodels.gan import (
     EMA,
+    SNAPSHOT_VECTORS,
     build_gan,
     diffaugment,
     discriminator_loss,
+    fixed_noise,
     generator_loss,
+    lr_factor,
 )
-from genmodels.paths import atomic_write, read_cache, torch_bytes
+from genmodels.models import build_classifier, training_device
 from genmodels.vae import build_vae, evaluate, vae_loss
-
-
-def build_modules(config) -> dict[str, nn.Module]:
-    """Untrained modules for `config`, named as they are stored in the weight file."""
-    if isinstance(config, VAEConfig):
-        return {"vae": build_vae(config)}
-    if isinstance(config, GANConfig):
-        generator, discriminator = build_gan(config)
-        return {"generator": generator, "discriminator": discriminator}
-    if isinstance(config, ClassifierConfig):
-        return {"classifier": build_classifier(config)}
-    raise TypeError(f"no model for {type(config).__name__}")
 
 
 def train(config, **options):
@@ -55,86 +38,6 @@ def train(config, **options):
     if isinstance(config, GANConfig):
         return train_gan(config, **options)
     return train_classifier(config, **options)
-
-
-# --- checkpoints ------------------------------------------------------------------------------
-
-
-def _checkpoint_path(config, checkpoint_dir: Path) -> Path:
-    return Path(checkpoint_dir) / f"{config.checkpoint_key}.pt"
-
-
-def _load_checkpoint(config, checkpoint_dir: Path, fresh: bool):
-    """The last checkpoint of `config`; an unreadable one is a miss (with a warning): training
-    then starts again from epoch 0, which gives the same weights, only later."""
-    path = _checkpoint_path(config, checkpoint_dir)
-    if fresh:
-        return None
-    checkpoint = read_cache(
-        path,
-        lambda p: torch.load(p, map_location="cpu", weights_only=True),
-        lambda c: isinstance(c["epoch"], int) and isinstance(c["state"], dict),
-    )
-    if checkpoint is not None:
-        print(
-            f"[train] {config.name}: resuming after epoch {checkpoint['epoch']} from {path}"
-        )
-    return checkpoint
-
-
-def _save_checkpoint(config, checkpoint_dir: Path, checkpoint: dict) -> None:
-    atomic_write(_checkpoint_path(config, checkpoint_dir), torch_bytes(checkpoint))
-
-
-def _epoch_generator(seed: int, epoch: int) -> torch.Generator:
-    torch.manual_seed(seed * 1000 + epoch)  # dropout and reparameterisation noise
-    return torch.Generator().manual_seed(seed * 1000 + epoch)
-
-
-def _run_epochs(
-    config,
-    checkpoint_dir,
-    fresh,
-    max_epochs,
-    state: dict,
-    run_epoch,
-    first_epoch: int = 0,
-) -> tuple[dict, float]:
-    """Shared loop: resume, run epochs, checkpoint; `state` holds modules/optimizers/history.
-
-    `first_epoch` counts the epochs of earlier stages, so a later stage draws new batches."""
-    checkpoint = _load_checkpoint(config, checkpoint_dir, fresh)
-    start_epoch, seconds = 0, 0.0
-    if checkpoint is not None:
-        for key, value in checkpoint["state"].items():
-            if hasattr(state[key], "load_state_dict"):
-                state[key].load_state_dict(value)
-            else:
-                state[key] = value
-        start_epoch, seconds = checkpoint["epoch"], checkpoint["seconds"]
-    last_epoch = (
-        config.epochs
-        if max_epochs is None
-        else min(config.epochs, start_epoch + max_epochs)
-    )
-    for epoch in range(start_epoch, last_epoch):
-        began = time.time()
-        run_epoch(epoch, _epoch_generator(config.seed, first_epoch + epoch))
-        seconds += time.time() - began
-        saved = {
-            k: v.state_dict() if hasattr(v, "state_dict") else v
-            for k, v in state.items()
-        }
-        _save_checkpoint(
-            config,
-            checkpoint_dir,
-            {"epoch": epoch + 1, "seconds": seconds, "state": saved},
-        )
-    if last_epoch < config.epochs:
-        raise KeyboardInterrupt(
-            f"{config.name}: stopped after epoch {last_epoch} of {config.epochs}"
-        )
-    return state, seconds
 
 
 # --- VAE -------------------------------------------------------------------------------------
@@ -160,11 +63,7 @@ def vae_train_epoch(
     steps = data.batches(len(images01), config.batch_size, generator, drop_last=False)
     total_steps = -(-len(images01) // config.batch_size)
     for index in tqdm(
-        steps,
-        total=total_steps,
-        desc=f"{config.name} epoch {epoch + 1}",
-        disable=not progress,
-        leave=False,
+        steps, total=total_steps, desc=f"{config.name} epoch {epoch + 1}", disable=not progress, leave=False
     ):
         x = data.binarise_dynamic(images01[index], generator)
         logits, mu, logvar = model(x)
@@ -173,11 +72,7 @@ def vae_train_epoch(
         terms["total"].backward()
         optimiser.step()
         for key in sums:  # report the loss at the configured beta, not the warm-up's
-            value = (
-                terms["reconstruction"] + config.beta * terms["kl"]
-                if key == "total"
-                else terms[key]
-            )
+            value = terms["reconstruction"] + config.beta * terms["kl"] if key == "total" else terms[key]
             sums[key] += value.item() * len(x)
         count += len(x)
     return {key: value / count for key, value in sums.items()}
@@ -199,17 +94,11 @@ def train_vae(
         test_images = data.binarised_mnist_test()[0]
     model = build_vae(config)
     optimiser = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
-    state = {
-        "model": model,
-        "optimiser": optimiser,
-        "history": {"train": [], "test": [], "seconds": []},
-    }
+    state = {"model": model, "optimiser": optimiser, "history": {"train": [], "test": [], "seconds": []}}
 
     def run_epoch(epoch, generator):
         began = time.time()
-        train_terms = vae_train_epoch(
-            model, optimiser, train_images, config, epoch, generator, progress
-        )
+        train_terms = vae_train_epoch(model, optimiser, train_images, config, epoch, generator, progress)
         seconds = time.time() - began
         test_terms = evaluate(model, test_images, config.beta)
         state["history"]["train"].append(train_terms)
@@ -223,9 +112,7 @@ def train_vae(
                 flush=True,
             )
 
-    state, seconds = _run_epochs(
-        config, checkpoint_dir, fresh, max_epochs, state, run_epoch
-    )
+    state, seconds = run_epochs(config, checkpoint_dir, fresh, max_epochs, state, run_epoch)
     history = state["history"]
     final = history["test"][-1]
     record = {
@@ -240,18 +127,9 @@ def train_vae(
 
 # --- GAN -------------------------------------------------------------------------------------
 
-# Snapshots keep the first vectors of the fixed noise after every epoch (the report shows ten;
-# the full 100-image grid is regenerated from the shipped weights).
-SNAPSHOT_VECTORS = 10
 
-
-def fixed_noise(latent_dim: int, num_samples: int = 100) -> torch.Tensor:
-    """The report's fixed noise: torch.manual_seed(0); torch.randn(num_samples, latent, 1, 1)."""
-    return torch.randn(
-        num_samples, latent_dim, 1, 1, generator=torch.Generator().manual_seed(0)
-    )
-
-
+# Listed in the report (listing.py), whose pages fit 88 columns: kept as formatted at 88.
+# fmt: off
 def gan_train_step(
     generator,
     discriminator,
@@ -301,39 +179,7 @@ def gan_train_step(
     if not sync:  # 0-d tensors: on a GPU, reading them back every step would stall it
         return {k: v.detach() for k, v in logs.items()}
     return {k: v.item() for k, v in logs.items()}
-
-
-def lr_factor(config: GANConfig, step: int, steps_per_epoch: int) -> float:
-    """Learning-rate multiplier after `step` iterations of this run: 1, or (after
-    `lr_decay_start_epoch` epochs at 1) a linear decay that reaches 0 at the run's end."""
-    if not config.linear_lr_decay:
-        return 1.0
-    start = config.lr_decay_start_epoch * steps_per_epoch
-    if step < start:
-        return 1.0
-    return max(0.0, 1.0 - (step - start) / (config.epochs * steps_per_epoch - start))
-
-
-def training_device() -> torch.device:
-    """CUDA when a GPU is visible (TRAIN_DEVICE=cpu forces the CPU), else the CPU. Every
-    random draw stays on the CPU, so the batches and noise are the same on either."""
-    wanted = os.environ.get("TRAIN_DEVICE") or (
-        "cuda" if torch.cuda.is_available() else "cpu"
-    )
-    try:
-        device = torch.device(wanted)
-    except RuntimeError:
-        device = None
-    if (
-        device is None
-        or device.type not in ("cpu", "cuda")
-        or (device.type == "cuda" and not torch.cuda.is_available())
-    ):
-        raise UserError(
-            f"TRAIN_DEVICE={wanted} is not a device of this machine (cpu, or cuda with a GPU): "
-            f"run `export TRAIN_DEVICE=cpu` or `unset TRAIN_DEVICE`."
-        )
-    return device
+# fmt: on
 
 
 def train_gan(
@@ -372,17 +218,13 @@ def train_gan(
         snapshots = list(parent.extras["snapshots"])
     generator.to(device), discriminator.to(device)
     betas = (config.adam_beta1, config.adam_beta2)
-    optimiser_g = torch.optim.Adam(
-        generator.parameters(), config.learning_rate_generator, betas=betas
-    )
+    optimiser_g = torch.optim.Adam(generator.parameters(), config.learning_rate_generator, betas=betas)
     optimiser_d = torch.optim.Adam(
         discriminator.parameters(), config.learning_rate_discriminator, betas=betas
     )
     steps_per_epoch = len(train_images) // config.batch_size
     schedulers = [
-        torch.optim.lr_scheduler.LambdaLR(
-            o, lambda step: lr_factor(config, step, steps_per_epoch)
-        )
+        torch.optim.lr_scheduler.LambdaLR(o, lambda step: lr_factor(config, step, steps_per_epoch))
         for o in (optimiser_g, optimiser_d)
     ]
     ema = EMA(generator, config.ema_decay) if config.ema_decay > 0 else None
@@ -413,9 +255,7 @@ def train_gan(
         )
         for index in bar:
             real = data.to_minus_one_one(train_images[index.to(device)])
-            noise = torch.randn(
-                len(index), config.latent_dim, 1, 1, generator=random
-            ).to(device)
+            noise = torch.randn(len(index), config.latent_dim, 1, 1, generator=random).to(device)
             logs.append(
                 gan_train_step(
                     generator,
@@ -432,36 +272,21 @@ def train_gan(
             for scheduler in schedulers:
                 scheduler.step()
             if ema is not None:
-                ema.update(
-                    generator, step=len(state["history"]["iterations"]) + len(logs) - 1
-                )
+                ema.update(generator, step=len(state["history"]["iterations"]) + len(logs) - 1)
             if progress and len(logs) % 50 == 0:
-                bar.set_postfix(
-                    d=f"{logs[-1]['d_loss'].item():.2f}",
-                    g=f"{logs[-1]['g_loss'].item():.2f}",
-                )
+                bar.set_postfix(d=f"{logs[-1]['d_loss'].item():.2f}", g=f"{logs[-1]['g_loss'].item():.2f}")
         keys = list(logs[0])
-        rows = torch.stack(
-            [torch.stack([log[k].float() for k in keys]) for log in logs]
-        ).tolist()
+        rows = torch.stack([torch.stack([log[k].float() for k in keys]) for log in logs]).tolist()
         seconds = time.time() - began
         state["history"]["iterations"].extend(rows)
-        epoch_means = {
-            k: sum(row[i] for row in rows) / len(rows) for i, k in enumerate(keys)
-        }
-        epoch_means.update(
-            seconds=seconds, images_per_second=len(logs) * config.batch_size / seconds
-        )
+        epoch_means = {k: sum(row[i] for row in rows) / len(rows) for i, k in enumerate(keys)}
+        epoch_means.update(seconds=seconds, images_per_second=len(logs) * config.batch_size / seconds)
         state["history"]["epochs"].append(epoch_means)
         shipped = ema.model if ema is not None else generator
         shipped.eval()
         with torch.no_grad():
             snapshot = (
-                data.gan_output_to_image(shipped(noise_for_snapshots))
-                .mul(255)
-                .round()
-                .to(torch.uint8)
-                .cpu()
+                data.gan_output_to_image(shipped(noise_for_snapshots)).mul(255).round().to(torch.uint8).cpu()
             )
         state["snapshots"].append(snapshot)
         if progress:
@@ -473,9 +298,7 @@ def train_gan(
             )
 
     earlier_epochs = config.total_epochs - config.epochs
-    state, seconds = _run_epochs(
-        config, checkpoint_dir, fresh, max_epochs, state, run_epoch, earlier_epochs
-    )
+    state, seconds = run_epochs(config, checkpoint_dir, fresh, max_epochs, state, run_epoch, earlier_epochs)
     history = state["history"]
     shipped = state["ema"] if ema is not None else generator
     extras = {
@@ -488,8 +311,7 @@ def train_gan(
         "epochs": config.epochs,
         "train_seconds": seconds,
         "history": {"epochs": history["epochs"]},
-        "images_per_second": sum(e["images_per_second"] for e in this_stage)
-        / len(this_stage),
+        "images_per_second": sum(e["images_per_second"] for e in this_stage) / len(this_stage),
     }
     if parent is not None:
         record["earlier_stages"] = {
@@ -497,36 +319,11 @@ def train_gan(
             "train_seconds": parent.entry["train_seconds"]
             + parent.entry.get("earlier_stages", {}).get("train_seconds", 0.0),
         }
-    record["device"] = (
-        torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
-    )
-    return (
-        {
-            "generator": shipped.cpu().eval(),
-            "discriminator": discriminator.cpu().eval(),
-        },
-        extras,
-        record,
-    )
+    record["device"] = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
+    return ({"generator": shipped.cpu().eval(), "discriminator": discriminator.cpu().eval()}, extras, record)
 
 
 # --- the MNIST classifier used to label interpolations -----------------------------------------
-
-
-def build_classifier(config: ClassifierConfig) -> nn.Module:
-    torch.manual_seed(config.seed)
-    return nn.Sequential(
-        nn.Conv2d(1, 32, 3, padding=1),
-        nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, 3, padding=1),
-        nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Flatten(),
-        nn.Linear(64 * 7 * 7, 128),
-        nn.ReLU(),
-        nn.Linear(128, 10),
-    )
 
 
 def train_classifier(
@@ -558,127 +355,13 @@ def train_classifier(
             loss.backward()
             optimiser.step()
 
-    state, seconds = _run_epochs(
-        config, checkpoint_dir, fresh, max_epochs, state, run_epoch
-    )
+    state, seconds = run_epochs(config, checkpoint_dir, fresh, max_epochs, state, run_epoch)
     model.eval()
     with torch.no_grad():
-        predictions = torch.cat(
-            [model(x).argmax(1) for x in data.to_unit_interval(test_images).split(2000)]
-        )
+        predictions = torch.cat([model(x).argmax(1) for x in data.to_unit_interval(test_images).split(2000)])
     accuracy = (predictions == test_labels).float().mean().item()
     return (
         {"classifier": model},
         {},
-        {
-            "epochs": config.epochs,
-            "train_seconds": seconds,
-            "final": {"test_accuracy": accuracy},
-        },
+        {"epochs": config.epochs, "train_seconds": seconds, "final": {"test_accuracy": accuracy}},
     )
-
-
-# --- command line -----------------------------------------------------------------------------
-
-TARGETS = ("vae", "gan", "ablation")
-
-
-def target_configs(what: str) -> list:
-    """The configs `python -m genmodels.train <what>` trains ("all": every target), each after
-    the earlier stages it continues from, so `--only` finds every stage."""
-    from genmodels import config as configs
-
-    roots = {
-        "vae": [
-            configs.MNIST_CLASSIFIER,
-            configs.FINAL_VAE,
-            configs.MLP_VAE,
-            *configs.BETA_STUDY,
-            configs.FREE_BITS_VAE,
-        ],
-        "gan": [configs.GAN_STAGE2, configs.GAN_RESTART, configs.FINAL_GAN],
-        "ablation": list(configs.GAN_ABLATION.values()),
-    }
-    todo = []
-    for config in (
-        c for target in (TARGETS if what == "all" else (what,)) for c in roots[target]
-    ):
-        stages = []
-        while config is not None:
-            stages.insert(0, config)
-            config = getattr(config, "init_from", None)
-        todo += [stage for stage in stages if stage not in todo]
-    return todo
-
-
-def retrain_command(config) -> str | None:
-    """The command, typed in the project root, that trains `config` again (and nothing else);
-    None for a config the command line does not know."""
-    for what in TARGETS:
-        if config.name in [c.name for c in target_configs(what)]:
-            return f'make train-{what} ARGS="--retrain --only {config.name}"'
-    return None
-
-
-def parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m genmodels.train",
-        description="Train the report's models through the weight cache.",
-    )
-    parser.add_argument("what", choices=[*TARGETS, "all"])
-    parser.add_argument(
-        "--retrain",
-        action="store_true",
-        help="ignore cached weights and checkpoints (with --only: of that model alone)",
-    )
-    parser.add_argument("--only", help="train only the config with this name")
-    return parser
-
-
-def selected(args) -> list:
-    """The configs the parsed command line trains; an --only name not among them is an error."""
-    todo = target_configs(args.what)
-    if args.only is None:
-        return todo
-    chosen = [c for c in todo if c.name == args.only]
-    if not chosen:
-        elsewhere = [
-            what
-            for what in TARGETS
-            if args.only in [c.name for c in target_configs(what)]
-        ]
-        fix = (
-            f'run `make train-{elsewhere[0]} ARGS="--only {args.only}"`'
-            if elsewhere
-            else f"use one of {', '.join(c.name for c in todo)}"
-        )
-        raise UserError(f"--only {args.only} is not a model of `{args.what}`: {fix}.")
-    return chosen
-
-
-def main(argv=None) -> None:
-    from genmodels.weights import load_or_train
-
-    args = parser().parse_args(argv)
-    try:
-        if os.environ.get("TORCH_THREADS"):
-            if not os.environ["TORCH_THREADS"].isdigit():
-                raise UserError(
-                    f"TORCH_THREADS={os.environ['TORCH_THREADS']} is not a number of threads: "
-                    f"run `export TORCH_THREADS=2` or `unset TORCH_THREADS`."
-                )
-            torch.set_num_threads(int(os.environ["TORCH_THREADS"]))
-        for config in selected(args):
-            # --only retrains that stage alone: the stages it continues from come from the cache.
-            trained = load_or_train(
-                config, retrain=args.retrain, retrain_parents=args.only is None
-            )
-            print(
-                f"[train] {config.name}: ready ({trained.entry.get('train_seconds', 0):.0f} s of training)"
-            )
-    except UserError as error:  # one line, no traceback: it says what to run
-        sys.exit(f"error: {error}")
-
-
-if __name__ == "__main__":
-    main()

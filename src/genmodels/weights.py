@@ -9,6 +9,7 @@ manifest recorded, rather than using it silently.
 Weights are stored in fp16 (halving the repository's size; the report's numbers are
 computed from the fp16-rounded weights, the same ones that ship).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -24,9 +25,11 @@ from pathlib import Path
 
 import torch
 
-from genmodels import PROJECT_ROOT
+from genmodels import train
 from genmodels.errors import UserError
-from genmodels.paths import atomic_write, torch_bytes
+from genmodels.models import build_modules
+from genmodels.paths import PROJECT_ROOT, atomic_write, torch_bytes
+from genmodels.runs import retrain_command
 
 WEIGHTS_DIR = PROJECT_ROOT / "weights"
 CHECKPOINT_DIR = PROJECT_ROOT / "checkpoints"
@@ -53,6 +56,7 @@ class TrainedModel:
 
 # --- hints: commands that fix a broken cache, as written ----------------------------------------
 
+
 def shown(path: Path) -> str:
     """`path` as a user types it in the project root."""
     path = Path(path).resolve()
@@ -62,8 +66,12 @@ def shown(path: Path) -> str:
 def _committed_sha256(path: Path) -> str | None:
     """sha256 of `path` as committed at git HEAD, or None when git does not hold it."""
     try:
-        blob = subprocess.run(["git", "-C", str(path.parent), "show", f"HEAD:./{path.name}"],
-                              capture_output=True, check=True, timeout=60).stdout
+        blob = subprocess.run(
+            ["git", "-C", str(path.parent), "show", f"HEAD:./{path.name}"],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     return hashlib.sha256(blob).hexdigest()
@@ -81,7 +89,6 @@ def restore_command(path: Path, sha256: str | None = None) -> str | None:
 
 
 def _retrain(config) -> str:
-    from genmodels.train import retrain_command
     command = retrain_command(config)
     if command is None:  # a config of a test or notebook: no command line trains it
         return f"retrain it by calling `load_or_train(config, retrain=True)` with the {config.name} config"
@@ -96,6 +103,7 @@ def _fix(path: Path, config=None, sha256: str | None = None) -> str:
 
 
 # --- files -------------------------------------------------------------------------------------
+
 
 def manifest_path(weights_dir: Path = WEIGHTS_DIR) -> Path:
     return weights_dir / "manifest.json"
@@ -114,8 +122,11 @@ def load_manifest(weights_dir: Path = WEIGHTS_DIR) -> dict:
         raise WeightsError(f"{shown(path)} is not valid JSON: {_fix(path)}.") from None
     if not isinstance(manifest, dict):
         raise WeightsError(f"{shown(path)} is not a JSON object of entries: {_fix(path)}.")
-    bad = [name for name, entry in manifest.items()
-           if not (isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in _ENTRY_KEYS))]
+    bad = [
+        name
+        for name, entry in manifest.items()
+        if not (isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in _ENTRY_KEYS))
+    ]
     if bad:
         raise WeightsError(f"{shown(path)} has malformed entries ({', '.join(bad)}): {_fix(path)}.")
     return manifest
@@ -145,29 +156,40 @@ def file_sha256(path: Path) -> str:
 
 def hardware() -> dict:
     """What the weights were trained on, for the provenance appendix."""
-    return {"machine": platform.machine(), "processor": platform.processor() or "unknown",
-            "cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads(),
-            "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
-            "torch": torch.__version__}
+    return {
+        "machine": platform.machine(),
+        "processor": platform.processor() or "unknown",
+        "cpu_count": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+        "torch": torch.__version__,
+    }
 
 
 def _half(state: dict) -> dict:
     return {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
 
 
-def save_trained(config, modules: dict, extras: dict, record: dict,
-                 weights_dir: Path = WEIGHTS_DIR) -> dict:
+def save_trained(config, modules: dict, extras: dict, record: dict, weights_dir: Path = WEIGHTS_DIR) -> dict:
     """Write `<name>.pt` (fp16 state dicts + extras) atomically and its manifest entry.
 
     The same state always gives the same bytes (and sha256): see `paths.torch_bytes`."""
     path = weights_dir / f"{config.name}.pt"
-    payload = torch_bytes({"state_dicts": {k: _half(m.state_dict()) for k, m in modules.items()},
-                           "extras": extras})
+    payload = torch_bytes(
+        {"state_dicts": {k: _half(m.state_dict()) for k, m in modules.items()}, "extras": extras}
+    )
     atomic_write(path, payload)
-    entry = {"config": config.to_dict(), "config_hash": config.config_hash, "file": path.name,
-             "sha256": hashlib.sha256(payload).hexdigest(), "bytes": len(payload),
-             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-             "hardware": hardware(), "metrics": {}, **record}
+    entry = {
+        "config": config.to_dict(),
+        "config_hash": config.config_hash,
+        "file": path.name,
+        "sha256": hashlib.sha256(payload).hexdigest(),
+        "bytes": len(payload),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "hardware": hardware(),
+        "metrics": {},
+        **record,
+    }
     with _manifest_lock(weights_dir):
         manifest = load_manifest(weights_dir)
         manifest[config.name] = entry
@@ -185,22 +207,30 @@ def load_trained(config, weights_dir: Path = WEIGHTS_DIR) -> TrainedModel | None
     path = weights_dir / entry["file"]
     manifest = shown(manifest_path(weights_dir))
     if not path.exists():
-        raise WeightsError(f"{shown(path)} is listed in {manifest} but missing: "
-                           f"{_fix(path, config, entry['sha256'])}.")
+        raise WeightsError(
+            f"{shown(path)} is listed in {manifest} but missing: {_fix(path, config, entry['sha256'])}."
+        )
     if file_sha256(path) != entry["sha256"]:
-        raise WeightsError(f"{shown(path)} is corrupt (its sha256 differs from {manifest}): "
-                           f"{_fix(path, config, entry['sha256'])}.")
-    from genmodels.train import build_modules
+        raise WeightsError(
+            f"{shown(path)} is corrupt (its sha256 differs from {manifest}): "
+            f"{_fix(path, config, entry['sha256'])}."
+        )
     modules = build_modules(config)
     try:  # the bytes are the recorded ones, so this fails only when the model code changed
         payload = torch.load(path, map_location="cpu", weights_only=True)
         for name, module in modules.items():
-            module.load_state_dict({k: v.float() if v.is_floating_point() else v
-                                    for k, v in payload["state_dicts"][name].items()})
+            module.load_state_dict(
+                {
+                    k: v.float() if v.is_floating_point() else v
+                    for k, v in payload["state_dicts"][name].items()
+                }
+            )
             module.eval()
     except Exception as error:
-        raise WeightsError(f"{shown(path)} does not fit the {config.name} model ({type(error).__name__}): "
-                           f"{_retrain(config)}.") from error
+        raise WeightsError(
+            f"{shown(path)} does not fit the {config.name} model ({type(error).__name__}): "
+            f"{_retrain(config)}."
+        ) from error
     return TrainedModel(config, modules, entry, payload.get("extras", {}))
 
 
@@ -208,14 +238,22 @@ def retrain_requested() -> bool:
     """Whether RETRAIN=1 is set; any value but 1, 0 or empty is an error, not a silent no."""
     value = os.environ.get("RETRAIN", "")
     if value not in ("", "0", "1"):
-        raise UserError(f"RETRAIN={value} is not understood (use 1 or 0): "
-                        f"run `RETRAIN=1 make report` to retrain what the report uses, or `unset RETRAIN`.")
+        raise UserError(
+            f"RETRAIN={value} is not understood (use 1 or 0): "
+            f"run `RETRAIN=1 make report` to retrain what the report uses, or `unset RETRAIN`."
+        )
     return value == "1"
 
 
-def load_or_train(config, retrain: bool = False, progress: bool = True,
-                  weights_dir: Path = WEIGHTS_DIR, checkpoint_dir: Path = CHECKPOINT_DIR,
-                  retrain_parents: bool = True, **train_options) -> TrainedModel:
+def load_or_train(
+    config,
+    retrain: bool = False,
+    progress: bool = True,
+    weights_dir: Path = WEIGHTS_DIR,
+    checkpoint_dir: Path = CHECKPOINT_DIR,
+    retrain_parents: bool = True,
+    **train_options,
+) -> TrainedModel:
     """Cached weights for `config`, training (and caching) them when missing or outdated.
 
     `retrain=True` or RETRAIN=1 trains again from scratch (with `retrain_parents=False`, only
@@ -230,30 +268,44 @@ def load_or_train(config, retrain: bool = False, progress: bool = True,
         if config.name in load_manifest(weights_dir):
             print(f"[weights] {config.name}: config changed since it was trained; retraining")
     if getattr(config, "init_from", None) is not None:  # a later stage starts from its parent
-        parent_retrain = (retrain and retrain_parents
-                          and (str(weights_dir), config.init_from.config_hash) not in _RETRAINED)
-        train_options["parent"] = load_or_train(config.init_from, parent_retrain, progress, weights_dir,
-                                                checkpoint_dir, **train_options)
-    from genmodels.train import train
-    modules, extras, record = train(config, checkpoint_dir=checkpoint_dir, progress=progress,
-                                    fresh=retrain, **train_options)
+        parent_retrain = (
+            retrain and retrain_parents and (str(weights_dir), config.init_from.config_hash) not in _RETRAINED
+        )
+        train_options["parent"] = load_or_train(
+            config.init_from, parent_retrain, progress, weights_dir, checkpoint_dir, **train_options
+        )
+    modules, extras, record = train.train(
+        config, checkpoint_dir=checkpoint_dir, progress=progress, fresh=retrain, **train_options
+    )
     save_trained(config, modules, extras, record, weights_dir)
     _RETRAINED.add(key)
     return load_trained(config, weights_dir)
 
 
-def cached_metric(config, key: str, compute, weights_dir: Path = WEIGHTS_DIR):
-    """A metric of a cached model, computed once and stored in its manifest entry."""
+def stored_metric_version(entry: dict, key: str) -> int:
+    """The version a stored metric was computed at; records from before versions existed are 1."""
+    return entry.get("metric_versions", {}).get(key, 1)
+
+
+def cached_metric(config, key: str, compute, weights_dir: Path = WEIGHTS_DIR, version: int = 1):
+    """A metric of a cached model, computed once and stored in its manifest entry.
+
+    `version` is stored with the value (in the entry's "metric_versions"; a record without one is
+    version 1): raise it when `compute` changes what it returns (a new key in a dict, another
+    sample count), and a record of an older version is computed again instead of being reused."""
     manifest = load_manifest(weights_dir)
     entry = manifest.get(config.name)
     if entry is None or entry["config_hash"] != config.config_hash:
-        raise WeightsError(f"{config.name} is not in {shown(manifest_path(weights_dir))} with this config: "
-                           f"call `load_or_train(config)` before `cached_metric`.")
-    if key not in entry["metrics"]:
-        value = compute()
-        with _manifest_lock(weights_dir):
-            manifest = load_manifest(weights_dir)  # re-read: another run may have written meanwhile
-            manifest[config.name]["metrics"][key] = value
-            _save_manifest(manifest, weights_dir)
-        return value
-    return entry["metrics"][key]
+        raise WeightsError(
+            f"{config.name} is not in {shown(manifest_path(weights_dir))} with this config: "
+            f"call `load_or_train(config)` before `cached_metric`."
+        )
+    if key in entry["metrics"] and stored_metric_version(entry, key) >= version:
+        return entry["metrics"][key]
+    value = compute()
+    with _manifest_lock(weights_dir):
+        manifest = load_manifest(weights_dir)  # re-read: another run may have written meanwhile
+        manifest[config.name]["metrics"][key] = value
+        manifest[config.name].setdefault("metric_versions", {})[key] = version
+        _save_manifest(manifest, weights_dir)
+    return value

@@ -1,0 +1,152 @@
+"""Part 2 figures: GAN loss curves, discriminator outputs, class histogram, nearest neighbours.
+
+Each function takes data and returns a matplotlib Figure (see plots.py)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from genmodels.plots import draw_panels, grid_array
+
+
+def _smooth(values: np.ndarray, window: int) -> np.ndarray:
+    window = max(1, min(window, len(values)))
+    return np.convolve(values, np.ones(window) / window, mode="valid")
+
+
+_THOUSANDS = FuncFormatter(lambda x, _: f"{x / 1000:g}k" if x else "0")
+
+
+def _mark_schedule(ax, marks: dict, label: bool = True) -> None:
+    """Vertical lines where the learning-rate schedule changes: {x position: what happens}."""
+    for (at, text), style in zip(sorted(marks.items()), ("--", "-.", ":", (0, (5, 5)))):
+        ax.axvline(at, color="k", ls=style, lw=0.8, label=text if label else None)
+
+
+def gan_loss_curves(
+    iteration_log: np.ndarray,
+    iterations_per_epoch: int,
+    window: int = 200,
+    schedule_events: dict | None = None,
+    loss: str = "bce",
+) -> Figure:
+    """D and G losses per iteration (raw and smoothed), with the equilibrium values of `loss`
+    ("bce" or "hinge"); `schedule_events` ({epoch: what happens after it}) are marked."""
+    from genmodels.gan import equilibrium_losses
+
+    d_star, g_star = equilibrium_losses(loss)
+    names = ("2", "0") if loss == "hinge" else ("log 4", "log 2")
+    events = schedule_events or {}
+    figure = Figure(figsize=(6.8, 3.9))
+    axes = figure.subplots(1, 2)
+    iterations = np.arange(1, len(iteration_log) + 1)
+    for column, name, colour in ((0, "discriminator loss", "C0"), (1, "generator loss", "C1")):
+        axes[0].plot(iterations, iteration_log[:, column], color=colour, alpha=0.15, lw=0.5)
+        smooth = _smooth(iteration_log[:, column], window)
+        axes[0].plot(
+            iterations[window - 1 : window - 1 + len(smooth)],
+            smooth,
+            color=colour,
+            label=f"{name} (moving mean of {window})",
+        )
+    axes[0].axhline(d_star, color="C0", ls=":", lw=1, label=f"D at equilibrium: {names[0]}")
+    if loss != "hinge":  # under the hinge loss G's equilibrium value is not determined
+        axes[0].axhline(g_star, color="C1", ls=":", lw=1, label=f"G at equilibrium: {names[1]}")
+    axes[0].set_xlabel("iteration")
+    axes[0].xaxis.set_major_formatter(_THOUSANDS)
+    axes[0].set_ylabel("loss" if loss == "hinge" else "loss [nats]")
+    axes[0].set_ylim(
+        min(0.0, np.percentile(iteration_log[:, :2], 0.5) * 1.1),
+        np.percentile(iteration_log[:, :2], 99.5) * 1.1,
+    )
+    _mark_schedule(
+        axes[0], {e * iterations_per_epoch: f"after epoch {e}: {text}" for e, text in events.items()}
+    )
+
+    epochs = len(iteration_log) // iterations_per_epoch
+    per_epoch = (
+        iteration_log[: epochs * iterations_per_epoch].reshape(epochs, iterations_per_epoch, -1).mean(1)
+    )
+    axes[1].plot(np.arange(1, epochs + 1), per_epoch[:, 0], "o-", label="discriminator loss")
+    axes[1].plot(np.arange(1, epochs + 1), per_epoch[:, 1], "o-", label="generator loss")
+    axes[1].axhline(d_star, color="C0", ls=":", lw=1)
+    if loss != "hinge":
+        axes[1].axhline(g_star, color="C1", ls=":", lw=1)
+    axes[1].set_xlabel("epoch")
+    axes[1].set_ylabel("mean loss per epoch" + ("" if loss == "hinge" else " [nats]"))
+    _mark_schedule(axes[1], {e + 0.5: text for e, text in events.items()}, label=False)
+    for ax in axes:
+        ax.grid(alpha=0.3)
+    figure.tight_layout(rect=(0, 0.2, 1, 1))
+    figure.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=8, frameon=False)
+    return figure
+
+
+def discriminator_outputs(
+    iteration_log: np.ndarray, window: int = 200, schedule_marks: dict | None = None, loss: str = "bce"
+) -> Figure:
+    """Mean sigma(D) on real and fake batches (smoothed) against the equilibrium: 1/2 for BCE, the band
+    sigma([-1, 1]) of equilibrium constant scores for the hinge loss; schedule changes marked."""
+    figure = Figure(figsize=(6.5, 3.3))
+    ax = figure.add_subplot()
+    for column, name, colour in ((2, "D(x), real batch", "C2"), (3, "D(G(z)), fake batch", "C3")):
+        smooth = _smooth(iteration_log[:, column], window)
+        ax.plot(np.arange(window, window + len(smooth)), smooth, color=colour, label=name)
+    if loss == "hinge":
+        low, high = 1 / (1 + math.e), 1 / (1 + math.exp(-1))
+        ax.axhspan(
+            low,
+            high,
+            color="grey",
+            alpha=0.12,
+            label=f"σ of any equilibrium score in [−1, 1] ({low:.2f}–{high:.2f})",
+        )
+    else:
+        ax.axhline(0.5, color="grey", ls=":", label="equilibrium D = 1/2")
+    _mark_schedule(ax, schedule_marks or {})
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("iteration")
+    ax.xaxis.set_major_formatter(_THOUSANDS)
+    ax.set_ylabel("mean σ(D) on the batch")
+    ax.grid(alpha=0.3)
+    figure.tight_layout(rect=(0, 0.22, 1, 1))
+    figure.legend(*ax.get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=8, frameon=False)
+    return figure
+
+
+def class_histogram(counts, class_names, reference=None) -> Figure:
+    """Counts of generated images per predicted class, with the real data's counts for reference."""
+    figure = Figure(figsize=(6.5, 2.8))
+    ax = figure.add_subplot()
+    positions = np.arange(len(class_names))
+    counts = np.asarray(counts)
+    ax.bar(
+        positions - 0.2 if reference is not None else positions,
+        counts / counts.sum(),
+        width=0.4,
+        label="generated",
+    )
+    if reference is not None:
+        reference = np.asarray(reference)
+        ax.bar(positions + 0.2, reference / reference.sum(), width=0.4, label="real (test set)")
+    ax.axhline(1 / len(class_names), color="grey", ls=":", label="uniform")
+    ax.set_xticks(positions, class_names, rotation=30, fontsize=8)
+    ax.set_ylabel("fraction of images")
+    ax.legend(fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.5, 1.15), frameon=False)
+    figure.tight_layout()
+    return figure
+
+
+def nearest_neighbour_grid(queries: torch.Tensor, neighbours: torch.Tensor) -> Figure:
+    """Left: generated images; right, apart: each one's nearest training images, one row each."""
+    rows, k = neighbours.shape[:2]
+    left, right = grid_array(queries, 1), grid_array(neighbours.flatten(0, 1), k)
+    figure = Figure(figsize=(0.62 * (k + 1) + 0.3, 0.62 * rows + 0.35))
+    axes = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, k], "wspace": 0.08})
+    draw_panels(figure, axes, {"generated": left, f"{k} nearest training images (L2)": right})
+    return figure

@@ -1,0 +1,56 @@
+"""Shared helpers of the report's computations: markdown tables and weight-manifest lookups."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from genmodels.weights import load_or_train
+
+
+def format_table(
+    frame: pd.DataFrame, digits: int | tuple = 2, widths: tuple[int, ...] | None = None, as_text: bool = False
+) -> str:
+    """A DataFrame as a pipe table with fixed decimals (one count for all columns, or one per column,
+    None keeping a column as it is), missing values as a dash, for markdown output (`as_text`: cells
+    exactly as given, numbers in strings not reformatted). `widths` sets the relative column
+    widths (pandoc reads them from the dashes under the header once a row is wider than the
+    page; by default they follow the longest cell)."""
+    floatfmt = (
+        tuple("" if d is None else f".{d}f" for d in digits) if isinstance(digits, tuple) else f".{digits}f"
+    )
+    table = frame.to_markdown(index=False, floatfmt=floatfmt, disable_numparse=as_text, missingval="—")
+    if widths is None:
+        return table
+    if len(widths) != frame.shape[1]:
+        raise ValueError(f"{len(widths)} widths for a table of {frame.shape[1]} columns")
+    header, rule, *body = table.split("\n")
+    cells = rule.strip("|").split("|")
+    rule = (
+        "|"
+        + "|".join(
+            (":" if c.startswith(":") else "-") + "-" * (w - 2) + (":" if c.endswith(":") else "-")
+            for c, w in zip(cells, widths)
+        )
+        + "|"
+    )
+    return "\n".join([header, rule, *body])
+
+
+def manifest_entry(config) -> dict:
+    """The manifest entry of `config`'s trained model (trained now if the cache has none)."""
+    return load_or_train(config).entry
+
+
+def training_stages(config) -> list[tuple[object, dict]]:
+    """(config, manifest entry) of every training stage of `config`, the first stage first."""
+    stages = []
+    while config is not None:
+        stages.insert(0, (config, manifest_entry(config)))
+        config = getattr(config, "init_from", None)
+    return stages
+
+
+def device_name(entry: dict) -> str:
+    """Where a stage was trained, short: 'CPU' or the GPU's model ('H100', 'H200')."""
+    cuda = entry["hardware"].get("cuda")
+    return "CPU" if not cuda else cuda.replace("NVIDIA ", "").split()[0]

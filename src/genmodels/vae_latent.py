@@ -1,0 +1,252 @@
+"""Part 1 computations in the latent space: interpolation paths and the classifier's labels
+along them, t-SNE and PCA maps, how pure each digit's region is, and where paths cross the map.
+
+Each function takes trained models or arrays and returns plain data for the report cells.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.cluster import DBSCAN
+from sklearn.neighbors import NearestNeighbors
+
+from genmodels import latent, runs
+from genmodels.vae_results import TSNE_POINTS, latent_statistics, mnist_test, vae
+from genmodels.weights import load_or_train
+
+INTERPOLATION_PAIRS = ((1, 0), (4, 9), (3, 8), (7, 2))  # (from digit, to digit)
+
+
+INTERPOLATION_STEPS = 12
+
+
+@torch.no_grad()
+def reconstruction_labels(config, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The MNIST classifier's label and confidence for the VAE's reconstruction of each image."""
+    classifier = load_or_train(runs.MNIST_CLASSIFIER)["classifier"]
+    model = vae(config).eval()
+    mu, _ = model.encode(images)
+    probabilities = torch.softmax(classifier(torch.sigmoid(model.decode(mu))), 1)
+    confidence, label = probabilities.max(1)
+    return label, confidence
+
+
+def typical_endpoint(
+    digit: int,
+    labels: np.ndarray,
+    recon_labels: np.ndarray,
+    recon_confidence: np.ndarray,
+    neighbour_purity: np.ndarray,
+    min_confidence: float = 0.95,
+    min_purity: float = 0.9,
+) -> int:
+    """The first test index of `digit` that reconstructs as itself (confidently) and whose latent
+    neighbours are mostly of its own class, i.e. a point inside its cluster, not on a boundary."""
+    good = (
+        (labels == digit)
+        & (recon_labels == digit)
+        & (recon_confidence >= min_confidence)
+        & (neighbour_purity >= min_purity)
+    )
+    candidates = np.flatnonzero(good)
+    if len(candidates) == 0:
+        raise ValueError(f"no test digit {digit} reconstructs as itself with confidence ≥ {min_confidence}")
+    return int(candidates[0])
+
+
+def neighbour_purity(points: np.ndarray, labels: np.ndarray, k: int = 10) -> np.ndarray:
+    """Share of each point's k nearest neighbours (itself excluded) that carry its label."""
+    _, index = NearestNeighbors(n_neighbors=k + 1).fit(points).kneighbors(points)
+    return (labels[index[:, 1:]] == labels[:, None]).mean(1)
+
+
+def checked_endpoints(
+    config=runs.FINAL_VAE, pairs=INTERPOLATION_PAIRS, count: int = TSNE_POINTS
+) -> list[tuple[int, int]]:
+    """Endpoint indices (among the first `count` test digits, so they lie on the t-SNE map)."""
+    images, labels = mnist_test()
+    means = latent_statistics(config)["means"][:count].numpy()
+    labels = labels[:count].numpy()
+    recon_labels, recon_confidence = (t.numpy() for t in reconstruction_labels(config, images[:count]))
+    purity = neighbour_purity(means, labels)
+    pick = {d: typical_endpoint(d, labels, recon_labels, recon_confidence, purity) for d in {*sum(pairs, ())}}
+    return [(pick[a], pick[b]) for a, b in pairs]
+
+
+def interpolation_paths(config=runs.FINAL_VAE) -> dict:
+    """Linear and spherical latent paths between the checked endpoints, keyed 'a→b lin|sph'."""
+    means = latent_statistics(config)["means"]
+    _, labels = mnist_test()
+    paths = {}
+    for start, end in checked_endpoints(config):
+        for method in ("linear", "spherical"):
+            name = f"{int(labels[start])}→{int(labels[end])} {method[:3]}"
+            paths[name] = latent.interpolate(means[start], means[end], INTERPOLATION_STEPS, method)
+    return paths
+
+
+def decode_and_classify(paths: dict, config=runs.FINAL_VAE) -> tuple[dict, dict]:
+    """Decoded images along each path and the MNIST classifier's (label, confidence) per step."""
+    classifier = load_or_train(runs.MNIST_CLASSIFIER)["classifier"]
+    model = vae(config)
+    strips, predictions = {}, {}
+    with torch.no_grad():
+        for name, path in paths.items():
+            images = torch.sigmoid(model.decode(path))
+            probabilities = torch.softmax(classifier(images), 1)
+            confidence, label = probabilities.max(1)
+            strips[name] = images
+            predictions[name] = list(zip(label.tolist(), confidence.tolist()))
+    return strips, predictions
+
+
+def class_changes(predictions: dict) -> pd.DataFrame:
+    """Where along each path the classifier's label changes, and through which digits."""
+    rows = []
+    for name, steps in predictions.items():
+        labels = [label for label, _ in steps]
+        visited = [labels[0]] + [b for a, b in zip(labels, labels[1:]) if b != a]
+        rows.append(
+            {
+                "path": name,
+                "digits visited": " → ".join(map(str, visited)),
+                "first step with end label": labels.index(labels[-1]) + 1,
+                "min confidence": min(c for _, c in steps),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def path_difference(strips: dict) -> float:
+    """Mean absolute pixel difference between the linear and spherical decodings of each pair."""
+    differences = [
+        (strips[name] - strips[name.replace("lin", "sph")]).abs().mean().item()
+        for name in strips
+        if name.endswith("lin")
+    ]
+    return sum(differences) / len(differences)
+
+
+def tsne_maps(config=runs.FINAL_VAE, perplexities=(5, 30, 100)) -> dict[int, np.ndarray]:
+    """t-SNE maps of the first TSNE_POINTS test means, keyed by perplexity."""
+    points = latent_statistics(config)["means"][:TSNE_POINTS].numpy()
+    return {perplexity: latent.tsne(points, perplexity) for perplexity in perplexities}
+
+
+def tsne_quality_table(maps_by_model: dict) -> pd.DataFrame:
+    """Trustworthiness and k-NN accuracy (latent vs map) for each (model, perplexity) map."""
+    rows = []
+    for (name, config, perplexity), embedding in maps_by_model.items():
+        stats = latent_statistics(config)
+        means = stats["means"][:TSNE_POINTS].numpy()
+        labels = stats["labels"][:TSNE_POINTS].numpy()
+        rows.append(
+            {"model": name, "perplexity": perplexity, **latent.embedding_quality(means, embedding, labels)}
+        )
+    return pd.DataFrame(rows)
+
+
+def pca_map(config) -> tuple[np.ndarray, np.ndarray]:
+    return latent.pca(latent_statistics(config)["means"][:TSNE_POINTS].numpy())
+
+
+QUALITY_COLUMNS = {
+    "trustworthiness": "trustworthiness",
+    "knn_accuracy_latent": "5-NN accuracy (latent)",
+    "knn_accuracy_embedding": "5-NN accuracy (2-D map)",
+}
+
+
+def tsne_summary(quality: pd.DataFrame) -> dict:
+    """Numbers the t-SNE prose quotes, read from the quality table: the final model's latent
+    5-NN accuracy, the study models' (latent and map, by beta) and the t-SNE maps' trustworthiness."""
+    final = quality[quality["model"] == "final (β = 1)"]
+    study = quality[quality["model"].str.startswith("study")]
+    tsne_rows = quality[~quality["model"].str.contains("PCA")]
+    study_accuracy = {
+        float(row.model.split("=")[1]): (row.knn_accuracy_latent, row.knn_accuracy_embedding)
+        for row in study.itertuples()
+    }
+    return {
+        "final_latent": float(final["knn_accuracy_latent"].iloc[0]),
+        "study_latent": {beta: latent_accuracy for beta, (latent_accuracy, _) in study_accuracy.items()},
+        "study_accuracy": study_accuracy,
+        "trustworthiness": (
+            float(tsne_rows["trustworthiness"].min()),
+            float(tsne_rows["trustworthiness"].max()),
+        ),
+    }
+
+
+def confused_pairs(config) -> list[tuple[int, int, float]]:
+    """The digit pairs whose latent means are most often k-NN neighbours of the other class."""
+    stats = latent_statistics(config)
+    return latent.confused_pairs(stats["means"][:TSNE_POINTS].numpy(), stats["labels"][:TSNE_POINTS].numpy())
+
+
+def place_on_map(
+    codes: np.ndarray, reference_codes: np.ndarray, reference_map: np.ndarray, k: int = 5
+) -> tuple[np.ndarray, np.ndarray]:
+    """Map positions of new latent codes: the mean map position of their k nearest reference codes
+    (t-SNE has no out-of-sample map), and the distance to the nearest reference code."""
+    distances, index = NearestNeighbors(n_neighbors=k).fit(reference_codes).kneighbors(codes)
+    return reference_map[index].mean(1), distances[:, 0]
+
+
+def map_purity(points: np.ndarray, labels: np.ndarray, k: int = 10) -> dict[int, float]:
+    """Per digit, the mean share of a map point's k map neighbours that carry its digit:
+    near 1 for a region of its own, lower where a digit's region overlaps its neighbours'."""
+    purity = neighbour_purity(points, labels, k)
+    return {int(d): float(purity[labels == d].mean()) for d in np.unique(labels)}
+
+
+def path_summaries(changes: pd.DataFrame, predicted: dict) -> list[tuple[str, list[int], float, int]]:
+    """(path, digits visited, lowest confidence, 1-based step of the lowest confidence) per path."""
+    rows = []
+    for row in changes.itertuples(index=False):
+        steps = predicted[row.path]
+        lowest = min(range(len(steps)), key=lambda i: steps[i][1])
+        rows.append((row.path, [int(d) for d in row[1].split(" → ")], steps[lowest][1], lowest + 1))
+    return rows
+
+
+def regions_crossed(
+    positions: np.ndarray, map_points: np.ndarray, labels: np.ndarray, k: int = 10
+) -> list[int]:
+    """The digit regions a placed path crosses: the majority digit of each point's k map
+    neighbours, consecutive repeats removed."""
+    _, index = NearestNeighbors(n_neighbors=k).fit(map_points).kneighbors(positions)
+    majority = [int(np.bincount(labels[row], minlength=10).argmax()) for row in index]
+    return [d for i, d in enumerate(majority) if i == 0 or d != majority[i - 1]]
+
+
+def class_islands(
+    points: np.ndarray, labels: np.ndarray, eps_factor: float = 2.0, min_share: float = 0.08
+) -> dict[int, list[np.ndarray]]:
+    """Per digit, the separate groups ("islands") its points form in a 2-D map, largest first, as
+    indices into `points`: DBSCAN on the digit's points with a radius of `eps_factor` times their
+    median 5th-neighbour distance, keeping groups with at least `min_share` of the digit."""
+    islands = {}
+    for digit in np.unique(labels):
+        members = np.flatnonzero(labels == digit)
+        own = points[members]
+        fifth = NearestNeighbors(n_neighbors=6).fit(own).kneighbors(own)[0][:, 5]
+        groups = DBSCAN(eps=eps_factor * float(np.median(fifth)), min_samples=5).fit_predict(own)
+        kept = [members[groups == g] for g in np.unique(groups[groups >= 0])]
+        islands[int(digit)] = sorted(
+            (m for m in kept if len(m) >= min_share * len(members)), key=len, reverse=True
+        )
+    return islands
+
+
+def path_ink(strips: dict) -> dict[str, tuple[float, float]]:
+    """Per path, the least ink (mean pixel value) of a decoded image on it relative to the less
+    inked endpoint, and where that minimum lies (0 = start, 1 = end)."""
+    rows = {}
+    for name, images in strips.items():
+        ink = images.flatten(1).mean(1)
+        lowest = int(ink.argmin())
+        rows[name] = (float(ink[lowest] / min(ink[0], ink[-1])), lowest / (len(ink) - 1))
+    return rows

@@ -1,0 +1,245 @@
+"""Part 1 figures: VAE loss curves, the β study, KL per dimension, latent maps and interpolations.
+
+Each function takes data and returns a matplotlib Figure (see plots.py)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from genmodels.plots import pixelated
+
+DIGIT_COLOURS = [f"C{i}" for i in range(10)]
+
+
+def vae_loss_curves(history: dict, title: str = "") -> Figure:
+    """Six curves: train and test x total, reconstruction and KL, per epoch (nats per image)."""
+    figure = Figure(figsize=(7, 2.5))
+    axes = figure.subplots(1, 3)
+    epochs = np.arange(1, len(history["train"]) + 1)
+    for ax, term, label in zip(
+        axes, ("total", "reconstruction", "kl"), ("total loss", "reconstruction (BCE)", "KL(q(z|x) || p(z))")
+    ):
+        for split, style in (("train", "-"), ("test", "--")):
+            ax.plot(epochs, [e[term] for e in history[split]], style, marker=".", label=f"{split} {term}")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(f"{label} [nats/image]")
+        ax.legend(fontsize=8)
+        ax.grid(alpha=0.3)
+    if title:
+        figure.suptitle(title, fontsize=10)
+    figure.tight_layout()
+    return figure
+
+
+def beta_curves(histories: dict) -> Figure:
+    """Test reconstruction and KL per epoch, one curve per beta (keys are beta values)."""
+    figure = Figure(figsize=(7, 2.9))
+    axes = figure.subplots(1, 3)
+    for index, (beta, history) in enumerate(histories.items()):
+        epochs = np.arange(1, len(history["test"]) + 1)
+        colour = f"C{index}"
+        axes[0].plot(
+            epochs, [e["reconstruction"] for e in history["test"]], color=colour, label=f"β={beta:g}"
+        )
+        axes[1].plot(epochs, [e["kl"] for e in history["test"]], color=colour, label=f"β={beta:g}")
+        axes[2].plot(
+            epochs, [e["reconstruction"] for e in history["train"]], color=colour, label=f"β={beta:g}"
+        )
+    axes[0].set_ylabel("test reconstruction [nats/image]")
+    axes[1].set_ylabel("test KL [nats/image]")
+    axes[2].set_ylabel("train reconstruction [nats/image]")
+    axes[1].set_yscale("symlog", linthresh=1)
+    for ax in axes:
+        ax.set_xlabel("epoch")
+        ax.grid(alpha=0.3)
+    axes[0].set_yscale("log")
+    axes[2].set_yscale("log")
+    figure.legend(
+        *axes[1].get_legend_handles_labels(),
+        loc="lower center",
+        ncol=7,
+        fontsize=8,
+        frameon=False,
+        bbox_to_anchor=(0.5, -0.02),
+    )
+    figure.subplots_adjust(bottom=0.25)
+    figure.tight_layout()
+    return figure
+
+
+def rate_distortion(rates: dict, distortions: dict) -> Figure:
+    """Test KL (rate) against test reconstruction (distortion) per beta, with the ELBO = 1 line."""
+    figure = Figure(figsize=(4.5, 3.4))
+    ax = figure.add_subplot()
+    betas = list(rates)
+    x, y = [rates[b] for b in betas], [distortions[b] for b in betas]
+    ax.plot(x, y, "o-", color="C0")
+    for beta, xi, yi in zip(betas, x, y):
+        ax.annotate(f"β={beta:g}", (xi, yi), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    best = min(a + b for a, b in zip(x, y))
+    line = np.linspace(0, max(x) * 1.05 + 1, 50)
+    ax.plot(line, best - line, ":", color="grey", label=f"rate + distortion = {best:.1f} (best −ELBO)")
+    ax.set_ylim(0, max(y) * 1.1)
+    ax.set_xlabel("rate: KL(q(z|x) || p(z)) [nats]")
+    ax.set_ylabel("distortion: −log p(x|z) [nats]")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    figure.tight_layout()
+    return figure
+
+
+def kl_per_dimension(kl_by_beta: dict, threshold_nats: float = 0.01) -> Figure:
+    """Per-dimension KL (sorted, descending) for each beta; collapsed dimensions sit near 0."""
+    figure = Figure(figsize=(7, 3))
+    ax = figure.add_subplot()
+    for index, (beta, kl) in enumerate(kl_by_beta.items()):
+        values = np.sort(np.asarray(kl))[::-1]
+        ax.plot(
+            np.arange(1, len(values) + 1),
+            np.maximum(values, 1e-4),
+            "o-",
+            ms=3,
+            color=f"C{index}",
+            label=f"β={beta}",
+        )
+    ax.axhline(threshold_nats, color="grey", ls=":", lw=1)
+    ax.set_yscale("log")
+    ax.set_xlabel("latent dimension (sorted by KL)")
+    ax.set_ylabel("test KL per dimension [nats]")
+    ax.legend(fontsize=8, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False)
+    ax.grid(alpha=0.3)
+    figure.tight_layout()
+    return figure
+
+
+def _digit_map(ax, points: np.ndarray, labels: np.ndarray, size: float, alpha: float) -> None:
+    """A 2-D map's points coloured by digit, each digit's label at its region's centre."""
+    ax.scatter(
+        points[:, 0],
+        points[:, 1],
+        c=[DIGIT_COLOURS[i] for i in labels],
+        s=size,
+        alpha=alpha,
+        linewidths=0,
+        rasterized=True,
+    )
+    _label_digits(ax, points, labels)
+
+
+def _label_digits(ax, points: np.ndarray, labels: np.ndarray) -> None:
+    """Each digit's label on the class point nearest its median, so it always sits on its own points."""
+    for digit in range(10):
+        own = points[labels == digit]
+        centre = own[np.argmin(((own - np.median(own, axis=0)) ** 2).sum(1))]
+        ax.text(
+            *centre,
+            str(digit),
+            fontsize=8,
+            weight="bold",
+            ha="center",
+            va="center",
+            bbox={"boxstyle": "circle,pad=0.15", "fc": "white", "alpha": 0.8, "lw": 0},
+        )
+
+
+def paths_on_map(points: np.ndarray, labels, paths: dict, size: float = 4.0) -> Figure:
+    """Paths as connected points at their map positions over a grey 2-D map with digit labels;
+    each path has its colour, a square at its start and a star at its end; legend below."""
+    figure = Figure(figsize=(size * 1.35, size))
+    ax = figure.add_subplot()
+    labels = np.asarray(labels)
+    _digit_map(ax, points, labels, size=3, alpha=0.25)
+    for index, (name, path) in enumerate(paths.items()):
+        path = np.asarray(path)
+        colour = ("black", "crimson", "navy", "darkgreen", "darkorange", "purple")[index % 6]
+        ax.plot(path[:, 0], path[:, 1], "-o", color=colour, ms=3.5, lw=1.2, alpha=0.9, label=name, zorder=3)
+        ax.plot(*path[0], "s", ms=8, mfc="white", mec=colour, mew=1.8, zorder=4)
+        ax.plot(*path[-1], "*", ms=12, mfc="white", mec=colour, mew=1.5, zorder=4)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    figure.tight_layout(rect=(0, 0.08, 1, 1))
+    figure.legend(
+        *ax.get_legend_handles_labels(), loc="lower center", ncol=len(paths), fontsize=8, frameon=False
+    )
+    return figure
+
+
+def latent_scatter_grid(
+    embeddings: dict, labels, columns: int = 3, size: float = 3.0, paths: dict | None = None
+) -> Figure:
+    """2-D embeddings coloured by digit, one panel per entry; optional named paths drawn on top
+    (`paths`: panel title -> {path name: (steps, 2) array})."""
+    rows = math.ceil(len(embeddings) / columns)
+    figure = Figure(figsize=(size * columns, size * rows + 0.4))
+    axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
+    labels = np.asarray(labels)
+    for ax, (title, points) in zip(axes, embeddings.items()):
+        points = np.asarray(points)
+        _digit_map(ax, points, labels, size=1.5, alpha=0.6)
+        for index, (name, path) in enumerate((paths or {}).get(title, {}).items()):
+            path = np.asarray(path)
+            ax.plot(
+                path[:, 0],
+                path[:, 1],
+                "-o",
+                ms=2.5,
+                lw=1.2,
+                color=f"C{index}",
+                mec="black",
+                mew=0.4,
+                label=name,
+            )
+            ax.plot(*path[0], "s", ms=5, color="white", mec="black")
+            ax.plot(*path[-1], "*", ms=8, color="white", mec="black")
+        if paths and title in paths:
+            ax.legend(fontsize=7, loc="lower left", framealpha=0.9)
+        ax.set_title(title, fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for ax in axes[len(embeddings) :]:
+        ax.axis("off")
+    handles = [
+        Line2D([], [], ls="", marker="o", ms=4, color=DIGIT_COLOURS[d], label=str(d)) for d in range(10)
+    ]
+    figure.tight_layout(rect=(0, 0.07 / rows, 1, 1))
+    figure.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=10,
+        fontsize=8,
+        frameon=False,
+        title_fontsize=8,
+        handletextpad=0.1,
+        columnspacing=0.8,
+    )
+    return figure
+
+
+def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
+    """Rows of decoded images along latent paths; optional classifier labels above each step."""
+    rows = len(strips)
+    steps = len(next(iter(strips.values())))
+    figure = Figure(figsize=(0.55 * steps, 0.8 * rows + 0.2))
+    axes = figure.subplots(rows, steps, squeeze=False)
+    for row, (name, images) in enumerate(strips.items()):
+        for column in range(steps):
+            ax = axes[row, column]
+            ax.imshow(
+                pixelated(images[column].squeeze(0).cpu().numpy(), 112),
+                cmap="gray",
+                vmin=0,
+                vmax=1,
+                interpolation="nearest",
+            )
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if predicted is not None:
+                label, confidence = predicted[name][column]
+                ax.set_title(f"{label}:{confidence:.0%}", fontsize=7, pad=1)
+        axes[row, 0].set_ylabel(name, fontsize=8, rotation=0, ha="right", va="center")
+    figure.subplots_adjust(left=0.12, right=0.99, top=0.93, bottom=0.02, wspace=0.05, hspace=0.45)
+    return figure

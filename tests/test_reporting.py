@@ -1,0 +1,46 @@
+"""Shared report helpers: pipe tables and manifest lookups."""
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from genmodels import reporting
+from genmodels.config import GANConfig
+
+
+def test_format_table_sets_relative_column_widths_and_keeps_alignment():
+    frame = pd.DataFrame({"run": ["a_long_run_name"], "FID": ["35.4"], "epochs": [240]})
+    lines = reporting.format_table(frame, widths=(10, 4, 6), as_text=True).split("\n")
+    assert [len(cell) for cell in lines[1].strip("|").split("|")] == [10, 4, 6]
+    assert lines[1].startswith("|:-")  # tabulate's alignment markers are kept
+    assert reporting.format_table(frame, widths=(10, 4, 6)).split("\n")[1].endswith("-:|")  # numbers: right
+    assert "35.4" in lines[2] and "a_long_run_name" in lines[2]
+    assert "35.40" in reporting.format_table(frame)  # without as_text, numbers get the fixed decimals
+    with pytest.raises(ValueError, match="2 widths for a table of 3 columns"):
+        reporting.format_table(frame, widths=(10, 4))
+
+
+def test_format_table_digits_per_column_and_missing_values():
+    frame = pd.DataFrame({"a": [1.23456], "b": [None], "c": [2.5]})
+    table = reporting.format_table(frame, digits=(1, 2, None))
+    assert table.split("\n")[2].replace(" ", "") == "|1.2|—|2.5|"
+
+
+def test_training_stages_follow_init_from_first_stage_first(monkeypatch):
+    first = GANConfig(name="a", epochs=2)
+    third = dataclasses.replace(
+        first, name="c", init_from=dataclasses.replace(first, name="b", init_from=first)
+    )
+    monkeypatch.setattr(reporting, "manifest_entry", lambda config: {"name": config.name})
+    assert [(c.name, e["name"]) for c, e in reporting.training_stages(third)] == [
+        ("a", "a"),
+        ("b", "b"),
+        ("c", "c"),
+    ]
+
+
+def test_device_name_is_short():
+    assert reporting.device_name({"hardware": {"cuda": "NVIDIA H100 80GB HBM3"}}) == "H100"
+    assert reporting.device_name({"hardware": {"cuda": None}}) == "CPU"
+    assert reporting.device_name({"hardware": {}}) == "CPU"

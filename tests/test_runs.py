@@ -1,0 +1,62 @@
+"""The named runs: their hashes match the shipped weights, and each make target trains the right ones."""
+
+import dataclasses
+import json
+
+import pytest
+
+from genmodels import runs, weights
+from genmodels.config import HashedConfig
+
+SHIPPED = {
+    value.name: value
+    for value in (
+        *(v for v in vars(runs).values() if isinstance(v, HashedConfig)),
+        *runs.BETA_STUDY,
+        *runs.GAN_ABLATION.values(),
+    )
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHIPPED))
+def test_every_named_run_matches_its_manifest_entry(name):
+    """Renaming a run or changing a hashed field would orphan its shipped weights."""
+    entry = weights.load_manifest()[name]
+    assert entry["config_hash"] == SHIPPED[name].config_hash
+    assert entry["config"] == json.loads(json.dumps(SHIPPED[name].to_dict()))  # tuples stored as lists
+
+
+def test_every_manifest_entry_is_a_named_run():
+    assert set(weights.load_manifest()) == set(SHIPPED)
+
+
+def test_run_names_are_unique():
+    configs = [*runs.target_configs("all")]
+    assert len({c.name for c in configs}) == len(configs)
+
+
+def test_beta_study_covers_every_beta_at_one_budget():
+    assert [c.beta for c in runs.BETA_STUDY] == list(runs.BETA_VALUES)
+    assert len({dataclasses.replace(c, beta=0.0, name="x") for c in runs.BETA_STUDY}) == 1
+
+
+def test_targets_list_every_stage_after_the_stage_it_continues_from():
+    gan = runs.target_configs("gan")
+    for config in gan:
+        if config.init_from is not None:
+            assert gan.index(config.init_from) < gan.index(config)
+    assert runs.FINAL_GAN in gan and runs.SNGAN_STAGE1 in gan
+    assert runs.target_configs("all") == [
+        *runs.target_configs("vae"),
+        *runs.target_configs("gan"),
+        *runs.target_configs("ablation"),
+    ]
+
+
+def test_retrain_command_names_the_target_that_trains_the_run():
+    assert runs.retrain_command(runs.MLP_VAE) == f'make train-vae ARGS="--retrain --only {runs.MLP_VAE.name}"'
+    assert runs.retrain_command(runs.SNGAN_STAGE2).startswith("make train-gan ")
+    assert runs.retrain_command(runs.GAN_ABLATION["baseline + DiffAugment"]).startswith(
+        "make train-ablation "
+    )
+    assert runs.retrain_command(dataclasses.replace(runs.MLP_VAE, name="not_a_run")) is None
