@@ -8,7 +8,7 @@ PDF := _output/report/submission.pdf
 # Execution results are cached on the code of the cells; re-execute when the weights changed.
 REFRESH = $(shell [ -f $(PDF) ] && [ weights/manifest.json -nt $(PDF) ] && echo --refresh)
 
-.PHONY: setup report render test bench train train-vae train-gan train-ablation retrain submission clean
+.PHONY: setup report render test bench train train-vae train-gan train-ablation prune retrain submission clean
 
 setup: $(STAMP)
 
@@ -45,12 +45,18 @@ bench: setup
 train: train-vae train-gan train-ablation
 train-vae: setup
 	$(PY) -m genmodels train vae $(ARGS)
+	$(PY) -m genmodels prune
 train-gan: setup
 	$(PY) -m genmodels train gan $(ARGS)
+	$(PY) -m genmodels prune
 train-ablation: setup
 	$(PY) -m genmodels train ablation $(ARGS)
+	$(PY) -m genmodels prune
+prune: setup
+	$(PY) -m genmodels prune
 retrain: setup
 	$(PY) -m genmodels train all --retrain
+	$(PY) -m genmodels prune
 
 # The coursework submission: PDF, executed notebook and the three TorchScript models.
 submission: report

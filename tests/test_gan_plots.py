@@ -46,3 +46,11 @@ def test_every_gan_plot_returns_a_figure():
         gan_plots.nearest_neighbour_grid(torch.rand(2, 3, 32, 32), torch.rand(2, 5, 3, 32, 32)),
     ]
     assert all(isinstance(figure, Figure) for figure in figures)
+
+
+def test_nearest_neighbour_grid_splits_its_rows_into_side_by_side_blocks():
+    figure = gan_plots.nearest_neighbour_grid(torch.rand(8, 3, 32, 32), torch.rand(8, 5, 3, 32, 32), blocks=2)
+    assert [ax.get_title() for ax in figure.axes] == ["generated", "5 nearest training images (L2)"] * 2
+    for ax in figure.axes[::2]:  # each "generated" column holds four of the eight images
+        rows, columns = ax.images[0].get_array().shape[:2]
+        assert abs(rows / columns - (4 * 32 + 3) / 32) < 0.01

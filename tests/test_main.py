@@ -26,3 +26,12 @@ def test_train_help_runs_as_a_module():
         [sys.executable, "-m", "genmodels", "train", "--help"], capture_output=True, text=True
     )
     assert result.returncode == 0 and "python -m genmodels train" in result.stdout
+
+
+def test_prune_is_dispatched(monkeypatch):
+    from genmodels import prune
+
+    seen = []
+    monkeypatch.setattr(prune, "main", lambda: seen.append("prune"))
+    entry.main(["prune"])
+    assert seen == ["prune"]

@@ -27,3 +27,14 @@ def test_save_figure_writes_a_png_and_returns_the_figure(tmp_path, monkeypatch):
     figure = plots.image_grid(torch.rand(2, 1, 28, 28), columns=2)
     assert plots.save_figure(figure, "grid") is figure
     assert (tmp_path / "grid.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_stacked_grids_fill_panel_columns_row_by_row():
+    grids = {name: torch.rand(4, 3, 32, 32) for name in "abc"}
+    figure = plots.image_grids(grids, columns=4, panel_columns=2)
+    titled = [ax for ax in figure.axes if ax.get_title()]
+    assert [ax.get_title() for ax in titled] == ["a", "b", "c"]
+    a, b, c = (ax.get_position() for ax in titled)
+    assert abs(a.y0 - b.y0) < 1e-6 and a.x1 <= b.x0  # a and b side by side
+    assert c.y1 <= a.y0 and abs(c.x0 - a.x0) < 0.05  # c below a, in the first column
+    assert len(figure.axes) == 4 and not figure.axes[3].images  # the empty fourth cell has no image

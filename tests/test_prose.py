@@ -189,3 +189,12 @@ def test_mode_collapse_verdict_thresholds():
     collapsed = prose.mode_collapse_verdict({**EVALUATION, "label_entropy_nats": 1.0})
     assert collapsed.startswith("These numbers show partial mode collapse") and "43%" in collapsed
     assert "partial mode collapse" in prose.mode_collapse_verdict({**EVALUATION, "recall": 0.1})
+
+
+def test_stage_fid_sentence_says_whether_each_restart_helped():
+    assert prose.stage_fid_sentence([44.2, 32.7, 25.5]) == (
+        "The FID after each stage was 44.2, 32.7 and 25.5: each restart lowered it, by less each time."
+    )
+    assert prose.stage_fid_sentence([44.0, 40.0, 30.0]).endswith(": each restart lowered it.")
+    assert prose.stage_fid_sentence([30.0, 31.0]).endswith(": no restart lowered it.")
+    assert prose.stage_fid_sentence([30.0, 25.0, 27.0]).endswith(": only restart 1 lowered it.")

@@ -144,3 +144,42 @@ def test_retrain_env_trains_each_config_once_per_process(tmp_path, tiny_data, mo
     _train(TINY, tmp_path, tiny_data)
     _train(TINY, tmp_path, tiny_data)  # the report looks the same model up again: no second run
     assert len(calls) == 1
+
+
+def test_a_metrics_only_entry_keeps_its_record_and_metrics_without_the_file(tmp_path, tiny_data, monkeypatch):
+    trained = _train(TINY, tmp_path, tiny_data)
+    folder = tmp_path / "w"
+    weights.cached_metric(TINY, "answer", lambda: 42.0, folder)
+    assert weights.drop_modules(TINY, folder) is True
+    assert not (folder / "tiny_vae.pt").exists()
+    assert weights.drop_modules(TINY, folder) is False  # already metrics-only
+    monkeypatch.setattr("genmodels.train.train", lambda *a, **k: pytest.fail("trained again"))
+    entry = weights.record(TINY, folder)
+    assert weights.is_metrics_only(entry) and entry["sha256"] == trained.entry["sha256"]
+    assert entry["history"] == trained.entry["history"]
+    assert weights.load_trained(TINY, folder) is None
+    assert weights.cached_metric(TINY, "answer", lambda: pytest.fail("recomputed"), folder) == 42.0
+
+
+def test_asking_a_metrics_only_entry_for_its_modules_trains_it_again(tmp_path, tiny_data, capsys):
+    trained = _train(TINY, tmp_path, tiny_data)
+    weights.drop_modules(TINY, tmp_path / "w")
+    again = _train(TINY, tmp_path, tiny_data)
+    assert "only its metrics are kept" in capsys.readouterr().out
+    assert again.entry["sha256"] == trained.entry["sha256"]  # retraining reproduces the same bytes
+    assert not weights.is_metrics_only(again.entry) and (tmp_path / "w" / "tiny_vae.pt").exists()
+
+
+def test_dropping_the_modules_of_an_untrained_config_is_an_error(tmp_path):
+    with pytest.raises(weights.WeightsError, match="train it before dropping its modules"):
+        weights.drop_modules(TINY, tmp_path / "w")
+
+
+def test_the_shipped_runs_have_their_files_and_every_other_run_is_metrics_only():
+    from genmodels import runs
+
+    manifest = weights.load_manifest()
+    shipped = {c.name for c in runs.SHIPPED}
+    for name, entry in manifest.items():
+        assert weights.is_metrics_only(entry) == (name not in shipped), name
+        assert (weights.WEIGHTS_DIR / entry["file"]).exists() == (name in shipped), name

@@ -1,10 +1,10 @@
-"""Command-line entry: `python -m genmodels train|export|bench ...`."""
+"""Command-line entry: `python -m genmodels train|export|prune|bench ...`."""
 
 from __future__ import annotations
 
 import sys
 
-USAGE = "usage: python -m genmodels {train,export,bench} [options]  (train --help for its options)"
+USAGE = "usage: python -m genmodels {train,export,prune,bench} [options]  (train --help for its options)"
 
 
 def export() -> None:
@@ -29,6 +29,10 @@ def main(argv: list[str] | None = None) -> None:
         cli.main(rest)
     elif command == "export":
         export()
+    elif command == "prune":
+        from genmodels import prune
+
+        prune.main()
     elif command == "bench":
         from genmodels import bench
 

@@ -11,7 +11,7 @@ import torch
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from genmodels.plots import draw_panels, grid_array
+from genmodels.plots import grid_array, show_image
 
 
 def _smooth(values: np.ndarray, window: int) -> np.ndarray:
@@ -42,7 +42,7 @@ def gan_loss_curves(
     d_star, g_star = equilibrium_losses(loss)
     names = ("2", "0") if loss == "hinge" else ("log 4", "log 2")
     events = schedule_events or {}
-    figure = Figure(figsize=(6.8, 3.9))
+    figure = Figure(figsize=(6.8, 3.0))
     axes = figure.subplots(1, 2)
     iterations = np.arange(1, len(iteration_log) + 1)
     for column, name, colour in ((0, "discriminator loss", "C0"), (1, "generator loss", "C1")):
@@ -92,7 +92,7 @@ def discriminator_outputs(
 ) -> Figure:
     """Mean sigma(D) on real and fake batches (smoothed) against the equilibrium: 1/2 for BCE, the band
     sigma([-1, 1]) of equilibrium constant scores for the hinge loss; schedule changes marked."""
-    figure = Figure(figsize=(6.5, 3.3))
+    figure = Figure(figsize=(6.5, 2.4))
     ax = figure.add_subplot()
     for column, name, colour in ((2, "D(x), real batch", "C2"), (3, "D(G(z)), fake batch", "C3")):
         smooth = _smooth(iteration_log[:, column], window)
@@ -121,7 +121,7 @@ def discriminator_outputs(
 
 def class_histogram(counts, class_names, reference=None) -> Figure:
     """Counts of generated images per predicted class, with the real data's counts for reference."""
-    figure = Figure(figsize=(6.5, 2.8))
+    figure = Figure(figsize=(6.5, 2.3))
     ax = figure.add_subplot()
     positions = np.arange(len(class_names))
     counts = np.asarray(counts)
@@ -137,16 +137,28 @@ def class_histogram(counts, class_names, reference=None) -> Figure:
     ax.axhline(1 / len(class_names), color="grey", ls=":", label="uniform")
     ax.set_xticks(positions, class_names, rotation=30, fontsize=8)
     ax.set_ylabel("fraction of images")
-    ax.legend(fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.5, 1.15), frameon=False)
+    ax.legend(fontsize=8, ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
     figure.tight_layout()
     return figure
 
 
-def nearest_neighbour_grid(queries: torch.Tensor, neighbours: torch.Tensor) -> Figure:
-    """Left: generated images; right, apart: each one's nearest training images, one row each."""
+def nearest_neighbour_grid(queries: torch.Tensor, neighbours: torch.Tensor, blocks: int = 2) -> Figure:
+    """Generated images, each followed (apart) by its nearest training images, one row each; the
+    rows split into `blocks` side-by-side blocks so that the figure is wide rather than tall."""
     rows, k = neighbours.shape[:2]
-    left, right = grid_array(queries, 1), grid_array(neighbours.flatten(0, 1), k)
-    figure = Figure(figsize=(0.62 * (k + 1) + 0.3, 0.62 * rows + 0.35))
-    axes = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, k], "wspace": 0.08})
-    draw_panels(figure, axes, {"generated": left, f"{k} nearest training images (L2)": right})
+    per_block = -(-rows // blocks)
+    panels = []
+    for start in range(0, rows, per_block):
+        part = slice(start, start + per_block)
+        panels += [grid_array(queries[part], 1), grid_array(neighbours[part].flatten(0, 1), k)]
+    count = len(panels) // 2
+    figure = Figure(figsize=(count * (0.62 * (k + 1) + 0.3), 0.62 * per_block + 0.35))
+    axes = figure.subplots(
+        1, 2 * count, gridspec_kw={"width_ratios": [1, k] * count, "wspace": 0.08}, squeeze=False
+    )[0]
+    for index, (ax, array) in enumerate(zip(axes, panels)):
+        show_image(ax, array)
+        ax.set_title("generated" if index % 2 == 0 else f"{k} nearest training images (L2)", fontsize=9)
+        ax.axis("off")
+    figure.tight_layout()
     return figure

@@ -80,13 +80,18 @@ def draw_panels(figure: Figure, axes, arrays: dict) -> None:
     figure.tight_layout()
 
 
-def image_grids(named_images: dict, columns: int, width: float = 6.5) -> Figure:
-    """Several image grids stacked vertically, one titled panel each."""
+def image_grids(named_images: dict, columns: int, width: float = 6.5, panel_columns: int = 1) -> Figure:
+    """Several image grids, one titled panel each, stacked vertically in `panel_columns` columns
+    (filled row by row); every panel has the same width."""
     arrays = {name: grid_array(images, columns) for name, images in named_images.items()}
-    heights = [a.shape[0] / a.shape[1] * width + 0.35 for a in arrays.values()]
+    panel_width = width / panel_columns
+    rows = [list(arrays.values())[i : i + panel_columns] for i in range(0, len(arrays), panel_columns)]
+    heights = [max(a.shape[0] / a.shape[1] for a in row) * panel_width + 0.35 for row in rows]
     figure = Figure(figsize=(width, sum(heights)))
-    axes = figure.subplots(len(arrays), 1, gridspec_kw={"height_ratios": heights}, squeeze=False)[:, 0]
-    draw_panels(figure, axes, arrays)
+    axes = figure.subplots(len(rows), panel_columns, gridspec_kw={"height_ratios": heights}, squeeze=False)
+    for ax in axes.flat[len(arrays) :]:
+        ax.axis("off")
+    draw_panels(figure, axes.flat, arrays)
     return figure
 
 

@@ -125,6 +125,22 @@ def _moves(first: float, last: float, tolerance: float = 0.02) -> str:
     return f"{'falls' if last < first else 'rises'} from {first:.2f} to {last:.2f}"
 
 
+def stage_fid_sentence(fids: list[float]) -> str:
+    """What the FID after each training stage shows about the warm restarts: `fids` in stage order."""
+    values = ", ".join(f"{f:.1f}" for f in fids[:-1]) + f" and {fids[-1]:.1f}"
+    gains = [before - after for before, after in zip(fids, fids[1:])]
+    if all(g > 0 for g in gains):
+        shrinking = all(later < earlier for earlier, later in zip(gains, gains[1:]))
+        verdict = "each restart lowered it" + (", by less each time" if shrinking and len(gains) > 1 else "")
+    elif all(g <= 0 for g in gains):
+        verdict = "no restart lowered it"
+    else:
+        verdict = (
+            "only " + " and ".join(f"restart {i + 1}" for i, g in enumerate(gains) if g > 0) + " lowered it"
+        )
+    return f"The FID after each stage was {values}: {verdict}."
+
+
 def stage_trends_sentence(trends: list[dict]) -> str:
     """How the D and G losses move within each stage and jump at each restart."""
     parts = []

@@ -101,10 +101,12 @@ def environment_table() -> str:
 
 
 def model_provenance_table(entries: dict) -> str:
-    """One row per shipped model, read from its weights-manifest entry: hashes and budget."""
+    """One row per model, read from its weights-manifest entry: hashes, budget and whether its
+    weight file ships (a metrics-only entry records the sha256 of the file it wrote)."""
     rows = [
         {
             "model": name,
+            "file": "metrics only" if entry.get("metrics_only") else "shipped",
             "sha256 (first 12)": entry["sha256"][:12],
             "config hash": entry["config_hash"],
             "epochs": entry["epochs"],

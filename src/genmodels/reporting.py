@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from genmodels.weights import load_or_train
+from genmodels import weights
 
 
 def format_table(
@@ -37,8 +37,9 @@ def format_table(
 
 
 def manifest_entry(config) -> dict:
-    """The manifest entry of `config`'s trained model (trained now if the cache has none)."""
-    return load_or_train(config).entry
+    """The manifest entry of `config`'s trained model, metrics-only or not (trained now if the
+    cache has none)."""
+    return weights.record(config)
 
 
 def training_stages(config) -> list[tuple[object, dict]]:

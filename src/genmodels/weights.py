@@ -6,6 +6,11 @@ sha256 matches the manifest; it trains (resuming from `checkpoints/`) when there
 entry or the config changed; and it raises `WeightsError` (one line: the file and the command
 that fixes it) when the manifest or a file is missing or its bytes differ from what the
 manifest recorded, rather than using it silently.
+
+`record(config)` returns the manifest entry alone (history, metrics, hashes). A run whose
+modules the report does not need is kept as a *metrics-only* entry (`drop_modules`): the
+entry, still bound to its config hash and recording the sha256 of the file it wrote, without
+the file. Asking such a run for its modules trains it again.
 Weights are stored in fp16 (halving the repository's size; the report's numbers are
 computed from the fp16-rounded weights, the same ones that ship).
 """
@@ -197,12 +202,58 @@ def save_trained(config, modules: dict, extras: dict, record: dict, weights_dir:
     return entry
 
 
-def load_trained(config, weights_dir: Path = WEIGHTS_DIR) -> TrainedModel | None:
-    """The cached model of `config`, or None when it was never trained or its config changed.
+def is_metrics_only(entry: dict) -> bool:
+    """Whether a manifest entry keeps its metrics and history without the weight file."""
+    return bool(entry.get("metrics_only", False))
 
-    A listed file that is missing, differs from its sha256 or does not fit the model is an error."""
+
+def load_entry(config, weights_dir: Path = WEIGHTS_DIR) -> dict | None:
+    """The manifest entry of `config` (with or without its file), or None when it was never
+    trained or its config changed since."""
     entry = load_manifest(weights_dir).get(config.name)
     if entry is None or entry["config_hash"] != config.config_hash:
+        return None
+    return entry
+
+
+def record(config, weights_dir: Path = WEIGHTS_DIR, **train_options) -> dict:
+    """The manifest entry of `config`'s trained model, training it first when there is none.
+
+    Unlike `load_or_train` this reads no weight file, so it serves metrics-only entries too."""
+    entry = None if retrain_requested() else load_entry(config, weights_dir)
+    return (
+        entry if entry is not None else load_or_train(config, weights_dir=weights_dir, **train_options).entry
+    )
+
+
+def drop_modules(config, weights_dir: Path = WEIGHTS_DIR) -> bool:
+    """Make `config`'s entry metrics-only: delete its weight file and mark the entry, which keeps
+    its config hash, history, metrics and the sha256 of the file. False when already done.
+
+    Call it once the metrics the report reads from the modules are stored (`cached_metric`)."""
+    with _manifest_lock(weights_dir):
+        manifest = load_manifest(weights_dir)
+        entry = manifest.get(config.name)
+        if entry is None or entry["config_hash"] != config.config_hash:
+            raise WeightsError(
+                f"{config.name} is not in {shown(manifest_path(weights_dir))} with this config: "
+                f"train it before dropping its modules."
+            )
+        if is_metrics_only(entry):
+            return False
+        entry["metrics_only"] = True
+        _save_manifest(manifest, weights_dir)
+        (weights_dir / entry["file"]).unlink(missing_ok=True)
+    return True
+
+
+def load_trained(config, weights_dir: Path = WEIGHTS_DIR) -> TrainedModel | None:
+    """The cached model of `config`, or None when it was never trained, its config changed or
+    its entry is metrics-only.
+
+    A listed file that is missing, differs from its sha256 or does not fit the model is an error."""
+    entry = load_entry(config, weights_dir)
+    if entry is None or is_metrics_only(entry):
         return None
     path = weights_dir / entry["file"]
     manifest = shown(manifest_path(weights_dir))
@@ -265,7 +316,10 @@ def load_or_train(
         cached = load_trained(config, weights_dir)
         if cached is not None:
             return cached
-        if config.name in load_manifest(weights_dir):
+        entry = load_entry(config, weights_dir)
+        if entry is not None:  # metrics-only: its modules were not kept
+            print(f"[weights] {config.name}: only its metrics are kept in weights/; training it again")
+        elif config.name in load_manifest(weights_dir):
             print(f"[weights] {config.name}: config changed since it was trained; retraining")
     if getattr(config, "init_from", None) is not None:  # a later stage starts from its parent
         parent_retrain = (
@@ -293,9 +347,8 @@ def cached_metric(config, key: str, compute, weights_dir: Path = WEIGHTS_DIR, ve
     `version` is stored with the value (in the entry's "metric_versions"; a record without one is
     version 1): raise it when `compute` changes what it returns (a new key in a dict, another
     sample count), and a record of an older version is computed again instead of being reused."""
-    manifest = load_manifest(weights_dir)
-    entry = manifest.get(config.name)
-    if entry is None or entry["config_hash"] != config.config_hash:
+    entry = load_entry(config, weights_dir)
+    if entry is None:
         raise WeightsError(
             f"{config.name} is not in {shown(manifest_path(weights_dir))} with this config: "
             f"call `load_or_train(config)` before `cached_metric`."
