@@ -115,10 +115,11 @@ GAN_ABLATION = {
 # --- which runs keep their modules in weights/ ----------------------------------------------
 
 # The runs whose trained modules the report or the submission uses: samples, reconstructions,
-# t-SNE maps and interpolations are drawn from them, the classifier labels decoded digits, and
-# the final VAE and GAN are exported. Every other run is a metrics-only entry of the manifest
-# (`python -m genmodels prune`): its config hash, history and the metrics the report reads from
-# it, without the weight file; asking for its modules trains it again.
+# t-SNE maps and interpolations are drawn from them (of the MLP VAE, its parameter count),
+# the classifier labels decoded digits, and the final VAE and GAN are exported. Every other run
+# is a metrics-only entry of the manifest (`python -m genmodels prune`): its config hash,
+# history and the metrics the report reads from it, without the weight file; asking for its
+# modules trains it again.
 SHIPPED = (
     FINAL_VAE,
     MLP_VAE,
