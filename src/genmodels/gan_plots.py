@@ -11,7 +11,7 @@ import torch
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from genmodels.plots import grid_array, show_image
+from genmodels.plots import draw_panels, grid_array
 
 
 def _smooth(values: np.ndarray, window: int) -> np.ndarray:
@@ -150,15 +150,14 @@ def nearest_neighbour_grid(queries: torch.Tensor, neighbours: torch.Tensor, bloc
     panels = []
     for start in range(0, rows, per_block):
         part = slice(start, start + per_block)
-        panels += [grid_array(queries[part], 1), grid_array(neighbours[part].flatten(0, 1), k)]
+        panels += [
+            ("generated", grid_array(queries[part], 1)),
+            (f"{k} nearest training images (L2)", grid_array(neighbours[part].flatten(0, 1), k)),
+        ]
     count = len(panels) // 2
     figure = Figure(figsize=(count * (0.62 * (k + 1) + 0.3), 0.62 * per_block + 0.35))
     axes = figure.subplots(
         1, 2 * count, gridspec_kw={"width_ratios": [1, k] * count, "wspace": 0.08}, squeeze=False
     )[0]
-    for index, (ax, array) in enumerate(zip(axes, panels)):
-        show_image(ax, array)
-        ax.set_title("generated" if index % 2 == 0 else f"{k} nearest training images (L2)", fontsize=9)
-        ax.axis("off")
-    figure.tight_layout()
+    draw_panels(figure, axes, panels)
     return figure

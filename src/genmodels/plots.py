@@ -72,8 +72,9 @@ def image_grid(images: torch.Tensor, columns: int, title: str | None = None, wid
     return figure
 
 
-def draw_panels(figure: Figure, axes, arrays: dict) -> None:
-    for ax, (name, array) in zip(axes, arrays.items()):
+def draw_panels(figure: Figure, axes, panels) -> None:
+    """Draw each (title, image array) of `panels` on the next of `axes`, without axis frames."""
+    for ax, (name, array) in zip(axes, panels):
         show_image(ax, array)
         ax.set_title(name, fontsize=9)
         ax.axis("off")
@@ -91,7 +92,7 @@ def image_grids(named_images: dict, columns: int, width: float = 6.5, panel_colu
     axes = figure.subplots(len(rows), panel_columns, gridspec_kw={"height_ratios": heights}, squeeze=False)
     for ax in axes.flat[len(arrays) :]:
         ax.axis("off")
-    draw_panels(figure, axes.flat, arrays)
+    draw_panels(figure, axes.flat, arrays.items())
     return figure
 
 
@@ -102,5 +103,5 @@ def image_grids_side_by_side(named_images: dict, columns: int, width: float = 6.
     panel_width = width / len(arrays)
     figure = Figure(figsize=(width, panel_width * first.shape[0] / first.shape[1] + 0.35))
     axes = figure.subplots(1, len(arrays), squeeze=False)[0]
-    draw_panels(figure, axes, arrays)
+    draw_panels(figure, axes, arrays.items())
     return figure
