@@ -40,3 +40,26 @@ def test_training_hours_are_summed_over_stages_by_device(monkeypatch):
     monkeypatch.setattr(reporting, "manifest_entry", lambda config: entries[config.name])
     assert gan_results.training_hours(third) == {"H100": 0.1, "CPU": 1.55}
     assert gan_results.training_hours(first) == {"H100": 0.1}
+
+
+def test_snapshot_grid_marks_the_end_of_each_stage(monkeypatch):
+    import dataclasses
+    import types
+
+    from genmodels.config import GANConfig
+
+    first = GANConfig(name="a", epochs=4)
+    second = dataclasses.replace(first, name="b", epochs=12, init_from=first)
+    snapshots = torch.arange(16).view(16, 1, 1, 1, 1).expand(16, 3, 3, 2, 2).to(torch.uint8)
+    monkeypatch.setattr(
+        gan_results, "gan", lambda config: types.SimpleNamespace(extras={"snapshots": snapshots})
+    )
+    grid = gan_results.snapshot_grid(second, per_epoch=2)
+    assert list(grid) == [
+        "after epoch 1",
+        "after epoch 2",
+        "after epoch 4 (end of stage 1)",
+        "after epoch 16 (end of stage 2)",
+    ]
+    assert round(255 * float(grid["after epoch 4 (end of stage 1)"].max())) == 3  # the snapshot after epoch 4
+    assert grid["after epoch 1"].shape == (2, 3, 2, 2)

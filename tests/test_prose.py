@@ -97,7 +97,12 @@ def test_path_methods_sentence_notices_label_differences():
     same = prose.path_methods_sentence(0.01, {"1→0 lin": "1 → 0", "1→0 sph": "1 → 0"})
     assert "reads the same digits" in same
     differ = prose.path_methods_sentence(0.01, {"1→0 lin": "1 → 8 → 0", "1→0 sph": "1 → 0"})
-    assert "labels differ on 1→0" in differ
+    assert "the digits visited differ on 1→0" in differ
+    routes = {"1→0 lin": "1 → 8 → 0", "1→0 sph": "1 → 0", "3→8 lin": "3 → 8", "3→8 sph": "3 → 8"}
+    steps = {"1→0 lin": 9, "1→0 sph": 8, "3→8 lin": 7, "3→8 sph": 8}
+    both = prose.path_methods_sentence(0.01, routes, steps)
+    assert "differ on 1→0 and the end digit's label comes at a different step on 3→8:" in both
+    assert "reads the same digits" in prose.path_methods_sentence(0.01, routes | {"1→0 lin": "1 → 0"}, {})
 
 
 def test_hyperparameter_table_gives_a_reason_for_every_row():
@@ -198,3 +203,40 @@ def test_stage_fid_sentence_says_whether_each_restart_helped():
     assert prose.stage_fid_sentence([44.0, 40.0, 30.0]).endswith(": each restart lowered it.")
     assert prose.stage_fid_sentence([30.0, 31.0]).endswith(": no restart lowered it.")
     assert prose.stage_fid_sentence([30.0, 25.0, 27.0]).endswith(": only restart 1 lowered it.")
+
+
+def test_ablation_resolved_sentence_names_rows_beyond_the_noise_floor():
+    fids = {
+        "DCGAN baseline": 200.0,
+        "baseline + EMA": 190.0,
+        "baseline + decay": 260.0,
+        "baseline + bf16": 160.0,
+    }
+    assert prose.ablation_resolved_sentence(fids, noise_floor=35.0) == (
+        "Resolved at this budget are only these rows, worse than the baseline's 200.0 by more than "
+        "that: decay (260.0); better by more than that: bf16 (160.0)."
+    )
+    assert prose.ablation_resolved_sentence(fids, noise_floor=70.0) == (
+        "No row differs from the baseline's 200.0 by more than that."
+    )
+    only_worse = prose.ablation_resolved_sentence({"b": 200.0, "x": 300.0, "y": 250.0}, noise_floor=40.0)
+    assert only_worse.endswith("worse than the baseline's 200.0 by more than that: x (300.0) and y (250.0).")
+
+
+def test_training_length_separation_compares_both_ways():
+    assert prose.training_length_separation(0.891, 0.914, 40, 6).startswith(
+        "lower after 40 epochs than after 6:"
+    )
+    assert prose.training_length_separation(0.93, 0.914, 40, 6) == "higher after 40 epochs than after 6"
+    assert prose.training_length_separation(0.912, 0.914, 40, 6).startswith("about the same")
+
+
+def test_bce_equilibrium_sentence_says_who_is_ahead():
+    ahead = {"d_loss": 0.9, "g_loss": 2.5, "d_real": 0.7, "d_fake": 0.3}
+    text = prose.bce_equilibrium_sentence("run", ahead)
+    assert "D's loss averages 0.90 against log 4 ≈ 1.386" in text and "G's 2.50 against log 2 ≈ 0.693" in text
+    assert text.endswith("D is ahead of G, so that run has not reached the equilibrium.")
+    behind = prose.bce_equilibrium_sentence("run", ahead | {"d_loss": 1.5, "g_loss": 0.5})
+    assert behind.endswith("G is ahead of D there.")
+    mixed = prose.bce_equilibrium_sentence("run", ahead | {"d_loss": 1.5})
+    assert mixed.endswith("lie on either side of the equilibrium values.")

@@ -18,3 +18,16 @@ def test_traceability_table_cross_references_every_item():
     table = provenance.traceability_table()
     assert table.count("@") >= len(provenance.traceability_map())
     assert "@fig-gan-samples" in table
+
+
+def test_model_provenance_table_names_the_device_and_whether_the_file_ships():
+    entry = {"sha256": "ab" * 32, "config_hash": "0123", "epochs": 3, "train_seconds": 150.0}
+    table = provenance.model_provenance_table(
+        {
+            "gpu_run": entry | {"device": "NVIDIA H100 80GB HBM3", "metrics_only": True},
+            "cpu_run": entry | {"device": "cpu"},
+        }
+    )
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in table.split("\n")[2:]]
+    assert rows[0][:2] == ["gpu_run", "metrics only"] and "H100" in rows[0] and "2.5" in rows[0]
+    assert rows[1][:2] == ["cpu_run", "shipped"] and "CPU" in rows[1]

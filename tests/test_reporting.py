@@ -22,9 +22,9 @@ def test_format_table_sets_relative_column_widths_and_keeps_alignment():
 
 
 def test_format_table_digits_per_column_and_missing_values():
-    frame = pd.DataFrame({"a": [1.23456], "b": [None], "c": [2.5]})
-    table = reporting.format_table(frame, digits=(1, 2, None))
-    assert table.split("\n")[2].replace(" ", "") == "|1.2|—|2.5|"
+    frame = pd.DataFrame({"a": [1.23456], "b": [None], "c": [2.5], "d": [float("nan")], "n": [1383248]})
+    table = reporting.format_table(frame, digits=(1, 2, None, 1, None))
+    assert table.split("\n")[2].replace(" ", "") == "|1.2|—|2.5|—|1,383,248|"
 
 
 def test_training_stages_follow_init_from_first_stage_first(monkeypatch):

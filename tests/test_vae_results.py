@@ -1,6 +1,7 @@
 """Part 1 helpers on made-up data: manifest histories, the free-bits table."""
 
 import pytest
+import torch
 
 from genmodels import vae_results
 
@@ -44,10 +45,15 @@ def test_loss_dynamics_finds_the_kl_peak_and_the_gap():
 
 
 def test_free_bits_table_rows():
-    mitigation = {"plain": {"active_units": 3}, "free_bits": {"active_units": 30}}
+    mitigation = {
+        "plain": {"active_units": 3, "kl_per_dimension": torch.tensor([0.0, 0.5, 3.0, 0.45])},
+        "free_bits": {"active_units": 30, "kl_per_dimension": torch.tensor([0.5, 0.55, 0.39, 0.61])},
+    }
     table = vae_results.free_bits_table(
         mitigation,
         {"test_kl": 9.0, "test_reconstruction": 120.0},
         {"test_kl": 16.0, "test_reconstruction": 101.0},
+        free_bits_nats=0.5,
     )
     assert list(table["active units"]) == [3, 30] and list(table["KL"]) == [9.0, 16.0]
+    assert list(table["dims at ≈ λ"]) == [2, 2]  # 0.4 < KL < 0.6

@@ -167,8 +167,14 @@ def snapshot_grid(config=runs.FINAL_GAN, epochs=None, per_epoch: int = 10) -> di
     """Fixed-noise samples from the snapshots taken after selected epochs."""
     snapshots = gan(config).extras["snapshots"]
     total = len(snapshots)
-    notes = {epoch: f" ({text})" for epoch, text in config.schedule_events().items()}
-    epochs = epochs or sorted({1, 2, max(1, total // 8), max(1, total // 4), total // 2, *notes, total} - {0})
+    stage_ends = []  # epochs since initialisation at which each stage ended, first stage first
+    while config is not None:
+        stage_ends.insert(0, config.total_epochs)
+        config = config.init_from
+    notes = (
+        {end: f" (end of stage {i + 1})" for i, end in enumerate(stage_ends)} if len(stage_ends) > 1 else {}
+    )
+    epochs = epochs or sorted({1, 2, max(1, total // 8), max(1, total // 4), *notes, total})
     return {f"after epoch {e}" + notes.get(e, ""): snapshots[e - 1, :per_epoch].float() / 255 for e in epochs}
 
 
@@ -179,6 +185,7 @@ GAN_RUNS = (
     runs.GAN_RESTART,
     runs.SNGAN_STAGE1,
     runs.SNGAN_STAGE2,
+    runs.SNGAN_STAGE3,
     runs.FINAL_GAN,
 )
 

@@ -141,6 +141,26 @@ def stage_fid_sentence(fids: list[float]) -> str:
     return f"The FID after each stage was {values}: {verdict}."
 
 
+def ablation_resolved_sentence(fids: dict[str, float], noise_floor: float) -> str:
+    """Which ablation rows differ from the baseline (the first row) by more than the noise floor:
+    `fids` {row label: FID} in table order."""
+    (baseline, base_fid), *rest = fids.items()
+
+    def listed(rows):
+        return _digits(f"{label.removeprefix('baseline + ')} ({fid:.1f})" for label, fid in rows)
+
+    worse = [(label, fid) for label, fid in rest if fid - base_fid > noise_floor]
+    better = [(label, fid) for label, fid in rest if base_fid - fid > noise_floor]
+    if not worse and not better:
+        return f"No row differs from the baseline's {base_fid:.1f} by more than that."
+    parts = []
+    if worse:
+        parts.append(f"worse than the baseline's {base_fid:.1f} by more than that: {listed(worse)}")
+    if better:
+        parts.append(f"better by more than that: {listed(better)}")
+    return "Resolved at this budget are only these rows, " + "; ".join(parts) + "."
+
+
 def stage_trends_sentence(trends: list[dict]) -> str:
     """How the D and G losses move within each stage and jump at each restart."""
     parts = []
@@ -180,6 +200,24 @@ def hinge_equilibrium_sentence(late: dict) -> str:
     )
 
 
+def bce_equilibrium_sentence(name: str, late: dict) -> str:
+    """A BCE-trained run's late-training losses and outputs against log 4, log 2 and D = 1/2."""
+    log4, log2 = math.log(4), math.log(2)
+    if late["d_loss"] < log4 and late["g_loss"] > log2:
+        verdict = "D is ahead of G, so that run has not reached the equilibrium"
+    elif late["d_loss"] > log4 and late["g_loss"] < log2:
+        verdict = "G is ahead of D there"
+    else:
+        verdict = "its losses lie on either side of the equilibrium values"
+    return (
+        f"The BCE-trained DCGAN {name} tests the BCE predictions directly (one-sided label smoothing "
+        f"leaves them unchanged: at D = ½ the BCE is log 2 for any target): over its last quarter "
+        f"D's loss averages {late['d_loss']:.2f} against log 4 ≈ {log4:.3f} and G's {late['g_loss']:.2f} "
+        f"against log 2 ≈ {log2:.3f}, with D(x) = {late['d_real']:.2f} and D(G(z)) = {late['d_fake']:.2f} "
+        f"against ½ for both: {verdict}."
+    )
+
+
 def islands_sentence(islands: dict[int, int]) -> str:
     """Which digits a map splits into separate islands (counts of islands per digit)."""
     split = [d for d, n in sorted(islands.items()) if n > 1]
@@ -208,18 +246,41 @@ def ink_sentence(ink: dict[str, tuple[float, float]], faint: float = 0.7) -> str
     )
 
 
-def path_methods_sentence(mean_pixel_difference: float, label_routes: dict[str, str]) -> str:
-    """Linear against spherical paths: pixel difference and whether their classifier labels agree."""
-    differing = [
-        name.replace(" lin", "")
-        for name in label_routes
-        if name.endswith(" lin") and label_routes[name] != label_routes.get(name.replace(" lin", " sph"))
-    ]
-    agreement = (
-        "and the classifier reads the same digits along both"
-        if not differing
-        else f"although the classifier's labels differ on {_digits(differing)}"
-    )
+def training_length_separation(final: float, study: float, final_epochs: int, study_epochs: int) -> str:
+    """The 5-NN accuracy of the final model's codes against the shorter study model's, as a clause."""
+    if abs(final - study) < 0.005:
+        return f"about the same after {final_epochs} epochs as after {study_epochs}"
+    if final < study:
+        return (
+            f"lower after {final_epochs} epochs than after {study_epochs}: the ELBO rewards codes that "
+            f"reconstruct each image, not codes that separate the digits, so longer training need not "
+            f"separate them more"
+        )
+    return f"higher after {final_epochs} epochs than after {study_epochs}"
+
+
+def path_methods_sentence(
+    mean_pixel_difference: float, label_routes: dict[str, str], end_steps: dict[str, int] | None = None
+) -> str:
+    """Linear against spherical paths: pixel difference and whether their classifier labels agree,
+    in the digits visited (`label_routes`) and in the first step with the end label (`end_steps`)."""
+
+    def differing(values):
+        return [
+            name.replace(" lin", "")
+            for name in values
+            if name.endswith(" lin") and values[name] != values.get(name.replace(" lin", " sph"))
+        ]
+
+    routes = differing(label_routes)
+    steps = [name for name in differing(end_steps or {}) if name not in routes]
+    if not routes and not steps:
+        agreement = "and the classifier reads the same digits along both"
+    else:
+        parts = [f"the digits visited differ on {_digits(routes)}"] if routes else []
+        if steps:
+            parts.append(f"the end digit's label comes at a different step on {_digits(steps)}")
+        agreement = "although " + " and ".join(parts)
     return (
         f"Linear and spherical paths decode to similar images (mean absolute pixel difference "
         f"{mean_pixel_difference:.3f}), {agreement}: the endpoints' codes have similar norms, so the "

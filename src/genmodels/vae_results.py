@@ -211,12 +211,21 @@ def exported_vae_agreement(
     return float((from_file - in_memory).abs().max())
 
 
-def free_bits_table(mitigation: dict, plain_final: dict, free_final: dict) -> pd.DataFrame:
-    """The plain β = 10 run against the free-bits run: active units, KL and reconstruction."""
+def free_bits_table(
+    mitigation: dict, plain_final: dict, free_final: dict, free_bits_nats: float
+) -> pd.DataFrame:
+    """The plain β = 10 run against the free-bits run: active units, dimensions whose KL sits
+    near the free-bits floor λ (between 0.8 λ and 1.2 λ), KL and reconstruction."""
     rows = [
         {
             "run": name,
             "active units": stats["active_units"],
+            "dims at ≈ λ": int(
+                (
+                    (stats["kl_per_dimension"] > 0.8 * free_bits_nats)
+                    & (stats["kl_per_dimension"] < 1.2 * free_bits_nats)
+                ).sum()
+            ),
             "KL": final["test_kl"],
             "recon.": final["test_reconstruction"],
         }
