@@ -210,8 +210,8 @@ def bce_equilibrium_sentence(name: str, late: dict) -> str:
     else:
         verdict = "its losses lie on either side of the equilibrium values"
     return (
-        f"The BCE-trained DCGAN {name} tests the BCE predictions directly (one-sided label smoothing "
-        f"leaves them unchanged: at D = ½ the BCE is log 2 for any target): over its last quarter "
+        f"The BCE-trained DCGAN {name} tests the BCE predictions (label smoothing leaves them "
+        f"unchanged): over its last quarter "
         f"D's loss averages {late['d_loss']:.2f} against log 4 ≈ {log4:.3f} and G's {late['g_loss']:.2f} "
         f"against log 2 ≈ {log2:.3f}, with D(x) = {late['d_real']:.2f} and D(G(z)) = {late['d_fake']:.2f} "
         f"against ½ for both: {verdict}."
