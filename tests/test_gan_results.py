@@ -46,6 +46,7 @@ def test_snapshot_grid_marks_the_end_of_each_stage(monkeypatch):
     import dataclasses
     import types
 
+    from genmodels import reporting
     from genmodels.config import GANConfig
 
     first = GANConfig(name="a", epochs=4)
@@ -54,6 +55,7 @@ def test_snapshot_grid_marks_the_end_of_each_stage(monkeypatch):
     monkeypatch.setattr(
         gan_results, "gan", lambda config: types.SimpleNamespace(extras={"snapshots": snapshots})
     )
+    monkeypatch.setattr(reporting, "manifest_entry", lambda config: {})  # no manifest for made-up stages
     grid = gan_results.snapshot_grid(second, per_epoch=2)
     assert list(grid) == [
         "after epoch 1",

@@ -24,8 +24,8 @@ def test_model_provenance_table_names_the_device_and_whether_the_file_ships():
     entry = {"sha256": "ab" * 32, "config_hash": "0123", "epochs": 3, "train_seconds": 150.0}
     table = provenance.model_provenance_table(
         {
-            "gpu_run": entry | {"device": "NVIDIA H100 80GB HBM3", "metrics_only": True},
-            "cpu_run": entry | {"device": "cpu"},
+            "gpu_run": entry | {"hardware": {"cuda": "NVIDIA H100 80GB HBM3"}, "metrics_only": True},
+            "cpu_run": entry | {"hardware": {"cuda": None}},
         }
     )
     rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in table.split("\n")[2:]]

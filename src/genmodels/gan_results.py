@@ -167,10 +167,7 @@ def snapshot_grid(config=runs.FINAL_GAN, epochs=None, per_epoch: int = 10) -> di
     """Fixed-noise samples from the snapshots taken after selected epochs."""
     snapshots = gan(config).extras["snapshots"]
     total = len(snapshots)
-    stage_ends = []  # epochs since initialisation at which each stage ended, first stage first
-    while config is not None:
-        stage_ends.insert(0, config.total_epochs)
-        config = config.init_from
+    stage_ends = [stage.total_epochs for stage, _ in training_stages(config)]  # first stage first
     notes = (
         {end: f" (end of stage {i + 1})" for i, end in enumerate(stage_ends)} if len(stage_ends) > 1 else {}
     )

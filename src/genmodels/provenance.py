@@ -17,6 +17,7 @@ import pandas as pd
 import yaml
 
 from genmodels.paths import PROJECT_ROOT
+from genmodels.reporting import device_name
 
 REPORT_DIR = PROJECT_ROOT / "report"
 # Cell labels, {#…} attributes, and listings that cells build with listing.listing(label="lst-…").
@@ -100,11 +101,6 @@ def environment_table() -> str:
     return pd.DataFrame(rows).to_markdown(index=False)
 
 
-def _device_name(device: str) -> str:
-    """A manifest's device, short: "cpu" -> "CPU", "NVIDIA H100 80GB HBM3" -> "H100"."""
-    return "CPU" if device == "cpu" else device.removeprefix("NVIDIA ").split()[0]
-
-
 def model_provenance_table(entries: dict) -> str:
     """One row per model, read from its weights-manifest entry: hashes, budget and whether its
     weight file ships (a metrics-only entry records the sha256 of the file it wrote)."""
@@ -115,7 +111,7 @@ def model_provenance_table(entries: dict) -> str:
             "sha256 (first 12)": entry["sha256"][:12],
             "config hash": entry["config_hash"],
             "epochs": entry["epochs"],
-            "device": _device_name(entry.get("device", "cpu")),
+            "device": device_name(entry),
             "training [min]": f"{entry['train_seconds'] / 60:.1f}",
         }
         for name, entry in entries.items()
