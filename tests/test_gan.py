@@ -1,4 +1,5 @@
 import dataclasses
+import math
 
 import pytest
 import torch
@@ -92,6 +93,20 @@ def test_losses_at_equilibrium(loss):
     assert gan.generator_loss(zeros, loss).item() == pytest.approx(g_star)
     assert gan.equilibrium_losses("bce") == pytest.approx((1.3863, 0.6931), abs=1e-4)
     assert gan.equilibrium_losses("hinge") == (2.0, 0.0)
+
+
+def test_label_smoothing_moves_the_bce_equilibrium_to_half_the_real_target():
+    real_label = 0.9
+    d = gan.equilibrium_output(real_label)
+    logits = torch.full((8,), math.log(d / (1 - d)))
+    d_star, g_star = gan.equilibrium_losses("bce", real_label)
+    assert d == 0.45
+    assert gan.discriminator_loss(logits, logits, "bce", real_label).item() == pytest.approx(d_star, abs=1e-6)
+    assert gan.generator_loss(logits, "bce").item() == pytest.approx(g_star, abs=1e-6)
+    # D* minimises D's loss when real and fake batches are alike: a nearby output does worse
+    for other in (d - 0.02, d + 0.02):
+        near = torch.full((8,), math.log(other / (1 - other)))
+        assert gan.discriminator_loss(near, near, "bce", real_label).item() > d_star
 
 
 def test_train_step_without_sync_returns_the_same_values_as_tensors():
@@ -193,11 +208,12 @@ def test_schedule_events_and_description_cover_every_stage():
         4: "restart at LR 0.0001",
         5: "LR starts decaying to 0",
     }
-    assert prose.schedule_description(restart) == "2e-4 to epoch 2, → 0 at 4; restart 1e-4 to 5, → 0 at 7"
+    assert prose.stage_schedule(first) == "2e-4 to epoch 2, → 0 at 4"
+    assert prose.stage_schedule(restart) == "restart 1e-4 to 5, → 0 at 7"
     immediate = dataclasses.replace(restart, lr_decay_start_epoch=0)
     assert immediate.schedule_events()[4] == "restart at LR 0.0001, LR starts decaying to 0"
-    assert prose.schedule_description(immediate).endswith("; restart 1e-4 → 0 at 7")
-    assert prose.schedule_description(TINY) == "2e-4 to epoch 2"
+    assert prose.stage_schedule(immediate) == "restart 1e-4 → 0 at 7"
+    assert prose.stage_schedule(TINY) == "2e-4 to epoch 2"
 
 
 def test_second_stage_starts_from_its_parent_and_continues_its_history(tmp_path):
@@ -233,3 +249,17 @@ def test_features_added_later_leave_existing_hashes_alone():
     assert stage2.to_dict()["init_from"] == TINY.to_dict()
     other_parent = dataclasses.replace(stage2, init_from=dataclasses.replace(TINY, epochs=3))
     assert stage2.config_hash != other_parent.config_hash
+
+
+def test_dcgan_init_sets_plain_convolutions_and_leaves_spectral_norm_ones_at_the_default():
+    torch.manual_seed(0)
+    plain, normalised = (
+        torch.nn.Conv2d(64, 64, 3),
+        torch.nn.utils.parametrizations.spectral_norm(torch.nn.Conv2d(64, 64, 3)),
+    )
+    default = normalised.parametrizations.weight.original.detach().clone()
+    for module in (plain, normalised):
+        gan.dcgan_init(module)
+    assert plain.weight.std().item() == pytest.approx(0.02, rel=0.05)
+    assert torch.equal(normalised.parametrizations.weight.original, default)
+    assert not normalised.bias.any()

@@ -27,12 +27,16 @@ def test_gan_curves_mark_every_change_of_the_learning_rate_schedule():
     log = np.random.default_rng(0).uniform(0.3, 2.0, size=(400, 4))
     events = {1: "LR starts decaying to 0", 3: "restart at LR 0.0001"}
     losses = gan_plots.gan_loss_curves(log, iterations_per_epoch=100, window=20, schedule_events=events)
-    outputs = gan_plots.discriminator_outputs(log, window=20, schedule_marks={100: "a", 300: "b"})
+    outputs = gan_plots.discriminator_outputs(log, 100, window=20, schedule_events=events)
     for ax in (*losses.axes, *outputs.axes):
         vertical = [line.get_xdata()[0] for line in ax.get_lines() if len(set(line.get_xdata())) == 1]
         assert vertical in ([100, 300], [1.5, 3.5]), vertical
     legend = [text.get_text() for text in losses.legends[0].get_texts()]  # one legend below both panels
     assert "after epoch 3: restart at LR 0.0001" in legend
+    repeated = {1: "restart", 2: "restart", 3: "restart"}  # the same change thrice: one legend entry
+    grouped = gan_plots.discriminator_outputs(log, 100, window=20, schedule_events=repeated)
+    entries = [text.get_text() for text in grouped.legends[0].get_texts()]
+    assert [e for e in entries if "restart" in e] == ["after epochs 1, 2 and 3: restart"]
     assert not any(
         len(set(line.get_xdata())) == 1
         for line in gan_plots.gan_loss_curves(log, 100, 20).axes[0].get_lines()
@@ -41,7 +45,7 @@ def test_gan_curves_mark_every_change_of_the_learning_rate_schedule():
 
 def test_every_gan_plot_returns_a_figure():
     figures = [
-        gan_plots.discriminator_outputs(np.random.rand(300, 4), window=10),
+        gan_plots.discriminator_outputs(np.random.rand(300, 4), 100, window=10),
         gan_plots.class_histogram(np.arange(1, 11), [str(i) for i in range(10)], np.ones(10)),
         gan_plots.nearest_neighbour_grid(torch.rand(2, 3, 32, 32), torch.rand(2, 5, 3, 32, 32)),
     ]

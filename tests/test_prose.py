@@ -23,11 +23,15 @@ def test_path_labels_direct_and_detour():
 
 
 def test_paths_on_map_agreement_and_disagreement():
-    text = prose.paths_on_map_sentence({"a": "1 → 0", "b": "4 → 9"}, {"a": [1, 0], "b": [4, 7, 9]})
-    assert "a crosses exactly" in text
-    assert "b crosses the regions 4 → 7 → 9 while the classifier reads 4 → 9" in text
+    text = prose.paths_on_map_sentence(
+        {"a": "1 → 0", "b": "4 → 9"}, {"a": [1, 0], "b": [4, 7, 9]}, {"a": 3, "b": 5}, 12
+    )
+    assert "a visits exactly" in text
+    assert "b visits the regions 4 → 7 → 9 while the classifier reads 4 → 9" in text
     assert "Where the two disagree" in text
-    assert "disagree" not in prose.paths_on_map_sentence({"a": "1 → 0"}, {"a": [1, 0]})
+    assert "The 12 steps of a path land on only 3 to 5 distinct map positions" in text
+    alike = prose.paths_on_map_sentence({"a": "1 → 0"}, {"a": [1, 0]}, {"a": 4}, 12)
+    assert "disagree" not in alike and "only 4 distinct" in alike
 
 
 def test_comparison_picks_the_lower_value():
@@ -44,6 +48,42 @@ def test_free_bits_floor():
     assert "near that floor" in prose.floor_sentence(15.6, 16.0)
     assert "well above" in prose.floor_sentence(30.0, 16.0)
     assert "below that floor" in prose.floor_sentence(5.0, 16.0)
+
+
+def _stability(pca_disparity, trust, knn):
+    return {
+        "pca": {"disparity": pca_disparity},
+        "random": {"disparity": 0.38, "trustworthiness": trust, "knn_accuracy_embedding": knn},
+    }
+
+
+def test_seed_sentence_says_what_the_seed_changes():
+    same = prose.seed_sentence(_stability(0.0, (0.969, 0.970), (0.886, 0.894)), (0, 1, 2), 30)
+    assert "At perplexity 30, with the PCA initialisation used here, the seed changes nothing" in same
+    assert "up to 0.38" in same and "hardly move" in same and "88.6% to 89.4%" in same
+    moved = prose.seed_sentence(_stability(0.2, (0.90, 0.97), (0.80, 0.89)), (0, 1), 30)
+    assert "seed changes the map (a Procrustes disparity of at most 0.20 between seeds 0 and 1)" in moved
+    assert "move with it" in moved
+    assert "hardly changes" in prose.seed_sentence(
+        _stability(0.01, (0.969, 0.970), (0.886, 0.894)), (0, 1), 30
+    )
+
+
+def test_dropout_sentence_follows_the_measured_nll():
+    assert "raises the test NLL from 93.0 to 98.8" in prose.dropout_sentence(0.2, 93.0, 98.8)
+    assert "would gain" in prose.dropout_sentence(0.2, 98.8, 93.0)
+    assert "leaves the test NLL where it was" in prose.dropout_sentence(0.2, 93.0, 93.2)
+
+
+def test_collapse_sentence_only_claims_collapse_below_the_latent_size():
+    assert "partial collapse" in prose.collapse_sentence(12, 32)
+    assert prose.collapse_sentence(32, 32) == "No dimension has collapsed."
+
+
+def test_near_floor_sentence_counts_dimensions_at_lambda():
+    assert prose.near_floor_sentence(32, 32) == "Of its 32 dimensions, all carry between"
+    assert prose.near_floor_sentence(20, 32) == "Of its 32 dimensions, 20 carry between"
+    assert prose.near_floor_sentence(0, 32) == "Of its 32 dimensions, none carry between"
 
 
 def test_stage_trends_directions_and_jumps():
@@ -158,7 +198,7 @@ def test_model_and_schedule_descriptions():
     assert prose.model_description(dcgan) == "DCGAN, BCE"
     sngan = dataclasses.replace(dcgan, architecture="sngan", loss="hinge", spectral_norm=True)
     assert prose.model_description(sngan) == "SNGAN CNN, hinge + SN"
-    assert prose.schedule_description(dataclasses.replace(dcgan, linear_lr_decay=True)) == "2e-4 → 0 at 2"
+    assert prose.stage_schedule(dataclasses.replace(dcgan, linear_lr_decay=True)) == "2e-4 → 0 at 2"
 
 
 def test_training_hours_text_keeps_two_decimals_unless_cpu_alone():
@@ -240,3 +280,6 @@ def test_bce_equilibrium_sentence_says_who_is_ahead():
     assert behind.endswith("G is ahead of D there.")
     mixed = prose.bce_equilibrium_sentence("run", ahead | {"d_loss": 1.5})
     assert mixed.endswith("lie on either side of the equilibrium values.")
+    smoothed = prose.bce_equilibrium_sentence("run", ahead, real_label=0.9)
+    assert "real target 0.9 the optimal D at p_G = p_data is 0.9/2 = 0.45" in smoothed
+    assert "against 1.376" in smoothed and "against 0.799" in smoothed and "against 0.45 for both" in smoothed

@@ -64,3 +64,8 @@ def test_path_ink_finds_a_faint_middle():
     strip = torch.cat([bright, 0.3 * bright, bright])
     ratio, where = vae_latent.path_ink({"p": strip})["p"]
     assert abs(ratio - 0.3) < 1e-6 and where == 0.5
+
+
+def test_distinct_positions_counts_steps_that_land_apart():
+    path = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 2.0], [1.0, 2.0], [3.0, 1.0]])
+    assert vae_latent.distinct_positions(path) == 3

@@ -17,7 +17,10 @@ def test_vae_loss_curves_draw_six_labelled_curves():
     lines = [line for ax in figure.axes for line in ax.get_lines()]
     assert len(lines) == 6
     assert all(ax.get_xlabel() == "epoch" and ax.get_ylabel() for ax in figure.axes)
-    assert all(ax.get_legend() is not None for ax in figure.axes)
+    entries = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert sorted(entries) == sorted(
+        f"{s} {t}" for s in ("train", "test") for t in ("total", "reconstruction", "kl")
+    )
 
 
 def test_every_vae_plot_returns_a_figure():
@@ -33,3 +36,26 @@ def test_every_vae_plot_returns_a_figure():
         vae_plots.paths_on_map(np.random.randn(50, 2), labels, {"1→0": np.random.randn(5, 2)}),
     ]
     assert all(isinstance(figure, Figure) for figure in figures)
+
+
+def test_labels_of_overlapping_classes_are_placed_apart_on_their_own_points():
+    generator = np.random.default_rng(0)
+    points = generator.normal(size=(600, 2))  # three classes drawn from one blob: medians coincide
+    labels = np.repeat([0, 1, 2], 200)
+    placed = vae_plots.label_positions(points, labels, spacing=0.07)
+    gap = 0.07 * np.ptp(points, axis=0).max()
+    for digit, where in placed.items():
+        assert any(np.allclose(where, p) for p in points[labels == digit])
+    pairs = [(a, b) for a in placed for b in placed if a < b]
+    assert all(np.hypot(*(placed[a] - placed[b])) >= gap for a, b in pairs)
+    medians = [np.median(points[labels == d], axis=0) for d in range(3)]
+    assert max(np.hypot(*(m - medians[0])) for m in medians) < gap  # without spacing they would overlap
+
+
+def test_labels_keep_clear_of_markers_drawn_over_the_map():
+    points = np.random.default_rng(1).normal(size=(300, 2))
+    labels = np.zeros(300, int)
+    median_point = vae_plots.label_positions(points, labels)[0]
+    moved = vae_plots.label_positions(points, labels, avoid=median_point[None])[0]
+    gap = 0.07 * np.ptp(points, axis=0).max()
+    assert np.hypot(*(moved - median_point)) >= gap / 2

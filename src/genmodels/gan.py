@@ -142,9 +142,14 @@ class Discriminator(nn.Module):
 
 
 def dcgan_init(module: nn.Module) -> None:
-    """DCGAN initialisation: conv weights ~ N(0, 0.02), BatchNorm scales ~ N(1, 0.02)."""
+    """DCGAN initialisation: conv weights ~ N(0, 0.02), BatchNorm scales ~ N(1, 0.02), biases 0.
+
+    A spectrally normalised convolution keeps PyTorch's default (Kaiming-uniform) weights: its
+    `weight` is computed from the parametrisation, so there is nothing to overwrite, and spectral
+    normalisation rescales the matrix to unit largest singular value anyway."""
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
-        nn.init.normal_(module.weight, 0.0, 0.02)
+        if not nn.utils.parametrize.is_parametrized(module, "weight"):
+            nn.init.normal_(module.weight, 0.0, 0.02)
         if module.bias is not None:
             nn.init.zeros_(module.bias)
     elif isinstance(module, nn.BatchNorm2d):
@@ -212,11 +217,20 @@ def generator_loss(fake_logits, loss: str = "bce"):
 # fmt: on
 
 
-def equilibrium_losses(loss: str = "bce") -> tuple[float, float]:
-    """D's and G's losses at the equilibrium D = 1/2 (logit 0): BCE log 4 and log 2, hinge 2 and 0."""
+def equilibrium_output(real_label: float = 1.0) -> float:
+    """The optimal BCE discriminator's output D* when G's distribution equals the data's: the D
+    minimising -[r log D + (1 - r) log(1 - D)] - log(1 - D) is r / 2 (1/2 without smoothing)."""
+    return real_label / 2
+
+
+def equilibrium_losses(loss: str = "bce", real_label: float = 1.0) -> tuple[float, float]:
+    """D's and G's losses at the equilibrium: BCE at D* = r / 2 (log 4 and log 2 for r = 1; the
+    real target r < 1 of one-sided smoothing moves them), hinge 2 and 0 (any constant score
+    in [-1, 1] gives D the loss 2; G's is then minus that score, here 0)."""
     if loss == "hinge":
         return 2.0, 0.0
-    return math.log(4), math.log(2)
+    d = equilibrium_output(real_label)
+    return -(real_label * math.log(d) + (1 - real_label) * math.log(1 - d)) - math.log(1 - d), -math.log(d)
 
 
 # --- engineering features ----------------------------------------------------------------

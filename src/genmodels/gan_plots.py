@@ -22,10 +22,23 @@ def _smooth(values: np.ndarray, window: int) -> np.ndarray:
 _THOUSANDS = FuncFormatter(lambda x, _: f"{x / 1000:g}k" if x else "0")
 
 
-def _mark_schedule(ax, marks: dict, label: bool = True) -> None:
-    """Vertical lines where the learning-rate schedule changes: {x position: what happens}."""
-    for (at, text), style in zip(sorted(marks.items()), ("--", "-.", ":", (0, (5, 5)))):
-        ax.axvline(at, color="k", ls=style, lw=0.8, label=text if label else None)
+def _epochs_text(epochs: list[int]) -> str:
+    if len(epochs) == 1:
+        return f"after epoch {epochs[0]}"
+    return f"after epochs {', '.join(str(e) for e in epochs[:-1])} and {epochs[-1]}"
+
+
+def _mark_schedule(ax, events: dict, position, label: bool = True) -> None:
+    """Vertical lines where the learning-rate schedule changes ({epoch: what happens after it}),
+    drawn at `position(epoch)`; the same change after several epochs is one line style and one
+    legend entry."""
+    groups: dict[str, list[int]] = {}
+    for epoch, text in sorted(events.items()):
+        groups.setdefault(text, []).append(epoch)
+    for (text, epochs), style in zip(groups.items(), ("--", "-.", ":", (0, (5, 5)))):
+        for index, epoch in enumerate(epochs):
+            name = f"{_epochs_text(epochs)}: {text}" if label and index == 0 else None
+            ax.axvline(position(epoch), color="k", ls=style, lw=0.8, label=name)
 
 
 def gan_loss_curves(
@@ -42,18 +55,13 @@ def gan_loss_curves(
     d_star, g_star = equilibrium_losses(loss)
     names = ("2", "0") if loss == "hinge" else ("log 4", "log 2")
     events = schedule_events or {}
-    figure = Figure(figsize=(6.8, 3.0))
+    figure = Figure(figsize=(6.8, 2.8))
     axes = figure.subplots(1, 2)
     iterations = np.arange(1, len(iteration_log) + 1)
     for column, name, colour in ((0, "discriminator loss", "C0"), (1, "generator loss", "C1")):
         axes[0].plot(iterations, iteration_log[:, column], color=colour, alpha=0.15, lw=0.5)
         smooth = _smooth(iteration_log[:, column], window)
-        axes[0].plot(
-            iterations[window - 1 : window - 1 + len(smooth)],
-            smooth,
-            color=colour,
-            label=f"{name} (moving mean of {window})",
-        )
+        axes[0].plot(iterations[window - 1 : window - 1 + len(smooth)], smooth, color=colour, label=name)
     axes[0].axhline(d_star, color="C0", ls=":", lw=1, label=f"D at equilibrium: {names[0]}")
     if loss != "hinge":  # under the hinge loss G's equilibrium value is not determined
         axes[0].axhline(g_star, color="C1", ls=":", lw=1, label=f"G at equilibrium: {names[1]}")
@@ -64,9 +72,7 @@ def gan_loss_curves(
         min(0.0, np.percentile(iteration_log[:, :2], 0.5) * 1.1),
         np.percentile(iteration_log[:, :2], 99.5) * 1.1,
     )
-    _mark_schedule(
-        axes[0], {e * iterations_per_epoch: f"after epoch {e}: {text}" for e, text in events.items()}
-    )
+    _mark_schedule(axes[0], events, lambda epoch: epoch * iterations_per_epoch)
 
     epochs = len(iteration_log) // iterations_per_epoch
     per_epoch = (
@@ -79,20 +85,25 @@ def gan_loss_curves(
         axes[1].axhline(g_star, color="C1", ls=":", lw=1)
     axes[1].set_xlabel("epoch")
     axes[1].set_ylabel("mean loss per epoch" + ("" if loss == "hinge" else " [nats]"))
-    _mark_schedule(axes[1], {e + 0.5: text for e, text in events.items()}, label=False)
+    _mark_schedule(axes[1], events, lambda epoch: epoch + 0.5, label=False)
     for ax in axes:
         ax.grid(alpha=0.3)
-    figure.tight_layout(rect=(0, 0.2, 1, 1))
+    figure.tight_layout(rect=(0, 0.16, 1, 1))
     figure.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=8, frameon=False)
     return figure
 
 
 def discriminator_outputs(
-    iteration_log: np.ndarray, window: int = 200, schedule_marks: dict | None = None, loss: str = "bce"
+    iteration_log: np.ndarray,
+    iterations_per_epoch: int,
+    window: int = 200,
+    schedule_events: dict | None = None,
+    loss: str = "bce",
 ) -> Figure:
     """Mean sigma(D) on real and fake batches (smoothed) against the equilibrium: 1/2 for BCE, the band
-    sigma([-1, 1]) of equilibrium constant scores for the hinge loss; schedule changes marked."""
-    figure = Figure(figsize=(6.5, 2.4))
+    sigma([-1, 1]) of equilibrium constant scores for the hinge loss; `schedule_events` ({epoch:
+    what happens after it}) are marked."""
+    figure = Figure(figsize=(6.5, 2.2))
     ax = figure.add_subplot()
     for column, name, colour in ((2, "D(x), real batch", "C2"), (3, "D(G(z)), fake batch", "C3")):
         smooth = _smooth(iteration_log[:, column], window)
@@ -108,20 +119,20 @@ def discriminator_outputs(
         )
     else:
         ax.axhline(0.5, color="grey", ls=":", label="equilibrium D = 1/2")
-    _mark_schedule(ax, schedule_marks or {})
+    _mark_schedule(ax, schedule_events or {}, lambda epoch: epoch * iterations_per_epoch)
     ax.set_ylim(0, 1)
     ax.set_xlabel("iteration")
     ax.xaxis.set_major_formatter(_THOUSANDS)
     ax.set_ylabel("mean σ(D) on the batch")
     ax.grid(alpha=0.3)
-    figure.tight_layout(rect=(0, 0.22, 1, 1))
+    figure.tight_layout(rect=(0, 0.18, 1, 1))
     figure.legend(*ax.get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=8, frameon=False)
     return figure
 
 
 def class_histogram(counts, class_names, reference=None) -> Figure:
     """Counts of generated images per predicted class, with the real data's counts for reference."""
-    figure = Figure(figsize=(6.5, 2.3))
+    figure = Figure(figsize=(6.5, 2.0))
     ax = figure.add_subplot()
     positions = np.arange(len(class_names))
     counts = np.asarray(counts)

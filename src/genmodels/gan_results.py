@@ -196,7 +196,7 @@ def gan_runs_table(run_configs=GAN_RUNS) -> pd.DataFrame:
             {
                 "run": config.name,
                 "model": prose.model_description(config),
-                "learning rate by epoch": prose.schedule_description(config),
+                "this stage's learning rate": prose.stage_schedule(config),
                 "epochs": config.total_epochs,
                 "hours": prose.training_hours_text(training_hours(config)),
                 "FID": f"{evaluation['fid']:.1f}",

@@ -12,6 +12,7 @@ import io
 
 import numpy as np
 import torch
+from scipy.spatial import procrustes
 from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE, trustworthiness
 from sklearn.model_selection import cross_val_score
@@ -22,10 +23,11 @@ from genmodels.paths import PROJECT_ROOT, read_cache, write_cache
 TSNE_CACHE = PROJECT_ROOT / ".cache" / "tsne"
 
 
-def tsne(points: np.ndarray, perplexity: float = 30.0, seed: int = 0) -> np.ndarray:
-    """A 2-D t-SNE embedding (PCA initialisation, automatic learning rate), cached on disk."""
+def tsne(points: np.ndarray, perplexity: float = 30.0, seed: int = 0, init: str = "pca") -> np.ndarray:
+    """A 2-D t-SNE embedding (PCA or random initialisation, automatic learning rate), cached on disk."""
     points = np.ascontiguousarray(points, dtype=np.float32)
-    key = hashlib.sha256(points.tobytes() + f"{perplexity}-{seed}".encode()).hexdigest()[:20]
+    parameters = f"{perplexity}-{seed}" + ("" if init == "pca" else f"-{init}")  # PCA keys predate `init`
+    key = hashlib.sha256(points.tobytes() + parameters.encode()).hexdigest()[:20]
     path = TSNE_CACHE / f"{key}.npy"
     cached = read_cache(
         path,
@@ -35,7 +37,7 @@ def tsne(points: np.ndarray, perplexity: float = 30.0, seed: int = 0) -> np.ndar
     if cached is not None:
         return cached
     embedding = TSNE(
-        n_components=2, perplexity=perplexity, init="pca", learning_rate="auto", random_state=seed
+        n_components=2, perplexity=perplexity, init=init, learning_rate="auto", random_state=seed
     ).fit_transform(points)
     buffer = io.BytesIO()
     np.save(buffer, embedding)
@@ -52,6 +54,12 @@ def pca(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def knn_accuracy(points: np.ndarray, labels: np.ndarray, k: int = 5) -> float:
     """5-fold cross-validated accuracy of a k-NN digit classifier: how separable the classes are."""
     return float(cross_val_score(KNeighborsClassifier(k), points, labels, cv=5).mean())
+
+
+def procrustes_disparity(first: np.ndarray, second: np.ndarray) -> float:
+    """How differently two 2-D maps of the same points are arranged once shifted, scaled, rotated
+    and reflected onto each other: 0 for the same picture, 1 for unrelated ones."""
+    return float(procrustes(first, second)[2])
 
 
 def embedding_quality(latent: np.ndarray, embedding: np.ndarray, labels: np.ndarray, k: int = 5) -> dict:

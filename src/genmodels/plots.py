@@ -63,7 +63,12 @@ def show_image(ax, array: np.ndarray) -> None:
 def image_grid(images: torch.Tensor, columns: int, title: str | None = None, width: float = 6.0) -> Figure:
     """A grid of images in [0, 1], shape (N, C, H, W)."""
     array = grid_array(images, columns)
-    figure = Figure(figsize=(width, width * array.shape[0] / array.shape[1] + (0.3 if title else 0)))
+    # dpi: one output pixel per pixel of the pixelated array, so every image pixel is a square
+    # block of output pixels (nearest-neighbour upscaling, no resampling when the PNG is written)
+    figure = Figure(
+        figsize=(width, width * array.shape[0] / array.shape[1] + (0.3 if title else 0)),
+        dpi=pixelated(array).shape[1] / width,
+    )
     axes = figure.add_axes((0, 0, 1, 0.93 if title else 1))
     show_image(axes, array)
     axes.axis("off")

@@ -62,11 +62,14 @@ def path_labels_sentence(summaries: list[tuple[str, list[int], float, int]]) -> 
     )
 
 
-def paths_on_map_sentence(classifier_routes: dict[str, str], map_routes: dict[str, list[int]]) -> str:
-    """Compare the digit regions a path crosses on the t-SNE map with the classifier's labels."""
+def paths_on_map_sentence(
+    classifier_routes: dict[str, str], map_routes: dict[str, list[int]], positions: dict[str, int], steps: int
+) -> str:
+    """Compare the digit regions a path visits on the t-SNE map with the classifier's labels;
+    `positions`: how many distinct map positions each path's `steps` steps land on."""
     agree = [name for name in map_routes if _route(map_routes[name]) == classifier_routes[name]]
     differ = [
-        f"{name} crosses the regions {_route(map_routes[name])} while the classifier reads "
+        f"{name} visits the regions {_route(map_routes[name])} while the classifier reads "
         f"{classifier_routes[name]}"
         for name in map_routes
         if name not in agree
@@ -74,7 +77,7 @@ def paths_on_map_sentence(classifier_routes: dict[str, str], map_routes: dict[st
     parts = []
     if agree:
         parts.append(
-            f"on the map, {_digits(agree)} cross{'es' if len(agree) == 1 else ''} exactly the digit "
+            f"on the map, {_digits(agree)} visit{'s' if len(agree) == 1 else ''} exactly the digit "
             f"regions whose labels the classifier gives along {'it' if len(agree) == 1 else 'them'}"
         )
     parts.extend(differ)
@@ -82,10 +85,17 @@ def paths_on_map_sentence(classifier_routes: dict[str, str], map_routes: dict[st
     text = text[0].upper() + text[1:] + "."
     if differ:
         text += (
-            " Where the two disagree, the path runs between regions: its nearest test codes belong to a "
-            "digit that the decoded image, a blend of the endpoints, does not resemble."
+            " Where the two disagree, the map places steps among the test codes of a digit the "
+            "classifier does not name: the map reads a step by its latent neighbours, the classifier "
+            "by the decoded image, a blend of the endpoints."
         )
-    return text + " Distances along a drawn path are not latent distances."
+    low, high = min(positions.values()), max(positions.values())
+    count = f"{low}" if low == high else f"{low} to {high}"
+    return text + (
+        f" The {steps} steps of a path land on only {count} distinct map positions, since neighbouring "
+        f"steps share their nearest test codes, so a drawn path jumps between those positions, and "
+        f"its segments and their lengths are not latent distances."
+    )
 
 
 def comparison_sentence(
@@ -107,9 +117,8 @@ def floor_sentence(kl_nats: float, floor_nats: float, tolerance: float = 0.15) -
     """Whether a free-bits run's KL sits at its unpenalised floor (units 'active' only because free)."""
     if abs(kl_nats - floor_nats) <= tolerance * floor_nats:
         return (
-            f"a KL of {kl_nats:.1f} nats sits near that floor: most dimensions carry about the free "
-            f"amount of information, so they count as active because it is free, not because the "
-            f"decoder needs them."
+            f"a KL of {kl_nats:.1f} nats sits near that floor: the dimensions take about the "
+            f"information that costs nothing, and little more."
         )
     if kl_nats > floor_nats:
         return (
@@ -117,6 +126,41 @@ def floor_sentence(kl_nats: float, floor_nats: float, tolerance: float = 0.15) -
             f"beyond what free bits leaves unpenalised."
         )
     return f"a KL of {kl_nats:.1f} nats is below that floor: some dimensions stay unused even when free."
+
+
+def dropout_sentence(rate: float, plain_nll: float, dropout_nll: float, tolerance: float = 0.5) -> str:
+    """What the dropout run says about dropout, from the test NLL with and without it (nats)."""
+    if abs(dropout_nll - plain_nll) <= tolerance:
+        return (
+            f"dropout {rate:g} leaves the test NLL where it was ({dropout_nll:.1f} against {plain_nll:.1f} "
+            f"nats), so the final model keeps it off"
+        )
+    if dropout_nll > plain_nll:
+        return (
+            f"dropout {rate:g} raises the test NLL from {plain_nll:.1f} to {dropout_nll:.1f} nats; it takes "
+            f"away capacity the model needs instead of curing an overfitting that is not there, so the "
+            f"final model keeps it off"
+        )
+    return (
+        f"dropout {rate:g} lowers the test NLL from {plain_nll:.1f} to {dropout_nll:.1f} nats, so the "
+        f"final model would gain from it"
+    )
+
+
+def collapse_sentence(active: int, latent_dim: int) -> str:
+    """Whether the final VAE has collapsed dimensions, and what that costs."""
+    if active < latent_dim:
+        return (
+            "This is partial collapse, and it is benign: MNIST does not need that many dimensions, "
+            "and the unused ones cost nothing."
+        )
+    return "No dimension has collapsed."
+
+
+def near_floor_sentence(near_floor: int, latent_dim: int) -> str:
+    """How many of a free-bits run's dimensions sit at the free amount λ (the table's 'dims at ≈ λ')."""
+    count = "all" if near_floor == latent_dim else ("none" if near_floor == 0 else f"{near_floor}")
+    return f"Of its {latent_dim} dimensions, {count} carry between"
 
 
 def _moves(first: float, last: float, tolerance: float = 0.02) -> str:
@@ -200,21 +244,34 @@ def hinge_equilibrium_sentence(late: dict) -> str:
     )
 
 
-def bce_equilibrium_sentence(name: str, late: dict) -> str:
-    """A BCE-trained run's late-training losses and outputs against log 4, log 2 and D = 1/2."""
-    log4, log2 = math.log(4), math.log(2)
-    if late["d_loss"] < log4 and late["g_loss"] > log2:
+def bce_equilibrium_sentence(name: str, late: dict, real_label: float = 1.0) -> str:
+    """A BCE-trained run's late-training losses and outputs against the equilibrium of its loss:
+    D = 1/2, log 4 and log 2, or, with one-sided smoothing (real target r < 1), D = r / 2 and the
+    losses there."""
+    from genmodels.gan import equilibrium_losses, equilibrium_output
+
+    d_star, g_star = equilibrium_losses("bce", real_label)
+    output = equilibrium_output(real_label)
+    if late["d_loss"] < d_star and late["g_loss"] > g_star:
         verdict = "D is ahead of G, so that run has not reached the equilibrium"
-    elif late["d_loss"] > log4 and late["g_loss"] < log2:
+    elif late["d_loss"] > d_star and late["g_loss"] < g_star:
         verdict = "G is ahead of D there"
     else:
         verdict = "its losses lie on either side of the equilibrium values"
+    if real_label == 1.0:
+        predicted = f"log 4 ≈ {d_star:.3f}", f"log 2 ≈ {g_star:.3f}", "½"
+        intro = f"The BCE-trained DCGAN {name} tests the BCE predictions"
+    else:
+        predicted = f"{d_star:.3f}", f"{g_star:.3f}", f"{output:.2f}"
+        intro = (
+            f"The BCE-trained DCGAN {name} tests the BCE predictions, moved by its one-sided label "
+            f"smoothing: with real target {real_label:g} the optimal D at p_G = p_data is "
+            f"{real_label:g}/2 = {output:.2f}, where D's loss is {d_star:.3f} and G's {g_star:.3f}"
+        )
     return (
-        f"The BCE-trained DCGAN {name} tests the BCE predictions (label smoothing leaves them "
-        f"unchanged): over its last quarter "
-        f"D's loss averages {late['d_loss']:.2f} against log 4 ≈ {log4:.3f} and G's {late['g_loss']:.2f} "
-        f"against log 2 ≈ {log2:.3f}, with D(x) = {late['d_real']:.2f} and D(G(z)) = {late['d_fake']:.2f} "
-        f"against ½ for both: {verdict}."
+        f"{intro}. Over its last quarter D's loss averages {late['d_loss']:.2f} against {predicted[0]} and "
+        f"G's {late['g_loss']:.2f} against {predicted[1]}, with D(x) = {late['d_real']:.2f} and "
+        f"D(G(z)) = {late['d_fake']:.2f} against {predicted[2]} for both: {verdict}."
     )
 
 
@@ -292,11 +349,11 @@ def path_methods_sentence(
 
 HYPERPARAMETER_REASONS = {
     "latent_dim": "room for MNIST's factors of variation; dimensions the data do not need stay inactive "
-    "(the KL per dimension, 1.2b)",
+    "(the KL per dimension in the β study)",
     "hidden_dim": "MLP width of the encoder and decoder heads, as in Kingma and Welling's MNIST models (500)",
     "conv_channels": "two stride-2 convolutions take 28 → 14 → 7 pixels; channels double as the side halves",
-    "dropout": "off: the sampling noise and the KL term already regularise, and the test loss stays below "
-    "the training average",
+    "dropout": "off: the sampling noise and the KL term already regularise; the MLP with and without "
+    "dropout 0.2 is measured in 1.1a",
     "beta": "β = 1 optimises the ELBO itself, so the NLL bound is meaningful; other β in the β study",
     "epochs": "what two CPU cores afford (under a minute per epoch); the test loss still falls slowly at "
     "the end",
@@ -305,8 +362,8 @@ HYPERPARAMETER_REASONS = {
     "seed": "fixed, so every run and every figure is reproducible",
 }
 ARCHITECTURE_REASON = (
-    "convolutions see local strokes wherever they are; lower test −ELBO than the MLP at the same "
-    "budget (Table 2)"
+    "convolutions see local strokes wherever they are; lower test −ELBO than the MLP after the same "
+    "number of epochs (Table 2)"
 )
 
 
@@ -342,6 +399,35 @@ def knn_accuracy_sentence(study_accuracy: dict[float, tuple[float, float]]) -> s
     return "The 5-NN accuracies across β are " + "; ".join(parts) + "."
 
 
+def seed_sentence(stability: dict[str, dict], seeds: tuple[int, ...], perplexity: int) -> str:
+    """What the t-SNE seed changes, from `vae_latent.seed_stability`: the largest Procrustes
+    disparity between seeds' maps with PCA and with random initialisation, and whether the
+    neighbourhood measures move with it."""
+    names = ", ".join(str(s) for s in seeds[:-1]) + f" and {seeds[-1]}"
+    pca, rnd = stability["pca"], stability["random"]
+    if pca["disparity"] < 1e-6:
+        first = (
+            f"At perplexity {perplexity}, with the PCA initialisation used here, the seed changes nothing: "
+            f"seeds {names} give the same map."
+        )
+    else:
+        verb = "hardly changes" if pca["disparity"] < 0.05 else "changes"
+        first = (
+            f"At perplexity {perplexity}, with the PCA initialisation used here, the seed {verb} the map "
+            f"(a Procrustes disparity of at "
+            f"most {pca['disparity']:.2f} between seeds {names})."
+        )
+    second = (
+        f"With random initialisation their maps differ (a Procrustes disparity of up to "
+        f"{rnd['disparity']:.2f}, where 0 is the same picture up to rotation, reflection and scale)"
+    )
+    trust, knn = rnd["trustworthiness"], rnd["knn_accuracy_embedding"]
+    spans = f"trustworthiness {range_text(trust)}, map 5-NN accuracy {knn[0]:.1%} to {knn[1]:.1%}"
+    if trust[1] - trust[0] <= 0.01 and knn[1] - knn[0] <= 0.02:
+        return f"{first} {second}, yet the neighbourhoods hardly move ({spans})."
+    return f"{first} {second}, and the neighbourhood measures move with it ({spans})."
+
+
 def range_text(bounds: tuple[float, float], digits: int = 3) -> str:
     """'low to high' with fixed decimals, e.g. the trustworthiness of the t-SNE maps."""
     low, high = bounds
@@ -371,19 +457,16 @@ def model_description(config) -> str:
     )
 
 
-def schedule_description(config) -> str:
-    """The learning-rate schedule of a GAN config over every stage, by epoch since random
-    initialisation, e.g. '2e-4 to epoch 40, → 0 at 130; restart 1e-4 to 145, → 0 at 240'
-    (→ 0: linear decay)."""
+def stage_schedule(config) -> str:
+    """The learning-rate schedule of `config`'s own stage, by epoch since random initialisation,
+    e.g. '2e-4 to epoch 40, → 0 at 130' or, for a warm restart, 'restart 1e-4 to 145, → 0 at 240'."""
     start, end = config.total_epochs - config.epochs, config.total_epochs
     rate = f"{config.learning_rate_generator:.0e}".replace("e-0", "e-")
     decay = start + config.lr_decay_start_epoch if config.linear_lr_decay else end
     if config.init_from is None:
         text = f"{rate} to epoch {decay}" if decay > start else rate
     else:
-        text = f"{schedule_description(config.init_from)}; restart {rate}" + (
-            f" to {decay}" if decay > start else ""
-        )
+        text = f"restart {rate}" + (f" to {decay}" if decay > start else "")
     if config.linear_lr_decay:
         text += f", → 0 at {end}" if decay > start else f" → 0 at {end}"
     return text

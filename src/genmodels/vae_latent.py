@@ -6,6 +6,8 @@ Each function takes trained models or arrays and returns plain data for the repo
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 import torch
@@ -135,6 +137,35 @@ def tsne_maps(config=runs.FINAL_VAE, perplexities=(5, 30, 100)) -> dict[int, np.
     return {perplexity: latent.tsne(points, perplexity) for perplexity in perplexities}
 
 
+TSNE_SEEDS = (0, 1, 2)
+
+
+@functools.cache
+def seed_stability(config=runs.FINAL_VAE, perplexity: int = 30, seeds=TSNE_SEEDS) -> dict[str, dict]:
+    """t-SNE maps of the same means from several seeds, with PCA and with random initialisation:
+    the largest Procrustes disparity between two seeds' maps, and the range of trustworthiness and
+    of map 5-NN accuracy over the seeds (keyed by init)."""
+    stats = latent_statistics(config)
+    means, labels = stats["means"][:TSNE_POINTS].numpy(), stats["labels"][:TSNE_POINTS].numpy()
+    result = {}
+    for init in ("pca", "random"):
+        maps = [latent.tsne(means, perplexity, seed, init) for seed in seeds]
+        quality = [latent.embedding_quality(means, m, labels) for m in maps]
+        result[init] = {
+            "disparity": max(
+                latent.procrustes_disparity(a, b) for i, a in enumerate(maps) for b in maps[i + 1 :]
+            ),
+            "trustworthiness": _bounds(q["trustworthiness"] for q in quality),
+            "knn_accuracy_embedding": _bounds(q["knn_accuracy_embedding"] for q in quality),
+        }
+    return result
+
+
+def _bounds(values) -> tuple[float, float]:
+    values = list(values)
+    return min(values), max(values)
+
+
 def tsne_quality_table(maps_by_model: dict) -> pd.DataFrame:
     """Trustworthiness and k-NN accuracy (latent vs map) for each (model, perplexity) map."""
     rows = []
@@ -193,6 +224,12 @@ def place_on_map(
     (t-SNE has no out-of-sample map), and the distance to the nearest reference code."""
     distances, index = NearestNeighbors(n_neighbors=k).fit(reference_codes).kneighbors(codes)
     return reference_map[index].mean(1), distances[:, 0]
+
+
+def distinct_positions(positions: np.ndarray, decimals: int = 6) -> int:
+    """How many different map positions a placed path's steps take (steps sharing their nearest
+    reference codes land on the same position)."""
+    return len(np.unique(np.round(positions, decimals), axis=0))
 
 
 def map_purity(points: np.ndarray, labels: np.ndarray, k: int = 10) -> dict[int, float]:

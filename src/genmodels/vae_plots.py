@@ -17,21 +17,29 @@ DIGIT_COLOURS = [f"C{i}" for i in range(10)]
 
 def vae_loss_curves(history: dict, title: str = "") -> Figure:
     """Six curves: train and test x total, reconstruction and KL, per epoch (nats per image)."""
-    figure = Figure(figsize=(7, 2.5))
+    figure = Figure(figsize=(7, 2.8))
     axes = figure.subplots(1, 3)
     epochs = np.arange(1, len(history["train"]) + 1)
-    for ax, term, label in zip(
-        axes, ("total", "reconstruction", "kl"), ("total loss", "reconstruction (BCE)", "KL(q(z|x) || p(z))")
-    ):
+    terms = ("total", "reconstruction", "kl")
+    names = ("total loss", "reconstruction (BCE)", "KL(q(z|x) || p(z))")
+    for index, (ax, term, label) in enumerate(zip(axes, terms, names)):
         for split, style in (("train", "-"), ("test", "--")):
-            ax.plot(epochs, [e[term] for e in history[split]], style, marker=".", label=f"{split} {term}")
+            ax.plot(
+                epochs,
+                [e[term] for e in history[split]],
+                style,
+                marker=".",
+                color=f"C{index}",
+                label=f"{split} {term}",
+            )
         ax.set_xlabel("epoch")
         ax.set_ylabel(f"{label} [nats/image]")
-        ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
     if title:
         figure.suptitle(title, fontsize=10)
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0.13, 1, 1))  # one legend of the six curves below the panels hides no data
+    handles, labels = zip(*(pair for ax in axes for pair in zip(*ax.get_legend_handles_labels())))
+    figure.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False)
     return figure
 
 
@@ -116,8 +124,11 @@ def kl_per_dimension(kl_by_beta: dict, threshold_nats: float = 0.01) -> Figure:
     return figure
 
 
-def _digit_map(ax, points: np.ndarray, labels: np.ndarray, size: float, alpha: float) -> None:
-    """A 2-D map's points coloured by digit, each digit's label at its region's centre."""
+def _digit_map(
+    ax, points: np.ndarray, labels: np.ndarray, size: float, alpha: float, avoid: np.ndarray | None = None
+) -> None:
+    """A 2-D map's points coloured by digit, each digit's label near its region's centre, clear of
+    the other labels and of the markers in `avoid`."""
     ax.scatter(
         points[:, 0],
         points[:, 1],
@@ -127,14 +138,36 @@ def _digit_map(ax, points: np.ndarray, labels: np.ndarray, size: float, alpha: f
         linewidths=0,
         rasterized=True,
     )
-    _label_digits(ax, points, labels)
+    _label_digits(ax, points, labels, avoid)
 
 
-def _label_digits(ax, points: np.ndarray, labels: np.ndarray) -> None:
-    """Each digit's label on the class point nearest its median, so it always sits on its own points."""
-    for digit in range(10):
+def label_positions(
+    points: np.ndarray, labels: np.ndarray, spacing: float = 0.07, avoid: np.ndarray | None = None
+) -> dict[int, np.ndarray]:
+    """Where each class's label goes: on one of its own points, the one nearest its median that is
+    at least `spacing` (a fraction of the map's larger side) from every label placed before and
+    half that from every point of `avoid` (markers drawn over the map), so no two labels overlap
+    where the classes do (digits in order; a class with no such point takes its median point)."""
+    gap = spacing * float(np.ptp(points, axis=0).max())
+    avoid = np.empty((0, 2)) if avoid is None else np.asarray(avoid).reshape(-1, 2)
+    placed: dict[int, np.ndarray] = {}
+    for digit in np.unique(labels):
         own = points[labels == digit]
-        centre = own[np.argmin(((own - np.median(own, axis=0)) ** 2).sum(1))]
+        own = own[np.argsort(((own - np.median(own, axis=0)) ** 2).sum(1))]
+        clear = np.ones(len(own), bool)
+        if len(avoid):
+            clear &= np.hypot(*(own[:, None, :] - avoid[None]).transpose(2, 0, 1)).min(1) >= gap / 2
+        for where in placed.values():
+            clear &= np.hypot(*(own - where).T) >= gap
+        placed[int(digit)] = own[np.argmax(clear)] if clear.any() else own[0]
+    return placed
+
+
+def _label_digits(ax, points: np.ndarray, labels: np.ndarray, avoid: np.ndarray | None = None) -> None:
+    """Each digit's label on one of its own points, near its median, clear of the other labels
+    (and of the markers in `avoid`)."""
+    width = ax.get_position().width * ax.figure.get_figwidth()  # inches: labels have a fixed size
+    for digit, centre in label_positions(points, labels, spacing=0.17 / width, avoid=avoid).items():
         ax.text(
             *centre,
             str(digit),
@@ -152,7 +185,8 @@ def paths_on_map(points: np.ndarray, labels, paths: dict, size: float = 4.0) -> 
     figure = Figure(figsize=(size * 1.35, size))
     ax = figure.add_subplot()
     labels = np.asarray(labels)
-    _digit_map(ax, points, labels, size=3, alpha=0.25)
+    markers = np.concatenate([np.asarray(path) for path in paths.values()]) if paths else None
+    _digit_map(ax, points, labels, size=3, alpha=0.25, avoid=markers)
     for index, (name, path) in enumerate(paths.items()):
         path = np.asarray(path)
         colour = ("black", "crimson", "navy", "darkgreen", "darkorange", "purple")[index % 6]
