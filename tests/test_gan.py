@@ -109,6 +109,25 @@ def test_label_smoothing_moves_the_bce_equilibrium_to_half_the_real_target():
         assert gan.discriminator_loss(near, near, "bce", real_label).item() > d_star
 
 
+def test_the_best_hinge_discriminator_loss_is_two_minus_twice_the_total_variation():
+    # Two distributions over four points; D takes one score per point. Search scores on a grid.
+    p_data, p_g = torch.tensor([0.4, 0.3, 0.2, 0.1]), torch.tensor([0.1, 0.2, 0.3, 0.4])
+    tv = 0.5 * (p_data - p_g).abs().sum().item()
+    grid = torch.linspace(-2, 2, 81)
+    best = sum(
+        min(p * max(0.0, 1 - d) + q * max(0.0, 1 + d) for d in grid.tolist())
+        for p, q in zip(p_data.tolist(), p_g.tolist())
+    )
+    assert best == pytest.approx(2 - 2 * tv)
+    assert gan.hinge_total_variation_bound(best) == pytest.approx(tv)
+    # ... reached at D = sign(p_data - p_G); any worse D implies a smaller bound, never a larger one
+    scores = torch.sign(p_data - p_g)
+    at_sign = (p_data * (1 - scores).clamp(min=0) + p_g * (1 + scores).clamp(min=0)).sum().item()
+    assert at_sign == pytest.approx(best)
+    assert gan.hinge_total_variation_bound(best + 0.3) < tv
+    assert gan.hinge_total_variation_bound(2.5) == 0.0
+
+
 def test_train_step_without_sync_returns_the_same_values_as_tensors():
     config = dataclasses.replace(TINY, bf16_autocast=False)
     logs = []

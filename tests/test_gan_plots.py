@@ -21,6 +21,9 @@ def test_gan_loss_curves_mark_the_equilibrium_of_their_loss(loss, expected):
     }
     assert {round(v, 3) for v in expected} <= levels
     assert figure.axes[0].get_ylim()[0] < 0  # a hinge G loss can be negative: not cut off at 0
+    # losses all below the equilibrium value: its line is still drawn inside the axis, not on its edge
+    low = gan_plots.gan_loss_curves(log * 0.5, iterations_per_epoch=100, window=20, loss=loss)
+    assert max(expected) < low.axes[0].get_ylim()[1] / 1.05
 
 
 def test_gan_curves_mark_every_change_of_the_learning_rate_schedule():
@@ -58,3 +61,17 @@ def test_nearest_neighbour_grid_splits_its_rows_into_side_by_side_blocks():
     for ax in figure.axes[::2]:  # each "generated" column holds four of the eight images
         rows, columns = ax.images[0].get_array().shape[:2]
         assert abs(rows / columns - (4 * 32 + 3) / 32) < 0.01
+
+
+def test_d_outputs_draw_the_bce_level_only_since_the_hinge_equilibrium_fixes_none():
+    log = np.random.default_rng(0).uniform(0.3, 0.7, size=(300, 4))
+    levels = {
+        loss: [
+            line.get_ydata()[0]
+            for line in gan_plots.discriminator_outputs(log, 100, 10, loss=loss).axes[0].get_lines()
+            if len(set(line.get_ydata())) == 1
+        ]
+        for loss in ("bce", "hinge")
+    }
+    assert levels == {"bce": [0.5], "hinge": []}
+    assert not gan_plots.discriminator_outputs(log, 100, 10, loss="hinge").axes[0].patches  # no band either

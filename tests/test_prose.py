@@ -6,8 +6,15 @@ from genmodels import prose
 def test_map_regions_names_clear_and_mixed_digits():
     purity = {0: 0.9, 1: 0.95, 2: 0.8, 3: 0.6, 4: 0.7, 5: 0.65}
     text = prose.map_regions_sentence(purity)
-    assert text.startswith("digits 1 and 0 have regions of their own")
+    assert text.startswith("digits 1 and 0 have regions of their own (at least 85% of a point's 5 map")
     assert "3, 4 and 5 are the most mixed (60% to 70%)" in text
+
+
+def test_map_regions_reads_the_rounded_per_cents_and_names_ties():
+    purity = {0: 0.9, 1: 0.846, 2: 0.8, 3: 0.6, 4: 0.7, 5: 0.65, 6: 0.7}
+    text = prose.map_regions_sentence(purity)
+    assert text.startswith("digits 0 and 1 have regions")  # 84.6% prints as 85%, so 1 is named
+    assert "3, 4, 5 and 6 are the most mixed (60% to 70%)" in text  # 4 and 6 tie at the third-worst
 
 
 def test_map_regions_without_a_clear_digit():
@@ -26,7 +33,7 @@ def test_paths_on_map_agreement_and_disagreement():
     text = prose.paths_on_map_sentence(
         {"a": "1 → 0", "b": "4 → 9"}, {"a": [1, 0], "b": [4, 7, 9]}, {"a": 3, "b": 5}, 12
     )
-    assert "a visits exactly" in text
+    assert "a visits the digit regions" in text
     assert "b visits the regions 4 → 7 → 9 while the classifier reads 4 → 9" in text
     assert "Where the two disagree" in text
     assert "The 12 steps of a path land on only 3 to 5 distinct map positions" in text
@@ -67,6 +74,8 @@ def test_seed_sentence_says_what_the_seed_changes():
     assert "hardly changes" in prose.seed_sentence(
         _stability(0.01, (0.969, 0.970), (0.886, 0.894)), (0, 1), 30
     )
+    cited = prose.seed_sentence(_stability(0.0, (0.969, 0.970), (0.886, 0.894)), (0, 1, 2), 30, "@tbl-seeds")
+    assert cited.endswith("map 5-NN accuracy 88.6% to 89.4%; @tbl-seeds).")
 
 
 def test_dropout_sentence_follows_the_measured_nll():
@@ -78,6 +87,32 @@ def test_dropout_sentence_follows_the_measured_nll():
 def test_collapse_sentence_only_claims_collapse_below_the_latent_size():
     assert "partial collapse" in prose.collapse_sentence(12, 32)
     assert prose.collapse_sentence(32, 32) == "No dimension has collapsed."
+
+
+def test_overfitting_sentence_reads_the_test_curve():
+    def history(train, test):
+        return {"train": [{"total": v} for v in train], "test": [{"total": v} for v in test]}
+
+    flat = prose.overfitting_sentence(history([110, 100, 95, 94], [100, 96, 93.9, 94.0]))
+    assert flat == (
+        "the test loss stays below the training average at every epoch and ends 0.10 nats above its "
+        "minimum (epoch 3 of 4), so there is no sign of overfitting"
+    )
+    falling = prose.overfitting_sentence(history([110, 100, 95], [100, 96, 93]))
+    assert "is lowest at the last epoch, so there is no sign of overfitting" in falling
+    rising = prose.overfitting_sentence(history([110, 100, 90, 85], [100, 95, 96, 97]))
+    assert rising.startswith("the test loss is above the training average from epoch 3")
+    assert rising.endswith(
+        "ends 2.00 nats above its minimum (epoch 2 of 4), so the model has begun to overfit"
+    )
+
+
+def test_outliers_sentence_says_whether_the_latent_space_agrees():
+    latent = prose.outliers_sentence(40, 3000, 0.8)
+    assert latent.startswith("The outliers, the 40 of 3,000 test digits none of whose 5 map neighbours")
+    assert "mislabels 80% of them, so most are unusual digits" in latent
+    assert "misplaced by the map" in prose.outliers_sentence(40, 3000, 0.3)
+    assert prose.outliers_sentence(0, 3000, 0.0).startswith("No point")
 
 
 def test_near_floor_sentence_counts_dimensions_at_lambda():
@@ -100,17 +135,54 @@ def test_stage_trends_directions_and_jumps():
             },
         ]
     )
-    assert text.startswith("In stage 1 D's loss falls from 1.80 to 1.40 and G's stays near 0.50;")
-    assert text.endswith("(each comparing the first with the second half of the stage).")
-    assert "G's rises from 0.50 to 0.70" in text
-    assert "jump of D's loss up by 0.30" in text
+    assert text == (
+        "Comparing the first with the second half of each stage, D's loss falls in every stage (by 0.40 to "
+        "0.50); G's stays level in stage 1 and rises in stage 2 (by 0.20). "
+        "At the restart D's loss jumps up by 0.30."
+    )
+
+
+def test_stage_trends_group_stages_that_move_alike():
+    def row(stage, d, g, jump=None):
+        values = {
+            "stage": stage,
+            "d_loss_first": d[0],
+            "d_loss_last": d[1],
+            "g_loss_first": g[0],
+            "g_loss_last": g[1],
+        }
+        return values | ({"d_loss_jump": jump} if jump is not None else {})
+
+    rows = [
+        row(1, (1.5, 1.4), (0.7, 0.6)),
+        row(2, (1.6, 1.4), (0.5, 0.6), 0.7),
+        row(3, (1.5, 1.3), (0.5, 0.6), 0.5),
+    ]
+    text = prose.stage_trends_sentence(rows)
+    assert "D's loss falls in every stage (by 0.10 to 0.20);" in text
+    assert "G's falls in stage 1 (by 0.10) and rises in stages 2 and 3 (by 0.10)." in text
+    assert text.endswith("At each of the 2 restarts D's loss jumps up by 0.50 to 0.70.")
+    outputs = {"d_real_first": 0.55, "d_real_last": 0.57, "d_fake_first": 0.41, "d_fake_last": 0.35}
+    ahead = prose.stage_trends_sentence([r | outputs for r in rows])
+    assert "the gap between $\\sigma(D(x))$ and $\\sigma(D(G(z)))$ widens in every stage (by 0.08)" in ahead
+    assert ": D pulls ahead of G within every stage." in ahead
+    closing = prose.stage_trends_sentence([r | outputs | {"d_fake_last": 0.45} for r in rows])
+    assert "narrows in every stage" in closing and "pulls ahead" not in closing
+    mixed = prose.stage_trends_sentence(
+        [rows[0], row(2, (1.6, 1.4), (0.5, 0.6), 0.7), row(3, (1.5, 1.3), (0.5, 0.6), -0.2)]
+    )
+    assert mixed.endswith("At the restarts D's loss jumps up by 0.70 and down by 0.20.")
 
 
 def test_hinge_equilibrium_sentence_reads_the_gap():
     ahead = prose.hinge_equilibrium_sentence({"d_loss": 1.3, "g_loss": 0.6, "d_real": 0.6, "d_fake": 0.4})
     assert "below the value 2" in ahead and "still separates" in ahead
+    assert (
+        "\\mathrm{TV}(p_{\\text{data}}, p_G) \\ge 0.35$" in ahead and "not reached the equilibrium" in ahead
+    )
     level = prose.hinge_equilibrium_sentence({"d_loss": 2.0, "g_loss": 0.0, "d_real": 0.5, "d_fake": 0.49})
     assert "at or above" in level and "barely separates" in level
+    assert "TV" not in level and "consistent with the equilibrium" in level
 
 
 def test_stage_trends_mentions_a_transient_peak_only_when_it_stands_out():
@@ -155,6 +227,18 @@ def test_hyperparameter_table_gives_a_reason_for_every_row():
     assert any("latent_dim" in row and "| 7 " in row for row in rows)
 
 
+def test_epochs_reason_reads_the_end_of_the_test_curve():
+    falling = {"test": [{"total": 100 - e / 10} for e in range(21)]}  # 100 → 98 nats
+    assert prose.epochs_reason(falling).endswith(
+        "fell by 1.0 nats (1.0%) over the last 10, so more epochs would buy little"
+    )
+    flat = {"test": [{"total": 100 + e / 10} for e in range(21)]}
+    assert prose.epochs_reason(flat).endswith("stopped falling over the last 10")
+    assert prose.epochs_reason(None) == prose.HYPERPARAMETER_REASONS["epochs"]
+    table = prose.hyperparameter_table(__import__("genmodels.config").config.VAEConfig(name="t"), falling)
+    assert "more epochs would buy little" in table
+
+
 def test_free_bits_sentence_reads_both_runs():
     text = prose.free_bits_sentence(
         {
@@ -167,14 +251,6 @@ def test_free_bits_sentence_reads_both_runs():
     assert text == (
         "the active units go from 3 to 30, the test KL from 9.0 to 16.2 nats and the reconstruction "
         "term from 120.0 to 101.3 nats."
-    )
-
-
-def test_knn_accuracy_sentence_lists_every_beta():
-    text = prose.knn_accuracy_sentence({0.0: (0.95, 0.9), 1000.0: (0.2, 0.15)})
-    assert text == (
-        "The 5-NN accuracies across β are β = 0: 95.0% in latent space, 90.0% in the map; "
-        "β = 1000: 20.0% in latent space, 15.0% in the map."
     )
 
 
@@ -245,6 +321,24 @@ def test_stage_fid_sentence_says_whether_each_restart_helped():
     assert prose.stage_fid_sentence([30.0, 25.0, 27.0]).endswith(": only restart 1 lowered it.")
 
 
+def test_stage_fid_sentence_names_the_restarts_within_the_sampling_noise():
+    resolved = prose.stage_fid_sentence([44.2, 32.7, 25.5], noise=0.3)
+    assert resolved == (
+        "The FID after each stage was 44.2, 32.7 and 25.5. A second set of 10,000 samples from the final "
+        "generator moves its FID by 0.30: restarts 1 and 2 lowered it by more than that, by less each time."
+    )
+    last = prose.stage_fid_sentence([44.2, 32.7, 25.5, 24.5, 24.3], noise=0.3)
+    assert last.endswith(
+        "restarts 1, 2 and 3 lowered it by more than that, by less each time; "
+        "the change of restart 4 (−0.20) is within this sampling noise."
+    )
+    mixed = prose.stage_fid_sentence([30.0, 29.9, 31.0], noise=0.3)
+    assert mixed.endswith(
+        "restart 2 raised it by more than that; "
+        "the change of restart 1 (−0.10) is within this sampling noise."
+    )
+
+
 def test_ablation_resolved_sentence_names_rows_beyond_the_noise_floor():
     fids = {
         "DCGAN baseline": 200.0,
@@ -274,12 +368,18 @@ def test_training_length_separation_compares_both_ways():
 def test_bce_equilibrium_sentence_says_who_is_ahead():
     ahead = {"d_loss": 0.9, "g_loss": 2.5, "d_real": 0.7, "d_fake": 0.3}
     text = prose.bce_equilibrium_sentence("run", ahead)
-    assert "D's loss averages 0.90 against log 4 ≈ 1.386" in text and "G's 2.50 against log 2 ≈ 0.693" in text
+    assert "D's loss averages 0.90 against $\\log 4 \\approx 1.386$" in text
+    assert "G's 2.50 against $\\log 2 \\approx 0.693$" in text
     assert text.endswith("D is ahead of G, so that run has not reached the equilibrium.")
     behind = prose.bce_equilibrium_sentence("run", ahead | {"d_loss": 1.5, "g_loss": 0.5})
     assert behind.endswith("G is ahead of D there.")
     mixed = prose.bce_equilibrium_sentence("run", ahead | {"d_loss": 1.5})
     assert mixed.endswith("lie on either side of the equilibrium values.")
     smoothed = prose.bce_equilibrium_sentence("run", ahead, real_label=0.9)
-    assert "real target 0.9 the optimal D at p_G = p_data is 0.9/2 = 0.45" in smoothed
-    assert "against 1.376" in smoothed and "against 0.799" in smoothed and "against 0.45 for both" in smoothed
+    assert "real target $r = 0.9$ the optimal D at $p_G = p_{\\text{data}}$ is $r/2 = 0.45$" in smoothed
+    assert (
+        "against 1.376" in smoothed
+        and "against 0.799" in smoothed
+        and "against 0.45 for both" in smoothed
+        and "`run`" in smoothed
+    )

@@ -69,3 +69,48 @@ def test_path_ink_finds_a_faint_middle():
 def test_distinct_positions_counts_steps_that_land_apart():
     path = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 2.0], [1.0, 2.0], [3.0, 1.0]])
     assert vae_latent.distinct_positions(path) == 3
+
+
+def test_map_outliers_are_points_without_a_same_digit_map_neighbour():
+    codes, labels, map_points = _two_blobs()
+    moved = map_points.copy()
+    moved[0] = map_points[60]  # one 0 deep inside the 1 region
+    outliers = vae_latent.map_outliers(moved, labels)
+    assert np.flatnonzero(outliers).tolist() == [0]
+
+
+def test_digit_table_reads_purity_islands_and_the_confused_digit():
+    rng = np.random.default_rng(0)
+    centres = {0: (0, 0), 1: (10, 0), 2: (0, 10)}
+    labels = np.repeat([0, 1, 2], 60)
+    means = np.concatenate([rng.normal(centres[d], 1.0, (60, 2)) for d in (0, 1, 2)])
+    means[:6] = rng.normal(centres[2], 0.3, (6, 2))  # six 0s whose codes sit among the 2s
+    maps = {30: means * 3, 5: means}
+    table = vae_latent.digit_table(means, maps, labels)
+    assert list(table.columns) == ["digit", "0", "1", "2"]
+    table = table.set_index("digit")
+    accuracy = [int(v) for v in table.loc["latent 5-NN accuracy [%]"]]
+    assert accuracy[:2] == [90, 100] and accuracy[2] < 100  # the strays also pull a few 2s to 0
+    assert table.loc["most often taken for (%)"].tolist() == ["2 (10)", "—", f"0 ({100 - accuracy[2]})"]
+    assert table.loc["islands, perplexity 30"].tolist() == ["2", "1", "1"]  # the strays (10 %) are an island
+    assert int(table.loc["map purity, perplexity 30 [%]", "1"]) == 100
+    assert int(table.loc["map purity, perplexity 30 [%]", "0"]) < 100
+
+
+def test_seed_table_gives_a_single_value_when_the_seeds_agree():
+    stability = {
+        "pca": {"disparity": 0.0, "trustworthiness": (0.97, 0.97), "knn_accuracy_embedding": (0.89, 0.89)},
+        "random": {
+            "disparity": 0.38,
+            "trustworthiness": (0.969, 0.970),
+            "knn_accuracy_embedding": (0.886, 0.894),
+        },
+    }
+    rows = vae_latent.seed_table(stability).to_dict("records")
+    assert rows[0] == {
+        "initialisation": "PCA (used here)",
+        "largest disparity": "0.00",
+        "trustworthiness": "0.970",
+        "map 5-NN accuracy [%]": "89.0",
+    }
+    assert rows[1]["trustworthiness"] == "0.969–0.970" and rows[1]["map 5-NN accuracy [%]"] == "88.6–89.4"

@@ -12,15 +12,31 @@ HISTORY = {
 }
 
 
-def test_vae_loss_curves_draw_six_labelled_curves():
+def test_vae_loss_curves_draw_train_and_test_of_each_term_in_their_own_colours():
     figure = vae_plots.vae_loss_curves(HISTORY)
-    lines = [line for ax in figure.axes for line in ax.get_lines()]
-    assert len(lines) == 6
-    assert all(ax.get_xlabel() == "epoch" and ax.get_ylabel() for ax in figure.axes)
+    assert [ax.get_title() for ax in figure.axes] == [
+        "total loss",
+        "reconstruction (BCE)",
+        "KL(q(z|x) || p(z))",
+    ]
+    for ax in figure.axes:
+        train, test = ax.get_lines()[:2]
+        assert train.get_color() != test.get_color()
+        assert ax.get_xlabel() == "epoch" and ax.get_ylabel()
     entries = [text.get_text() for text in figure.legends[0].get_texts()]
-    assert sorted(entries) == sorted(
-        f"{s} {t}" for s in ("train", "test") for t in ("total", "reconstruction", "kl")
-    )
+    assert entries == ["train (mean over the epoch)", "test (after the epoch)"]
+
+
+def test_vae_loss_curves_scale_to_later_epochs_and_mark_a_first_epoch_above_the_axis():
+    history = {
+        "train": [{"total": t, "reconstruction": t - 20, "kl": 20} for t in (150, 100, 98, 97)],
+        "test": [{"total": t, "reconstruction": t - 20, "kl": 20} for t in (99, 97, 96, 95.5)],
+    }
+    ax = vae_plots.vae_loss_curves(history).axes[0]
+    assert ax.get_ylim()[1] < 110  # epoch 1's 150 would squash the rest
+    assert [text.get_text() for text in ax.texts] == [
+        "epoch 1, off the axis:\ntrain 150.0"
+    ]  # ... so it is written
 
 
 def test_every_vae_plot_returns_a_figure():
@@ -59,3 +75,14 @@ def test_labels_keep_clear_of_markers_drawn_over_the_map():
     moved = vae_plots.label_positions(points, labels, avoid=median_point[None])[0]
     gap = 0.07 * np.ptp(points, axis=0).max()
     assert np.hypot(*(moved - median_point)) >= gap / 2
+
+
+def test_latent_scatter_grid_rings_the_chosen_points_of_its_panel():
+    labels = np.repeat(np.arange(10), 5)
+    mask = np.zeros(50, dtype=bool)
+    mask[[3, 17]] = True
+    figure = vae_plots.latent_scatter_grid(
+        {"a": np.random.randn(50, 2), "b": np.random.randn(50, 2)}, labels, rings={"a": mask}
+    )
+    ringed = [c for c in figure.axes[0].collections if len(c.get_offsets()) == 2]
+    assert len(ringed) == 1 and not any(len(c.get_offsets()) == 2 for c in figure.axes[1].collections)

@@ -233,6 +233,14 @@ def equilibrium_losses(loss: str = "bce", real_label: float = 1.0) -> tuple[floa
     return -(real_label * math.log(d) + (1 - real_label) * math.log(1 - d)) - math.log(1 - d), -math.log(d)
 
 
+def hinge_total_variation_bound(d_loss: float) -> float:
+    """The total variation TV(p_data, p_G) that a hinge D loss implies at least. For a fixed G
+    the loss p_data(x) max(0, 1 - D) + p_G(x) max(0, 1 + D) is smallest at D(x) = sign(p_data -
+    p_G) (+1 where real images are likelier, -1 where G's are), where it is 2 min(p_data, p_G);
+    so every D has loss >= 2 - 2 TV, and a D with loss L shows TV >= 1 - L / 2."""
+    return max(0.0, 1.0 - d_loss / 2)
+
+
 # --- engineering features ----------------------------------------------------------------
 
 

@@ -4,8 +4,6 @@ Each function takes data and returns a matplotlib Figure (see plots.py)."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
 from matplotlib.figure import Figure
@@ -55,7 +53,7 @@ def gan_loss_curves(
     d_star, g_star = equilibrium_losses(loss)
     names = ("2", "0") if loss == "hinge" else ("log 4", "log 2")
     events = schedule_events or {}
-    figure = Figure(figsize=(6.8, 2.8))
+    figure = Figure(figsize=(6.8, 2.5))
     axes = figure.subplots(1, 2)
     iterations = np.arange(1, len(iteration_log) + 1)
     for column, name, colour in ((0, "discriminator loss", "C0"), (1, "generator loss", "C1")):
@@ -68,10 +66,9 @@ def gan_loss_curves(
     axes[0].set_xlabel("iteration")
     axes[0].xaxis.set_major_formatter(_THOUSANDS)
     axes[0].set_ylabel("loss" if loss == "hinge" else "loss [nats]")
-    axes[0].set_ylim(
-        min(0.0, np.percentile(iteration_log[:, :2], 0.5) * 1.1),
-        np.percentile(iteration_log[:, :2], 99.5) * 1.1,
-    )
+    low, high = np.percentile(iteration_log[:, :2], (0.5, 99.5))
+    high = max(high, d_star, g_star)  # the equilibrium lines stay inside the axis, clear of its edge
+    axes[0].set_ylim(min(0.0, low * 1.1), high * 1.1)
     _mark_schedule(axes[0], events, lambda epoch: epoch * iterations_per_epoch)
 
     epochs = len(iteration_log) // iterations_per_epoch
@@ -100,24 +97,15 @@ def discriminator_outputs(
     schedule_events: dict | None = None,
     loss: str = "bce",
 ) -> Figure:
-    """Mean sigma(D) on real and fake batches (smoothed) against the equilibrium: 1/2 for BCE, the band
-    sigma([-1, 1]) of equilibrium constant scores for the hinge loss; `schedule_events` ({epoch:
-    what happens after it}) are marked."""
-    figure = Figure(figsize=(6.5, 2.2))
+    """Mean sigma(D) on real and fake batches (smoothed); `schedule_events` ({epoch: what happens
+    after it}) are marked. At the equilibrium of either loss the two curves coincide; only BCE
+    also fixes their level (D = 1/2, drawn), while the hinge loss allows any D in [-1, 1]."""
+    figure = Figure(figsize=(6.5, 2.0))
     ax = figure.add_subplot()
     for column, name, colour in ((2, "D(x), real batch", "C2"), (3, "D(G(z)), fake batch", "C3")):
         smooth = _smooth(iteration_log[:, column], window)
         ax.plot(np.arange(window, window + len(smooth)), smooth, color=colour, label=name)
-    if loss == "hinge":
-        low, high = 1 / (1 + math.e), 1 / (1 + math.exp(-1))
-        ax.axhspan(
-            low,
-            high,
-            color="grey",
-            alpha=0.12,
-            label=f"σ of any equilibrium score in [−1, 1] ({low:.2f}–{high:.2f})",
-        )
-    else:
+    if loss != "hinge":
         ax.axhline(0.5, color="grey", ls=":", label="equilibrium D = 1/2")
     _mark_schedule(ax, schedule_events or {}, lambda epoch: epoch * iterations_per_epoch)
     ax.set_ylim(0, 1)

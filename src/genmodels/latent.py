@@ -87,6 +87,13 @@ def interpolate(start: torch.Tensor, end: torch.Tensor, steps: int, method: str 
     return (torch.sin((1 - t) * omega) * start + torch.sin(t * omega) * end) / torch.sin(omega)
 
 
+def knn_predictions(points: np.ndarray, labels: np.ndarray, k: int = 5) -> np.ndarray:
+    """Each point's k-NN label, predicted with 5-fold cross-validation (never from its own fold)."""
+    from sklearn.model_selection import cross_val_predict
+
+    return cross_val_predict(KNeighborsClassifier(k), points, labels, cv=5)
+
+
 def confused_pairs(
     points: np.ndarray, labels: np.ndarray, k: int = 5, top: int = 3
 ) -> list[tuple[int, int, float]]:
@@ -94,9 +101,7 @@ def confused_pairs(
 
     Returns (class a, class b, share of a's and b's points whose majority neighbour label is
     the other class), most confused first."""
-    from sklearn.model_selection import cross_val_predict
-
-    predicted = cross_val_predict(KNeighborsClassifier(k), points, labels, cv=5)
+    predicted = knn_predictions(points, labels, k)
     classes = np.unique(labels)
     pairs = []
     for i, a in enumerate(classes):

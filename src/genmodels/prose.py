@@ -17,23 +17,29 @@ def _digits(items) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def map_regions_sentence(purity: dict[int, float], clear: float = 0.85, worst: int = 3) -> str:
-    """Which digits have a region of their own in a t-SNE map and which are the most mixed."""
-    ranked = sorted(purity, key=purity.get, reverse=True)
-    separate = [d for d in ranked if purity[d] >= clear]
-    mixed = sorted(ranked[-worst:]) if len(ranked) > worst else []
+def map_regions_sentence(purity: dict[int, float], clear: float = 0.85, worst: int = 3, k: int = 5) -> str:
+    """Which digits have a region of their own in a t-SNE map and which are the most mixed
+    (`purity`: the mean share of a digit's points' k map neighbours that share its digit). Both are
+    read from the whole per cents a table prints, so a digit tied with a named one is named too."""
+    percent = {d: round(100 * v) for d, v in purity.items()}
+    ranked = sorted(percent, key=lambda d: (-percent[d], d))
+    separate = [d for d in ranked if percent[d] >= round(100 * clear)]
+    mixed = []
+    if len(ranked) > worst:
+        bar = sorted(percent.values())[worst - 1]
+        mixed = sorted(d for d in ranked if percent[d] <= bar)
     lead = (
         f"digit{'s' if len(separate) > 1 else ''} {_digits(separate)} "
         f"{'have regions' if len(separate) > 1 else 'has a region'} "
         f"of {'their' if len(separate) > 1 else 'its'} own "
-        f"(at least {clear:.0%} of a point's 10 map neighbours share its digit)"
+        f"(at least {clear:.0%} of a point's {k} map neighbours share its digit)"
         if separate
-        else f"no digit has a region of its own (at most {purity[ranked[0]]:.0%} same-digit map neighbours)"
+        else f"no digit has a region of its own (at most {percent[ranked[0]]}% same-digit map neighbours)"
     )
-    if not mixed:
+    if not mixed or len(mixed) == len(ranked):
         return lead
-    low, high = min(purity[d] for d in mixed), max(purity[d] for d in mixed)
-    return lead + f", while {_digits(mixed)} are the most mixed ({low:.0%} to {high:.0%})"
+    low, high = min(percent[d] for d in mixed), max(percent[d] for d in mixed)
+    return lead + f", while {_digits(mixed)} are the most mixed ({low}% to {high}%)"
 
 
 def _route(digits) -> str:
@@ -77,7 +83,7 @@ def paths_on_map_sentence(
     parts = []
     if agree:
         parts.append(
-            f"on the map, {_digits(agree)} visit{'s' if len(agree) == 1 else ''} exactly the digit "
+            f"on the map, {_digits(agree)} visit{'s' if len(agree) == 1 else ''} the digit "
             f"regions whose labels the classifier gives along {'it' if len(agree) == 1 else 'them'}"
         )
     parts.extend(differ)
@@ -148,13 +154,36 @@ def dropout_sentence(rate: float, plain_nll: float, dropout_nll: float, toleranc
 
 
 def collapse_sentence(active: int, latent_dim: int) -> str:
-    """Whether the final VAE has collapsed dimensions, and what that costs."""
+    """Whether the final VAE has collapsed dimensions, and what that means."""
     if active < latent_dim:
         return (
-            "This is partial collapse, and it is benign: MNIST does not need that many dimensions, "
-            "and the unused ones cost nothing."
+            "This is partial collapse: the KL term switches off the dimensions whose information the "
+            "reconstruction does not pay for, and the active ones carry the code."
         )
     return "No dimension has collapsed."
+
+
+def overfitting_sentence(history: dict, tolerance: float = 0.25) -> str:
+    """What a VAE's per-epoch history says about overfitting: whether the test loss stays below the
+    training average, and whether it has risen above its minimum by more than `tolerance` nats."""
+    train = np.array([e["total"] for e in history["train"]])
+    test = np.array([e["total"] for e in history["test"]])
+    above = np.flatnonzero(test > train)
+    relation = (
+        "the test loss stays below the training average at every epoch"
+        if len(above) == 0
+        else f"the test loss is above the training average from epoch {above[0] + 1}"
+    )
+    best = int(test.argmin())
+    rise = float(test[-1] - test[best])
+    if best == len(test) - 1:
+        trend = "is lowest at the last epoch"
+    else:
+        trend = f"ends {rise:.2f} nats above its minimum (epoch {best + 1} of {len(test)})"
+    verdict = (
+        "so there is no sign of overfitting" if rise <= tolerance else "so the model has begun to overfit"
+    )
+    return f"{relation} and {trend}, {verdict}"
 
 
 def near_floor_sentence(near_floor: int, latent_dim: int) -> str:
@@ -169,20 +198,49 @@ def _moves(first: float, last: float, tolerance: float = 0.02) -> str:
     return f"{'falls' if last < first else 'rises'} from {first:.2f} to {last:.2f}"
 
 
-def stage_fid_sentence(fids: list[float]) -> str:
-    """What the FID after each training stage shows about the warm restarts: `fids` in stage order."""
+def stage_fid_sentence(fids: list[float], noise: float | None = None) -> str:
+    """What the FID after each training stage shows about the warm restarts: `fids` in stage order;
+    `noise`, how far the FID moves with a second sample set of the same generator, decides which
+    restarts' changes are resolved."""
     values = ", ".join(f"{f:.1f}" for f in fids[:-1]) + f" and {fids[-1]:.1f}"
     gains = [before - after for before, after in zip(fids, fids[1:])]
-    if all(g > 0 for g in gains):
-        shrinking = all(later < earlier for earlier, later in zip(gains, gains[1:]))
-        verdict = "each restart lowered it" + (", by less each time" if shrinking and len(gains) > 1 else "")
-    elif all(g <= 0 for g in gains):
-        verdict = "no restart lowered it"
-    else:
-        verdict = (
-            "only " + " and ".join(f"restart {i + 1}" for i, g in enumerate(gains) if g > 0) + " lowered it"
+    if noise is None:
+        if all(g > 0 for g in gains):
+            shrinking = all(later < earlier for earlier, later in zip(gains, gains[1:]))
+            verdict = "each restart lowered it" + (
+                ", by less each time" if shrinking and len(gains) > 1 else ""
+            )
+        elif all(g <= 0 for g in gains):
+            verdict = "no restart lowered it"
+        else:
+            verdict = (
+                "only "
+                + " and ".join(f"restart {i + 1}" for i, g in enumerate(gains) if g > 0)
+                + " lowered it"
+            )
+        return f"The FID after each stage was {values}: {verdict}."
+
+    def restarts(indices):
+        return f"restart{'s' if len(indices) > 1 else ''} {_digits([str(i + 1) for i in indices])}"
+
+    lowered = [i for i, g in enumerate(gains) if g > noise]
+    raised = [i for i, g in enumerate(gains) if g < -noise]
+    within = [i for i, g in enumerate(gains) if abs(g) <= noise]
+    parts = []
+    if lowered:
+        shrinking = len(lowered) > 1 and all(gains[b] < gains[a] for a, b in zip(lowered, lowered[1:]))
+        parts.append(
+            f"{restarts(lowered)} lowered it by more than that" + (", by less each time" if shrinking else "")
         )
-    return f"The FID after each stage was {values}: {verdict}."
+    if raised:
+        parts.append(f"{restarts(raised)} raised it by more than that")
+    if within:
+        changes = _digits(f"{-gains[i]:+.2f}".replace("-", "−") for i in within)
+        parts.append(f"the change of {restarts(within)} ({changes}) is within this sampling noise")
+    return (
+        f"The FID after each stage was {values}. A second set of 10,000 samples from the final generator "
+        f"moves its FID by {noise:.2f}: {'; '.join(parts)}."
+    )
 
 
 def ablation_resolved_sentence(fids: dict[str, float], noise_floor: float) -> str:
@@ -205,42 +263,104 @@ def ablation_resolved_sentence(fids: dict[str, float], noise_floor: float) -> st
     return "Resolved at this budget are only these rows, " + "; ".join(parts) + "."
 
 
-def stage_trends_sentence(trends: list[dict]) -> str:
-    """How the D and G losses move within each stage and jump at each restart."""
-    parts = []
+def _span(values: list[float]) -> str:
+    """'0.11 to 0.25', or one value when all round alike."""
+    low, high = f"{min(values):.2f}", f"{max(values):.2f}"
+    return low if low == high else f"{low} to {high}"
+
+
+def _stage_directions(
+    trends: list[dict], name: str, tolerance: float = 0.02, words: tuple[str, str] = ("falls", "rises")
+) -> str:
+    """How one loss moves within the stages, stages of the same direction grouped: 'falls in every
+    stage (by 0.11 to 0.25)', 'falls in stages 1 and 2 (by ...) and rises in stage 3 (by ...)'."""
+    groups: dict[str, list[tuple[int, float]]] = {}
     for row in trends:
-        text = (
-            f"in stage {row['stage']} D's loss {_moves(row['d_loss_first'], row['d_loss_last'])} and "
-            f"G's {_moves(row['g_loss_first'], row['g_loss_last'])}"
+        first, last = row[f"{name}_first"], row[f"{name}_last"]
+        level = abs(last - first) <= tolerance * max(abs(first), 1e-9)
+        direction = "stays level" if level else (words[0] if last < first else words[1])
+        groups.setdefault(direction, []).append((row["stage"], abs(last - first)))
+    parts = []
+    for direction, items in groups.items():
+        stages = [str(stage) for stage, _ in items]
+        if len(items) == len(trends) > 1:
+            where = "in every stage"
+        else:
+            where = f"in stage{'s' if len(items) > 1 else ''} {_digits(stages)}"
+        amount = _span([size for _, size in items])
+        parts.append(f"{direction} {where}" + ("" if direction == "stays level" else f" (by {amount})"))
+    return _digits(parts)
+
+
+def stage_trends_sentence(trends: list[dict]) -> str:
+    """How the D and G losses move within the stages (stages of the same direction grouped), how D's
+    loss jumps at the restarts, and any transient peak of G's loss."""
+    gaps = [
+        row | {f"gap_{half}": row[f"d_real_{half}"] - row[f"d_fake_{half}"] for half in ("first", "last")}
+        for row in trends
+        if "d_real_first" in row
+    ]
+    text = (
+        f"Comparing the first with the second half of each stage, D's loss "
+        f"{_stage_directions(trends, 'd_loss')}; G's {_stage_directions(trends, 'g_loss')}"
+    )
+    if gaps:
+        text += "; the gap between $\\sigma(D(x))$ and $\\sigma(D(G(z)))$ " + _stage_directions(
+            gaps, "gap", words=("narrows", "widens")
         )
-        if row.get("g_peak", 0) > 1.15 * max(row["g_loss_first"], row["g_loss_last"]):
-            text += (
-                f", with a transient peak of G's loss at {row['g_peak']:.2f} in epoch {row['g_peak_epoch']}"
-            )
-        if "d_loss_jump" in row:
-            direction = "up" if row["d_loss_jump"] > 0 else "down"
-            text += f", after a jump of D's loss {direction} by {abs(row['d_loss_jump']):.2f} at its start"
-        parts.append(text)
-    text = "; ".join(parts)
-    return text[0].upper() + text[1:] + " (each comparing the first with the second half of the stage)."
+        d_falls = all(row["d_loss_last"] < row["d_loss_first"] for row in trends)
+        if d_falls and all(row["gap_last"] > row["gap_first"] for row in gaps):
+            text += ": D pulls ahead of G within every stage"
+    text += "."
+    jumps = [row["d_loss_jump"] for row in trends if "d_loss_jump" in row]
+    if jumps and (all(j > 0 for j in jumps) or all(j < 0 for j in jumps)):
+        direction = "up" if jumps[0] > 0 else "down"
+        amount = _span([abs(j) for j in jumps])
+        restarts = "the restart" if len(jumps) == 1 else f"each of the {len(jumps)} restarts"
+        text += f" At {restarts} D's loss jumps {direction} by {amount}."
+    elif jumps:
+        listed = _digits(f"{'up' if j > 0 else 'down'} by {abs(j):.2f}" for j in jumps)
+        text += f" At the restarts D's loss jumps {listed}."
+    peaks = [
+        f"in stage {row['stage']} G's loss has a transient peak of {row['g_peak']:.2f} "
+        f"(epoch {row['g_peak_epoch']})"
+        for row in trends
+        if row.get("g_peak", 0) > 1.15 * max(row["g_loss_first"], row["g_loss_last"])
+    ]
+    if peaks:
+        text += f" {'; '.join(peaks)[0].upper()}{'; '.join(peaks)[1:]}."
+    return text
 
 
 def hinge_equilibrium_sentence(late: dict) -> str:
-    """The late-training hinge losses against what the hinge game predicts at p_G = p_data."""
+    """The late-training hinge losses against what the hinge game predicts at p_G = p_data, and
+    the total variation D's loss implies (every D has loss >= 2 - 2 TV)."""
+    from genmodels.gan import hinge_total_variation_bound
+
     gap = late["d_real"] - late["d_fake"]
     ahead = (
-        f"D still separates real from fake images on average (σ(D(x)) − σ(D(G(z))) = {gap:.2f})"
+        f"D still separates real from fake images on average ($\\sigma(D(x)) - \\sigma(D(G(z))) = {gap:.2f}$)"
         if gap > 0.05
-        else f"D barely separates real from fake images (σ(D(x)) − σ(D(G(z))) = {gap:.2f})"
+        else f"D barely separates real from fake images ($\\sigma(D(x)) - \\sigma(D(G(z))) = {gap:.2f}$)"
     )
-    below = "below" if late["d_loss"] < 2 else "at or above"
+    if late["d_loss"] < 2:
+        bound = hinge_total_variation_bound(late["d_loss"])
+        reading = (
+            f"below the value 2 of the equilibrium. Since no D does better than $2 - 2\\,\\mathrm{{TV}}$, "
+            f"this D shows $\\mathrm{{TV}}(p_{{\\text{{data}}}}, p_G) \\ge {bound:.2f}$, "
+            f"taken at face value: the means are over training batches, "
+            f"which D may fit better than fresh images, and of the raw G rather than its average"
+        )
+        verdict = "the networks have not reached the equilibrium"
+    else:
+        reading = "at or above the value 2 of the equilibrium, so it implies no distance between the two"
+        verdict = "D's loss is consistent with the equilibrium"
     return (
-        f"Over the last quarter of training D's loss averages {late['d_loss']:.2f}, {below} the value 2 "
-        f"that every constant score in [−1, 1] gives when G's distribution equals the data's, "
-        f"and {ahead}: the "
-        f"networks have not reached the equilibrium, as expected of finite networks after a finite number "
-        f"of steps. G's loss ({late['g_loss']:.2f}) has no predicted value to compare with, since at the "
-        f"equilibrium it equals minus whichever constant D settles on."
+        f"Over the last quarter of training D's loss averages {late['d_loss']:.2f}, {reading}. "
+        f"{ahead[0].upper() + ahead[1:]}, so {verdict}. G's loss ({late['g_loss']:.2f}) has no predicted "
+        f"value to compare with, since at the equilibrium it is minus the mean of whichever $D$ with values "
+        f"in $[-1, 1]$ "
+        f"the discriminator settles on."
     )
 
 
@@ -259,19 +379,20 @@ def bce_equilibrium_sentence(name: str, late: dict, real_label: float = 1.0) -> 
     else:
         verdict = "its losses lie on either side of the equilibrium values"
     if real_label == 1.0:
-        predicted = f"log 4 ≈ {d_star:.3f}", f"log 2 ≈ {g_star:.3f}", "½"
-        intro = f"The BCE-trained DCGAN {name} tests the BCE predictions"
+        predicted = f"$\\log 4 \\approx {d_star:.3f}$", f"$\\log 2 \\approx {g_star:.3f}$", "$\\tfrac12$"
+        intro = f"The BCE-trained DCGAN `{name}` tests the BCE predictions"
     else:
         predicted = f"{d_star:.3f}", f"{g_star:.3f}", f"{output:.2f}"
         intro = (
-            f"The BCE-trained DCGAN {name} tests the BCE predictions, moved by its one-sided label "
-            f"smoothing: with real target {real_label:g} the optimal D at p_G = p_data is "
-            f"{real_label:g}/2 = {output:.2f}, where D's loss is {d_star:.3f} and G's {g_star:.3f}"
+            f"The BCE-trained DCGAN `{name}` tests the BCE predictions, moved by its one-sided label "
+            f"smoothing: with real target $r = {real_label:g}$ the optimal D at "
+            f"$p_G = p_{{\\text{{data}}}}$ is $r/2 = {output:.2f}$, "
+            f"where D's loss is {d_star:.3f} and G's {g_star:.3f}"
         )
     return (
         f"{intro}. Over its last quarter D's loss averages {late['d_loss']:.2f} against {predicted[0]} and "
-        f"G's {late['g_loss']:.2f} against {predicted[1]}, with D(x) = {late['d_real']:.2f} and "
-        f"D(G(z)) = {late['d_fake']:.2f} against {predicted[2]} for both: {verdict}."
+        f"G's {late['g_loss']:.2f} against {predicted[1]}, with $D(x) = {late['d_real']:.2f}$ and "
+        f"$D(G(z)) = {late['d_fake']:.2f}$ against {predicted[2]} for both: {verdict}."
     )
 
 
@@ -349,28 +470,48 @@ def path_methods_sentence(
 
 HYPERPARAMETER_REASONS = {
     "latent_dim": "room for MNIST's factors of variation; dimensions the data do not need stay inactive "
-    "(the KL per dimension in the β study)",
+    "(@fig-kl-dims)",
     "hidden_dim": "MLP width of the encoder and decoder heads, as in Kingma and Welling's MNIST models (500)",
     "conv_channels": "two stride-2 convolutions take 28 → 14 → 7 pixels; channels double as the side halves",
     "dropout": "off: the sampling noise and the KL term already regularise; the MLP with and without "
     "dropout 0.2 is measured in 1.1a",
     "beta": "β = 1 optimises the ELBO itself, so the NLL bound is meaningful; other β in the β study",
-    "epochs": "what two CPU cores afford (under a minute per epoch); the test loss still falls slowly at "
-    "the end",
+    "epochs": "what two CPU cores afford (under a minute per epoch)",
     "batch_size": "stable BatchNorm statistics, about 470 Adam steps per epoch",
     "learning_rate": "Adam's usual 10⁻³, stable with BatchNorm",
     "seed": "fixed, so every run and every figure is reproducible",
 }
 ARCHITECTURE_REASON = (
-    "convolutions see local strokes wherever they are; lower test −ELBO than the MLP after the same "
-    "number of epochs (Table 2)"
+    "convolutions share weights across positions, so one filter finds a stroke wherever it is; lower "
+    "test −ELBO than the MLP after the same number of epochs (Table 2)"
 )
 
 
-def hyperparameter_table(config) -> str:
-    """The config's hyperparameters with a one-line justification each, as a pipe table."""
+def epochs_reason(history: dict | None, last: int = 10) -> str:
+    """Why the run stops where it does: the compute, and how much the test loss still moved over its
+    last `last` epochs (from the run's history)."""
+    reason = HYPERPARAMETER_REASONS["epochs"]
+    if history is None or len(history["test"]) <= last:
+        return reason
+    test = [e["total"] for e in history["test"]]
+    change = test[-1] - test[-1 - last]
+    if change < 0:
+        return (
+            f"{reason}; the test loss fell by {-change:.1f} nats ({-change / test[-1 - last]:.1%}) over "
+            f"the last {last}, so more epochs would buy little"
+        )
+    return f"{reason}; the test loss stopped falling over the last {last}"
+
+
+def hyperparameter_table(config, history: dict | None = None) -> str:
+    """The config's hyperparameters with a one-line justification each, as a pipe table; with the
+    run's `history` the epochs row says how much the test loss still moved at the end."""
     rows = [
-        {"hyperparameter": key, "value": str(getattr(config, key)), "why": reason}
+        {
+            "hyperparameter": key,
+            "value": str(getattr(config, key)),
+            "why": epochs_reason(history) if key == "epochs" else reason,
+        }
         for key, reason in HYPERPARAMETER_REASONS.items()
     ]
     rows.insert(
@@ -390,19 +531,10 @@ def free_bits_sentence(mitigation: dict) -> str:
     )
 
 
-def knn_accuracy_sentence(study_accuracy: dict[float, tuple[float, float]]) -> str:
-    """The 5-NN digit accuracy in latent space and in the 2-D map for each beta: {beta: (latent, map)}."""
-    parts = [
-        f"β = {beta:g}: {in_latent:.1%} in latent space, {in_map:.1%} in the map"
-        for beta, (in_latent, in_map) in study_accuracy.items()
-    ]
-    return "The 5-NN accuracies across β are " + "; ".join(parts) + "."
-
-
-def seed_sentence(stability: dict[str, dict], seeds: tuple[int, ...], perplexity: int) -> str:
+def seed_sentence(stability: dict[str, dict], seeds: tuple[int, ...], perplexity: int, cite: str = "") -> str:
     """What the t-SNE seed changes, from `vae_latent.seed_stability`: the largest Procrustes
     disparity between seeds' maps with PCA and with random initialisation, and whether the
-    neighbourhood measures move with it."""
+    neighbourhood measures move with it (`cite`, e.g. a table reference, closes the last bracket)."""
     names = ", ".join(str(s) for s in seeds[:-1]) + f" and {seeds[-1]}"
     pca, rnd = stability["pca"], stability["random"]
     if pca["disparity"] < 1e-6:
@@ -423,6 +555,7 @@ def seed_sentence(stability: dict[str, dict], seeds: tuple[int, ...], perplexity
     )
     trust, knn = rnd["trustworthiness"], rnd["knn_accuracy_embedding"]
     spans = f"trustworthiness {range_text(trust)}, map 5-NN accuracy {knn[0]:.1%} to {knn[1]:.1%}"
+    spans += f"; {cite}" if cite else ""
     if trust[1] - trust[0] <= 0.01 and knn[1] - knn[0] <= 0.02:
         return f"{first} {second}, yet the neighbourhoods hardly move ({spans})."
     return f"{first} {second}, and the neighbourhood measures move with it ({spans})."
@@ -432,6 +565,24 @@ def range_text(bounds: tuple[float, float], digits: int = 3) -> str:
     """'low to high' with fixed decimals, e.g. the trustworthiness of the t-SNE maps."""
     low, high = bounds
     return f"{low:.{digits}f} to {high:.{digits}f}"
+
+
+def outliers_sentence(count: int, total: int, misclassified: float, k: int = 5) -> str:
+    """The map's outliers (no same-digit point among their k map neighbours) and whether the latent
+    space agrees: `misclassified` is the share of them that the latent k-NN classifier gets wrong."""
+    if count == 0:
+        return f"No point of the map is without a same-digit point among its {k} map neighbours."
+    reading = (
+        "so most are unusual digits whose neighbours in latent space are of another class, not artefacts "
+        "of the map"
+        if misclassified >= 0.5
+        else "so most sit among their own digit in latent space and are misplaced by the map"
+    )
+    return (
+        f"The outliers, the {count} of {total:,} test digits none of whose {k} map neighbours shares their "
+        f"digit, are ringed in black in the perplexity-30 panel of @fig-tsne-perplexity. A latent 5-NN "
+        f"classifier also mislabels {misclassified:.0%} of them, {reading}."
+    )
 
 
 def confused_pairs_text(pairs: list[tuple[int, int, float]]) -> str:

@@ -7,8 +7,10 @@ actually defines so a test can fail on a dangling one.
 
 from __future__ import annotations
 
+import os
 import platform
 import re
+import shutil
 import subprocess
 from importlib import metadata
 from pathlib import Path
@@ -74,6 +76,23 @@ def git_state() -> str:
     return commit + (" (with uncommitted changes)" if dirty else "")
 
 
+def renderer(environ=None, which=shutil.which) -> str:
+    """What is rendering this document: Quarto (which sets QUARTO_DOCUMENT_PATH for the cells
+    it runs) with its version and the typst compiler it calls, else the bundled qmdrender."""
+    environ = os.environ if environ is None else environ
+    quarto = which("quarto")
+    if "QUARTO_DOCUMENT_PATH" not in environ or quarto is None:
+        return "qmdrender (typst compiler of the PyPI typst package)"
+    try:
+        version = subprocess.run([quarto, "--version"], capture_output=True, text=True, timeout=60).stdout
+        compiler = subprocess.run(
+            [quarto, "typst", "--version"], capture_output=True, text=True, timeout=60
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "Quarto (version unknown)"
+    return f"Quarto {version.strip()}" + (f", {compiler.strip()}" if compiler.strip() else "")
+
+
 def environment_table() -> str:
     packages = (
         "torch",
@@ -90,12 +109,14 @@ def environment_table() -> str:
     )
     rows = [
         {"item": "git commit", "value": git_state()},
+        {"item": "rendered by", "value": renderer()},
         {"item": "python", "value": platform.python_version()},
         {"item": "machine", "value": f"{platform.machine()}, {platform.system()} {platform.release()}"},
     ]
     for package in packages:
         try:
-            rows.append({"item": package, "value": metadata.version(package)})
+            label = "typst (PyPI package)" if package == "typst" else package
+            rows.append({"item": label, "value": metadata.version(package)})
         except metadata.PackageNotFoundError:
             rows.append({"item": package, "value": "not installed"})
     return pd.DataFrame(rows).to_markdown(index=False)
@@ -116,4 +137,7 @@ def model_provenance_table(entries: dict) -> str:
         }
         for name, entry in entries.items()
     ]
-    return pd.DataFrame(rows).to_markdown(index=False)
+    # No number parsing: a hash such as 4245e836 is not a float, and 128.0 keeps its decimal.
+    return pd.DataFrame(rows).to_markdown(
+        index=False, disable_numparse=True, colalign=("left",) * 4 + ("right", "left", "right")
+    )

@@ -232,11 +232,75 @@ def distinct_positions(positions: np.ndarray, decimals: int = 6) -> int:
     return len(np.unique(np.round(positions, decimals), axis=0))
 
 
-def map_purity(points: np.ndarray, labels: np.ndarray, k: int = 10) -> dict[int, float]:
+MAP_NEIGHBOURS = 5  # neighbours for map purity and outliers, as for trustworthiness and k-NN accuracy
+
+
+def map_purity(points: np.ndarray, labels: np.ndarray, k: int = MAP_NEIGHBOURS) -> dict[int, float]:
     """Per digit, the mean share of a map point's k map neighbours that carry its digit:
     near 1 for a region of its own, lower where a digit's region overlaps its neighbours'."""
     purity = neighbour_purity(points, labels, k)
     return {int(d): float(purity[labels == d].mean()) for d in np.unique(labels)}
+
+
+def map_outliers(points: np.ndarray, labels: np.ndarray, k: int = MAP_NEIGHBOURS) -> np.ndarray:
+    """The map's outliers: points none of whose k map neighbours carries their digit."""
+    return neighbour_purity(points, labels, k) == 0
+
+
+def digit_table(
+    means: np.ndarray, maps: dict[int, np.ndarray], labels: np.ndarray, islands_perplexity: int = 30
+) -> pd.DataFrame:
+    """Per digit (columns, after a first column naming each row): map purity at each perplexity of
+    `maps` (t-SNE maps of the latent `means`), the islands of the `islands_perplexity` map, the
+    latent 5-NN accuracy and the digit its codes are most often taken for (with the share of the
+    digit's codes, "<1" below half a per cent)."""
+    predicted = latent.knn_predictions(means, labels)
+    digits = [int(d) for d in np.unique(labels)]
+    rows = {f"map purity, perplexity {p} [%]": map_purity(m, labels) for p, m in maps.items()}
+    table = {name: {d: f"{100 * v[d]:.0f}" for d in digits} for name, v in rows.items()}
+    islands = class_islands(maps[islands_perplexity], labels)
+    table[f"islands, perplexity {islands_perplexity}"] = {d: str(len(islands[d])) for d in digits}
+    table["latent 5-NN accuracy [%]"] = {
+        d: f"{100 * (predicted[labels == d] == d).mean():.0f}" for d in digits
+    }
+    taken = {}
+    for d in digits:
+        wrong = predicted[(labels == d) & (predicted != d)]
+        if len(wrong) == 0:
+            taken[d] = "—"
+            continue
+        values, counts = np.unique(wrong, return_counts=True)
+        share = 100 * counts.max() / (labels == d).sum()
+        taken[d] = (
+            f"{values[counts.argmax()]} ({share:.0f})" if share >= 0.5 else f"{values[counts.argmax()]} (<1)"
+        )
+    table["most often taken for (%)"] = taken
+    return pd.DataFrame(table).T.rename(columns=str).rename_axis("digit").reset_index()
+
+
+def seed_table(stability: dict[str, dict]) -> pd.DataFrame:
+    """`seed_stability` as a table: per initialisation, the largest Procrustes disparity between two
+    seeds' maps and the range of trustworthiness and map 5-NN accuracy over the seeds."""
+
+    def span(bounds, scale=1.0, digits=3):
+        low, high = (scale * b for b in bounds)
+        return (
+            f"{low:.{digits}f}"
+            if round(low, digits) == round(high, digits)
+            else f"{low:.{digits}f}–{high:.{digits}f}"
+        )
+
+    return pd.DataFrame(
+        [
+            {
+                "initialisation": "PCA (used here)" if init == "pca" else init,
+                "largest disparity": f"{row['disparity']:.2f}",
+                "trustworthiness": span(row["trustworthiness"]),
+                "map 5-NN accuracy [%]": span(row["knn_accuracy_embedding"], 100, 1),
+            }
+            for init, row in stability.items()
+        ]
+    )
 
 
 def path_summaries(changes: pd.DataFrame, predicted: dict) -> list[tuple[str, list[int], float, int]]:

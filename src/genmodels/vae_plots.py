@@ -16,30 +16,57 @@ DIGIT_COLOURS = [f"C{i}" for i in range(10)]
 
 
 def vae_loss_curves(history: dict, title: str = "") -> Figure:
-    """Six curves: train and test x total, reconstruction and KL, per epoch (nats per image)."""
+    """Train and test total loss, reconstruction and KL per epoch (nats per image), one panel per
+    term, train and test in their own colours. Each axis is scaled to epochs 2 onwards, so that
+    the gap between train and test is visible; a value of epoch 1 above the axis is drawn as a
+    marker on its top edge with the value written beside it."""
     figure = Figure(figsize=(7, 2.8))
     axes = figure.subplots(1, 3)
     epochs = np.arange(1, len(history["train"]) + 1)
     terms = ("total", "reconstruction", "kl")
     names = ("total loss", "reconstruction (BCE)", "KL(q(z|x) || p(z))")
-    for index, (ax, term, label) in enumerate(zip(axes, terms, names)):
-        for split, style in (("train", "-"), ("test", "--")):
-            ax.plot(
-                epochs,
-                [e[term] for e in history[split]],
-                style,
-                marker=".",
-                color=f"C{index}",
-                label=f"{split} {term}",
-            )
+    splits = (
+        ("train", "-", "C0", "train (mean over the epoch)"),
+        ("test", "--", "C3", "test (after the epoch)"),
+    )
+    for ax, term, name in zip(axes, terms, names):
+        values = {split: np.array([e[term] for e in history[split]]) for split, *_ in splits}
+        for split, style, colour, label in splits:
+            ax.plot(epochs, values[split], style, marker=".", color=colour, label=label)
+        later = (
+            np.concatenate([v[1:] for v in values.values()])
+            if len(epochs) > 2
+            else np.concatenate(list(values.values()))
+        )
+        low, high = later.min(), later.max()
+        margin = 0.08 * (high - low or 1.0)
+        ax.set_ylim(low - margin, high + margin)
+        for edge, outside, marker, y_text, va in (
+            (high + margin, np.greater, "^", 0.97, "top"),
+            (low - margin, np.less, "v", 0.03, "bottom"),
+        ):
+            clipped = [(split, colour) for split, _, colour, _ in splits if outside(values[split][0], edge)]
+            for _split, colour in clipped:
+                ax.plot(1, edge, marker, color=colour, clip_on=False, zorder=5)
+            if clipped:
+                text = "\n".join(f"{split} {values[split][0]:.1f}" for split, _ in clipped)
+                ax.text(
+                    0.96,
+                    y_text,
+                    f"epoch 1, off the axis:\n{text}",
+                    transform=ax.transAxes,
+                    fontsize=8,
+                    va=va,
+                    ha="right",
+                )
+        ax.set_title(name, fontsize=9)
         ax.set_xlabel("epoch")
-        ax.set_ylabel(f"{label} [nats/image]")
+        ax.set_ylabel("nats per image")
         ax.grid(alpha=0.3)
     if title:
         figure.suptitle(title, fontsize=10)
-    figure.tight_layout(rect=(0, 0.13, 1, 1))  # one legend of the six curves below the panels hides no data
-    handles, labels = zip(*(pair for ax in axes for pair in zip(*ax.get_legend_handles_labels())))
-    figure.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False)
+    figure.tight_layout(rect=(0, 0.08, 1, 1))  # one legend below the panels hides no data
+    figure.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=8, frameon=False)
     return figure
 
 
@@ -203,10 +230,16 @@ def paths_on_map(points: np.ndarray, labels, paths: dict, size: float = 4.0) -> 
 
 
 def latent_scatter_grid(
-    embeddings: dict, labels, columns: int = 3, size: float = 3.0, paths: dict | None = None
+    embeddings: dict,
+    labels,
+    columns: int = 3,
+    size: float = 3.0,
+    paths: dict | None = None,
+    rings: dict | None = None,
 ) -> Figure:
     """2-D embeddings coloured by digit, one panel per entry; optional named paths drawn on top
-    (`paths`: panel title -> {path name: (steps, 2) array})."""
+    (`paths`: panel title -> {path name: (steps, 2) array}) and black rings round chosen points
+    (`rings`: panel title -> boolean mask over the points, e.g. the map's outliers)."""
     rows = math.ceil(len(embeddings) / columns)
     figure = Figure(figsize=(size * columns, size * rows + 0.4))
     axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
@@ -214,6 +247,9 @@ def latent_scatter_grid(
     for ax, (title, points) in zip(axes, embeddings.items()):
         points = np.asarray(points)
         _digit_map(ax, points, labels, size=1.5, alpha=0.6)
+        if rings and title in rings:
+            ringed = points[np.asarray(rings[title], dtype=bool)]
+            ax.scatter(ringed[:, 0], ringed[:, 1], s=7, facecolors="none", edgecolors="black", linewidths=0.3)
         for index, (name, path) in enumerate((paths or {}).get(title, {}).items()):
             path = np.asarray(path)
             ax.plot(
@@ -257,7 +293,7 @@ def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
     """Rows of decoded images along latent paths; optional classifier labels above each step."""
     rows = len(strips)
     steps = len(next(iter(strips.values())))
-    figure = Figure(figsize=(0.55 * steps, 0.8 * rows + 0.2))
+    figure = Figure(figsize=(0.55 * steps, 0.85 * rows + 0.2))
     axes = figure.subplots(rows, steps, squeeze=False)
     for row, (name, images) in enumerate(strips.items()):
         for column in range(steps):
@@ -273,7 +309,7 @@ def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
             ax.set_yticks([])
             if predicted is not None:
                 label, confidence = predicted[name][column]
-                ax.set_title(f"{label}:{confidence:.0%}", fontsize=7, pad=1)
+                ax.set_title(f"{label}:{confidence:.0%}", fontsize=8, pad=1)
         axes[row, 0].set_ylabel(name, fontsize=8, rotation=0, ha="right", va="center")
     figure.subplots_adjust(left=0.12, right=0.99, top=0.93, bottom=0.02, wspace=0.05, hspace=0.45)
     return figure
