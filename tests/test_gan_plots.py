@@ -75,3 +75,22 @@ def test_d_outputs_draw_the_bce_level_only_since_the_hinge_equilibrium_fixes_non
     }
     assert levels == {"bce": [0.5], "hinge": []}
     assert not gan_plots.discriminator_outputs(log, 100, 10, loss="hinge").axes[0].patches  # no band either
+
+
+def test_epoch_curves_draw_each_equilibrium_value_and_shade_the_averaged_epochs():
+    epochs = [{"d_loss": 0.5, "g_loss": 3.0, "d_real": 0.9, "d_fake": 0.05} for _ in range(20)]
+    figure = gan_plots.epoch_curves_against_equilibrium(epochs, 1.376, 0.799, 0.45)
+    left, right = figure.axes
+    level = {
+        round(line.get_ydata()[0], 3)
+        for ax in (left, right)
+        for line in ax.get_lines()
+        if line.get_linestyle() == ":"
+    }
+    assert level == {1.376, 0.799, 0.45}
+    shaded = left.patches[0]
+    assert (shaded.get_x(), shaded.get_x() + shaded.get_width()) == (
+        15.5,
+        20.5,
+    )  # the last quarter of 20 epochs
+    assert [t.get_text() for t in figure.legends[0].get_texts()] == ["D loss", "G loss", "D(x)", "D(G(z))"]

@@ -6,7 +6,7 @@ from genmodels import prose
 def test_map_regions_names_clear_and_mixed_digits():
     purity = {0: 0.9, 1: 0.95, 2: 0.8, 3: 0.6, 4: 0.7, 5: 0.65}
     text = prose.map_regions_sentence(purity)
-    assert text.startswith("digits 1 and 0 have regions of their own (at least 85% of a point's 5 map")
+    assert text.startswith("digits 1 and 0 have regions of their own (on average at least 85% of a point's 5")
     assert "3, 4 and 5 are the most mixed (60% to 70%)" in text
 
 
@@ -52,7 +52,8 @@ def test_comparison_picks_the_lower_value():
 
 
 def test_free_bits_floor():
-    assert "near that floor" in prose.floor_sentence(15.6, 16.0)
+    assert "sits just below that floor: the dimensions take about" in prose.floor_sentence(15.6, 16.0)
+    assert "sits at or just above that floor" in prose.floor_sentence(16.5, 16.0)
     assert "well above" in prose.floor_sentence(30.0, 16.0)
     assert "below that floor" in prose.floor_sentence(5.0, 16.0)
 
@@ -82,6 +83,14 @@ def test_dropout_sentence_follows_the_measured_nll():
     assert "raises the test NLL from 93.0 to 98.8" in prose.dropout_sentence(0.2, 93.0, 98.8)
     assert "would gain" in prose.dropout_sentence(0.2, 98.8, 93.0)
     assert "leaves the test NLL where it was" in prose.dropout_sentence(0.2, 93.0, 93.2)
+
+
+def test_batchnorm_sentence_follows_the_measured_nll():
+    assert prose.batchnorm_sentence(92.8, 95.0).endswith(
+        "instead of 92.8 after the same epochs, so BatchNorm helps"
+    )
+    assert "does not help measurably" in prose.batchnorm_sentence(92.8, 93.1)
+    assert "costs more than it gives" in prose.batchnorm_sentence(95.0, 92.8)
 
 
 def test_collapse_sentence_only_claims_collapse_below_the_latent_size():
@@ -138,7 +147,8 @@ def test_stage_trends_directions_and_jumps():
     assert text == (
         "Comparing the first with the second half of each stage, D's loss falls in every stage (by 0.40 to "
         "0.50); G's stays level in stage 1 and rises in stage 2 (by 0.20). "
-        "At the restart D's loss jumps up by 0.30."
+        "At the restart D's loss jumps up by 0.30 (mean of the 200 iterations after the restart "
+        "against the 200 before)."
     )
 
 
@@ -161,7 +171,7 @@ def test_stage_trends_group_stages_that_move_alike():
     text = prose.stage_trends_sentence(rows)
     assert "D's loss falls in every stage (by 0.10 to 0.20);" in text
     assert "G's falls in stage 1 (by 0.10) and rises in stages 2 and 3 (by 0.10)." in text
-    assert text.endswith("At each of the 2 restarts D's loss jumps up by 0.50 to 0.70.")
+    assert "At each of the 2 restarts D's loss jumps up by 0.50 to 0.70 (mean of the 200" in text
     outputs = {"d_real_first": 0.55, "d_real_last": 0.57, "d_fake_first": 0.41, "d_fake_last": 0.35}
     ahead = prose.stage_trends_sentence([r | outputs for r in rows])
     assert "the gap between $\\sigma(D(x))$ and $\\sigma(D(G(z)))$ widens in every stage (by 0.08)" in ahead
@@ -171,7 +181,7 @@ def test_stage_trends_group_stages_that_move_alike():
     mixed = prose.stage_trends_sentence(
         [rows[0], row(2, (1.6, 1.4), (0.5, 0.6), 0.7), row(3, (1.5, 1.3), (0.5, 0.6), -0.2)]
     )
-    assert mixed.endswith("At the restarts D's loss jumps up by 0.70 and down by 0.20.")
+    assert "At the restarts D's loss jumps up by 0.70 and down by 0.20 (mean of" in mixed
 
 
 def test_hinge_equilibrium_sentence_reads_the_gap():
@@ -262,6 +272,7 @@ def test_range_text():
 def test_confused_pairs_texts():
     pairs = [(4, 9, 0.123), (3, 5, 0.05), (7, 9, 0.01)]
     assert prose.confused_pairs_text(pairs) == "4 with 9, 3 with 5 and 7 with 9"
+    assert prose.confused_pairs_text(pairs[:2], shares=True) == "4 with 9 (12.3%) and 3 with 5 (5.0%)"
     assert prose.confused_digits_sentence(pairs[:1]).endswith("are 4 and 9 (12.3% of their digits)")
 
 
@@ -383,3 +394,10 @@ def test_bce_equilibrium_sentence_says_who_is_ahead():
         and "against 0.45 for both" in smoothed
         and "`run`" in smoothed
     )
+    cited = prose.bce_equilibrium_sentence("run", ahead, cite="@fig-x")
+    assert cited.startswith("The BCE-trained DCGAN `run` (@fig-x) tests")
+
+
+def test_agreement_text_says_exactly_for_a_zero_difference():
+    assert prose.agreement_text(0.0, "they match", "per pixel") == "they match exactly"
+    assert prose.agreement_text(2e-7, "they match", "per pixel") == "they match to within 2.0e-07 per pixel"

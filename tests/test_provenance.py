@@ -58,3 +58,5 @@ def test_renderer_reports_quarto_and_its_typst_compiler(tmp_path):
     quarto.chmod(0o755)
     got = provenance.renderer({"QUARTO_DOCUMENT_PATH": "report"}, which=lambda _: str(quarto))
     assert got == "Quarto 1.2.3, typst 9.9.9"
+    quarto.write_text('#!/bin/sh\nif [ "$1" = typst ]; then echo "typst 9.9.9" >&2; else echo 1.2.3; fi\n')
+    assert provenance.renderer({"QUARTO_DOCUMENT_PATH": "report"}, which=lambda _: str(quarto)) == got

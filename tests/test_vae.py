@@ -16,6 +16,21 @@ def test_shapes(architecture):
     assert model.sample(3).shape == (3, 1, 28, 28)
 
 
+def test_batch_norm_switch_removes_only_the_mlp_batchnorm_layers():
+    small = {"name": "t", "architecture": "mlp", "latent_dim": 8, "hidden_dim": 32}
+    with_bn, without = vae.build_vae(VAEConfig(**small)), vae.build_vae(VAEConfig(**small, batch_norm=False))
+    assert any(isinstance(m, torch.nn.BatchNorm1d) for m in with_bn.modules())
+    assert not any(isinstance(m, torch.nn.BatchNorm1d) for m in without.modules())
+    # same layer indices (Identity in BatchNorm's place) and the same initial Linear weights
+    assert set(without.state_dict()) <= set(with_bn.state_dict())
+    assert torch.equal(without.encoder.hidden[1].weight, with_bn.encoder.hidden[1].weight)
+    # the default stays out of the config hash, so models trained before the switch still load
+    assert VAEConfig(**small).config_hash != VAEConfig(**small, batch_norm=False).config_hash
+    assert "batch_norm" not in VAEConfig(**small).to_dict()
+    with pytest.raises(ValueError, match="MLP VAE only"):
+        vae.build_vae(VAEConfig(name="t", batch_norm=False))
+
+
 def test_closed_form_kl_matches_monte_carlo():
     mu, logvar = torch.randn(4, 3), torch.randn(4, 3) * 0.5
     closed = vae.gaussian_kl_per_dimension(mu, logvar).sum(1)

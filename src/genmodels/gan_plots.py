@@ -118,6 +118,38 @@ def discriminator_outputs(
     return figure
 
 
+def epoch_curves_against_equilibrium(
+    epochs: list[dict], d_star: float, g_star: float, output_star: float, fraction: float = 0.25
+) -> Figure:
+    """Per-epoch D and G losses (left) and mean D(x), D(G(z)) (right) of a BCE-trained run from its
+    history (`epochs`: dicts with d_loss, g_loss, d_real, d_fake), against the equilibrium values
+    d_star, g_star and output_star (dotted); the last `fraction` of epochs, which the text
+    averages, is shaded."""
+    figure = Figure(figsize=(6.8, 2.4))
+    left, right = figure.subplots(1, 2)
+    x = np.arange(1, len(epochs) + 1)
+    start = len(epochs) - max(1, round(len(epochs) * fraction)) + 0.5
+    for ax, series, star in (
+        (left, (("d_loss", "D loss", "C0"), ("g_loss", "G loss", "C1")), ((d_star, "C0"), (g_star, "C1"))),
+        (right, (("d_real", "D(x)", "C2"), ("d_fake", "D(G(z))", "C3")), ((output_star, "grey"),)),
+    ):
+        for key, name, colour in series:
+            ax.plot(x, [e[key] for e in epochs], color=colour, label=name)
+        for value, colour in star:
+            ax.axhline(value, color=colour, ls=":", lw=1.2)
+        ax.axvspan(start, len(epochs) + 0.5, color="grey", alpha=0.12)
+        ax.set_xlabel("epoch")
+        ax.grid(alpha=0.3)
+    left.set_ylabel("loss [nats]")
+    right.set_ylabel("mean D on the batch")
+    right.set_ylim(0, 1)
+    figure.tight_layout(rect=(0, 0.14, 1, 1), w_pad=2.5)
+    handles = [h for ax in (left, right) for h in ax.get_legend_handles_labels()[0]]
+    labels = [t for ax in (left, right) for t in ax.get_legend_handles_labels()[1]]
+    figure.legend(handles, labels, loc="lower center", ncol=4, fontsize=8, frameon=False)
+    return figure
+
+
 def class_histogram(counts, class_names, reference=None) -> Figure:
     """Counts of generated images per predicted class, with the real data's counts for reference."""
     figure = Figure(figsize=(6.5, 2.0))

@@ -32,7 +32,7 @@ def map_regions_sentence(purity: dict[int, float], clear: float = 0.85, worst: i
         f"digit{'s' if len(separate) > 1 else ''} {_digits(separate)} "
         f"{'have regions' if len(separate) > 1 else 'has a region'} "
         f"of {'their' if len(separate) > 1 else 'its'} own "
-        f"(at least {clear:.0%} of a point's {k} map neighbours share its digit)"
+        f"(on average at least {clear:.0%} of a point's {k} map neighbours share its digit)"
         if separate
         else f"no digit has a region of its own (at most {percent[ranked[0]]}% same-digit map neighbours)"
     )
@@ -98,8 +98,9 @@ def paths_on_map_sentence(
     low, high = min(positions.values()), max(positions.values())
     count = f"{low}" if low == high else f"{low} to {high}"
     return text + (
-        f" The {steps} steps of a path land on only {count} distinct map positions, since neighbouring "
-        f"steps share their nearest test codes, so a drawn path jumps between those positions, and "
+        f" The {steps} steps of a path land on only {count} distinct map positions, some of them almost "
+        f"on top of each other, since neighbouring steps share most of their nearest test codes; so a "
+        f"drawn path jumps between those positions, and "
         f"its segments and their lengths are not latent distances."
     )
 
@@ -122,9 +123,10 @@ def comparison_sentence(
 def floor_sentence(kl_nats: float, floor_nats: float, tolerance: float = 0.15) -> str:
     """Whether a free-bits run's KL sits at its unpenalised floor (units 'active' only because free)."""
     if abs(kl_nats - floor_nats) <= tolerance * floor_nats:
+        side = "just below" if kl_nats < floor_nats else "at or just above"
         return (
-            f"a KL of {kl_nats:.1f} nats sits near that floor: the dimensions take about the "
-            f"information that costs nothing, and little more."
+            f"a KL of {kl_nats:.1f} nats sits {side} that floor: the dimensions take about the "
+            f"information that costs nothing, and no more."
         )
     if kl_nats > floor_nats:
         return (
@@ -150,6 +152,24 @@ def dropout_sentence(rate: float, plain_nll: float, dropout_nll: float, toleranc
     return (
         f"dropout {rate:g} lowers the test NLL from {plain_nll:.1f} to {dropout_nll:.1f} nats, so the "
         f"final model would gain from it"
+    )
+
+
+def batchnorm_sentence(plain_nll: float, without_nll: float, tolerance: float = 0.5) -> str:
+    """What the MLP run without BatchNorm says about it, from the test NLL with and without (nats)."""
+    if abs(without_nll - plain_nll) <= tolerance:
+        return (
+            f"without BatchNorm the MLP reaches about the same test NLL ({without_nll:.1f} against "
+            f"{plain_nll:.1f} nats), so at this budget BatchNorm does not help measurably"
+        )
+    if without_nll > plain_nll:
+        return (
+            f"without BatchNorm the MLP's test NLL is {without_nll:.1f} nats instead of {plain_nll:.1f} "
+            f"after the same epochs, so BatchNorm helps"
+        )
+    return (
+        f"without BatchNorm the MLP's test NLL is {without_nll:.1f} nats instead of {plain_nll:.1f}, "
+        f"so at this budget BatchNorm costs more than it gives"
     )
 
 
@@ -292,6 +312,9 @@ def _stage_directions(
     return _digits(parts)
 
 
+_JUMP_MEASURE = " (mean of the 200 iterations after the restart against the 200 before)"
+
+
 def stage_trends_sentence(trends: list[dict]) -> str:
     """How the D and G losses move within the stages (stages of the same direction grouped), how D's
     loss jumps at the restarts, and any transient peak of G's loss."""
@@ -317,10 +340,10 @@ def stage_trends_sentence(trends: list[dict]) -> str:
         direction = "up" if jumps[0] > 0 else "down"
         amount = _span([abs(j) for j in jumps])
         restarts = "the restart" if len(jumps) == 1 else f"each of the {len(jumps)} restarts"
-        text += f" At {restarts} D's loss jumps {direction} by {amount}."
+        text += f" At {restarts} D's loss jumps {direction} by {amount}{_JUMP_MEASURE}."
     elif jumps:
         listed = _digits(f"{'up' if j > 0 else 'down'} by {abs(j):.2f}" for j in jumps)
-        text += f" At the restarts D's loss jumps {listed}."
+        text += f" At the restarts D's loss jumps {listed}{_JUMP_MEASURE}."
     peaks = [
         f"in stage {row['stage']} G's loss has a transient peak of {row['g_peak']:.2f} "
         f"(epoch {row['g_peak_epoch']})"
@@ -364,10 +387,10 @@ def hinge_equilibrium_sentence(late: dict) -> str:
     )
 
 
-def bce_equilibrium_sentence(name: str, late: dict, real_label: float = 1.0) -> str:
+def bce_equilibrium_sentence(name: str, late: dict, real_label: float = 1.0, cite: str = "") -> str:
     """A BCE-trained run's late-training losses and outputs against the equilibrium of its loss:
     D = 1/2, log 4 and log 2, or, with one-sided smoothing (real target r < 1), D = r / 2 and the
-    losses there."""
+    losses there (`cite`, e.g. a figure of the run, in brackets after its name)."""
     from genmodels.gan import equilibrium_losses, equilibrium_output
 
     d_star, g_star = equilibrium_losses("bce", real_label)
@@ -378,13 +401,14 @@ def bce_equilibrium_sentence(name: str, late: dict, real_label: float = 1.0) -> 
         verdict = "G is ahead of D there"
     else:
         verdict = "its losses lie on either side of the equilibrium values"
+    name = f"`{name}`" + (f" ({cite})" if cite else "")
     if real_label == 1.0:
         predicted = f"$\\log 4 \\approx {d_star:.3f}$", f"$\\log 2 \\approx {g_star:.3f}$", "$\\tfrac12$"
-        intro = f"The BCE-trained DCGAN `{name}` tests the BCE predictions"
+        intro = f"The BCE-trained DCGAN {name} tests the BCE predictions"
     else:
         predicted = f"{d_star:.3f}", f"{g_star:.3f}", f"{output:.2f}"
         intro = (
-            f"The BCE-trained DCGAN `{name}` tests the BCE predictions, moved by its one-sided label "
+            f"The BCE-trained DCGAN {name} tests the BCE predictions, shifted by its one-sided label "
             f"smoothing: with real target $r = {real_label:g}$ the optimal D at "
             f"$p_G = p_{{\\text{{data}}}}$ is $r/2 = {output:.2f}$, "
             f"where D's loss is {d_star:.3f} and G's {g_star:.3f}"
@@ -561,6 +585,11 @@ def seed_sentence(stability: dict[str, dict], seeds: tuple[int, ...], perplexity
     return f"{first} {second}, and the neighbourhood measures move with it ({spans})."
 
 
+def agreement_text(difference: float, claim: str, unit: str) -> str:
+    """'<claim> exactly' for a zero difference, else '<claim> to within <difference> <unit>'."""
+    return f"{claim} exactly" if difference == 0 else f"{claim} to within {difference:.1e} {unit}"
+
+
 def range_text(bounds: tuple[float, float], digits: int = 3) -> str:
     """'low to high' with fixed decimals, e.g. the trustworthiness of the t-SNE maps."""
     low, high = bounds
@@ -585,9 +614,10 @@ def outliers_sentence(count: int, total: int, misclassified: float, k: int = 5) 
     )
 
 
-def confused_pairs_text(pairs: list[tuple[int, int, float]]) -> str:
-    """The confused digit pairs as 'a with b, c with d and e with f'."""
-    listed = [f"{a} with {b}" for a, b, _ in pairs]
+def confused_pairs_text(pairs: list[tuple[int, int, float]], shares: bool = False) -> str:
+    """The confused digit pairs as 'a with b, c with d and e with f' (`shares`: each with the share
+    of the two digits' codes taken for the other)."""
+    listed = [f"{a} with {b}" + (f" ({share:.1%})" if shares else "") for a, b, share in pairs]
     return ", ".join(listed[:-1]) + " and " + listed[-1]
 
 

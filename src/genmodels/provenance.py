@@ -85,9 +85,8 @@ def renderer(environ=None, which=shutil.which) -> str:
         return "qmdrender (typst compiler of the PyPI typst package)"
     try:
         version = subprocess.run([quarto, "--version"], capture_output=True, text=True, timeout=60).stdout
-        compiler = subprocess.run(
-            [quarto, "typst", "--version"], capture_output=True, text=True, timeout=60
-        ).stdout
+        typst = subprocess.run([quarto, "typst", "--version"], capture_output=True, text=True, timeout=60)
+        compiler = typst.stdout.strip() or typst.stderr.strip()  # some builds print it on stderr
     except (OSError, subprocess.SubprocessError):
         return "Quarto (version unknown)"
     return f"Quarto {version.strip()}" + (f", {compiler.strip()}" if compiler.strip() else "")

@@ -14,6 +14,8 @@ FINAL_VAE = VAEConfig(name="vae_conv_beta1", epochs=40)
 MLP_VAE = VAEConfig(name="vae_mlp_beta1", architecture="mlp", epochs=10)
 # Does dropout help? The MLP run again with dropout 0.2 after every hidden layer (metrics only).
 MLP_DROPOUT_VAE = dataclasses.replace(MLP_VAE, name="vae_mlp_beta1_dropout", dropout=0.2)
+# Does BatchNorm help? The MLP run again without it (metrics only).
+MLP_NO_BATCHNORM_VAE = dataclasses.replace(MLP_VAE, name="vae_mlp_beta1_no_batchnorm", batch_norm=False)
 BETA_VALUES = (0.0, 0.5, 1.0, 2.0, 5.0, 10.0, 1000.0)
 
 
@@ -147,7 +149,15 @@ def target_configs(what: str) -> list:
     """The configs `python -m genmodels train <what>` trains ("all": every target), each after
     the earlier stages it continues from, so `--only` finds every stage."""
     roots = {
-        "vae": [MNIST_CLASSIFIER, FINAL_VAE, MLP_VAE, MLP_DROPOUT_VAE, *BETA_STUDY, FREE_BITS_VAE],
+        "vae": [
+            MNIST_CLASSIFIER,
+            FINAL_VAE,
+            MLP_VAE,
+            MLP_DROPOUT_VAE,
+            MLP_NO_BATCHNORM_VAE,
+            *BETA_STUDY,
+            FREE_BITS_VAE,
+        ],
         "gan": [GAN_STAGE2, GAN_RESTART, FINAL_GAN],
         "ablation": list(GAN_ABLATION.values()),
     }

@@ -26,17 +26,19 @@ class MLPEncoder(nn.Module):
     """Features -> (mu, logvar) of q(z|x)."""
 
     def __init__(
-        self, in_features: int, hidden_dim: int, latent_dim: int, dropout: float = 0.0
+        self, in_features: int, hidden_dim: int, latent_dim: int, dropout: float = 0.0,
+        batch_norm: bool = True,
     ):
         super().__init__()
+        norm = nn.BatchNorm1d if batch_norm else nn.Identity
         self.hidden = nn.Sequential(
             nn.Flatten(),
             nn.Linear(in_features, hidden_dim),
-            nn.BatchNorm1d(hidden_dim),
+            norm(hidden_dim),
             nn.ReLU(),
             nn.Dropout(dropout),
             nn.Linear(hidden_dim, hidden_dim),
-            nn.BatchNorm1d(hidden_dim),
+            norm(hidden_dim),
             nn.ReLU(),
             nn.Dropout(dropout),
         )
@@ -51,16 +53,18 @@ class MLPDecoder(nn.Module):
     """z -> a flat vector of `out_features` (pixel logits for the MLP model)."""
 
     def __init__(
-        self, latent_dim: int, hidden_dim: int, out_features: int, dropout: float = 0.0
+        self, latent_dim: int, hidden_dim: int, out_features: int, dropout: float = 0.0,
+        batch_norm: bool = True,
     ):
         super().__init__()
+        norm = nn.BatchNorm1d if batch_norm else nn.Identity
         self.net = nn.Sequential(
             nn.Linear(latent_dim, hidden_dim),
-            nn.BatchNorm1d(hidden_dim),
+            norm(hidden_dim),
             nn.ReLU(),
             nn.Dropout(dropout),
             nn.Linear(hidden_dim, hidden_dim),
-            nn.BatchNorm1d(hidden_dim),
+            norm(hidden_dim),
             nn.ReLU(),
             nn.Dropout(dropout),
             nn.Linear(hidden_dim, out_features),
@@ -175,8 +179,10 @@ def build_vae(config: VAEConfig) -> VAE:
     torch.manual_seed(config.seed)
     pixels = math.prod(IMAGE_SHAPE)
     if config.architecture == "mlp":
-        encoder = MLPEncoder(pixels, config.hidden_dim, config.latent_dim, config.dropout)
-        decoder = MLPDecoder(config.latent_dim, config.hidden_dim, pixels, config.dropout)
+        encoder = MLPEncoder(pixels, config.hidden_dim, config.latent_dim, config.dropout, config.batch_norm)
+        decoder = MLPDecoder(config.latent_dim, config.hidden_dim, pixels, config.dropout, config.batch_norm)
+    elif not config.batch_norm:
+        raise ValueError(f"{config.name}: batch_norm=False is implemented for the MLP VAE only")
     elif config.architecture == "conv":
         encoder = ConvEncoder(config.conv_channels, config.hidden_dim, config.latent_dim, config.dropout)
         decoder = ConvDecoder(config.conv_channels, config.hidden_dim, config.latent_dim, config.dropout)

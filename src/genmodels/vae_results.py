@@ -173,15 +173,19 @@ def history_at(entry: dict, epoch: int) -> dict:
 
 
 def mlp_conv_table(
-    mlp_config=runs.MLP_VAE, conv_config=runs.FINAL_VAE, dropout_config=runs.MLP_DROPOUT_VAE
+    mlp_config=runs.MLP_VAE,
+    conv_config=runs.FINAL_VAE,
+    dropout_config=runs.MLP_DROPOUT_VAE,
+    no_batchnorm_config=runs.MLP_NO_BATCHNORM_VAE,
 ) -> pd.DataFrame:
-    """MLP (without and with dropout) and conv VAE at the MLP's budget (same seed, β, optimiser),
-    and the conv model at its own."""
+    """MLP (as is, with dropout, without BatchNorm) and conv VAE at the MLP's budget (same seed, β,
+    optimiser), and the conv model at its own."""
     budget = mlp_config.epochs
     rows = []
     for name, config, epoch, with_nll in (
         ("MLP", mlp_config, budget, True),
         (f"MLP, dropout {dropout_config.dropout:g}", dropout_config, budget, True),
+        ("MLP, no BatchNorm", no_batchnorm_config, budget, True),
         ("conv", conv_config, budget, False),
         ("conv (final)", conv_config, conv_config.epochs, True),
     ):
