@@ -181,7 +181,7 @@ def fixed_noise(latent_dim: int, num_samples: int = 100) -> torch.Tensor:
 
 def lr_factor(config: GANConfig, step: int, steps_per_epoch: int) -> float:
     """Learning-rate multiplier after `step` iterations of this run: 1, or (after
-    `lr_decay_start_epoch` epochs at 1) a linear decay that reaches 0 at the run's end."""
+    `lr_decay_start_epoch` epochs at 1) a linear decay reaching 0 at the run's end."""
     if not config.linear_lr_decay:
         return 1.0
     start = config.lr_decay_start_epoch * steps_per_epoch
@@ -245,11 +245,12 @@ def hinge_total_variation_bound(d_loss: float) -> float:
 
 
 class EMA:
-    """Exponential moving average of the generator's weights (BatchNorm buffers copied).
+    """Exponential moving average of G's weights (BatchNorm buffers copied).
 
-    The decay warms up as min(decay, (1 + step) / (10 + step)) (as TensorFlow's
-    ExponentialMovingAverage with num_updates): otherwise the random initial weights keep
-    a share of decay^step, 21 % after 1,500 steps at 0.999, and a short run ships noise."""
+    The decay warms up as min(decay, (1 + step) / (10 + step)), as TensorFlow's
+    ExponentialMovingAverage with num_updates: otherwise the random initial weights
+    keep a share of decay^step, 21 % after 1,500 steps at 0.999, and a short run
+    ships noise."""
 
     def __init__(self, model: nn.Module, decay: float):
         self.decay = decay
@@ -260,9 +261,10 @@ class EMA:
 
     @torch.no_grad()
     def update(self, model: nn.Module, step: int) -> None:
-        """Average in `model` after training step `step` (0-based; from the log, so resumes match)."""
+        """Average in `model` after step `step` (0-based, as counted in the log)."""
         decay = self.decay_at(step)
-        torch._foreach_lerp_(list(self.model.parameters()), list(model.parameters()), 1.0 - decay)
+        averages, currents = list(self.model.parameters()), list(model.parameters())
+        torch._foreach_lerp_(averages, currents, 1.0 - decay)
         for average, current in zip(self.model.buffers(), model.buffers()):
             average.copy_(current)
 
