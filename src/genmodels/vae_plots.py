@@ -173,7 +173,7 @@ def label_positions(
 ) -> dict[int, np.ndarray]:
     """Where each class's label goes: on one of its own points, the one nearest its median that is
     at least `spacing` (a fraction of the map's larger side) from every label placed before and
-    half that from every point of `avoid` (markers drawn over the map), so no two labels overlap
+    from every point of `avoid` (markers drawn over the map), so no two labels overlap
     where the classes do (digits in order; a class with no such point takes its median point)."""
     gap = spacing * float(np.ptp(points, axis=0).max())
     avoid = np.empty((0, 2)) if avoid is None else np.asarray(avoid).reshape(-1, 2)
@@ -183,7 +183,7 @@ def label_positions(
         own = own[np.argsort(((own - np.median(own, axis=0)) ** 2).sum(1))]
         clear = np.ones(len(own), bool)
         if len(avoid):
-            clear &= np.hypot(*(own[:, None, :] - avoid[None]).transpose(2, 0, 1)).min(1) >= gap / 2
+            clear &= np.hypot(*(own[:, None, :] - avoid[None]).transpose(2, 0, 1)).min(1) >= gap
         for where in placed.values():
             clear &= np.hypot(*(own - where).T) >= gap
         placed[int(digit)] = own[np.argmax(clear)] if clear.any() else own[0]
