@@ -401,3 +401,12 @@ def test_bce_equilibrium_sentence_says_who_is_ahead():
 def test_agreement_text_says_exactly_for_a_zero_difference():
     assert prose.agreement_text(0.0, "they match", "per pixel") == "they match exactly"
     assert prose.agreement_text(2e-7, "they match", "per pixel") == "they match to within 2.0e-07 per pixel"
+
+
+def test_kid_change_sentence_reads_the_change_against_the_spread():
+    assert prose.kid_change_sentence(15.3, 15.7, 1.3) == (
+        "KID×1000 rose from 15.3 to 15.7 at the last restart, within its spread of ±1.3 over subsets."
+    )
+    assert "fell from 20.0 to 15.0 at the last restart, more than" in prose.kid_change_sentence(
+        20.0, 15.0, 1.3
+    )

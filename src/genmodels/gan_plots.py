@@ -102,7 +102,7 @@ def discriminator_outputs(
     also fixes their level (D = 1/2, drawn), while the hinge loss allows any D in [-1, 1]."""
     figure = Figure(figsize=(6.5, 2.0))
     ax = figure.add_subplot()
-    for column, name, colour in ((2, "D(x), real batch", "C2"), (3, "D(G(z)), fake batch", "C3")):
+    for column, name, colour in ((2, "σ(D(x)), real batch", "C2"), (3, "σ(D(G(z))), fake batch", "C3")):
         smooth = _smooth(iteration_log[:, column], window)
         ax.plot(np.arange(window, window + len(smooth)), smooth, color=colour, label=name)
     if loss != "hinge":

@@ -263,6 +263,16 @@ def stage_fid_sentence(fids: list[float], noise: float | None = None) -> str:
     )
 
 
+def kid_change_sentence(before: float, after: float, spread: float) -> str:
+    """KID (x1000) before and after the last restart against its standard deviation over subsets."""
+    direction = "rose" if after > before else "fell"
+    reading = "within" if abs(after - before) <= spread else "more than"
+    return (
+        f"KID×1000 {direction} from {before:.1f} to {after:.1f} at the last restart, {reading} its "
+        f"spread of ±{spread:.1f} over subsets."
+    )
+
+
 def ablation_resolved_sentence(fids: dict[str, float], noise_floor: float) -> str:
     """Which ablation rows differ from the baseline (the first row) by more than the noise floor:
     `fids` {row label: FID} in table order."""

@@ -35,14 +35,19 @@ def reconstruction_labels(config, images: torch.Tensor) -> tuple[torch.Tensor, t
     return label, confidence
 
 
+# An interpolation endpoint reconstructs as its own digit with at least this classifier
+# confidence, and at least this share of its ENDPOINT_NEIGHBOURS latent neighbours share its digit.
+ENDPOINT_CONFIDENCE, ENDPOINT_PURITY, ENDPOINT_NEIGHBOURS = 0.95, 0.9, 10
+
+
 def typical_endpoint(
     digit: int,
     labels: np.ndarray,
     recon_labels: np.ndarray,
     recon_confidence: np.ndarray,
     neighbour_purity: np.ndarray,
-    min_confidence: float = 0.95,
-    min_purity: float = 0.9,
+    min_confidence: float = ENDPOINT_CONFIDENCE,
+    min_purity: float = ENDPOINT_PURITY,
 ) -> int:
     """The first test index of `digit` that reconstructs as itself (confidently) and whose latent
     neighbours are mostly of its own class, i.e. a point inside its cluster, not on a boundary."""
@@ -72,7 +77,7 @@ def checked_endpoints(
     means = latent_statistics(config)["means"][:count].numpy()
     labels = labels[:count].numpy()
     recon_labels, recon_confidence = (t.numpy() for t in reconstruction_labels(config, images[:count]))
-    purity = neighbour_purity(means, labels)
+    purity = neighbour_purity(means, labels, ENDPOINT_NEIGHBOURS)
     pick = {d: typical_endpoint(d, labels, recon_labels, recon_confidence, purity) for d in {*sum(pairs, ())}}
     return [(pick[a], pick[b]) for a, b in pairs]
 
