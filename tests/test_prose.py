@@ -273,7 +273,6 @@ def test_confused_pairs_texts():
     pairs = [(4, 9, 0.123), (3, 5, 0.05), (7, 9, 0.01)]
     assert prose.confused_pairs_text(pairs) == "4 with 9, 3 with 5 and 7 with 9"
     assert prose.confused_pairs_text(pairs[:2], shares=True) == "4 with 9 (12.3%) and 3 with 5 (5.0%)"
-    assert prose.confused_digits_sentence(pairs[:1]).endswith("are 4 and 9 (12.3% of their digits)")
 
 
 def test_model_and_schedule_descriptions():

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from genmodels import vae_latent
+from genmodels import latent, vae_latent
 
 
 def _two_blobs(n=50, seed=0):
@@ -86,7 +86,7 @@ def test_digit_table_reads_purity_islands_and_the_confused_digit():
     means = np.concatenate([rng.normal(centres[d], 1.0, (60, 2)) for d in (0, 1, 2)])
     means[:6] = rng.normal(centres[2], 0.3, (6, 2))  # six 0s whose codes sit among the 2s
     maps = {30: means * 3, 5: means}
-    table = vae_latent.digit_table(means, maps, labels)
+    table = vae_latent.digit_table(latent.knn_predictions(means, labels), maps, labels)
     assert list(table.columns) == ["digit", "0", "1", "2"]
     table = table.set_index("digit")
     accuracy = [int(v) for v in table.loc["latent 5-NN accuracy [%]"]]

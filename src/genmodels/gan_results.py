@@ -123,13 +123,18 @@ def fid_resampled(config=runs.FINAL_GAN, seed: int = 3) -> dict:
     manifest_entry(config)
 
     def compute():
-        from genmodels import metrics
-
-        real, _ = real_features("train")
-        fake, _ = metrics.inception_features(generate(FID_SAMPLES, seed=seed, config=config), bf16=True)
-        return {"fid": metrics.fid_from_features(real, fake), "seed": seed, "samples": FID_SAMPLES}
+        return {"fid": _sample_fid(config, FID_SAMPLES, seed), "seed": seed, "samples": FID_SAMPLES}
 
     return cached_metric(config, "fid_resampled", compute)
+
+
+def _sample_fid(config, count: int, seed: int) -> float:
+    """FID of `count` samples of `config` (noise seed `seed`) against the 10k real training subset."""
+    from genmodels import metrics
+
+    real, _ = real_features("train")
+    fake, _ = metrics.inception_features(generate(count, seed=seed, config=config), bf16=True)
+    return metrics.fid_from_features(real, fake)
 
 
 def architecture_table(config=runs.FINAL_GAN) -> pd.DataFrame:
@@ -318,15 +323,8 @@ def ablation_throughput(config) -> float:
 def ablation_fid(config) -> float:
     """FID of ABLATION_SAMPLES samples against the 10k real subset, computed once."""
 
-    def compute():
-        from genmodels import metrics
-
-        real, _ = real_features("train")
-        fake, _ = metrics.inception_features(generate(ABLATION_SAMPLES, seed=1, config=config), bf16=True)
-        return metrics.fid_from_features(real, fake)
-
     manifest_entry(config)
-    return cached_metric(config, f"fid_{ABLATION_SAMPLES}", compute)
+    return cached_metric(config, f"fid_{ABLATION_SAMPLES}", lambda: _sample_fid(config, ABLATION_SAMPLES, 1))
 
 
 LOG_COLUMNS = ("d_loss", "g_loss", "d_real", "d_fake")

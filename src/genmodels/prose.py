@@ -212,12 +212,6 @@ def near_floor_sentence(near_floor: int, latent_dim: int) -> str:
     return f"Of its {latent_dim} dimensions, {count} carry between"
 
 
-def _moves(first: float, last: float, tolerance: float = 0.02) -> str:
-    if abs(last - first) <= tolerance * max(abs(first), 1e-9):
-        return f"stays near {first:.2f}"
-    return f"{'falls' if last < first else 'rises'} from {first:.2f} to {last:.2f}"
-
-
 def stage_fid_sentence(fids: list[float], noise: float | None = None) -> str:
     """What the FID after each training stage shows about the warm restarts: `fids` in stage order;
     `noise`, how far the FID moves with a second sample set of the same generator, decides which
@@ -295,8 +289,7 @@ def ablation_resolved_sentence(fids: dict[str, float], noise_floor: float) -> st
 
 def _span(values: list[float]) -> str:
     """'0.11 to 0.25', or one value when all round alike."""
-    low, high = f"{min(values):.2f}", f"{max(values):.2f}"
-    return low if low == high else f"{low} to {high}"
+    return range_text((min(values), max(values)), 2, collapse=True)
 
 
 def _stage_directions(
@@ -600,10 +593,13 @@ def agreement_text(difference: float, claim: str, unit: str) -> str:
     return f"{claim} exactly" if difference == 0 else f"{claim} to within {difference:.1e} {unit}"
 
 
-def range_text(bounds: tuple[float, float], digits: int = 3) -> str:
-    """'low to high' with fixed decimals, e.g. the trustworthiness of the t-SNE maps."""
-    low, high = bounds
-    return f"{low:.{digits}f} to {high:.{digits}f}"
+def range_text(
+    bounds: tuple[float, float], digits: int = 3, separator: str = " to ", collapse: bool = False
+) -> str:
+    """'low to high' with fixed decimals, e.g. the trustworthiness of the t-SNE maps (`collapse`:
+    one value when both bounds print alike)."""
+    low, high = (f"{bound:.{digits}f}" for bound in bounds)
+    return low if collapse and low == high else f"{low}{separator}{high}"
 
 
 def outliers_sentence(count: int, total: int, misclassified: float, k: int = 5) -> str:
@@ -629,15 +625,6 @@ def confused_pairs_text(pairs: list[tuple[int, int, float]], shares: bool = Fals
     of the two digits' codes taken for the other)."""
     listed = [f"{a} with {b}" + (f" ({share:.1%})" if shares else "") for a, b, share in pairs]
     return ", ".join(listed[:-1]) + " and " + listed[-1]
-
-
-def confused_digits_sentence(pairs: list[tuple[int, int, float]]) -> str:
-    """Which digit pairs' codes are most often nearest neighbours of the other class, with their shares."""
-    listed = ", ".join(f"{a} and {b} ({share:.1%} of their digits)" for a, b, share in pairs)
-    return f"The digit pairs whose codes are most often nearest neighbours of the other class are {listed}"
-
-
-# --- Part 2: the GAN ------------------------------------------------------------------------------
 
 
 def model_description(config) -> str:

@@ -89,7 +89,7 @@ def renderer(environ=None, which=shutil.which) -> str:
         compiler = typst.stdout.strip() or typst.stderr.strip()  # some builds print it on stderr
     except (OSError, subprocess.SubprocessError):
         return "Quarto (version unknown)"
-    return f"Quarto {version.strip()}" + (f", {compiler.strip()}" if compiler.strip() else "")
+    return f"Quarto {version.strip()}" + (f", {compiler}" if compiler else "")
 
 
 def environment_table() -> str:

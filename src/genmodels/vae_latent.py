@@ -14,7 +14,7 @@ import torch
 from sklearn.cluster import DBSCAN
 from sklearn.neighbors import NearestNeighbors
 
-from genmodels import latent, runs
+from genmodels import latent, prose, runs
 from genmodels.vae_results import TSNE_POINTS, latent_statistics, mnist_test, vae
 from genmodels.weights import load_or_train
 
@@ -197,18 +197,15 @@ QUALITY_COLUMNS = {
 
 def tsne_summary(quality: pd.DataFrame) -> dict:
     """Numbers the t-SNE prose quotes, read from the quality table: the final model's latent
-    5-NN accuracy, the study models' (latent and map, by beta) and the t-SNE maps' trustworthiness."""
+    5-NN accuracy, the study models' (by beta) and the t-SNE maps' trustworthiness."""
     final = quality[quality["model"] == "final (β = 1)"]
     study = quality[quality["model"].str.startswith("study")]
     tsne_rows = quality[~quality["model"].str.contains("PCA")]
-    study_accuracy = {
-        float(row.model.split("=")[1]): (row.knn_accuracy_latent, row.knn_accuracy_embedding)
-        for row in study.itertuples()
-    }
     return {
         "final_latent": float(final["knn_accuracy_latent"].iloc[0]),
-        "study_latent": {beta: latent_accuracy for beta, (latent_accuracy, _) in study_accuracy.items()},
-        "study_accuracy": study_accuracy,
+        "study_latent": {
+            float(row.model.split("=")[1]): row.knn_accuracy_latent for row in study.itertuples()
+        },
         "trustworthiness": (
             float(tsne_rows["trustworthiness"].min()),
             float(tsne_rows["trustworthiness"].max()),
@@ -253,13 +250,12 @@ def map_outliers(points: np.ndarray, labels: np.ndarray, k: int = MAP_NEIGHBOURS
 
 
 def digit_table(
-    means: np.ndarray, maps: dict[int, np.ndarray], labels: np.ndarray, islands_perplexity: int = 30
+    predicted: np.ndarray, maps: dict[int, np.ndarray], labels: np.ndarray, islands_perplexity: int = 30
 ) -> pd.DataFrame:
     """Per digit (columns, after a first column naming each row): map purity at each perplexity of
-    `maps` (t-SNE maps of the latent `means`), the islands of the `islands_perplexity` map, the
-    latent 5-NN accuracy and the digit its codes are most often taken for (with the share of the
-    digit's codes, "<1" below half a per cent)."""
-    predicted = latent.knn_predictions(means, labels)
+    `maps` (t-SNE maps of the latent codes), the islands of the `islands_perplexity` map, and from
+    `predicted` (`latent.knn_predictions` of the codes) the latent 5-NN accuracy and the digit its
+    codes are most often taken for (with the share of the digit's codes, "<1" below half a per cent)."""
     digits = [int(d) for d in np.unique(labels)]
     rows = {f"map purity, perplexity {p} [%]": map_purity(m, labels) for p, m in maps.items()}
     table = {name: {d: f"{100 * v[d]:.0f}" for d in digits} for name, v in rows.items()}
@@ -288,12 +284,7 @@ def seed_table(stability: dict[str, dict]) -> pd.DataFrame:
     seeds' maps and the range of trustworthiness and map 5-NN accuracy over the seeds."""
 
     def span(bounds, scale=1.0, digits=3):
-        low, high = (scale * b for b in bounds)
-        return (
-            f"{low:.{digits}f}"
-            if round(low, digits) == round(high, digits)
-            else f"{low:.{digits}f}–{high:.{digits}f}"
-        )
+        return prose.range_text([scale * b for b in bounds], digits, separator="–", collapse=True)
 
     return pd.DataFrame(
         [
