@@ -402,6 +402,32 @@ def test_agreement_text_says_exactly_for_a_zero_difference():
     assert prose.agreement_text(2e-7, "they match", "per pixel") == "they match to within 2.0e-07 per pixel"
 
 
+def test_ema_paired_sentence_reads_each_run_against_the_sampling_noise_and_the_runs_together():
+    lowered = {"baseline": [210.8, 212.0, 211.0], "ema": [198.4, 199.0, 200.5]}
+    raised = {"baseline": [212.0, 211.0, 213.9], "ema": [219.9, 220.9, 225.5]}
+    assert prose.ema_paired_sentence((210.8, 198.4), raised) == (
+        "EMA lowered the FID of the table's run by 12.4 but raised that of the second run by 7.9 "
+        "to 11.6 on each noise set, where the noise set alone moves either FID by at most 5.6: after "
+        "two epochs, whether the average beats the last iterate depends on the run."
+    )
+    assert prose.ema_paired_sentence((210.8, 198.4), lowered) == (
+        "EMA lowered the FID in both runs, by 12.4 in the table's and by 10.5 to 13.0 on each noise "
+        "set of the second, where the noise set alone moves either FID by at most 2.1: an effect of "
+        "EMA alone at this budget."
+    )
+    # A table-run change within the noise is not read as a direction.
+    assert prose.ema_paired_sentence((210.8, 209.8), lowered).endswith(
+        "in the table's run the change (−1.0) is within that noise."
+    )
+    # A second run whose noise sets disagree (or whose change is within the noise) resolves nothing.
+    mixed = {"baseline": [100.0, 104.0], "ema": [98.0, 90.0]}
+    assert prose.ema_paired_sentence((210.8, 198.4), mixed) == (
+        "EMA changed the FID of the table's run by −12.4, and that of the second run by −14.0 to "
+        "−2.0 over its noise sets, where the noise set alone moves either FID by at most 8.0: the "
+        "second run does not resolve EMA's effect."
+    )
+
+
 def test_kid_change_sentence_reads_the_change_against_the_spread():
     assert prose.kid_change_sentence(15.3, 15.7, 1.3) == (
         "KID×1000 rose from 15.3 to 15.7 at the last restart, within its spread of ±1.3 over subsets."

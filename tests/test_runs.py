@@ -30,6 +30,18 @@ def test_every_manifest_entry_is_a_named_run():
     assert set(weights.load_manifest()) == set(SHIPPED)
 
 
+def test_shipped_ablation_ema_run_logged_the_baselines_losses():
+    """The report reads the EMA row of the ablation against the baseline's as one run
+    (only G's average differs), which holds only if the shipped histories are identical."""
+    manifest = weights.load_manifest()
+    baseline, ema = (
+        manifest[c.name]["history"]["epochs"] for c in (runs.ABLATION_BASELINE, runs.ABLATION_EMA)
+    )
+    keys = ("d_loss", "g_loss", "d_real", "d_fake")
+    assert [[e[k] for k in keys] for e in baseline] == [[e[k] for k in keys] for e in ema]
+    assert runs.GAN_ABLATION["baseline + EMA of G (0.999)"] is runs.ABLATION_EMA
+
+
 def test_run_names_are_unique():
     configs = [*runs.target_configs("all")]
     assert len({c.name for c in configs}) == len(configs)

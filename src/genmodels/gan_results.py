@@ -74,9 +74,13 @@ def gan(config=runs.FINAL_GAN):
 
 def generate(count: int, seed: int = 0, config=runs.FINAL_GAN, batch_size: int = 500) -> torch.Tensor:
     """`count` generated images in [-1, 1] from noise drawn after torch.manual_seed(seed)."""
-    generator = gan(config)["generator"]
+    return sample(gan(config)["generator"], config.latent_dim, count, seed, batch_size)
+
+
+def sample(generator, latent_dim: int, count: int, seed: int, batch_size: int = 500) -> torch.Tensor:
+    """`count` images of `generator` in [-1, 1] from noise drawn after torch.manual_seed(seed)."""
     torch.manual_seed(seed)
-    noise = torch.randn(count, config.latent_dim, 1, 1)
+    noise = torch.randn(count, latent_dim, 1, 1)
     with torch.no_grad():
         return torch.cat([generator(z) for z in noise.split(batch_size)])
 
@@ -128,13 +132,47 @@ def fid_resampled(config=runs.FINAL_GAN, seed: int = 3) -> dict:
     return cached_metric(config, "fid_resampled", compute)
 
 
-def _sample_fid(config, count: int, seed: int) -> float:
-    """FID of `count` samples of `config` (noise seed `seed`) against the 10k real training subset."""
+def _sample_fid(config, count: int, seed: int, generator=None) -> float:
+    """FID of `count` samples of `config`'s shipped generator, or of `generator` (noise seed
+    `seed`), against the 10k real training subset."""
     from genmodels import metrics
 
+    generator = gan(config)["generator"] if generator is None else generator
     real, _ = real_features("train")
-    fake, _ = metrics.inception_features(generate(count, seed=seed, config=config), bf16=True)
+    fake, _ = metrics.inception_features(sample(generator, config.latent_dim, count, seed), bf16=True)
     return metrics.fid_from_features(real, fake)
+
+
+EMA_PAIR_SEEDS = (1, 2, 3)  # noise seeds of the paired comparison; 1 is the ablation table's
+
+
+def ema_paired_fid(seeds: tuple[int, ...] = EMA_PAIR_SEEDS) -> dict:
+    """The ablation's EMA effect on several noise sets, computed once (about 17 min on two cores).
+
+    EMA only reads G, so the EMA run trains the baseline's G step for step (same seed, same
+    batches; `test_ema_leaves_the_training_run_unchanged`): the two ablation rows are the last
+    iterate and the average of one run, and their difference is EMA's alone. Both runs are
+    trained again in a scratch folder (their entries are metrics-only) and sampled with each
+    seed; {"baseline": [FID per seed], "ema": [...], "seeds": [...]} (FID on 2,000 samples)."""
+    import tempfile
+    from pathlib import Path
+
+    manifest_entry(runs.ABLATION_EMA)
+
+    def compute():
+        fids = {}
+        with tempfile.TemporaryDirectory() as scratch:
+            for key, config in (("baseline", runs.ABLATION_BASELINE), ("ema", runs.ABLATION_EMA)):
+                generator = load_or_train(
+                    config,
+                    progress=False,
+                    weights_dir=Path(scratch),
+                    checkpoint_dir=Path(scratch) / "checkpoints",
+                )["generator"]
+                fids[key] = [_sample_fid(config, ABLATION_SAMPLES, seed, generator) for seed in seeds]
+        return {**fids, "seeds": list(seeds), "samples": ABLATION_SAMPLES}
+
+    return cached_metric(runs.ABLATION_EMA, "fid_2000_paired", compute)
 
 
 def architecture_table(config=runs.FINAL_GAN) -> pd.DataFrame:

@@ -267,6 +267,44 @@ def kid_change_sentence(before: float, after: float, spread: float) -> str:
     )
 
 
+def ema_paired_sentence(table_pair: tuple[float, float], rerun: dict) -> str:
+    """EMA's effect in two paired runs, each the baseline's G against its average on the same noise:
+    `table_pair` (baseline FID, EMA FID) of the ablation table's runs, one noise set, and `rerun`
+    (`gan_results.ema_paired_fid`: the FIDs of a second pair on several noise sets). Each change is
+    read against the sampling noise (how far the noise set alone moves either FID of the rerun),
+    then the two runs against each other."""
+    changes = [ema - base for base, ema in zip(rerun["baseline"], rerun["ema"])]
+    noise = max(max(fids) - min(fids) for fids in (rerun["baseline"], rerun["ema"]))
+    first = table_pair[1] - table_pair[0]
+    signed = f"{first:+.1f}".replace("-", "−")
+    by = range_text((min(map(abs, changes)), max(map(abs, changes))), 1, collapse=True)
+    against = f"the noise set alone moves either FID by at most {noise:.1f}"
+    if all(c < -noise for c in changes) or all(c > noise for c in changes):
+        direction = "lowered" if changes[0] < 0 else "raised"
+    else:
+        shown = range_text((min(changes), max(changes)), 1, collapse=True).replace("-", "−")
+        return (
+            f"EMA changed the FID of the table's run by {signed}, and that of the second run by "
+            f"{shown} over its noise sets, where {against}: the second run does not resolve EMA's effect."
+        )
+    verb = "lowered" if first < 0 else "raised"
+    if abs(first) <= noise:
+        return (
+            f"EMA {direction} the FID of the second run by {by} on each noise set, where {against}; "
+            f"in the table's run the change ({signed}) is within that noise."
+        )
+    if verb == direction:
+        return (
+            f"EMA {verb} the FID in both runs, by {abs(first):.1f} in the table's and by {by} on each "
+            f"noise set of the second, where {against}: an effect of EMA alone at this budget."
+        )
+    return (
+        f"EMA {verb} the FID of the table's run by {abs(first):.1f} but {direction} that of the second "
+        f"run by {by} on each noise set, where {against}: after two epochs, whether the average "
+        "beats the last iterate depends on the run."
+    )
+
+
 def ablation_resolved_sentence(fids: dict[str, float], noise_floor: float) -> str:
     """Which ablation rows differ from the baseline (the first row) by more than the noise floor:
     `fids` {row label: FID} in table order."""
