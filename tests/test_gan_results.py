@@ -65,3 +65,21 @@ def test_snapshot_grid_marks_the_end_of_each_stage(monkeypatch):
     ]
     assert round(255 * float(grid["after epoch 4 (end of stage 1)"].max())) == 3  # the snapshot after epoch 4
     assert grid["after epoch 1"].shape == (2, 3, 2, 2)
+
+
+def test_ema_pair_table_puts_each_runs_last_iterate_beside_its_average(monkeypatch):
+    monkeypatch.setattr(
+        gan_results, "ema_paired_fid", lambda: {"baseline": [10.0, 11.0, 12.0], "ema": [9.0, 8.0, 7.0]}
+    )
+    monkeypatch.setattr(
+        gan_results, "ablation_fid", lambda config: {"dcgan_ablation_ema": 5.0}.get(config.name, 6.0)
+    )
+    monkeypatch.setattr(gan_results, "manifest_entry", lambda config: {"hardware": {"torch_threads": 1}})
+    table = gan_results.ema_pair_table()
+    assert table["run"].tolist() == ["ablation table (1 thread)"] * 2 + ["rerun (2 threads)"] * 2
+    assert table["G"].tolist() == ["last iterate", "EMA average"] * 2
+    assert table["noise seed 1"].tolist() == [6.0, 5.0, 10.0, 9.0]
+    assert table["noise seed 3"].iloc[:2].isna().all() and table["noise seed 3"].iloc[2:].tolist() == [
+        12.0,
+        7.0,
+    ]

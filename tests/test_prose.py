@@ -316,10 +316,17 @@ def test_class_coverage_names_the_rarest_and_commonest_class():
 
 
 def test_mode_collapse_verdict_thresholds():
-    assert prose.mode_collapse_verdict(EVALUATION).startswith("Together these show no mode collapse")
+    assert prose.mode_collapse_verdict(EVALUATION).startswith(
+        "Together these show no collapse onto a few modes: the probe assigns all ten classes"
+    )
     collapsed = prose.mode_collapse_verdict({**EVALUATION, "label_entropy_nats": 1.0})
     assert collapsed.startswith("These numbers show partial mode collapse") and "43%" in collapsed
     assert "partial mode collapse" in prose.mode_collapse_verdict({**EVALUATION, "recall": 0.1})
+    # A missing class is collapse even when the entropy of the other nine stays high (log 9 > 0.9 log 10).
+    nine = prose.mode_collapse_verdict(
+        {**EVALUATION, "class_counts": [1000] * 9 + [0], "label_entropy_nats": 2.197}
+    )
+    assert nine.endswith("and the probe assigns no sample to 1 of the classes.")
 
 
 def test_stage_fid_sentence_says_whether_each_restart_helped():
@@ -369,9 +376,12 @@ def test_ablation_resolved_sentence_names_rows_beyond_the_noise_floor():
 
 def test_training_length_separation_compares_both_ways():
     assert prose.training_length_separation(0.891, 0.914, 40, 6).startswith(
-        "lower after 40 epochs than after 6:"
+        "lower after 40 epochs than in the 6-epoch run:"
     )
-    assert prose.training_length_separation(0.93, 0.914, 40, 6) == "higher after 40 epochs than after 6"
+    assert (
+        prose.training_length_separation(0.93, 0.914, 40, 6)
+        == "higher after 40 epochs than in the 6-epoch run"
+    )
     assert prose.training_length_separation(0.912, 0.914, 40, 6).startswith("about the same")
 
 
@@ -425,6 +435,33 @@ def test_ema_paired_sentence_reads_each_run_against_the_sampling_noise_and_the_r
         "EMA changed the FID of the table's run by −12.4, and that of the second run by −14.0 to "
         "−2.0 over its noise sets, where the noise set alone moves either FID by at most 8.0: the "
         "second run does not resolve EMA's effect."
+    )
+
+
+def test_memorisation_sentence_suspects_copies_only_beyond_twice_the_expected_share():
+    check = {
+        "median_fake": 14.24,
+        "median_test": 13.91,
+        "quantile": 0.01,
+        "samples": 10_000,
+        "training_images": 50_000,
+    }
+    assert prose.memorisation_sentence({**check, "share_closer": 0.008}) == (
+        "In Inception features, which a shift or recolouring hardly moves, the 10,000 samples lie no "
+        "closer to their nearest training image (all 50,000 searched) than real test images do: median "
+        "distance 14.2 against 13.9, and 80 samples (0.80%) against 1% of the test images fall below "
+        "the test images' 1% quantile."
+    )
+    closer = prose.memorisation_sentence({**check, "median_fake": 12.0, "share_closer": 0.012})
+    assert "samples lie closer to their nearest training image (all 50,000 searched) than real test" in closer
+    assert closer.endswith(
+        "yet no more of them are unusually close: 120 samples (1.20%) against 1% of the "
+        "test images fall below the test images' 1% quantile."
+    )
+    assert prose.memorisation_sentence({**check, "share_closer": 0.05}) == (
+        "In Inception features, which a shift or recolouring hardly moves, 5.0% of the 10,000 samples "
+        "are closer to a training image (all 50,000 searched) than the closest 1% of real test images "
+        "are (median distance 14.2 against 13.9): candidates for copies."
     )
 
 

@@ -70,6 +70,7 @@ def test_the_report_reads_metrics_only_runs_without_their_modules(monkeypatch):
     assert vae_results.collapse_mitigation()["free_bits"]["active_units"] >= 0
     assert len(gan_results.gan_runs_table()) == len(gan_results.GAN_RUNS)
     assert len(gan_results.ablation_table()) == len(runs.GAN_ABLATION)
+    assert gan_results.ema_paired_fid()["seeds"] == list(gan_results.EMA_PAIR_SEEDS)
     assert [c.name for c, _ in reporting.training_stages(runs.FINAL_GAN)][:2] == [
         runs.SNGAN_STAGE1.name,
         runs.SNGAN_STAGE2.name,

@@ -249,7 +249,7 @@ class EMA:
 
     The decay warms up as min(decay, (1 + step) / (10 + step)), as TensorFlow's
     ExponentialMovingAverage with num_updates: otherwise the random initial weights
-    keep a share of decay^step, 21 % after 1,500 steps at 0.999, and a short run
+    keep a share of decay^step, 22 % after 1,500 steps at 0.999, and a short run
     ships noise."""
 
     def __init__(self, model: nn.Module, decay: float):

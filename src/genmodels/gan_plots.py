@@ -75,8 +75,8 @@ def gan_loss_curves(
     per_epoch = (
         iteration_log[: epochs * iterations_per_epoch].reshape(epochs, iterations_per_epoch, -1).mean(1)
     )
-    axes[1].plot(np.arange(1, epochs + 1), per_epoch[:, 0], "o-", label="discriminator loss")
-    axes[1].plot(np.arange(1, epochs + 1), per_epoch[:, 1], "o-", label="generator loss")
+    axes[1].plot(np.arange(1, epochs + 1), per_epoch[:, 0], "o-", ms=2.5, label="discriminator loss")
+    axes[1].plot(np.arange(1, epochs + 1), per_epoch[:, 1], "o-", ms=2.5, label="generator loss")
     axes[1].axhline(d_star, color="C0", ls=":", lw=1)
     if loss != "hinge":
         axes[1].axhline(g_star, color="C1", ls=":", lw=1)
@@ -111,7 +111,7 @@ def discriminator_outputs(
     ax.set_ylim(0, 1)
     ax.set_xlabel("iteration")
     ax.xaxis.set_major_formatter(_THOUSANDS)
-    ax.set_ylabel("mean σ(D) on the batch")
+    ax.set_ylabel("mean σ(D)")
     ax.grid(alpha=0.3)
     figure.tight_layout(rect=(0, 0.18, 1, 1))
     figure.legend(*ax.get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=8, frameon=False)
@@ -119,13 +119,18 @@ def discriminator_outputs(
 
 
 def epoch_curves_against_equilibrium(
-    epochs: list[dict], d_star: float, g_star: float, output_star: float, fraction: float = 0.25
+    epochs: list[dict],
+    d_star: float,
+    g_star: float,
+    output_star: float,
+    fraction: float = 0.25,
+    schedule_events: dict | None = None,
 ) -> Figure:
     """Per-epoch D and G losses (left) and mean D(x), D(G(z)) (right) of a BCE-trained run from its
     history (`epochs`: dicts with d_loss, g_loss, d_real, d_fake), against the equilibrium values
     d_star, g_star and output_star (dotted); the last `fraction` of epochs, which the text
-    averages, is shaded."""
-    figure = Figure(figsize=(6.8, 2.4))
+    averages, is shaded; `schedule_events` ({epoch: what happens after it}) are marked."""
+    figure = Figure(figsize=(6.8, 2.7))
     left, right = figure.subplots(1, 2)
     x = np.arange(1, len(epochs) + 1)
     start = len(epochs) - max(1, round(len(epochs) * fraction)) + 0.5
@@ -138,15 +143,16 @@ def epoch_curves_against_equilibrium(
         for value, colour in star:
             ax.axhline(value, color=colour, ls=":", lw=1.2)
         ax.axvspan(start, len(epochs) + 0.5, color="grey", alpha=0.12)
+        _mark_schedule(ax, schedule_events or {}, lambda epoch: epoch + 0.5, label=ax is left)
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)
     left.set_ylabel("loss [nats]")
     right.set_ylabel("mean D on the batch")
     right.set_ylim(0, 1)
-    figure.tight_layout(rect=(0, 0.14, 1, 1), w_pad=2.5)
+    figure.tight_layout(rect=(0, 0.2, 1, 1), w_pad=2.5)
     handles = [h for ax in (left, right) for h in ax.get_legend_handles_labels()[0]]
     labels = [t for ax in (left, right) for t in ax.get_legend_handles_labels()[1]]
-    figure.legend(handles, labels, loc="lower center", ncol=4, fontsize=8, frameon=False)
+    figure.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False)
     return figure
 
 

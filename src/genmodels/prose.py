@@ -146,7 +146,7 @@ def dropout_sentence(rate: float, plain_nll: float, dropout_nll: float, toleranc
     if dropout_nll > plain_nll:
         return (
             f"dropout {rate:g} raises the test NLL from {plain_nll:.1f} to {dropout_nll:.1f} nats; it takes "
-            f"away capacity the model needs instead of curing an overfitting that is not there, so the "
+            f"away capacity this MLP needs instead of curing an overfitting that is not there, so the "
             f"final model keeps it off"
         )
     return (
@@ -302,6 +302,36 @@ def ema_paired_sentence(table_pair: tuple[float, float], rerun: dict) -> str:
         f"EMA {verb} the FID of the table's run by {abs(first):.1f} but {direction} that of the second "
         f"run by {by} on each noise set, where {against}: after two epochs, whether the average "
         "beats the last iterate depends on the run."
+    )
+
+
+def memorisation_sentence(check: dict) -> str:
+    """The Inception-space copy check (`gan_results.memorisation_check`) in words: the samples' distances
+    to their nearest training image against the test images'. Copies are suspected when more than twice
+    the expected share of samples are closer than the closest `quantile` of the test images."""
+    quantile, share = check["quantile"], check["share_closer"]
+    opening = "In Inception features, which a shift or recolouring hardly moves,"
+    searched = f"(all {check['training_images']:,} searched)"
+    medians = f"median distance {check['median_fake']:.1f} against {check['median_test']:.1f}"
+    count = round(share * check["samples"])
+    below = (
+        f"{count:,} sample{'s' if count != 1 else ''} ({share:.2%}) against {quantile:.0%} of the test "
+        f"images fall below the test images' {quantile:.0%} quantile"
+    )
+    if share > 2 * quantile:
+        return (
+            f"{opening} {share:.1%} of the {check['samples']:,} samples are closer to a training image "
+            f"{searched} than the closest {quantile:.0%} of real test images are ({medians}): "
+            "candidates for copies."
+        )
+    if check["median_fake"] >= check["median_test"]:
+        return (
+            f"{opening} the {check['samples']:,} samples lie no closer to their nearest training image "
+            f"{searched} than real test images do: {medians}, and {below}."
+        )
+    return (
+        f"{opening} the {check['samples']:,} samples lie closer to their nearest training image {searched} "
+        f"than real test images do ({medians}), yet no more of them are unusually close: {below}."
     )
 
 
@@ -492,14 +522,14 @@ def ink_sentence(ink: dict[str, tuple[float, float]], faint: float = 0.7) -> str
 def training_length_separation(final: float, study: float, final_epochs: int, study_epochs: int) -> str:
     """The 5-NN accuracy of the final model's codes against the shorter study model's, as a clause."""
     if abs(final - study) < 0.005:
-        return f"about the same after {final_epochs} epochs as after {study_epochs}"
+        return f"about the same after {final_epochs} epochs as in the {study_epochs}-epoch run"
     if final < study:
         return (
-            f"lower after {final_epochs} epochs than after {study_epochs}: the ELBO rewards codes that "
-            f"reconstruct each image, not codes that separate the digits, so longer training need not "
-            f"separate them more"
+            f"lower after {final_epochs} epochs than in the {study_epochs}-epoch run: the ELBO rewards "
+            f"codes that reconstruct each image, not codes that separate the digits, so longer training "
+            f"need not separate them more"
         )
-    return f"higher after {final_epochs} epochs than after {study_epochs}"
+    return f"higher after {final_epochs} epochs than in the {study_epochs}-epoch run"
 
 
 def path_methods_sentence(
@@ -722,18 +752,21 @@ def class_coverage_sentence(evaluation: dict, class_names) -> str:
 
 
 def mode_collapse_verdict(evaluation: dict) -> str:
-    """Whether class entropy and recall show mode collapse, partial mode dropping or neither."""
+    """Whether class entropy, recall and the probe's class counts show mode collapse, partial mode
+    dropping or neither."""
     entropy_ratio = evaluation["label_entropy_nats"] / math.log(10)
-    if entropy_ratio > 0.9 and evaluation["recall"] > 0.2:
+    if entropy_ratio > 0.9 and evaluation["recall"] > 0.2 and min(evaluation["class_counts"]) > 0:
         return (
-            f"Together these show no mode collapse: every class is generated, the class entropy is "
-            f"{entropy_ratio:.0%} of its maximum, and recall is well above zero. The imbalance that remains "
-            f"(some classes over-represented, others under-represented) is partial mode dropping across "
-            "classes, and recall below precision says the generator covers less of the data's variety "
-            "than it "
-            f"reproduces its typical images."
+            f"Together these show no collapse onto a few modes: the probe assigns all ten classes, the "
+            f"class entropy is {entropy_ratio:.0%} of its maximum, and recall is well above zero. The "
+            "imbalance between the classes may be partial mode dropping or the probe's bias (an "
+            "unrecognisable sample still gets a class), "
+            "and recall below precision says the generator covers less of the data's variety than it "
+            "reproduces its typical images."
         )
+    missing = sum(count == 0 for count in evaluation["class_counts"])
     return (
         f"These numbers show partial mode collapse: the class entropy is only {entropy_ratio:.0%} of its "
-        f"maximum and recall is {evaluation['recall']:.2f}."
+        f"maximum, recall is {evaluation['recall']:.2f}"
+        + (f" and the probe assigns no sample to {missing} of the classes." if missing else ".")
     )

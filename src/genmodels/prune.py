@@ -25,6 +25,8 @@ def store_report_metrics(config) -> None:
     elif config in ABLATION_RUNS:
         gan_results.ablation_fid(config)
         gan_results.ablation_throughput(config)
+        if config == runs.ABLATION_EMA:  # its rerun beside the baseline, which trains both again
+            gan_results.ema_paired_fid()
     elif isinstance(config, GANConfig):
         gan_results.gan_evaluation(config)
     else:

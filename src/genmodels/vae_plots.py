@@ -101,8 +101,7 @@ def beta_curves(histories: dict) -> Figure:
         frameon=False,
         bbox_to_anchor=(0.5, -0.02),
     )
-    figure.subplots_adjust(bottom=0.25)
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0.07, 1, 1), w_pad=2.0)  # room for the legend row and each y label
     return figure
 
 
@@ -145,7 +144,7 @@ def kl_per_dimension(kl_by_beta: dict, threshold_nats: float = 0.01) -> Figure:
     ax.set_yscale("log")
     ax.set_xlabel("latent dimension (sorted by KL)")
     ax.set_ylabel("test KL per dimension [nats]")
-    ax.legend(fontsize=8, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False)
+    ax.legend(fontsize=8, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.24), frameon=False)
     ax.grid(alpha=0.3)
     figure.tight_layout()
     return figure
