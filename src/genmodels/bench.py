@@ -65,6 +65,9 @@ ONE_OFF_COSTS = {
     "test NLL, K = 500, full test set (stored in the manifest) [min]": 21.0,
     "10k samples: FID/KID/PRDC/classes, two threads (stored in the manifest) [min]": 8.2,
     "real Inception statistics, 10k train + 10k test, one thread (.cache/) [min]": 29.0,
+    "copy check: Inception features of all 50k training images and 10k samples (manifest) [min]": 58.7,
+    "EMA pair rerun: two 2-epoch runs and six 2k-sample FIDs (manifest) [min]": 18.0,
+    "FID of a second 10k sample set (manifest) [min]": 10.0,
 }
 
 

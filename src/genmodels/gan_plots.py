@@ -158,7 +158,7 @@ def epoch_curves_against_equilibrium(
 
 def class_histogram(counts, class_names, reference=None) -> Figure:
     """Counts of generated images per predicted class, with the real data's counts for reference."""
-    figure = Figure(figsize=(6.5, 2.0))
+    figure = Figure(figsize=(6.5, 1.8))
     ax = figure.add_subplot()
     positions = np.arange(len(class_names))
     counts = np.asarray(counts)

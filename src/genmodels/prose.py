@@ -273,9 +273,10 @@ def ema_paired_sentence(table_pair: tuple[float, float], rerun: dict) -> str:
     (`gan_results.ema_paired_fid`: the FIDs of a second pair on several noise sets). Each change is
     read against the sampling noise (how far the noise set alone moves either FID of the rerun),
     then the two runs against each other."""
-    changes = [ema - base for base, ema in zip(rerun["baseline"], rerun["ema"])]
-    noise = max(max(fids) - min(fids) for fids in (rerun["baseline"], rerun["ema"]))
-    first = table_pair[1] - table_pair[0]
+    printed = {key: [round(fid, 1) for fid in rerun[key]] for key in ("baseline", "ema")}  # as tables print
+    changes = [ema - base for base, ema in zip(printed["baseline"], printed["ema"])]
+    noise = max(max(fids) - min(fids) for fids in printed.values())
+    first = round(table_pair[1], 1) - round(table_pair[0], 1)
     signed = f"{first:+.1f}".replace("-", "−")
     by = range_text((min(map(abs, changes)), max(map(abs, changes))), 1, collapse=True)
     against = f"the noise set alone moves either FID by at most {noise:.1f}"
@@ -416,7 +417,7 @@ def stage_trends_sentence(trends: list[dict]) -> str:
         listed = _digits(f"{'up' if j > 0 else 'down'} by {abs(j):.2f}" for j in jumps)
         text += f" At the restarts D's loss jumps {listed}{_JUMP_MEASURE}."
     peaks = [
-        f"in stage {row['stage']} G's loss has a transient peak of {row['g_peak']:.2f} "
+        f"in stage {row['stage']} G's per-epoch mean loss has a transient peak of {row['g_peak']:.2f} "
         f"(epoch {row['g_peak_epoch']})"
         for row in trends
         if row.get("g_peak", 0) > 1.15 * max(row["g_loss_first"], row["g_loss_last"])
