@@ -212,7 +212,7 @@ def paths_on_map(points: np.ndarray, labels, paths: dict, size: float = 4.0) -> 
     ax = figure.add_subplot()
     labels = np.asarray(labels)
     markers = np.concatenate([np.asarray(path) for path in paths.values()]) if paths else None
-    _digit_map(ax, points, labels, size=3, alpha=0.25, avoid=markers)
+    _digit_map(ax, points, labels, size=4, alpha=0.45, avoid=markers)
     for index, (name, path) in enumerate(paths.items()):
         path = np.asarray(path)
         colour = ("black", "crimson", "navy", "darkgreen", "darkorange", "purple")[index % 6]
