@@ -147,7 +147,7 @@ def real_prdc(config=runs.FINAL_GAN) -> dict:
 
 
 def memorisation_check(config=runs.FINAL_GAN, quantile: float = 0.01) -> dict:
-    """Copies of training images in Inception space, computed once (about 50 min on two cores, most
+    """Copies of training images in Inception space, computed once (about 59 min on two cores, most
     of it the features of all 50,000 training images): the distance from each of the evaluation's
     10k samples (noise seed 1) to its nearest training image, against the same distance of each
     real test image, which no generator made. A generator that copies has samples closer to the
@@ -233,6 +233,11 @@ def ema_paired_fid(seeds: tuple[int, ...] = EMA_PAIR_SEEDS) -> dict:
     return cached_metric(runs.ABLATION_EMA, "fid_2000_paired", compute)
 
 
+def ablation_threads() -> int:
+    """The CPU threads the ablation table's runs were trained on (from the manifest)."""
+    return manifest_entry(runs.ABLATION_EMA)["hardware"]["torch_threads"]
+
+
 def _threads(count: int) -> str:
     return f"{count} thread" + ("s" if count > 1 else "")
 
@@ -241,20 +246,18 @@ def ema_pair_table() -> pd.DataFrame:
     """The paired EMA comparison: FID (2,000 samples) of the last iterate and of the average of G in
     the ablation table's run (its one noise set) and in the rerun (every noise set)."""
     rerun = ema_paired_fid()
-    table_run = {"baseline": ablation_fid(runs.ABLATION_BASELINE), "ema": ablation_fid(runs.ABLATION_EMA)}
-    threads = manifest_entry(runs.ABLATION_EMA)["hardware"]["torch_threads"]  # as the table's runs trained
+    table_run = {"baseline": [ablation_fid(runs.ABLATION_BASELINE)], "ema": [ablation_fid(runs.ABLATION_EMA)]}
     rows = []
     for run, values in (
-        (f"ablation table ({_threads(threads)})", table_run),
+        (f"ablation table ({_threads(ablation_threads())})", table_run),
         (f"rerun ({_threads(EMA_RERUN_THREADS)})", rerun),
     ):
         for key, generator in (("baseline", "last iterate"), ("ema", "EMA average")):
-            fids = values[key] if isinstance(values[key], list) else [values[key]]
             rows.append(
                 {
                     "run": run,
                     "G": generator,
-                    **{f"noise seed {seed}": fid for seed, fid in zip(EMA_PAIR_SEEDS, fids)},
+                    **{f"noise seed {seed}": fid for seed, fid in zip(EMA_PAIR_SEEDS, values[key])},
                 }
             )
     return pd.DataFrame(rows)

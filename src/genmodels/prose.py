@@ -136,40 +136,44 @@ def floor_sentence(kl_nats: float, floor_nats: float, tolerance: float = 0.15) -
     return f"a KL of {kl_nats:.1f} nats is below that floor: some dimensions stay unused even when free."
 
 
+def _by_nll_change(
+    plain_nll: float, changed_nll: float, tolerance: float, same: str, worse: str, better: str
+) -> str:
+    """The sentence for how a change moved the test NLL: `same` within `tolerance` nats, else
+    `worse` (NLL up) or `better` (NLL down)."""
+    if abs(changed_nll - plain_nll) <= tolerance:
+        return same
+    return worse if changed_nll > plain_nll else better
+
+
 def dropout_sentence(rate: float, plain_nll: float, dropout_nll: float, tolerance: float = 0.5) -> str:
     """What the dropout run says about dropout, from the test NLL with and without it (nats)."""
-    if abs(dropout_nll - plain_nll) <= tolerance:
-        return (
-            f"dropout {rate:g} leaves the test NLL where it was ({dropout_nll:.1f} against {plain_nll:.1f} "
-            f"nats), so the final model keeps it off"
-        )
-    if dropout_nll > plain_nll:
-        return (
-            f"dropout {rate:g} raises the test NLL from {plain_nll:.1f} to {dropout_nll:.1f} nats; it takes "
-            f"away capacity this MLP needs instead of curing an overfitting that is not there, so the "
-            f"final model keeps it off"
-        )
-    return (
-        f"dropout {rate:g} lowers the test NLL from {plain_nll:.1f} to {dropout_nll:.1f} nats, so the "
-        f"final model would gain from it"
+    return _by_nll_change(
+        plain_nll,
+        dropout_nll,
+        tolerance,
+        same=f"dropout {rate:g} leaves the test NLL where it was ({dropout_nll:.1f} against {plain_nll:.1f} "
+        f"nats), so the final model keeps it off",
+        worse=f"dropout {rate:g} raises the test NLL from {plain_nll:.1f} to {dropout_nll:.1f} nats; it "
+        f"takes away capacity this MLP needs instead of curing an overfitting that is not there, so "
+        f"the final model keeps it off",
+        better=f"dropout {rate:g} lowers the test NLL from {plain_nll:.1f} to {dropout_nll:.1f} nats, so the "
+        f"final model would gain from it",
     )
 
 
 def batchnorm_sentence(plain_nll: float, without_nll: float, tolerance: float = 0.5) -> str:
     """What the MLP run without BatchNorm says about it, from the test NLL with and without (nats)."""
-    if abs(without_nll - plain_nll) <= tolerance:
-        return (
-            f"without BatchNorm the MLP reaches about the same test NLL ({without_nll:.1f} against "
-            f"{plain_nll:.1f} nats), so at this budget BatchNorm does not help measurably"
-        )
-    if without_nll > plain_nll:
-        return (
-            f"without BatchNorm the MLP's test NLL is {without_nll:.1f} nats instead of {plain_nll:.1f} "
-            f"after the same epochs, so BatchNorm helps"
-        )
-    return (
-        f"without BatchNorm the MLP's test NLL is {without_nll:.1f} nats instead of {plain_nll:.1f}, "
-        f"so at this budget BatchNorm costs more than it gives"
+    return _by_nll_change(
+        plain_nll,
+        without_nll,
+        tolerance,
+        same=f"without BatchNorm the MLP reaches about the same test NLL ({without_nll:.1f} against "
+        f"{plain_nll:.1f} nats), so at this budget BatchNorm does not help measurably",
+        worse=f"without BatchNorm the MLP's test NLL is {without_nll:.1f} nats instead of {plain_nll:.1f} "
+        f"after the same epochs, so BatchNorm helps",
+        better=f"without BatchNorm the MLP's test NLL is {without_nll:.1f} nats instead of {plain_nll:.1f}, "
+        f"so at this budget BatchNorm costs more than it gives",
     )
 
 
