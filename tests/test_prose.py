@@ -36,9 +36,9 @@ def test_paths_on_map_agreement_and_disagreement():
     assert "a visits the digit regions" in text
     assert "b visits the regions 4 → 7 → 9 while the classifier reads 4 → 9" in text
     assert "Where the two disagree" in text
-    assert "The 12 steps of a path land on only 3 to 5 distinct map positions" in text
+    assert "The 12 steps of a path land on only 3 to 5 separate map positions" in text
     alike = prose.paths_on_map_sentence({"a": "1 → 0"}, {"a": [1, 0]}, {"a": 4}, 12)
-    assert "disagree" not in alike and "only 4 distinct" in alike
+    assert "disagree" not in alike and "only 4 separate" in alike
 
 
 def test_comparison_picks_the_lower_value():
@@ -202,11 +202,17 @@ def test_stage_trends_mentions_a_transient_peak_only_when_it_stands_out():
 
 
 def test_islands_sentence():
+    totals = {0: 100, 5: 300, 6: 200}
     assert (
-        prose.islands_sentence({0: 1, 5: 2, 6: 3})
-        == "the map splits digits 5 into 2 and 6 into 3 separate islands"
+        prose.islands_sentence({0: [90], 5: [160, 50], 6: [100, 40, 30]}, totals)
+        == "the map splits digits 5 into 2 (160 and 50 of its 300 points) and 6 into 3 "
+        "(100, 40 and 30 of its 200 points) separate islands"
     )
-    assert prose.islands_sentence({0: 1, 1: 1}) == "every digit forms one connected region"
+    assert (
+        prose.islands_sentence({0: [90], 1: [80]}, {0: 100, 1: 90})
+        == "every digit forms one connected region"
+    )
+    assert prose.unassigned_range({0: [90], 5: [160, 50]}, {0: 100, 5: 300}) == "10% to 30%"
 
 
 def test_ink_sentence_names_fading_paths_only():
@@ -478,3 +484,27 @@ def test_kid_change_sentence_reads_the_change_against_the_spread():
     assert "fell from 20.0 to 15.0 at the last restart, more than" in prose.kid_change_sentence(
         20.0, 15.0, 1.3
     )
+
+
+def test_prior_samples_sentence_compares_with_the_reconstructions():
+    doubt = {
+        "threshold": 0.9,
+        "unsure": 89,
+        "samples": 256,
+        "reconstructions_unsure": 0.06,
+        "test_digits": 10000,
+    }
+    text = prose.prior_samples_sentence(doubt)
+    assert text.startswith("include many recognisable digits, but also blurred")
+    assert "89 of the 256 (35%), against 6% of the model's reconstructions of the 10,000 test digits" in text
+    alike = prose.prior_samples_sentence({**doubt, "unsure": 20})  # 8% against 6%
+    assert alike.startswith("are about as recognisable as the reconstructions")
+
+
+def test_capacity_sentence_splits_the_gap_between_width_and_architecture():
+    widths = (512, 1024)
+    partial = prose.capacity_sentence(98.12, 96.14, 94.01, widths)  # as printed: 98.1, 96.1, 94.0
+    assert "reaches 96.1 nats: width closes 49% of the 4.1-nat gap" in partial
+    assert "capacity, not convolution" in prose.capacity_sentence(98.1, 94.3, 94.0, widths)
+    assert "no better than at 512 units" in prose.capacity_sentence(98.1, 97.9, 94.0, widths)
+    assert "buy nothing here" in prose.capacity_sentence(98.1, 97.0, 97.9, widths)

@@ -66,9 +66,12 @@ def test_path_ink_finds_a_faint_middle():
     assert abs(ratio - 0.3) < 1e-6 and where == 0.5
 
 
-def test_distinct_positions_counts_steps_that_land_apart():
-    path = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 2.0], [1.0, 2.0], [3.0, 1.0]])
-    assert vae_latent.distinct_positions(path) == 3
+def test_step_groups_join_consecutive_steps_that_land_together():
+    map_points = np.array([[0.0, 0.0], [100.0, 50.0]])  # larger side 100: steps within 1.2 are one
+    path = np.array([[0.0, 0.0], [0.5, 0.5], [10.0, 20.0], [30.0, 10.0], [30.4, 10.0], [0.0, 0.0]])
+    groups = vae_latent.step_groups(path, map_points)
+    assert [text for _, text in groups] == ["1–2", "3", "4–5", "6"]  # step 6 returns: a group of its own
+    assert np.allclose(groups[2][0], [30.0, 10.0])
 
 
 def test_map_outliers_are_points_without_a_same_digit_map_neighbour():

@@ -50,6 +50,9 @@ def test_every_vae_plot_returns_a_figure():
         ),
         vae_plots.interpolation_strips({"1→0 lin": torch.rand(4, 1, 28, 28)}, {"1→0 lin": [(1, 0.9)] * 4}),
         vae_plots.paths_on_map(np.random.randn(50, 2), labels, {"1→0": np.random.randn(5, 2)}),
+        vae_plots.paths_on_map(
+            np.random.randn(50, 2), labels, {"1→0": np.zeros((2, 2))}, {"1→0": [(np.zeros(2), "1–2")]}
+        ),
     ]
     assert all(isinstance(figure, Figure) for figure in figures)
 
@@ -86,3 +89,12 @@ def test_latent_scatter_grid_rings_the_chosen_points_of_its_panel():
     )
     ringed = [c for c in figure.axes[0].collections if len(c.get_offsets()) == 2]
     assert len(ringed) == 1 and not any(len(c.get_offsets()) == 2 for c in figure.axes[1].collections)
+
+
+def test_step_numbers_go_where_nothing_else_is_drawn():
+    size = np.array([[4.0, 4.0]])
+    ring = [(12 * np.cos(a), 12 * np.sin(a), 3.0, 3.0) for a in np.arange(8) * np.pi / 4 if a != np.pi]
+    offset = vae_plots.clear_offsets(np.zeros((1, 2)), size, np.array(ring), [2.0])[0]
+    assert offset[0] <= -(4 + 2) and abs(offset[1]) < 1e-9  # the one free side, left, clear of its marker
+    two = vae_plots.clear_offsets(np.zeros((2, 2)), np.repeat(size, 2, 0), np.empty((0, 4)), [2.0, 2.0])
+    assert np.abs(two[0] - two[1]).max() >= 8  # a second label at the same place does not cover the first

@@ -68,11 +68,29 @@ def path_labels_sentence(summaries: list[tuple[str, list[int], float, int]]) -> 
     )
 
 
+def prior_samples_sentence(doubt: dict) -> str:
+    """Whether the prior samples hold more unrecognisable digits than the reconstructions do, by
+    the share the MNIST classifier is unsure of (confidence below the threshold)."""
+    share = doubt["unsure"] / doubt["samples"]
+    reference = doubt["reconstructions_unsure"]
+    measured = (
+        f"the MNIST classifier of @sec-interpolation is less than {doubt['threshold']:.0%} confident "
+        f"of {doubt['unsure']} of the {doubt['samples']} ({share:.0%}), against "
+        f"{reference:.0%} of the model's reconstructions of the {doubt['test_digits']:,} test digits"
+    )
+    if share >= 2 * reference:
+        return (
+            "include many recognisable digits, but also blurred, malformed or ambiguous ones that "
+            f"mix the strokes of two digits: {measured}."
+        )
+    return f"are about as recognisable as the reconstructions: {measured}."
+
+
 def paths_on_map_sentence(
     classifier_routes: dict[str, str], map_routes: dict[str, list[int]], positions: dict[str, int], steps: int
 ) -> str:
     """Compare the digit regions a path visits on the t-SNE map with the classifier's labels;
-    `positions`: how many distinct map positions each path's `steps` steps land on."""
+    `positions`: how many separate map positions each path's `steps` steps land on."""
     agree = [name for name in map_routes if _route(map_routes[name]) == classifier_routes[name]]
     differ = [
         f"{name} visits the regions {_route(map_routes[name])} while the classifier reads "
@@ -98,10 +116,10 @@ def paths_on_map_sentence(
     low, high = min(positions.values()), max(positions.values())
     count = f"{low}" if low == high else f"{low} to {high}"
     return text + (
-        f" The {steps} steps of a path land on only {count} distinct map positions, some of them almost "
-        f"on top of each other, since neighbouring steps share most of their nearest test codes; so a "
-        f"drawn path jumps between those positions, and "
-        f"its segments and their lengths are not latent distances."
+        f" The {steps} steps of a path land on only {count} separate map positions (numbered with their "
+        f"steps in @fig-interpolation-tsne), since neighbouring steps share most of their nearest test "
+        f"codes; so a drawn path jumps between those positions, and its segments and their lengths "
+        f"are not latent distances."
     )
 
 
@@ -117,6 +135,34 @@ def comparison_sentence(
     return (
         f"{better} reaches a lower {what} than {worse} ({better_value:.1f} against "
         f"{worse_value:.1f} {unit}, {abs(difference):.1f} {unit} less)"
+    )
+
+
+def capacity_sentence(
+    mlp: float, wide: float, conv: float, widths: tuple[int, int], tolerance: float = 0.5
+) -> str:
+    """Whether the conv VAE's lead over the MLP at equal epochs is its size or its architecture:
+    test −ELBOs (nats, compared as the table prints them, to 0.1) of the MLP, the MLP widened from
+    `widths[0]` to `widths[1]` units (about the conv model's parameter count) and the conv model."""
+    mlp, wide, conv = (round(v, 1) for v in (mlp, wide, conv))
+    widened = f"the MLP widened from {widths[0]} to {widths[1]} units, about the convolutional model's size,"
+    if conv >= mlp - tolerance:
+        return (
+            f"{widened} reaches {wide:.1f} nats; the convolutional model's extra parameters buy nothing here"
+        )
+    if wide <= conv + tolerance:
+        return (
+            f"{widened} reaches {wide:.1f} nats against the convolutional model's {conv:.1f}: width alone "
+            f"closes the gap, so the gain is capacity, not convolution"
+        )
+    if wide < mlp - tolerance:
+        return (
+            f"{widened} reaches {wide:.1f} nats: width closes {(mlp - wide) / (mlp - conv):.0%} of the "
+            f"{mlp - conv:.1f}-nat gap, and the rest belongs to the convolutional architecture"
+        )
+    return (
+        f"{widened} reaches {wide:.1f} nats, no better than at {widths[0]} units: the gain belongs to the "
+        f"convolutional architecture, not to its size"
     )
 
 
@@ -496,13 +542,23 @@ def bce_equilibrium_sentence(name: str, late: dict, real_label: float = 1.0, cit
     )
 
 
-def islands_sentence(islands: dict[int, int]) -> str:
-    """Which digits a map splits into separate islands (counts of islands per digit)."""
-    split = [d for d, n in sorted(islands.items()) if n > 1]
+def islands_sentence(islands: dict[int, list[int]], totals: dict[int, int]) -> str:
+    """Which digits a map splits into separate islands, with each island's size (`islands`: per
+    digit, the sizes of its islands; `totals`: per digit, its number of points)."""
+    split = [d for d, sizes in sorted(islands.items()) if len(sizes) > 1]
     if not split:
         return "every digit forms one connected region"
-    parts = [f"{d} into {islands[d]}" for d in split]
+    parts = [
+        f"{d} into {len(islands[d])} ({_digits([str(n) for n in islands[d]])} of its {totals[d]} points)"
+        for d in split
+    ]
     return f"the map splits digit{'s' if len(split) > 1 else ''} {_digits(parts)} separate islands"
+
+
+def unassigned_range(islands: dict[int, list[int]], totals: dict[int, int]) -> str:
+    """The range over the digits of the share of a digit's points that lie in none of its islands."""
+    shares = [1 - sum(islands[d]) / totals[d] for d in totals]
+    return f"{min(shares):.0%} to {max(shares):.0%}"
 
 
 def ink_sentence(ink: dict[str, tuple[float, float]], faint: float = 0.7) -> str:

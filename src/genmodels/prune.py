@@ -22,6 +22,8 @@ def store_report_metrics(config) -> None:
     """Compute (once) and store every metric the report reads from `config`'s modules."""
     if isinstance(config, VAEConfig):
         vae_results.latent_summary(config)
+        if config in vae_results.NLL_RUNS:
+            vae_results.test_nll_nats(config)
     elif config in ABLATION_RUNS:
         gan_results.ablation_fid(config)
         gan_results.ablation_throughput(config)

@@ -16,6 +16,9 @@ MLP_VAE = VAEConfig(name="vae_mlp_beta1", architecture="mlp", epochs=10)
 MLP_DROPOUT_VAE = dataclasses.replace(MLP_VAE, name="vae_mlp_beta1_dropout", dropout=0.2)
 # Does BatchNorm help? The MLP run again without it (metrics only).
 MLP_NO_BATCHNORM_VAE = dataclasses.replace(MLP_VAE, name="vae_mlp_beta1_no_batchnorm", batch_norm=False)
+# Is the conv model better for its architecture or its size? The MLP widened to about the conv
+# model's parameter count (metrics only).
+MLP_WIDE_VAE = dataclasses.replace(MLP_VAE, name="vae_mlp_beta1_wide", hidden_dim=1024)
 BETA_VALUES = (0.0, 0.5, 1.0, 2.0, 5.0, 10.0, 1000.0)
 
 
@@ -157,6 +160,7 @@ def target_configs(what: str) -> list:
             MLP_VAE,
             MLP_DROPOUT_VAE,
             MLP_NO_BATCHNORM_VAE,
+            MLP_WIDE_VAE,
             *BETA_STUDY,
             FREE_BITS_VAE,
         ],

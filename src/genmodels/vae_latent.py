@@ -15,7 +15,7 @@ from sklearn.cluster import DBSCAN
 from sklearn.neighbors import NearestNeighbors
 
 from genmodels import latent, prose, runs
-from genmodels.vae_results import TSNE_POINTS, latent_statistics, mnist_test, vae
+from genmodels.vae_results import TSNE_POINTS, latent_statistics, mnist_test, prior_samples, vae
 from genmodels.weights import load_or_train
 
 INTERPOLATION_PAIRS = ((1, 0), (4, 9), (3, 8), (7, 2))  # (from digit, to digit)
@@ -33,6 +33,27 @@ def reconstruction_labels(config, images: torch.Tensor) -> tuple[torch.Tensor, t
     probabilities = torch.softmax(classifier(torch.sigmoid(model.decode(mu))), 1)
     confidence, label = probabilities.max(1)
     return label, confidence
+
+
+DOUBT = 0.9  # the MNIST classifier is "unsure" of an image it labels with less confidence than this
+
+
+@torch.no_grad()
+def classifier_doubt(config=runs.FINAL_VAE, threshold: float = DOUBT) -> dict:
+    """How often the MNIST classifier is unsure of a decoded image: of the prior samples that the
+    report shows, and, for reference, of the reconstructions of all test digits (both are the
+    decoder's pixel means, so the two differ only in where z comes from)."""
+    classifier = load_or_train(runs.MNIST_CLASSIFIER)["classifier"]
+    samples = torch.softmax(classifier(prior_samples(config)), 1).max(1).values
+    images, _ = mnist_test()
+    _, reconstructed = reconstruction_labels(config, images)
+    return {
+        "threshold": threshold,
+        "unsure": int((samples < threshold).sum()),
+        "samples": len(samples),
+        "reconstructions_unsure": float((reconstructed < threshold).float().mean()),
+        "test_digits": len(images),
+    }
 
 
 # An interpolation endpoint reconstructs as its own digit with at least this classifier
@@ -228,10 +249,22 @@ def place_on_map(
     return reference_map[index].mean(1), distances[:, 0]
 
 
-def distinct_positions(positions: np.ndarray, decimals: int = 6) -> int:
-    """How many different map positions a placed path's steps take (steps sharing their nearest
-    reference codes land on the same position)."""
-    return len(np.unique(np.round(positions, decimals), axis=0))
+SAME_POSITION = 0.012  # steps closer than this share of the map's larger side are one position
+
+
+def step_groups(path: np.ndarray, map_points: np.ndarray) -> list[tuple[np.ndarray, str]]:
+    """The map positions a placed path's steps take, consecutive steps closer than SAME_POSITION
+    of the map's larger side counted as one (steps sharing most of their nearest reference codes
+    land together): (position, its 1-based steps as "4" or "4–7")."""
+    path = np.asarray(path, dtype=float)
+    tolerance = SAME_POSITION * float(np.ptp(map_points, axis=0).max())
+    groups: list[list[int]] = [[0]]
+    for step in range(1, len(path)):
+        if np.hypot(*(path[step] - path[groups[-1][0]])) < tolerance:
+            groups[-1].append(step)
+        else:
+            groups.append([step])
+    return [(path[g[0]], f"{g[0] + 1}" if len(g) == 1 else f"{g[0] + 1}–{g[-1] + 1}") for g in groups]
 
 
 MAP_NEIGHBOURS = 5  # neighbours for map purity and outliers, as for trustworthiness and k-NN accuracy
@@ -319,8 +352,11 @@ def regions_crossed(
     return [d for i, d in enumerate(majority) if i == 0 or d != majority[i - 1]]
 
 
+ISLAND_MIN_SHARE = 0.08  # a group of a digit's map points smaller than this share is no island
+
+
 def class_islands(
-    points: np.ndarray, labels: np.ndarray, eps_factor: float = 2.0, min_share: float = 0.08
+    points: np.ndarray, labels: np.ndarray, eps_factor: float = 2.0, min_share: float = ISLAND_MIN_SHARE
 ) -> dict[int, list[np.ndarray]]:
     """Per digit, the separate groups ("islands") its points form in a 2-D map, largest first, as
     indices into `points`: DBSCAN on the digit's points with a radius of `eps_factor` times their

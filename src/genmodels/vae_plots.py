@@ -205,23 +205,91 @@ def _label_digits(ax, points: np.ndarray, labels: np.ndarray, avoid: np.ndarray 
         )
 
 
-def paths_on_map(points: np.ndarray, labels, paths: dict, size: float = 4.0) -> Figure:
+def clear_offsets(
+    anchors: np.ndarray, sizes: np.ndarray, obstacles: np.ndarray, marks: np.ndarray
+) -> np.ndarray:
+    """Offsets for labels beside `anchors` (display units; `sizes`: each label's half-width and
+    half-height; `marks`: the half-size of the marker at each anchor, which the label must clear):
+    of eight directions, the one whose label box keeps the widest gap to the `obstacles` (rows of
+    x, y, half-width, half-height) and to the labels placed before it."""
+    directions = np.array([(np.cos(a), np.sin(a)) for a in np.arange(8) * np.pi / 4])
+    taken = [np.asarray(obstacles, dtype=float).reshape(-1, 4)]
+    offsets = []
+    for anchor, size, mark in zip(
+        np.asarray(anchors, float), np.asarray(sizes, float), np.asarray(marks, float)
+    ):
+        with np.errstate(
+            divide="ignore"
+        ):  # the distance along each direction at which the box clears the mark
+            reach = np.min((size + mark + 1) / np.abs(directions), axis=1)[:, None] * directions
+        boxes = np.concatenate(taken)
+        centres = anchor + reach
+        gap_x = np.abs(centres[:, None, 0] - boxes[None, :, 0]) - (size[0] + boxes[None, :, 2])
+        gap_y = np.abs(centres[:, None, 1] - boxes[None, :, 1]) - (size[1] + boxes[None, :, 3])
+        best = int(np.argmax(np.maximum(gap_x, gap_y).min(1, initial=np.inf)))
+        offsets.append(reach[best])
+        taken.append(np.concatenate([centres[best], size])[None])
+    return np.array(offsets).reshape(-1, 2)
+
+
+def paths_on_map(
+    points: np.ndarray, labels, paths: dict, numbers: dict | None = None, size: float = 4.0
+) -> Figure:
     """Paths as connected points at their map positions over a grey 2-D map with digit labels;
-    each path has its colour, a square at its start and a star at its end; legend below."""
+    each path has its colour, a square at its start and a star at its end; legend below.
+    `numbers`: per path, (position, text) pairs, e.g. the steps that land on each position,
+    written beside the position where the text is clearest."""
     figure = Figure(figsize=(size * 1.35, size))
     ax = figure.add_subplot()
     labels = np.asarray(labels)
     markers = np.concatenate([np.asarray(path) for path in paths.values()]) if paths else None
     _digit_map(ax, points, labels, size=4, alpha=0.45, avoid=markers)
+    colours = ("black", "crimson", "navy", "darkgreen", "darkorange", "purple")
+    numbered = []  # (position, text, colour, half-size of its marker in points)
+    obstacles = []  # every marker, as (x, y) in data units and its half-size in points
     for index, (name, path) in enumerate(paths.items()):
         path = np.asarray(path)
-        colour = ("black", "crimson", "navy", "darkgreen", "darkorange", "purple")[index % 6]
+        colour = colours[index % len(colours)]
         ax.plot(path[:, 0], path[:, 1], "-o", color=colour, ms=3.5, lw=1.2, alpha=0.9, label=name, zorder=3)
         ax.plot(*path[0], "s", ms=8, mfc="white", mec=colour, mew=1.8, zorder=4)
         ax.plot(*path[-1], "*", ms=12, mfc="white", mec=colour, mew=1.5, zorder=4)
+        ends = {tuple(path[0]): 5.0, tuple(path[-1]): 6.5}  # square and star, beyond their dots
+        obstacles += [(point, ends.get(tuple(point), 2.5)) for point in path]
+        numbered += [
+            (where, text, colour, ends.get(tuple(where), 2.5))
+            for where, text in (numbers or {}).get(name, [])
+        ]
     ax.set_xticks([])
     ax.set_yticks([])
     figure.tight_layout(rect=(0, 0.08, 1, 1))
+    if numbered:
+
+        def to_points(xy) -> np.ndarray:
+            return ax.transData.transform(np.asarray(xy).reshape(-1, 2)) * 72 / figure.dpi
+
+        digits = to_points([t.get_position() for t in ax.texts])
+        boxes = np.concatenate(
+            [
+                np.c_[to_points([p for p, _ in obstacles]), [[r, r] for _, r in obstacles]],
+                np.c_[digits, np.full((len(digits), 2), 6.0)],
+            ]
+        )
+        sizes = np.array([(2.1 * len(text) + 1, 4.5) for _, text, _, _ in numbered])  # 7-pt digits
+        anchors = to_points([where for where, _, _, _ in numbered])
+        offsets = clear_offsets(anchors, sizes, boxes, [mark for *_, mark in numbered])
+        for (where, text, colour, _), offset in zip(numbered, offsets):
+            ax.annotate(
+                text,
+                where,
+                xytext=offset,
+                textcoords="offset points",
+                fontsize=7,
+                color=colour,
+                ha="center",
+                va="center",
+                zorder=5,
+                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "alpha": 0.8, "lw": 0},
+            )
     figure.legend(
         *ax.get_legend_handles_labels(), loc="lower center", ncol=len(paths), fontsize=8, frameon=False
     )
