@@ -52,3 +52,9 @@ def test_missing_data_message_is_one_line_naming_data_dir(tmp_path, monkeypatch)
     with pytest.raises(data.DataNotFoundError, match="DATA_DIR") as caught:
         data.mnist(train=False)
     assert "\n" not in str(caught.value) and "MNIST/raw" in str(caught.value)
+
+
+def test_pixel_shares_count_zeros_and_near_binary_pixels():
+    images = torch.tensor([[0, 0, 10, 128], [250, 255, 0, 40]], dtype=torch.uint8)
+    shares = data.pixel_shares(images)
+    assert shares["zero"] == 3 / 8 and shares["near_ends"] == 6 / 8  # 0,0,10,250,255,0 of 8

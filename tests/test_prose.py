@@ -243,6 +243,26 @@ def test_hyperparameter_table_gives_a_reason_for_every_row():
     assert any("latent_dim" in row and "| 7 " in row for row in rows)
 
 
+def test_latent_size_reason_says_whether_the_chosen_size_is_the_best():
+    study = {
+        8: {"elbo": 104.0, "active_units": 8, "epochs": 6},
+        32: {"elbo": 96.3, "active_units": 17, "epochs": 6},
+        64: {"elbo": 96.1, "active_units": 26, "epochs": 6},
+    }
+    level = prose.latent_size_reason(study, 32)
+    assert level.startswith(
+        "32 and 64 dimensions are level (within 0.5 nats), 8 is worse: test −ELBO in nats"
+    )
+    assert "after 6 epochs, 8: 104.0 (8 active), 32: 96.3 (17 active), 64: 96.1 (26 active)" in level
+    apart = {**study, 32: {**study[32], "elbo": 97.0}}
+    assert prose.latent_size_reason(apart, 64).startswith("the lowest of the sizes tried")
+    assert prose.latent_size_reason(apart, 32).startswith("not the best size tried (64 is 0.9 nats lower)")
+    from genmodels.config import VAEConfig
+
+    table = prose.hyperparameter_table(VAEConfig(name="t", latent_dim=32), latent_study=study)
+    assert "32 and 64 dimensions are level" in table
+
+
 def test_epochs_reason_reads_the_end_of_the_test_curve():
     falling = {"test": [{"total": 100 - e / 10} for e in range(21)]}  # 100 → 98 nats
     assert prose.epochs_reason(falling).endswith(
@@ -305,6 +325,7 @@ EVALUATION = {
     "precision": 0.73,
     "recall": 0.5,
     "class_counts": [1000] * 9 + [500],
+    "test_class_counts": [1000] * 10,
     "label_entropy_nats": 2.27,
     "classifier_test_accuracy": 0.85,
 }
@@ -322,15 +343,24 @@ def test_class_coverage_names_the_rarest_and_commonest_class():
 
 
 def test_mode_collapse_verdict_thresholds():
-    assert prose.mode_collapse_verdict(EVALUATION).startswith(
+    names = [f"c{i}" for i in range(10)]
+    dropping = prose.mode_collapse_verdict(EVALUATION, 0.77, names)
+    assert dropping.startswith(
         "Together these show no collapse onto a few modes: the probe assigns all ten classes"
     )
-    collapsed = prose.mode_collapse_verdict({**EVALUATION, "label_entropy_nats": 1.0})
+    assert "puts only 5.3% of the samples in c9 (53% of its real share)" in dropping  # 500 of 9,500
+    assert "recall and coverage fall short" in dropping  # 0.5 < 0.8 × 0.77
+    level = {**EVALUATION, "class_counts": [1000] * 10}
+    assert prose.mode_collapse_verdict(level, 0.6, names).endswith("every class is near its real share.")
+    assert "fall short" in prose.mode_collapse_verdict(level, 0.77, names) and "puts only" not in (
+        prose.mode_collapse_verdict(level, 0.77, names)
+    )
+    collapsed = prose.mode_collapse_verdict({**EVALUATION, "label_entropy_nats": 1.0}, 0.77, names)
     assert collapsed.startswith("These numbers show partial mode collapse") and "43%" in collapsed
-    assert "partial mode collapse" in prose.mode_collapse_verdict({**EVALUATION, "recall": 0.1})
+    assert "partial mode collapse" in prose.mode_collapse_verdict({**EVALUATION, "recall": 0.1}, 0.77, names)
     # A missing class is collapse even when the entropy of the other nine stays high (log 9 > 0.9 log 10).
     nine = prose.mode_collapse_verdict(
-        {**EVALUATION, "class_counts": [1000] * 9 + [0], "label_entropy_nats": 2.197}
+        {**EVALUATION, "class_counts": [1000] * 9 + [0], "label_entropy_nats": 2.197}, 0.77, names
     )
     assert nine.endswith("and the probe assigns no sample to 1 of the classes.")
 
@@ -382,7 +412,7 @@ def test_ablation_resolved_sentence_names_rows_beyond_the_noise_floor():
 
 def test_training_length_separation_compares_both_ways():
     assert prose.training_length_separation(0.891, 0.914, 40, 6).startswith(
-        "lower after 40 epochs than in the 6-epoch run:"
+        "lower after 40 epochs than in the 6-epoch run (one seed each):"
     )
     assert (
         prose.training_length_separation(0.93, 0.914, 40, 6)
@@ -508,3 +538,20 @@ def test_capacity_sentence_splits_the_gap_between_width_and_architecture():
     assert "capacity, not convolution" in prose.capacity_sentence(98.1, 94.3, 94.0, widths)
     assert "no better than at 512 units" in prose.capacity_sentence(98.1, 97.9, 94.0, widths)
     assert "buy nothing here" in prose.capacity_sentence(98.1, 97.0, 97.9, widths)
+
+
+def test_snapshot_motion_sentence_reads_the_trend_and_the_last_stage():
+    motion = {"stages": [(1, 19, 15.9), (19, 30, 11.2), (30, 48, 9.2)], "spread_last": 20.0, "vectors": 10}
+    text = prose.snapshot_motion_sentence(motion)
+    assert text.startswith("Over the 3 stages (epochs 1–19, 19–30, 30–48) the 10 stored vectors' images move")
+    assert "15.9, 11.2 and 9.2 ([0, 1] pixels), against 20.0" in text
+    assert text.endswith(
+        "each stage changes them less than the one before, and the last stage still moves them by 46% of "
+        "that distance."
+    )
+    bumpy = prose.snapshot_motion_sentence(
+        {**motion, "stages": [(1, 19, 15.9), (19, 30, 5.0), (30, 48, 7.0)]}
+    )
+    assert "though not at every stage" in bumpy
+    rising = prose.snapshot_motion_sentence({**motion, "stages": [(1, 19, 5.0), (19, 30, 7.0)]})
+    assert "the changes do not shrink" in rising

@@ -13,6 +13,7 @@ SHIPPED = {
     for value in (
         *(v for v in vars(runs).values() if isinstance(v, HashedConfig)),
         *runs.BETA_STUDY,
+        *runs.LATENT_STUDY,
         *runs.GAN_ABLATION.values(),
     )
 }

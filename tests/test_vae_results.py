@@ -30,18 +30,17 @@ def test_beta_table_has_one_row_per_beta():
     assert list(table["−ELBO (β = 1)"]) == [100.0, 90.0, 152.0] and list(table["active units"]) == [32, 20, 2]
 
 
-def test_loss_dynamics_finds_the_kl_peak_and_the_gap():
+def test_loss_dynamics_finds_where_the_kl_settles_and_the_gap():
+    kl = [10.0, 20.0, 22.5, 24.4, 23.6, 24.0, 23.5, 24.2, 23.9, 24.1, 24.0, 23.8]  # level ≈ 23.8 from epoch 3
     history = {
-        "test": [
-            {"kl": 10.0, "reconstruction": 100.0, "total": 110.0},
-            {"kl": 30.0, "reconstruction": 80.0, "total": 110.0},
-            {"kl": 25.0, "reconstruction": 70.0, "total": 95.0},
-        ],
-        "train": [{"total": 120.0}, {"total": 100.0}, {"total": 96.0}],
+        "test": [{"kl": v, "reconstruction": 100.0 - i, "total": 110.0 - i} for i, v in enumerate(kl)],
+        "train": [{"total": 100.0} for _ in kl],
     }
     dynamics = vae_results.loss_dynamics(history)
-    assert (dynamics["kl_peak"], dynamics["kl_peak_epoch"], dynamics["kl_last"]) == (30.0, 2, 25.0)
-    assert dynamics["gap"] == -1.0 and dynamics["total_first"] == 110.0
+    assert dynamics["kl_settled_epoch"] == 4 and dynamics["kl_settled_range"] == (23.5, 24.4)
+    assert dynamics["kl_last"] == 23.8 and dynamics["total_first"] == 110.0 and dynamics["gap"] == -1.0
+    rising = vae_results.loss_dynamics({**history, "test": history["test"][:2]})
+    assert rising["kl_settled_epoch"] == 2  # never settles: the last epoch
 
 
 def test_free_bits_table_rows():

@@ -77,6 +77,17 @@ def to_unit_interval(images_uint8: torch.Tensor) -> torch.Tensor:
     return images_uint8.float().div(255.0).unsqueeze(1)
 
 
+def pixel_shares(images_uint8: torch.Tensor, margin: float = 0.1) -> dict[str, float]:
+    """How nearly binary grey-level images are: the share of pixels that are exactly 0 and the share
+    within `margin` of either end of [0, 255]."""
+    pixels = images_uint8.flatten().float() / 255
+    return {
+        "zero": float((pixels == 0).float().mean()),
+        "near_ends": float(((pixels <= margin) | (pixels >= 1 - margin)).float().mean()),
+        "margin": margin,
+    }
+
+
 def binarise_dynamic(
     images: torch.Tensor, generator: torch.Generator | None = None
 ) -> torch.Tensor:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerTuple
 from matplotlib.ticker import FuncFormatter
 
 from genmodels.plots import draw_panels, grid_array
@@ -56,10 +57,12 @@ def gan_loss_curves(
     figure = Figure(figsize=(6.8, 2.5))
     axes = figure.subplots(1, 2)
     iterations = np.arange(1, len(iteration_log) + 1)
+    curves = []  # (faint per-iteration line, moving mean): one legend entry for both
     for column, name, colour in ((0, "discriminator loss", "C0"), (1, "generator loss", "C1")):
-        axes[0].plot(iterations, iteration_log[:, column], color=colour, alpha=0.15, lw=0.5)
+        (raw,) = axes[0].plot(iterations, iteration_log[:, column], color=colour, alpha=0.15, lw=0.5)
         smooth = _smooth(iteration_log[:, column], window)
-        axes[0].plot(iterations[window - 1 : window - 1 + len(smooth)], smooth, color=colour, label=name)
+        (mean,) = axes[0].plot(iterations[window - 1 : window - 1 + len(smooth)], smooth, color=colour)
+        curves.append(((raw, mean), f"{name}: per iteration (faint), mean of {window}"))
     axes[0].axhline(d_star, color="C0", ls=":", lw=1, label=f"D at equilibrium: {names[0]}")
     if loss != "hinge":  # under the hinge loss G's equilibrium value is not determined
         axes[0].axhline(g_star, color="C1", ls=":", lw=1, label=f"G at equilibrium: {names[1]}")
@@ -86,7 +89,16 @@ def gan_loss_curves(
     for ax in axes:
         ax.grid(alpha=0.3)
     figure.tight_layout(rect=(0, 0.16, 1, 1))
-    figure.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=8, frameon=False)
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(
+        [pair for pair, _ in curves] + handles,
+        [text for _, text in curves] + labels,
+        handler_map={tuple: HandlerTuple(ndivide=None)},
+        loc="lower center",
+        ncol=2,
+        fontsize=8,
+        frameon=False,
+    )
     return figure
 
 
@@ -157,23 +169,35 @@ def epoch_curves_against_equilibrium(
 
 
 def class_histogram(counts, class_names, reference=None) -> Figure:
-    """Counts of generated images per predicted class, with the real data's counts for reference."""
-    figure = Figure(figsize=(6.5, 1.8))
+    """Shares of generated images per predicted class, with the real data's shares for reference,
+    each bar labelled with its percentage."""
+    figure = Figure(figsize=(6.5, 1.9))
     ax = figure.add_subplot()
     positions = np.arange(len(class_names))
     counts = np.asarray(counts)
-    ax.bar(
-        positions - 0.2 if reference is not None else positions,
-        counts / counts.sum(),
-        width=0.4,
-        label="generated",
-    )
+    bars = [(positions - 0.2 if reference is not None else positions, counts / counts.sum(), "generated")]
     if reference is not None:
         reference = np.asarray(reference)
-        ax.bar(positions + 0.2, reference / reference.sum(), width=0.4, label="real (test set)")
-    ax.axhline(1 / len(class_names), color="grey", ls=":", label="uniform")
+        bars.append((positions + 0.2, reference / reference.sum(), "real (test set)"))
+    for where, shares, label in bars:
+        drawn = ax.bar(where, shares, width=0.4, label=label)
+        for bar, share in zip(drawn, shares):  # the percentage inside the top of each bar
+            ax.text(
+                bar.get_x() + bar.get_width() / 2,
+                share - 0.004,
+                f"{100 * share:.1f}",
+                rotation=90,
+                ha="center",
+                va="top",
+                fontsize=7,
+                color="white",
+            )
+    ax.axhline(1 / len(class_names), color="grey", ls=":", label="uniform", zorder=0.5)  # behind the bars
     ax.set_xticks(positions, class_names, rotation=30, fontsize=8)
-    ax.set_ylabel("fraction of images")
+    ax.set_ylabel("images [%]")
+    ax.set_ylim(0, 1.1 * max(shares.max() for _, shares, _ in bars))
+    ax.set_yticks(np.arange(0, ax.get_ylim()[1], 0.05))
+    ax.yaxis.set_major_formatter(lambda value, _: f"{100 * value:.0f}")
     ax.legend(fontsize=8, ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
     figure.tight_layout()
     return figure

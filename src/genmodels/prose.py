@@ -586,7 +586,8 @@ def training_length_separation(final: float, study: float, final_epochs: int, st
         return f"about the same after {final_epochs} epochs as in the {study_epochs}-epoch run"
     if final < study:
         return (
-            f"lower after {final_epochs} epochs than in the {study_epochs}-epoch run: the ELBO rewards "
+            f"lower after {final_epochs} epochs than in the {study_epochs}-epoch run (one seed each): "
+            f"the ELBO rewards "
             f"codes that reconstruct each image, not codes that separate the digits, so longer training "
             f"need not separate them more"
         )
@@ -659,15 +660,41 @@ def epochs_reason(history: dict | None, last: int = 10) -> str:
     return f"{reason}; the test loss stopped falling over the last {last}"
 
 
-def hyperparameter_table(config, history: dict | None = None) -> str:
+def latent_size_reason(study: dict[int, dict], chosen: int, tolerance: float = 0.5) -> str:
+    """Why `chosen` latent dimensions, from the latent-size study (per size: test −ELBO and active
+    units after the same short budget): level with the best size (within `tolerance` nats), the
+    best alone, or not the best."""
+    elbo = {d: v["elbo"] for d, v in study.items()}
+    best = min(elbo, key=elbo.get)
+    level = sorted(d for d in elbo if elbo[d] - elbo[best] <= tolerance)
+    worse = sorted(set(elbo) - set(level))
+    if chosen in level and len(level) > 1:
+        verdict = f"{_digits(level)} dimensions are level (within {tolerance:g} nats)"
+        if worse:
+            verdict += f", {_digits(worse)} {'is' if len(worse) == 1 else 'are'} worse"
+    elif chosen == best:
+        verdict = "the lowest of the sizes tried"
+    else:
+        verdict = f"not the best size tried ({best} is {elbo[chosen] - elbo[best]:.1f} nats lower)"
+    sizes = ", ".join(f"{d}: {v['elbo']:.1f} ({v['active_units']} active)" for d, v in sorted(study.items()))
+    epochs = next(iter(study.values()))["epochs"]
+    return (
+        f"{verdict}: test −ELBO in nats after {epochs} epochs, {sizes}; unneeded dimensions stay "
+        f"inactive (@fig-kl-dims)"
+    )
+
+
+def hyperparameter_table(config, history: dict | None = None, latent_study: dict | None = None) -> str:
     """The config's hyperparameters with a one-line justification each, as a pipe table; with the
-    run's `history` the epochs row says how much the test loss still moved at the end."""
+    run's `history` the epochs row says how much the test loss still moved at the end, and with the
+    `latent_study` (see `latent_size_reason`) the latent-size row gives its measurements."""
+    measured = {}
+    if history is not None:
+        measured["epochs"] = epochs_reason(history)
+    if latent_study is not None:
+        measured["latent_dim"] = latent_size_reason(latent_study, config.latent_dim)
     rows = [
-        {
-            "hyperparameter": key,
-            "value": str(getattr(config, key)),
-            "why": epochs_reason(history) if key == "epochs" else reason,
-        }
+        {"hyperparameter": key, "value": str(getattr(config, key)), "why": measured.get(key, reason)}
         for key, reason in HYPERPARAMETER_REASONS.items()
     ]
     rows.insert(
@@ -812,19 +839,59 @@ def class_coverage_sentence(evaluation: dict, class_names) -> str:
     )
 
 
-def mode_collapse_verdict(evaluation: dict) -> str:
+def snapshot_motion_sentence(motion: dict) -> str:
+    """How much the fixed-noise samples change in each stage, against the distance between two
+    different samples (`gan_results.snapshot_motion`)."""
+    moves = [move for _, _, move in motion["stages"]]
+    spans = ", ".join(f"{first}–{last}" for first, last, _ in motion["stages"])
+    share = moves[-1] / motion["spread_last"]
+    if len(moves) == 1:
+        trend = ""
+    elif all(b < a for a, b in zip(moves, moves[1:])):
+        trend = "each stage changes them less than the one before, and "
+    elif moves[-1] < moves[0]:
+        trend = "the changes shrink from the first stage to the last, though not at every stage, and "
+    else:
+        trend = "the changes do not shrink, and "
+    return (
+        f"Over the {len(moves)} stages (epochs {spans}) the {motion['vectors']} stored "
+        f"vectors' images move by a median L2 distance of {_digits([f'{m:.1f}' for m in moves])} "
+        f"([0, 1] pixels), against {motion['spread_last']:.1f} between two different vectors' images "
+        f"at the end: {trend}the last stage still moves them by {share:.0%} of that distance."
+    )
+
+
+def mode_collapse_verdict(
+    evaluation: dict, real_recall: float, class_names, dropped: float = 2 / 3, short: float = 0.8
+) -> str:
     """Whether class entropy, recall and the probe's class counts show mode collapse, partial mode
-    dropping or neither."""
+    dropping (a class below `dropped` times the probe's share of it among real test images, or
+    recall below `short` times that of real images) or neither."""
     entropy_ratio = evaluation["label_entropy_nats"] / math.log(10)
     if entropy_ratio > 0.9 and evaluation["recall"] > 0.2 and min(evaluation["class_counts"]) > 0:
-        return (
-            f"Together these show no collapse onto a few modes: the probe assigns all ten classes, the "
-            f"class entropy is {entropy_ratio:.0%} of its maximum, and recall is well above zero. The "
-            "imbalance between the classes may be partial mode dropping or the probe's bias (an "
-            "unrecognisable sample still gets a class), "
-            "and recall below precision says the generator covers less of the data's variety than it "
-            "reproduces its typical images."
+        generated = np.asarray(evaluation["class_counts"]) / sum(evaluation["class_counts"])
+        real = np.asarray(evaluation["test_class_counts"]) / sum(evaluation["test_class_counts"])
+        rarest = int(np.argmin(generated / real))
+        text = (
+            f"Together these show no collapse onto a few modes: the probe assigns all ten classes and the "
+            f"class entropy is {entropy_ratio:.0%} of its maximum."
         )
+        under = generated[rarest] < dropped * real[rarest]
+        if not under and evaluation["recall"] >= short * real_recall:
+            return text + " Nor do they show a dropped mode: every class is near its real share."
+        parts = []
+        if under:
+            parts.append(
+                f"the probe, which puts {real.min():.1%} to {real.max():.1%} of real test images in each "
+                f"class, puts only {generated[rarest]:.1%} of the samples in {class_names[rarest]} "
+                f"({generated[rarest] / real[rarest]:.0%} of its real share)"
+            )
+        if evaluation["recall"] < short * real_recall:
+            parts.append(
+                "recall and coverage fall short of real images', so G covers less of the data's variety "
+                "than it reproduces its typical images"
+            )
+        return text + " They do show partial mode dropping: " + "; ".join(parts) + "."
     missing = sum(count == 0 for count in evaluation["class_counts"])
     return (
         f"These numbers show partial mode collapse: the class entropy is only {entropy_ratio:.0%} of its "

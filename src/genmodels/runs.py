@@ -28,6 +28,20 @@ def beta_study_config(beta: float) -> VAEConfig:
 
 
 BETA_STUDY = tuple(beta_study_config(b) for b in BETA_VALUES)
+# Why 32 latent dimensions? The β = 1 study run's budget at other latent sizes (metrics only).
+LATENT_SIZES = (8, 16, 32, 64)
+
+
+def latent_study_config(latent_dim: int) -> VAEConfig:
+    """The latent-size study: the β = 1 study run with another latent size (32 is that run)."""
+    if latent_dim == beta_study_config(1.0).latent_dim:
+        return beta_study_config(1.0)
+    return dataclasses.replace(
+        beta_study_config(1.0), name=f"vae_conv_latent{latent_dim}_study", latent_dim=latent_dim
+    )
+
+
+LATENT_STUDY = tuple(latent_study_config(d) for d in LATENT_SIZES)
 # Posterior-collapse mitigation at a large beta: the same run with 0.5 free nats per dimension.
 FREE_BITS_VAE = VAEConfig(name="vae_conv_beta10_freebits", beta=10.0, free_bits_nats=0.5, epochs=6)
 MNIST_CLASSIFIER = ClassifierConfig()
@@ -163,6 +177,7 @@ def target_configs(what: str) -> list:
             MLP_WIDE_VAE,
             *BETA_STUDY,
             FREE_BITS_VAE,
+            *LATENT_STUDY,
         ],
         "gan": [GAN_STAGE2, GAN_RESTART, FINAL_GAN],
         "ablation": list(GAN_ABLATION.values()),

@@ -360,7 +360,7 @@ def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
     """Rows of decoded images along latent paths; optional classifier labels above each step."""
     rows = len(strips)
     steps = len(next(iter(strips.values())))
-    figure = Figure(figsize=(0.55 * steps, 0.85 * rows + 0.2))
+    figure = Figure(figsize=(0.5 * steps, 0.74 * rows + 0.2))
     axes = figure.subplots(rows, steps, squeeze=False)
     for row, (name, images) in enumerate(strips.items()):
         for column in range(steps):
@@ -376,7 +376,7 @@ def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
             ax.set_yticks([])
             if predicted is not None:
                 label, confidence = predicted[name][column]
-                ax.set_title(f"{label}:{confidence:.0%}", fontsize=8, pad=1)
+                ax.set_title(f"{label}:{confidence:.0%}", fontsize=7.5, pad=1)
         axes[row, 0].set_ylabel(name, fontsize=8, rotation=0, ha="right", va="center")
-    figure.subplots_adjust(left=0.12, right=0.99, top=0.93, bottom=0.02, wspace=0.05, hspace=0.45)
+    figure.subplots_adjust(left=0.12, right=0.99, top=0.94, bottom=0.02, wspace=0.05, hspace=0.42)
     return figure

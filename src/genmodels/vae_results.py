@@ -96,6 +96,20 @@ def beta_study() -> dict:
     return study
 
 
+def latent_size_study() -> dict[int, dict]:
+    """Test −ELBO (nats; reconstruction + KL, β = 1 as trained) and active units of the latent-size
+    study, keyed by latent size."""
+    return {
+        config.latent_dim: {
+            "elbo": manifest_entry(config)["final"]["test_reconstruction"]
+            + manifest_entry(config)["final"]["test_kl"],
+            "active_units": latent_summary(config)["active_units"],
+            "epochs": config.epochs,
+        }
+        for config in runs.LATENT_STUDY
+    }
+
+
 def reconstructions(config, count: int = 32) -> tuple[torch.Tensor, torch.Tensor]:
     """The first `count` binarised test digits and the decoder's pixel means for them."""
     torch.manual_seed(0)
@@ -139,14 +153,21 @@ def collapse_mitigation() -> dict:
     }
 
 
+KL_SETTLED_NATS = 1.0  # the test KL has settled once it stays this close to its last-10-epoch mean
+
+
 def loss_dynamics(history: dict) -> dict:
     """Numbers the loss-curve prose quotes: how each test term moved, and the train-test gap."""
     test, train = history["test"], history["train"]
     kl = [epoch["kl"] for epoch in test]
+    level = float(np.mean(kl[-10:]))  # where the test KL ends up
+    settled = next(
+        (e for e in range(len(kl)) if all(abs(v - level) <= KL_SETTLED_NATS for v in kl[e:])), len(kl) - 1
+    )
     return {
         "kl_first": kl[0],
-        "kl_peak": max(kl),
-        "kl_peak_epoch": kl.index(max(kl)) + 1,
+        "kl_settled_epoch": settled + 1,
+        "kl_settled_range": (min(kl[settled:]), max(kl[settled:])),
         "kl_last": kl[-1],
         "reconstruction_first": test[0]["reconstruction"],
         "reconstruction_last": test[-1]["reconstruction"],
