@@ -80,9 +80,18 @@ def test_seed_sentence_says_what_the_seed_changes():
 
 
 def test_dropout_sentence_follows_the_measured_nll():
-    assert "raises the test NLL from 93.0 to 98.8" in prose.dropout_sentence(0.2, 93.0, 98.8)
-    assert "would gain" in prose.dropout_sentence(0.2, 98.8, 93.0)
-    assert "leaves the test NLL where it was" in prose.dropout_sentence(0.2, 93.0, 93.2)
+    assert "raises the MLP's test NLL from 93.0 to 98.8" in prose.dropout_sentence(0.2, 93.0, 98.8)
+    assert "lowers the MLP's test NLL from 98.8 to 93.0" in prose.dropout_sentence(0.2, 98.8, 93.0)
+    assert "leaves the MLP's test NLL where it was" in prose.dropout_sentence(0.2, 93.0, 93.2)
+
+
+def test_conv_dropout_sentence_decides_for_the_final_model():
+    worse = prose.conv_dropout_sentence(0.2, 94.01, 95.3, 10)
+    assert worse.endswith(
+        "ends 10 epochs at a higher test −ELBO (95.3 against 94.0 nats), so the final model keeps it off."
+    )
+    assert "at no cost" in prose.conv_dropout_sentence(0.2, 94.0, 94.3, 10)
+    assert "would gain from it" in prose.conv_dropout_sentence(0.2, 94.0, 93.0, 10)
 
 
 def test_batchnorm_sentence_follows_the_measured_nll():
@@ -229,8 +238,13 @@ def test_path_methods_sentence_notices_label_differences():
     routes = {"1→0 lin": "1 → 8 → 0", "1→0 sph": "1 → 0", "3→8 lin": "3 → 8", "3→8 sph": "3 → 8"}
     steps = {"1→0 lin": 9, "1→0 sph": 8, "3→8 lin": 7, "3→8 sph": 8}
     both = prose.path_methods_sentence(0.01, routes, steps)
-    assert "differ on 1→0 and the end digit's label comes at a different step on 3→8:" in both
+    assert both.endswith("differ on 1→0 and the end digit's label comes at a different step on 3→8.")
     assert "reads the same digits" in prose.path_methods_sentence(0.01, routes | {"1→0 lin": "1 → 0"}, {})
+    normed = prose.path_methods_sentence(0.01, routes, steps, (0.654, 0.9))
+    assert (
+        "the chord's norm dips to 65% to 90% of its endpoints' mean, while the great circle keeps it"
+        in normed
+    )
 
 
 def test_hyperparameter_table_gives_a_reason_for_every_row():
@@ -253,7 +267,10 @@ def test_latent_size_reason_says_whether_the_chosen_size_is_the_best():
     assert level.startswith(
         "32 and 64 dimensions are level (within 0.5 nats), 8 is worse: test −ELBO in nats"
     )
-    assert "after 6 epochs, 8: 104.0 (8 active), 32: 96.3 (17 active), 64: 96.1 (26 active)" in level
+    assert level.endswith(
+        "after 6 epochs, 8: 104.0 (8 active), 32: 96.3 (17 active), 64: 96.1 (26 active); "
+        "of 64 dimensions only 26 are used"
+    )
     apart = {**study, 32: {**study[32], "elbo": 97.0}}
     assert prose.latent_size_reason(apart, 64).startswith("the lowest of the sizes tried")
     assert prose.latent_size_reason(apart, 32).startswith("not the best size tried (64 is 0.9 nats lower)")
@@ -543,7 +560,10 @@ def test_capacity_sentence_splits_the_gap_between_width_and_architecture():
 def test_snapshot_motion_sentence_reads_the_trend_and_the_last_stage():
     motion = {"stages": [(1, 19, 15.9), (19, 30, 11.2), (30, 48, 9.2)], "spread_last": 20.0, "vectors": 10}
     text = prose.snapshot_motion_sentence(motion)
-    assert text.startswith("Over the 3 stages (epochs 1–19, 19–30, 30–48) the 10 stored vectors' images move")
+    assert text.startswith(
+        "Over the 3 stages (epochs 1–19, 19–30, 30–48) the images of the first 10 fixed vectors, which the "
+        "snapshots store, move"
+    )
     assert "15.9, 11.2 and 9.2 ([0, 1] pixels), against 20.0" in text
     assert text.endswith(
         "each stage changes them less than the one before, and the last stage still moves them by 46% of "

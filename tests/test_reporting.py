@@ -44,3 +44,16 @@ def test_device_name_is_short():
     assert reporting.device_name({"hardware": {"cuda": "NVIDIA H100 80GB HBM3"}}) == "H100"
     assert reporting.device_name({"hardware": {"cuda": None}}) == "CPU"
     assert reporting.device_name({"hardware": {}}) == "CPU"
+
+
+def test_format_table_aligns_text_columns_as_asked():
+    frame = pd.DataFrame({"init": ["pca", "random"], "range": ["0.96", "0.95–0.97"]})
+    last = reporting.format_table(frame, as_text=True).split("\n")[1].strip("|").split("|")[-1]
+    assert last.startswith(":") and not last.endswith(":")  # text: left by default
+    last = (
+        reporting.format_table(frame, as_text=True, align=("left", "right"))
+        .split("\n")[1]
+        .strip("|")
+        .split("|")[-1]
+    )
+    assert last.endswith(":") and not last.startswith(":")

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import torch
 
 from genmodels import latent, vae_latent
 
@@ -117,3 +118,14 @@ def test_seed_table_gives_a_single_value_when_the_seeds_agree():
         "map 5-NN accuracy [%]": "89.0",
     }
     assert rows[1]["trustworthiness"] == "0.969–0.970" and rows[1]["map 5-NN accuracy [%]"] == "88.6–89.4"
+
+
+def test_chord_dip_is_the_lowest_norm_on_a_linear_path_against_its_ends():
+    start, end = torch.tensor([2.0, 0.0]), torch.tensor([0.0, 2.0])
+    paths = {
+        "a lin": latent.interpolate(start, end, 3),  # midpoint (1, 1): norm √2 against 2
+        "a sph": latent.interpolate(start, end, 3, "spherical"),  # not a linear path: ignored
+        "b lin": latent.interpolate(start, 2 * start, 3),  # norms 2, 3, 4: lowest 2 against the ends' mean 3
+    }
+    low, high = vae_latent.chord_dip(paths)
+    assert abs(low - 2 / 3) < 1e-6 and abs(high - 2**0.5 / 2) < 1e-6

@@ -101,12 +101,12 @@ def paths_on_map_sentence(
     parts = []
     if agree:
         parts.append(
-            f"on the map, {_digits(agree)} visit{'s' if len(agree) == 1 else ''} the digit "
+            f"{_digits(agree)} visit{'s' if len(agree) == 1 else ''} the digit "
             f"regions whose labels the classifier gives along {'it' if len(agree) == 1 else 'them'}"
         )
     parts.extend(differ)
-    text = "; ".join(parts)
-    text = text[0].upper() + text[1:] + "."
+    text = "On the map (a step's region being the majority digit of its 10 nearest map points), "
+    text += "; ".join(parts) + "."
     if differ:
         text += (
             " Where the two disagree, the map places steps among the test codes of a digit the "
@@ -193,18 +193,36 @@ def _by_nll_change(
 
 
 def dropout_sentence(rate: float, plain_nll: float, dropout_nll: float, tolerance: float = 0.5) -> str:
-    """What the dropout run says about dropout, from the test NLL with and without it (nats)."""
+    """What the MLP's dropout run says about dropout, from the test NLL with and without it (nats)."""
     return _by_nll_change(
         plain_nll,
         dropout_nll,
         tolerance,
-        same=f"dropout {rate:g} leaves the test NLL where it was ({dropout_nll:.1f} against {plain_nll:.1f} "
-        f"nats), so the final model keeps it off",
-        worse=f"dropout {rate:g} raises the test NLL from {plain_nll:.1f} to {dropout_nll:.1f} nats; it "
-        f"takes away capacity this MLP needs instead of curing an overfitting that is not there, so "
-        f"the final model keeps it off",
-        better=f"dropout {rate:g} lowers the test NLL from {plain_nll:.1f} to {dropout_nll:.1f} nats, so the "
-        f"final model would gain from it",
+        same=f"dropout {rate:g} leaves the MLP's test NLL where it was ({dropout_nll:.1f} against "
+        f"{plain_nll:.1f} nats)",
+        worse=f"dropout {rate:g} raises the MLP's test NLL from {plain_nll:.1f} to {dropout_nll:.1f} nats; "
+        f"it takes away capacity this MLP needs instead of curing an overfitting that is not there",
+        better=f"dropout {rate:g} lowers the MLP's test NLL from {plain_nll:.1f} to {dropout_nll:.1f} nats",
+    )
+
+
+def conv_dropout_sentence(
+    rate: float, plain_elbo: float, dropout_elbo: float, epochs: int, tolerance: float = 0.5
+) -> str:
+    """What the conv model's dropout run says, from the test −ELBO after `epochs` with and without
+    dropout (nats, compared as the table prints them), and so whether the final model should use it."""
+    plain_elbo, dropout_elbo = round(plain_elbo, 1), round(dropout_elbo, 1)
+    run = f"The convolutional model with dropout {rate:g} in its MLP layers"
+    return _by_nll_change(
+        plain_elbo,
+        dropout_elbo,
+        tolerance,
+        same=f"{run} ends {epochs} epochs at about the same test −ELBO ({dropout_elbo:.1f} against "
+        f"{plain_elbo:.1f} nats), so the final model keeps it off, at no cost.",
+        worse=f"{run} ends {epochs} epochs at a higher test −ELBO ({dropout_elbo:.1f} against "
+        f"{plain_elbo:.1f} nats), so the final model keeps it off.",
+        better=f"{run} ends {epochs} epochs at a lower test −ELBO ({dropout_elbo:.1f} against "
+        f"{plain_elbo:.1f} nats): the final model, trained without it, would gain from it.",
     )
 
 
@@ -595,10 +613,14 @@ def training_length_separation(final: float, study: float, final_epochs: int, st
 
 
 def path_methods_sentence(
-    mean_pixel_difference: float, label_routes: dict[str, str], end_steps: dict[str, int] | None = None
+    mean_pixel_difference: float,
+    label_routes: dict[str, str],
+    end_steps: dict[str, int] | None = None,
+    dip: tuple[float, float] | None = None,
 ) -> str:
     """Linear against spherical paths: pixel difference and whether their classifier labels agree,
-    in the digits visited (`label_routes`) and in the first step with the end label (`end_steps`)."""
+    in the digits visited (`label_routes`) and in the first step with the end label (`end_steps`);
+    `dip`: the range of the chord's lowest norm relative to its endpoints' (`vae_latent.chord_dip`)."""
 
     def differing(values):
         return [
@@ -616,11 +638,22 @@ def path_methods_sentence(
         if steps:
             parts.append(f"the end digit's label comes at a different step on {_digits(steps)}")
         agreement = "although " + " and ".join(parts)
-    return (
+    text = (
         f"Linear and spherical paths decode to similar images (mean absolute pixel difference "
-        f"{mean_pixel_difference:.3f}), {agreement}: the endpoints' codes have similar norms, so the "
-        f"great circle stays close to the chord."
+        f"{mean_pixel_difference:.3f}), {agreement}"
     )
+    if dip is None:
+        return text + "."
+    return text + (
+        f". Yet they differ in norm: the chord's norm dips to {_span_percent(dip)} of its endpoints' "
+        f"mean, while the great circle keeps it, so along these paths the decoder depends little on "
+        f"the norm of the code."
+    )
+
+
+def _span_percent(bounds: tuple[float, float]) -> str:
+    low, high = (f"{v:.0%}" for v in bounds)
+    return low if low == high else f"{low} to {high}"
 
 
 # --- Part 1: the VAE ------------------------------------------------------------------------------
@@ -630,8 +663,8 @@ HYPERPARAMETER_REASONS = {
     "(@fig-kl-dims)",
     "hidden_dim": "MLP width of the encoder and decoder heads, as in Kingma and Welling's MNIST models (500)",
     "conv_channels": "two stride-2 convolutions take 28 → 14 → 7 pixels; channels double as the side halves",
-    "dropout": "off: the sampling noise and the KL term already regularise; the MLP with and without "
-    "dropout 0.2 is measured in 1.1a",
+    "dropout": "off: the sampling noise and the KL term already regularise; the MLP and the conv model "
+    "with dropout 0.2 are measured in 1.1a",
     "beta": "β = 1 optimises the ELBO itself, so the NLL bound is meaningful; other β in the β study",
     "epochs": "what two CPU cores afford (under a minute per epoch)",
     "batch_size": "stable BatchNorm statistics, about 470 Adam steps per epoch",
@@ -678,9 +711,10 @@ def latent_size_reason(study: dict[int, dict], chosen: int, tolerance: float = 0
         verdict = f"not the best size tried ({best} is {elbo[chosen] - elbo[best]:.1f} nats lower)"
     sizes = ", ".join(f"{d}: {v['elbo']:.1f} ({v['active_units']} active)" for d, v in sorted(study.items()))
     epochs = next(iter(study.values()))["epochs"]
+    largest = max(study)
     return (
-        f"{verdict}: test −ELBO in nats after {epochs} epochs, {sizes}; unneeded dimensions stay "
-        f"inactive (@fig-kl-dims)"
+        f"{verdict}: test −ELBO in nats after {epochs} epochs, {sizes}; of {largest} dimensions only "
+        f"{study[largest]['active_units']} are used"
     )
 
 
@@ -854,8 +888,9 @@ def snapshot_motion_sentence(motion: dict) -> str:
     else:
         trend = "the changes do not shrink, and "
     return (
-        f"Over the {len(moves)} stages (epochs {spans}) the {motion['vectors']} stored "
-        f"vectors' images move by a median L2 distance of {_digits([f'{m:.1f}' for m in moves])} "
+        f"Over the {len(moves)} stages (epochs {spans}) the images of the first {motion['vectors']} "
+        f"fixed vectors, which the snapshots store, move by a median L2 distance of "
+        f"{_digits([f'{m:.1f}' for m in moves])} "
         f"([0, 1] pixels), against {motion['spread_last']:.1f} between two different vectors' images "
         f"at the end: {trend}the last stage still moves them by {share:.0%} of that distance."
     )

@@ -8,19 +8,24 @@ from genmodels import weights
 
 
 def format_table(
-    frame: pd.DataFrame, digits: int | tuple = 2, widths: tuple[int, ...] | None = None, as_text: bool = False
+    frame: pd.DataFrame,
+    digits: int | tuple = 2,
+    widths: tuple[int, ...] | None = None,
+    as_text: bool = False,
+    align: tuple[str, ...] | None = None,
 ) -> str:
     """A DataFrame as a pipe table with fixed decimals (one count for all columns, or one per column,
     None keeping a column as it is), integers with thousands separators, missing values (None,
     NaN) as a dash, for markdown output (`as_text`: cells exactly as given, numbers in strings not
     reformatted). `widths` sets the relative column widths (pandoc reads them from the dashes
-    under the header once a row is wider than the page; by default they follow the longest cell)."""
+    under the header once a row is wider than the page; by default they follow the longest cell).
+    `align`: "left" or "right" per column (by default numbers right, text left)."""
     floatfmt = (
         tuple("" if d is None else f".{d}f" for d in digits) if isinstance(digits, tuple) else f".{digits}f"
     )
     frame = frame.astype(object).where(frame.notna(), None)  # NaN, like None, prints as a dash
     table = frame.to_markdown(
-        index=False, floatfmt=floatfmt, intfmt=",", disable_numparse=as_text, missingval="—"
+        index=False, floatfmt=floatfmt, intfmt=",", disable_numparse=as_text, missingval="—", colalign=align
     )
     if widths is None:
         return table

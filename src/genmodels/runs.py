@@ -14,6 +14,8 @@ FINAL_VAE = VAEConfig(name="vae_conv_beta1", epochs=40)
 MLP_VAE = VAEConfig(name="vae_mlp_beta1", architecture="mlp", epochs=10)
 # Does dropout help? The MLP run again with dropout 0.2 after every hidden layer (metrics only).
 MLP_DROPOUT_VAE = dataclasses.replace(MLP_VAE, name="vae_mlp_beta1_dropout", dropout=0.2)
+# And in the final architecture: the conv model with dropout for the MLP's budget (metrics only).
+CONV_DROPOUT_VAE = dataclasses.replace(FINAL_VAE, name="vae_conv_beta1_dropout", dropout=0.2, epochs=10)
 # Does BatchNorm help? The MLP run again without it (metrics only).
 MLP_NO_BATCHNORM_VAE = dataclasses.replace(MLP_VAE, name="vae_mlp_beta1_no_batchnorm", batch_norm=False)
 # Is the conv model better for its architecture or its size? The MLP widened to about the conv
@@ -175,6 +177,7 @@ def target_configs(what: str) -> list:
             MLP_DROPOUT_VAE,
             MLP_NO_BATCHNORM_VAE,
             MLP_WIDE_VAE,
+            CONV_DROPOUT_VAE,
             *BETA_STUDY,
             FREE_BITS_VAE,
             *LATENT_STUDY,

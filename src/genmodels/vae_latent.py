@@ -42,16 +42,18 @@ DOUBT = 0.9  # the MNIST classifier is "unsure" of an image it labels with less 
 def classifier_doubt(config=runs.FINAL_VAE, threshold: float = DOUBT) -> dict:
     """How often the MNIST classifier is unsure of a decoded image: of the prior samples that the
     report shows, and, for reference, of the reconstructions of all test digits (both are the
-    decoder's pixel means, so the two differ only in where z comes from)."""
+    decoder's pixel means, so the two differ only in where z comes from), and how often it reads a
+    reconstruction as its own digit."""
     classifier = load_or_train(runs.MNIST_CLASSIFIER)["classifier"]
     samples = torch.softmax(classifier(prior_samples(config)), 1).max(1).values
-    images, _ = mnist_test()
-    _, reconstructed = reconstruction_labels(config, images)
+    images, labels = mnist_test()
+    predicted, reconstructed = reconstruction_labels(config, images)
     return {
         "threshold": threshold,
         "unsure": int((samples < threshold).sum()),
         "samples": len(samples),
         "reconstructions_unsure": float((reconstructed < threshold).float().mean()),
+        "reconstructions_correct": float((predicted == labels).float().mean()),
         "test_digits": len(images),
     }
 
@@ -145,6 +147,17 @@ def class_changes(predictions: dict) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def chord_dip(paths: dict) -> tuple[float, float]:
+    """Over the linear paths, the range of the lowest code norm along a path relative to the mean
+    norm of its two endpoints (a great circle between codes of equal norm keeps that norm)."""
+    dips = [
+        float(codes.norm(dim=1).min() / codes[[0, -1]].norm(dim=1).mean())
+        for name, codes in paths.items()
+        if name.endswith("lin")
+    ]
+    return min(dips), max(dips)
 
 
 def path_difference(strips: dict) -> float:

@@ -203,9 +203,11 @@ def mlp_conv_table(
     dropout_config=runs.MLP_DROPOUT_VAE,
     no_batchnorm_config=runs.MLP_NO_BATCHNORM_VAE,
     wide_config=runs.MLP_WIDE_VAE,
+    conv_dropout_config=runs.CONV_DROPOUT_VAE,
 ) -> pd.DataFrame:
     """MLP (as is, with dropout, without BatchNorm, widened to about the conv model's size) and
-    conv VAE at the MLP's budget (same seed, β, optimiser), and the conv model at its own."""
+    conv VAE (as is, with dropout) at the MLP's budget (same seed, β, optimiser), and the conv
+    model at its own."""
     budget = mlp_config.epochs
     rows = []
     for name, config, epoch, with_nll in (
@@ -214,6 +216,7 @@ def mlp_conv_table(
         ("MLP, no BatchNorm", no_batchnorm_config, budget, True),
         (f"MLP, width {wide_config.hidden_dim}", wide_config, budget, True),
         ("conv", conv_config, budget, False),
+        (f"conv, dropout {conv_dropout_config.dropout:g}", conv_dropout_config, budget, False),
         ("conv (final)", conv_config, conv_config.epochs, True),
     ):
         entry = manifest_entry(config)
