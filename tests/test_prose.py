@@ -199,6 +199,24 @@ def test_hinge_equilibrium_sentence_reads_the_gap():
     assert (
         "\\mathrm{TV}(p_{\\text{data}}, p_G) \\ge 0.35$" in ahead and "not reached the equilibrium" in ahead
     )
+    assert "taken at face value" in ahead
+    held_out = {
+        "test_hinge": 0.8,
+        "train_hinge": 0.75,
+        "fake_hinge": 0.3,
+        "samples": 10000,
+        "fake_right": 0.975,
+        "test_right": 0.565,
+    }
+    fresh = prose.hinge_equilibrium_sentence(
+        {"d_loss": 1.3, "g_loss": 0.6, "d_real": 0.6, "d_fake": 0.4}, held_out
+    )
+    assert (
+        "the final D's loss is 1.10 (1.05 with training images" in fresh
+        and "\\ge 0.45$ for the shipped" in fresh
+    )
+    assert "taken at face value" not in fresh
+    assert "it scores 97.5% of the samples below 0 but only 56.5% of the test images above it" in fresh
     level = prose.hinge_equilibrium_sentence({"d_loss": 2.0, "g_loss": 0.0, "d_real": 0.5, "d_fake": 0.49})
     assert "at or above" in level and "barely separates" in level
     assert "TV" not in level and "consistent with the equilibrium" in level

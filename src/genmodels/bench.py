@@ -68,6 +68,7 @@ ONE_OFF_COSTS = {
     "copy check: Inception features of all 50k training images and 10k samples (manifest) [min]": 58.7,
     "EMA pair rerun: two 2-epoch runs and six 2k-sample FIDs (manifest) [min]": 18.0,
     "FID of a second 10k sample set (manifest) [min]": 10.0,
+    "held-out D: 10k samples, 10k test and 10k train images through the final D (manifest) [min]": 0.8,
 }
 
 

@@ -132,6 +132,40 @@ def fid_resampled(config=runs.FINAL_GAN, seed: int = 3) -> dict:
     return cached_metric(config, "fid_resampled", compute)
 
 
+HELD_OUT_SEED = 4  # noise for the held-out D check: samples neither the evaluation nor the grid uses
+
+
+@torch.no_grad()
+def held_out_discriminator(config=runs.FINAL_GAN) -> dict:
+    """The shipped D on images it was not trained on, computed once: its hinge loss, mean σ(D) and
+    the share of images on the right side of its decision (D > 0 for real, < 0 for generated) on
+    the 10k test images and on 10k fresh samples of the shipped (EMA) G, and for comparison on the
+    10k training subset (D has seen those)."""
+    manifest_entry(config)
+
+    def compute():
+        discriminator = gan(config)["discriminator"].eval()
+
+        def scores(images: torch.Tensor) -> torch.Tensor:
+            return torch.cat([discriminator(batch).flatten() for batch in images.split(500)])
+
+        fake = scores(generate(FID_SAMPLES, seed=HELD_OUT_SEED, config=config))
+        result = {
+            "fake_hinge": float(torch.relu(1 + fake).mean()),
+            "fake_sigma": float(torch.sigmoid(fake).mean()),
+            "fake_right": float((fake < 0).float().mean()),  # on the fake side of D's decision
+        }
+        train_images = cifar_train()[0][real_subset_indices()]
+        for split, images in (("test", data.cifar10(train=False)[0]), ("train", train_images)):
+            real = scores(data.to_minus_one_one(images))
+            result[f"{split}_hinge"] = float(torch.relu(1 - real).mean())
+            result[f"{split}_sigma"] = float(torch.sigmoid(real).mean())
+            result[f"{split}_right"] = float((real > 0).float().mean())
+        return {**result, "seed": HELD_OUT_SEED, "samples": FID_SAMPLES}
+
+    return cached_metric(config, "held_out_discriminator", compute)
+
+
 def real_prdc(config=runs.FINAL_GAN) -> dict:
     """Precision, recall, density and coverage of the 10k real test images against the 10k real
     training subset, computed once (stored with `config`, whose evaluation it is the reference of):

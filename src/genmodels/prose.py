@@ -495,9 +495,10 @@ def stage_trends_sentence(trends: list[dict]) -> str:
     return text
 
 
-def hinge_equilibrium_sentence(late: dict) -> str:
+def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
     """The late-training hinge losses against what the hinge game predicts at p_G = p_data, and
-    the total variation D's loss implies (every D has loss >= 2 - 2 TV)."""
+    the total variation D's loss implies (every D has loss >= 2 - 2 TV); with `held_out`
+    (`gan_results.held_out_discriminator`) the bound is also read on images D never trained on."""
     from genmodels.gan import hinge_total_variation_bound
 
     gap = late["d_real"] - late["d_fake"]
@@ -510,14 +511,33 @@ def hinge_equilibrium_sentence(late: dict) -> str:
         bound = hinge_total_variation_bound(late["d_loss"])
         reading = (
             f"below the value 2 of the equilibrium. Since no D does better than $2 - 2\\,\\mathrm{{TV}}$, "
-            f"this D shows $\\mathrm{{TV}}(p_{{\\text{{data}}}}, p_G) \\ge {bound:.2f}$, "
-            f"taken at face value: the means are over training batches, "
-            f"which D may fit better than fresh images, and of the raw G rather than its average"
+            f"this D shows $\\mathrm{{TV}}(p_{{\\text{{data}}}}, p_G) \\ge {bound:.2f}$"
         )
+        if held_out is None:
+            reading += (
+                ", taken at face value: the means are over training batches, which D may fit better "
+                "than fresh images, and of the raw G rather than its average"
+            )
+        else:
+            fresh = held_out["test_hinge"] + held_out["fake_hinge"]
+            seen = held_out["train_hinge"] + held_out["fake_hinge"]
+            reading += (
+                f" for the raw G it trained against. On images it never trained on, "
+                f"{held_out['samples']:,} test images and {held_out['samples']:,} fresh samples of the "
+                f"shipped (EMA) G, the final D's loss is {fresh:.2f} ({seen:.2f} with training images in "
+                f"place of the test images), so "
+                f"$\\mathrm{{TV}} \\ge {hinge_total_variation_bound(fresh):.2f}$ for the shipped "
+                f"generator too"
+            )
         verdict = "the networks have not reached the equilibrium"
     else:
         reading = "at or above the value 2 of the equilibrium, so it implies no distance between the two"
         verdict = "D's loss is consistent with the equilibrium"
+    if held_out is not None:
+        ahead += (
+            f"; of the held-out images it scores {held_out['fake_right']:.1%} of the samples below 0 but "
+            f"only {held_out['test_right']:.1%} of the test images above it"
+        )
     return (
         f"Over the last quarter of training D's loss averages {late['d_loss']:.2f}, {reading}. "
         f"{ahead[0].upper() + ahead[1:]}, so {verdict}. G's loss ({late['g_loss']:.2f}) has no predicted "
