@@ -290,12 +290,26 @@ def test_latent_size_reason_says_whether_the_chosen_size_is_the_best():
         "of 64 dimensions only 26 are used"
     )
     apart = {**study, 32: {**study[32], "elbo": 97.0}}
-    assert prose.latent_size_reason(apart, 64).startswith("the lowest of the sizes tried")
-    assert prose.latent_size_reason(apart, 32).startswith("not the best size tried (64 is 0.9 nats lower)")
+    assert prose.latent_size_reason(apart, 64).startswith("the lowest of the values tried")
+    assert prose.latent_size_reason(apart, 32).startswith("not the best value tried (64 is 0.9 nats lower)")
     from genmodels.config import VAEConfig
 
     table = prose.hyperparameter_table(VAEConfig(name="t", latent_dim=32), latent_study=study)
     assert "32 and 64 dimensions are level" in table
+
+
+def test_sweep_reason_reads_a_learning_rate_sweep():
+    elbo = {3e-4: 98.2, 1e-3: 96.3, 3e-3: 96.6}
+    assert prose.sweep_reason(elbo, 1e-3, 6) == (
+        "0.001 and 0.003 are level (within 0.5 nats), 0.0003 is worse: test −ELBO in nats after 6 epochs, "
+        "0.0003: 98.2, 0.001: 96.3, 0.003: 96.6"
+    )
+    assert prose.sweep_reason({**elbo, 3e-3: 97.0}, 1e-3, 6).startswith("the lowest of the values tried")
+    assert prose.sweep_reason(elbo, 3e-4, 6).startswith("not the best value tried (0.001 is 1.9 nats lower)")
+    from genmodels.config import VAEConfig
+
+    table = prose.hyperparameter_table(VAEConfig(name="t"), sweeps={"learning_rate": (elbo, 6)})
+    assert "0.001 and 0.003 are level" in table
 
 
 def test_epochs_reason_reads_the_end_of_the_test_curve():

@@ -70,6 +70,10 @@ def test_the_report_reads_metrics_only_runs_without_their_modules(monkeypatch):
     assert vae_results.collapse_mitigation()["free_bits"]["active_units"] >= 0
     assert vae_results.mlp_conv_table()["NLL"].notna().sum() == len(vae_results.NLL_RUNS)
     assert set(vae_results.latent_size_study()) == set(runs.LATENT_SIZES)
+    assert {f: set(e) for f, (e, _) in vae_results.optimiser_study().items()} == {
+        "learning_rate": {3e-4, 1e-3, 3e-3},
+        "batch_size": {64, 128, 256},
+    }
     assert len(gan_results.gan_runs_table()) == len(gan_results.GAN_RUNS)
     assert len(gan_results.ablation_table()) == len(runs.GAN_ABLATION)
     assert gan_results.ema_paired_fid()["seeds"] == list(gan_results.EMA_PAIR_SEEDS)

@@ -14,6 +14,7 @@ SHIPPED = {
         *(v for v in vars(runs).values() if isinstance(v, HashedConfig)),
         *runs.BETA_STUDY,
         *runs.LATENT_STUDY,
+        *runs.OPTIMISER_RUNS,
         *runs.GAN_ABLATION.values(),
     )
 }

@@ -713,22 +713,27 @@ def epochs_reason(history: dict | None, last: int = 10) -> str:
     return f"{reason}; the test loss stopped falling over the last {last}"
 
 
+def _sweep_verdict(elbo: dict, chosen, tolerance: float, show, noun: str = "") -> str:
+    """Whether `chosen` is level with the best of a sweep (within `tolerance` nats of test −ELBO),
+    the best alone, or not the best; `show` writes a value, `noun` follows a list of values."""
+    best = min(elbo, key=elbo.get)
+    level = sorted(v for v in elbo if elbo[v] - elbo[best] <= tolerance)
+    worse = sorted(set(elbo) - set(level))
+    if chosen in level and len(level) > 1:
+        verdict = f"{_digits([show(v) for v in level])}{noun} are level (within {tolerance:g} nats)"
+        if worse:
+            verdict += f", {_digits([show(v) for v in worse])} {'is' if len(worse) == 1 else 'are'} worse"
+        return verdict
+    if chosen == best:
+        return "the lowest of the values tried"
+    return f"not the best value tried ({show(best)} is {elbo[chosen] - elbo[best]:.1f} nats lower)"
+
+
 def latent_size_reason(study: dict[int, dict], chosen: int, tolerance: float = 0.5) -> str:
     """Why `chosen` latent dimensions, from the latent-size study (per size: test −ELBO and active
     units after the same short budget): level with the best size (within `tolerance` nats), the
     best alone, or not the best."""
-    elbo = {d: v["elbo"] for d, v in study.items()}
-    best = min(elbo, key=elbo.get)
-    level = sorted(d for d in elbo if elbo[d] - elbo[best] <= tolerance)
-    worse = sorted(set(elbo) - set(level))
-    if chosen in level and len(level) > 1:
-        verdict = f"{_digits(level)} dimensions are level (within {tolerance:g} nats)"
-        if worse:
-            verdict += f", {_digits(worse)} {'is' if len(worse) == 1 else 'are'} worse"
-    elif chosen == best:
-        verdict = "the lowest of the sizes tried"
-    else:
-        verdict = f"not the best size tried ({best} is {elbo[chosen] - elbo[best]:.1f} nats lower)"
+    verdict = _sweep_verdict({d: v["elbo"] for d, v in study.items()}, chosen, tolerance, str, " dimensions")
     sizes = ", ".join(f"{d}: {v['elbo']:.1f} ({v['active_units']} active)" for d, v in sorted(study.items()))
     epochs = next(iter(study.values()))["epochs"]
     largest = max(study)
@@ -738,15 +743,31 @@ def latent_size_reason(study: dict[int, dict], chosen: int, tolerance: float = 0
     )
 
 
-def hyperparameter_table(config, history: dict | None = None, latent_study: dict | None = None) -> str:
+def sweep_reason(elbo: dict, chosen, epochs: int, tolerance: float = 0.5) -> str:
+    """Why `chosen` (a learning rate or batch size), from the test −ELBO (nats) of runs that differ
+    from the chosen one only in it, after the same `epochs`."""
+    verdict = _sweep_verdict(elbo, chosen, tolerance, lambda v: f"{v:g}")
+    values = ", ".join(f"{v:g}: {e:.1f}" for v, e in sorted(elbo.items()))
+    return f"{verdict}: test −ELBO in nats after {epochs} epochs, {values}"
+
+
+def hyperparameter_table(
+    config,
+    history: dict | None = None,
+    latent_study: dict | None = None,
+    sweeps: dict[str, tuple[dict, int]] | None = None,
+) -> str:
     """The config's hyperparameters with a one-line justification each, as a pipe table; with the
-    run's `history` the epochs row says how much the test loss still moved at the end, and with the
-    `latent_study` (see `latent_size_reason`) the latent-size row gives its measurements."""
+    run's `history` the epochs row says how much the test loss still moved at the end, with the
+    `latent_study` (see `latent_size_reason`) the latent-size row gives its measurements, and
+    `sweeps` ({field: ({value: test −ELBO}, epochs)}) do the same for other fields."""
     measured = {}
     if history is not None:
         measured["epochs"] = epochs_reason(history)
     if latent_study is not None:
         measured["latent_dim"] = latent_size_reason(latent_study, config.latent_dim)
+    for field, (elbo, epochs) in (sweeps or {}).items():
+        measured[field] = sweep_reason(elbo, getattr(config, field), epochs)
     rows = [
         {"hyperparameter": key, "value": str(getattr(config, key)), "why": measured.get(key, reason)}
         for key, reason in HYPERPARAMETER_REASONS.items()

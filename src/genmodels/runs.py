@@ -44,6 +44,19 @@ def latent_study_config(latent_dim: int) -> VAEConfig:
 
 
 LATENT_STUDY = tuple(latent_study_config(d) for d in LATENT_SIZES)
+# Why Adam's 10⁻³ and batches of 128? The β = 1 study run at other learning rates and batch sizes.
+OPTIMISER_STUDY = {"learning_rate": (3e-4, 3e-3), "batch_size": (64, 256)}
+
+
+def optimiser_study_config(field: str, value) -> VAEConfig:
+    """The β = 1 study run with another learning rate or batch size (metrics only)."""
+    short = {"learning_rate": "lr", "batch_size": "batch"}[field]
+    return dataclasses.replace(
+        beta_study_config(1.0), name=f"vae_conv_{short}{value:g}_study", **{field: value}
+    )
+
+
+OPTIMISER_RUNS = tuple(optimiser_study_config(f, v) for f, values in OPTIMISER_STUDY.items() for v in values)
 # Posterior-collapse mitigation at a large beta: the same run with 0.5 free nats per dimension.
 FREE_BITS_VAE = VAEConfig(name="vae_conv_beta10_freebits", beta=10.0, free_bits_nats=0.5, epochs=6)
 MNIST_CLASSIFIER = ClassifierConfig()
@@ -181,6 +194,7 @@ def target_configs(what: str) -> list:
             *BETA_STUDY,
             FREE_BITS_VAE,
             *LATENT_STUDY,
+            *OPTIMISER_RUNS,
         ],
         "gan": [GAN_STAGE2, GAN_RESTART, FINAL_GAN],
         "ablation": list(GAN_ABLATION.values()),

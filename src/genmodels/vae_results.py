@@ -110,6 +110,25 @@ def latent_size_study() -> dict[int, dict]:
     }
 
 
+def optimiser_study() -> dict[str, tuple[dict, int]]:
+    """Test −ELBO (nats) of the β = 1 study run and its copies at other learning rates and batch
+    sizes, per field: ({value: −ELBO}, epochs)."""
+    base = runs.beta_study_config(1.0)
+
+    def elbo(config) -> float:
+        final = manifest_entry(config)["final"]
+        return final["test_reconstruction"] + final["test_kl"]
+
+    return {
+        field: (
+            {getattr(base, field): elbo(base)}
+            | {value: elbo(runs.optimiser_study_config(field, value)) for value in values},
+            base.epochs,
+        )
+        for field, values in runs.OPTIMISER_STUDY.items()
+    }
+
+
 def reconstructions(config, count: int = 32) -> tuple[torch.Tensor, torch.Tensor]:
     """The first `count` binarised test digits and the decoder's pixel means for them."""
     torch.manual_seed(0)
