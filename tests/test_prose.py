@@ -258,10 +258,13 @@ def test_path_methods_sentence_notices_label_differences():
     both = prose.path_methods_sentence(0.01, routes, steps)
     assert both.endswith("differ on 1→0 and the end digit's label comes at a different step on 3→8.")
     assert "reads the same digits" in prose.path_methods_sentence(0.01, routes | {"1→0 lin": "1 → 0"}, {})
-    normed = prose.path_methods_sentence(0.01, routes, steps, (0.654, 0.9))
+    normed = prose.path_methods_sentence(0.01, routes, steps, (0.654, 0.9), arc_between=True)
+    assert "spherical path's" not in prose.path_methods_sentence(
+        0.01, routes, steps, (0.654, 0.9), arc_between=False
+    )
     assert (
-        "the chord's norm dips to 65% to 90% of its endpoints' mean, while the great circle keeps it"
-        in normed
+        "the chord's norm dips to 65% to 90% of its endpoints' mean, while the spherical path's stays "
+        "between its endpoints' norms" in normed
     )
 
 
@@ -290,7 +293,7 @@ def test_latent_size_reason_says_whether_the_chosen_size_is_the_best():
         "of 64 dimensions only 26 are used"
     )
     apart = {**study, 32: {**study[32], "elbo": 97.0}}
-    assert prose.latent_size_reason(apart, 64).startswith("the lowest of the values tried")
+    assert prose.latent_size_reason(apart, 64).startswith("the lowest test −ELBO of the values tried")
     assert prose.latent_size_reason(apart, 32).startswith("not the best value tried (64 is 0.9 nats lower)")
     from genmodels.config import VAEConfig
 
@@ -304,7 +307,9 @@ def test_sweep_reason_reads_a_learning_rate_sweep():
         "0.001 and 0.003 are level (within 0.5 nats), 0.0003 is worse: test −ELBO in nats after 6 epochs, "
         "0.0003: 98.2, 0.001: 96.3, 0.003: 96.6"
     )
-    assert prose.sweep_reason({**elbo, 3e-3: 97.0}, 1e-3, 6).startswith("the lowest of the values tried")
+    assert prose.sweep_reason({**elbo, 3e-3: 97.0}, 1e-3, 6).startswith(
+        "the lowest test −ELBO of the values tried"
+    )
     assert prose.sweep_reason(elbo, 3e-4, 6).startswith("not the best value tried (0.001 is 1.9 nats lower)")
     from genmodels.config import VAEConfig
 

@@ -129,3 +129,13 @@ def test_chord_dip_is_the_lowest_norm_on_a_linear_path_against_its_ends():
     }
     low, high = vae_latent.chord_dip(paths)
     assert abs(low - 2 / 3) < 1e-6 and abs(high - 2**0.5 / 2) < 1e-6
+
+
+def test_arc_between_ends_checks_every_spherical_path():
+    start, end = torch.tensor([2.0, 0.0]), torch.tensor([0.0, 3.0])
+    arcs = {
+        "a sph": latent.interpolate(start, end, 5, "spherical"),
+        "a lin": latent.interpolate(start, end, 5),
+    }
+    assert vae_latent.arc_between_ends(arcs)  # norms from 2 to 3; the chord (ignored) dips below 2
+    assert not vae_latent.arc_between_ends({"b sph": latent.interpolate(start, end, 5)})  # a chord as "sph"

@@ -62,7 +62,7 @@ def gan_loss_curves(
         (raw,) = axes[0].plot(iterations, iteration_log[:, column], color=colour, alpha=0.15, lw=0.5)
         smooth = _smooth(iteration_log[:, column], window)
         (mean,) = axes[0].plot(iterations[window - 1 : window - 1 + len(smooth)], smooth, color=colour)
-        curves.append(((raw, mean), f"{name}: per iteration (faint), mean of {window}"))
+        curves.append([(raw, mean), f"{name}: per iteration (faint), mean of {window}, per epoch (right)"])
     axes[0].axhline(d_star, color="C0", ls=":", lw=1, label=f"D at equilibrium: {names[0]}")
     if loss != "hinge":  # under the hinge loss G's equilibrium value is not determined
         axes[0].axhline(g_star, color="C1", ls=":", lw=1, label=f"G at equilibrium: {names[1]}")
@@ -78,8 +78,9 @@ def gan_loss_curves(
     per_epoch = (
         iteration_log[: epochs * iterations_per_epoch].reshape(epochs, iterations_per_epoch, -1).mean(1)
     )
-    axes[1].plot(np.arange(1, epochs + 1), per_epoch[:, 0], "o-", ms=2.5, label="discriminator loss")
-    axes[1].plot(np.arange(1, epochs + 1), per_epoch[:, 1], "o-", ms=2.5, label="generator loss")
+    for column, curve in enumerate(curves):
+        (line,) = axes[1].plot(np.arange(1, epochs + 1), per_epoch[:, column], "o-", ms=2.5)
+        curve[0] += (line,)
     axes[1].axhline(d_star, color="C0", ls=":", lw=1)
     if loss != "hinge":
         axes[1].axhline(g_star, color="C1", ls=":", lw=1)

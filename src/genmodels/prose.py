@@ -511,7 +511,7 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
         bound = hinge_total_variation_bound(late["d_loss"])
         reading = (
             f"below the value 2 of the equilibrium. Since no D does better than $2 - 2\\,\\mathrm{{TV}}$, "
-            f"this D shows $\\mathrm{{TV}}(p_{{\\text{{data}}}}, p_G) \\ge {bound:.2f}$"
+            f"this D would show $\\mathrm{{TV}}(p_{{\\text{{data}}}}, p_G) \\ge {bound:.2f}$"
         )
         if held_out is None:
             reading += (
@@ -522,7 +522,8 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
             fresh = held_out["test_hinge"] + held_out["fake_hinge"]
             seen = held_out["train_hinge"] + held_out["fake_hinge"]
             reading += (
-                f" for the raw G it trained against. On images it never trained on, "
+                f" for the raw G it trained against, were its training batches fresh images; D has "
+                f"seen them, so this is only an estimate. On images it never trained on, "
                 f"{held_out['samples']:,} test images and {held_out['samples']:,} fresh samples of the "
                 f"shipped (EMA) G, the final D's loss is {fresh:.2f} ({seen:.2f} with training images in "
                 f"place of the test images), so "
@@ -637,10 +638,12 @@ def path_methods_sentence(
     label_routes: dict[str, str],
     end_steps: dict[str, int] | None = None,
     dip: tuple[float, float] | None = None,
+    arc_between: bool = False,
 ) -> str:
     """Linear against spherical paths: pixel difference and whether their classifier labels agree,
     in the digits visited (`label_routes`) and in the first step with the end label (`end_steps`);
-    `dip`: the range of the chord's lowest norm relative to its endpoints' (`vae_latent.chord_dip`)."""
+    `dip`: the range of the chord's lowest norm relative to its endpoints' (`vae_latent.chord_dip`);
+    `arc_between`: whether every spherical path's norm stays between its endpoints' norms."""
 
     def differing(values):
         return [
@@ -664,10 +667,10 @@ def path_methods_sentence(
     )
     if dip is None:
         return text + "."
+    arc = ", while the spherical path's stays between its endpoints' norms" if arc_between else ""
     return text + (
         f". Yet they differ in norm: the chord's norm dips to {_span_percent(dip)} of its endpoints' "
-        f"mean, while the great circle keeps it, so along these paths the decoder depends little on "
-        f"the norm of the code."
+        f"mean{arc}, so along these paths the decoder depends little on the norm of the code."
     )
 
 
@@ -725,7 +728,7 @@ def _sweep_verdict(elbo: dict, chosen, tolerance: float, show, noun: str = "") -
             verdict += f", {_digits([show(v) for v in worse])} {'is' if len(worse) == 1 else 'are'} worse"
         return verdict
     if chosen == best:
-        return "the lowest of the values tried"
+        return "the lowest test −ELBO of the values tried"
     return f"not the best value tried ({show(best)} is {elbo[chosen] - elbo[best]:.1f} nats lower)"
 
 

@@ -160,6 +160,17 @@ def chord_dip(paths: dict) -> tuple[float, float]:
     return min(dips), max(dips)
 
 
+def arc_between_ends(paths: dict, slack: float = 1e-4) -> bool:
+    """Whether every spherical path's code norm stays between the norms of its two endpoints."""
+    for name, codes in paths.items():
+        if name.endswith("sph"):
+            norms = codes.norm(dim=1)
+            low, high = sorted((float(norms[0]), float(norms[-1])))
+            if float(norms.min()) < low - slack or float(norms.max()) > high + slack:
+                return False
+    return True
+
+
 def path_difference(strips: dict) -> float:
     """Mean absolute pixel difference between the linear and spherical decodings of each pair."""
     differences = [
