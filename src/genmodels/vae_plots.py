@@ -218,9 +218,8 @@ def clear_offsets(
     for anchor, size, mark in zip(
         np.asarray(anchors, float), np.asarray(sizes, float), np.asarray(marks, float)
     ):
-        with np.errstate(
-            divide="ignore"
-        ):  # the distance along each direction at which the box clears the mark
+        # along each direction, the distance at which the label's box clears the anchor's marker
+        with np.errstate(divide="ignore"):
             reach = np.min((size + mark + 1) / np.abs(directions), axis=1)[:, None] * directions
         boxes = np.concatenate(taken)
         centres = anchor + reach
