@@ -347,6 +347,8 @@ def test_free_bits_sentence_reads_both_runs():
 def test_range_text():
     assert prose.range_text((0.91234, 0.98)) == "0.912 to 0.980"
     assert prose.range_text((1, 2), digits=1) == "1.0 to 2.0"
+    assert prose.range_text((0.654, 0.9), 0, percent=True) == "65% to 90%"
+    assert prose.range_text((0.651, 0.654), 0, collapse=True, percent=True) == "65%"
 
 
 def test_confused_pairs_texts():

@@ -346,8 +346,8 @@ def architecture_table(config=runs.FINAL_GAN) -> pd.DataFrame:
 
 def snapshot_motion(config=runs.FINAL_GAN) -> dict:
     """How much the stored fixed-noise samples change over each training stage: the median over the
-    vectors of the L2 distance ([0, 1] pixels) between a vector's image at the stage's first and
-    last epoch; for scale, the median distance between two different vectors' images at the end,
+    vectors of the L2 distance ([0, 1] pixels) between a vector's image before the stage and after
+    its last epoch; for scale, the median distance between two different vectors' images at the end,
     and the smallest such median after any epoch (near 0 would be collapse). A stage is measured
     from the end of the one before (from epoch 1 for the first), so it includes its restart."""
     snapshots = gan(config).extras["snapshots"].float().flatten(2) / 255  # (epochs, vectors, pixels)

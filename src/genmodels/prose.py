@@ -182,19 +182,17 @@ def floor_sentence(kl_nats: float, floor_nats: float, tolerance: float = 0.15) -
     return f"a KL of {kl_nats:.1f} nats is below that floor: some dimensions stay unused even when free."
 
 
-def _by_nll_change(
-    plain_nll: float, changed_nll: float, tolerance: float, same: str, worse: str, better: str
-) -> str:
-    """The sentence for how a change moved the test NLL: `same` within `tolerance` nats, else
-    `worse` (NLL up) or `better` (NLL down)."""
-    if abs(changed_nll - plain_nll) <= tolerance:
+def _by_change(plain: float, changed: float, tolerance: float, same: str, worse: str, better: str) -> str:
+    """The sentence for how a change moved a loss (test NLL or −ELBO, nats): `same` within
+    `tolerance` nats, else `worse` (loss up) or `better` (loss down)."""
+    if abs(changed - plain) <= tolerance:
         return same
-    return worse if changed_nll > plain_nll else better
+    return worse if changed > plain else better
 
 
 def dropout_sentence(rate: float, plain_nll: float, dropout_nll: float, tolerance: float = 0.5) -> str:
     """What the MLP's dropout run says about dropout, from the test NLL with and without it (nats)."""
-    return _by_nll_change(
+    return _by_change(
         plain_nll,
         dropout_nll,
         tolerance,
@@ -213,7 +211,7 @@ def conv_dropout_sentence(
     dropout (nats, compared as the table prints them), and so whether the final model should use it."""
     plain_elbo, dropout_elbo = round(plain_elbo, 1), round(dropout_elbo, 1)
     run = f"The convolutional model with dropout {rate:g} in its MLP layers"
-    return _by_nll_change(
+    return _by_change(
         plain_elbo,
         dropout_elbo,
         tolerance,
@@ -228,7 +226,7 @@ def conv_dropout_sentence(
 
 def batchnorm_sentence(plain_nll: float, without_nll: float, tolerance: float = 0.5) -> str:
     """What the MLP run without BatchNorm says about it, from the test NLL with and without (nats)."""
-    return _by_nll_change(
+    return _by_change(
         plain_nll,
         without_nll,
         tolerance,
@@ -597,7 +595,7 @@ def islands_sentence(islands: dict[int, list[int]], totals: dict[int, int]) -> s
 def unassigned_range(islands: dict[int, list[int]], totals: dict[int, int]) -> str:
     """The range over the digits of the share of a digit's points that lie in none of its islands."""
     shares = [1 - sum(islands[d]) / totals[d] for d in totals]
-    return f"{min(shares):.0%} to {max(shares):.0%}"
+    return range_text((min(shares), max(shares)), 0, percent=True)
 
 
 def ink_sentence(ink: dict[str, tuple[float, float]], faint: float = 0.7) -> str:
@@ -626,9 +624,8 @@ def training_length_separation(final: float, study: float, final_epochs: int, st
     if final < study:
         return (
             f"lower after {final_epochs} epochs than in the {study_epochs}-epoch run (one seed each): "
-            f"the ELBO rewards "
-            f"codes that reconstruct each image, not codes that separate the digits, so longer training "
-            f"need not separate them more"
+            f"the ELBO rewards codes that reconstruct each image, not codes that separate the digits, so "
+            f"longer training need not separate them more"
         )
     return f"higher after {final_epochs} epochs than in the {study_epochs}-epoch run"
 
@@ -669,14 +666,10 @@ def path_methods_sentence(
         return text + "."
     arc = ", while the spherical path's stays between its endpoints' norms" if arc_between else ""
     return text + (
-        f". Yet they differ in norm: the chord's norm dips to {_span_percent(dip)} of its endpoints' "
+        f". Yet they differ in norm: the chord's norm dips to "
+        f"{range_text(dip, 0, collapse=True, percent=True)} of its endpoints' "
         f"mean{arc}, so along these paths the decoder depends little on the norm of the code."
     )
-
-
-def _span_percent(bounds: tuple[float, float]) -> str:
-    low, high = (f"{v:.0%}" for v in bounds)
-    return low if low == high else f"{low} to {high}"
 
 
 # --- Part 1: the VAE ------------------------------------------------------------------------------
@@ -828,11 +821,15 @@ def agreement_text(difference: float, claim: str, unit: str) -> str:
 
 
 def range_text(
-    bounds: tuple[float, float], digits: int = 3, separator: str = " to ", collapse: bool = False
+    bounds: tuple[float, float],
+    digits: int = 3,
+    separator: str = " to ",
+    collapse: bool = False,
+    percent: bool = False,
 ) -> str:
     """'low to high' with fixed decimals, e.g. the trustworthiness of the t-SNE maps (`collapse`:
-    one value when both bounds print alike)."""
-    low, high = (f"{bound:.{digits}f}" for bound in bounds)
+    one value when both bounds print alike; `percent`: shares printed as percentages)."""
+    low, high = (f"{bound:.{digits}{'%' if percent else 'f'}}" for bound in bounds)
     return low if collapse and low == high else f"{low}{separator}{high}"
 
 

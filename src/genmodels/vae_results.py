@@ -96,13 +96,18 @@ def beta_study() -> dict:
     return study
 
 
+def final_elbo(final: dict) -> float:
+    """Test −ELBO (nats; reconstruction + KL, at β = 1 whatever β the run trained with) of a
+    manifest entry's "final" record."""
+    return final["test_reconstruction"] + final["test_kl"]
+
+
 def latent_size_study() -> dict[int, dict]:
     """Test −ELBO (nats; reconstruction + KL, β = 1 as trained) and active units of the latent-size
     study, keyed by latent size."""
     return {
         config.latent_dim: {
-            "elbo": manifest_entry(config)["final"]["test_reconstruction"]
-            + manifest_entry(config)["final"]["test_kl"],
+            "elbo": final_elbo(manifest_entry(config)["final"]),
             "active_units": latent_summary(config)["active_units"],
             "epochs": config.epochs,
         }
@@ -116,8 +121,7 @@ def optimiser_study() -> dict[str, tuple[dict, int]]:
     base = runs.beta_study_config(1.0)
 
     def elbo(config) -> float:
-        final = manifest_entry(config)["final"]
-        return final["test_reconstruction"] + final["test_kl"]
+        return final_elbo(manifest_entry(config)["final"])
 
     return {
         field: (
@@ -152,7 +156,7 @@ def beta_table(study: dict) -> pd.DataFrame:
                 "β": f"{beta:g}",
                 "reconstruction": final["test_reconstruction"],
                 "KL": final["test_kl"],
-                "−ELBO (β = 1)": final["test_reconstruction"] + final["test_kl"],
+                "−ELBO (β = 1)": final_elbo(final),
                 "β-weighted loss": final["test_total"],
                 "active units": result["active_units"],
             }
@@ -198,7 +202,7 @@ def loss_dynamics(history: dict) -> dict:
 
 def best_elbo_beta(study: dict) -> tuple[float, float]:
     """The beta whose model has the lowest test -ELBO (reconstruction + KL at beta = 1)."""
-    scores = {beta: r["final"]["test_reconstruction"] + r["final"]["test_kl"] for beta, r in study.items()}
+    scores = {beta: final_elbo(r["final"]) for beta, r in study.items()}
     best = min(scores, key=scores.get)
     return best, scores[best]
 
