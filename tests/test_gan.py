@@ -303,3 +303,45 @@ def test_dcgan_init_sets_plain_convolutions_and_leaves_spectral_norm_ones_at_the
     assert plain.weight.std().item() == pytest.approx(0.02, rel=0.05)
     assert torch.equal(normalised.parametrizations.weight.original, default)
     assert not normalised.bias.any()
+
+
+def test_without_spectral_norm_keeps_the_function_and_leaves_the_original_alone():
+    spectral = gan.Discriminator(width=8, spectral_norm=True, architecture="sngan")
+    images = torch.randn(4, 3, 32, 32)
+    spectral.train()
+    spectral(images)  # one power iteration: the stored estimate is no longer the initial one
+    plain = gan.Discriminator(width=8, spectral_norm=False, architecture="sngan", batch_norm=False)
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in plain.modules())
+    assert not any(torch.nn.utils.parametrize.is_parametrized(m) for m in plain.modules())
+    plain.load_state_dict(gan.without_spectral_norm(spectral))  # strict: every key matches
+    spectral.eval(), plain.eval()
+    torch.testing.assert_close(plain(images), spectral(images))
+    assert spectral.training is False and torch.nn.utils.parametrize.is_parametrized(spectral.net[0][0])
+    # Plain weights are D's parameters, trained unconstrained; the original keeps its parametrisation.
+    assert "net.1.0.weight" in dict(plain.named_parameters())
+    assert "net.1.0.parametrizations.weight.original" in dict(spectral.named_parameters())
+
+
+def test_a_stage_without_spectral_norm_starts_from_a_spectrally_normalised_parent(tmp_path):
+    images = data.cifar10(train=False)[0][:64]
+    parent = dataclasses.replace(TINY, name="tiny_sn", loss="hinge", spectral_norm=True, epochs=1)
+    plain = dataclasses.replace(
+        parent,
+        name="tiny_plain",
+        spectral_norm=False,
+        batch_norm_in_d=False,
+        learning_rate_generator=0.0,
+        learning_rate_discriminator=0.0,
+        init_from=parent,
+    )
+    options = dict(
+        progress=False, weights_dir=tmp_path / "w", checkpoint_dir=tmp_path / "c", train_images=images
+    )
+    stage2 = load_or_train(plain, **options)
+    stage1 = load_trained(parent, tmp_path / "w")
+    # Zero learning rates: D's weights are its parent's matrices divided by their singular value
+    # estimates, as stored (the weight cache keeps float16).
+    expected = gan.without_spectral_norm(stage1["discriminator"])
+    for key, value in stage2["discriminator"].state_dict().items():
+        assert torch.equal(value, expected[key].half().to(value.dtype)), key
+    assert "batch_norm_in_d" not in TINY.to_dict() and plain.to_dict()["batch_norm_in_d"] is False

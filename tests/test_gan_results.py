@@ -83,3 +83,22 @@ def test_ema_pair_table_puts_each_runs_last_iterate_beside_its_average(monkeypat
         12.0,
         7.0,
     ]
+
+
+def test_leave_one_out_table_reads_each_seed_and_the_change_against_the_control(monkeypatch):
+    from genmodels import runs
+
+    gaps = {"control": 0.10, "no_ema": 0.20}  # d_real - d_fake of each run's last epoch
+
+    def entry(config):
+        key = config.name.removeprefix("sngan_loo_").rsplit("_seed", 1)[0]
+        epoch = {"d_real": 0.5 + gaps[key] + config.seed * 0.02, "d_fake": 0.5}
+        return {"history": {"epochs": [{"d_real": 0.9, "d_fake": 0.1}, epoch]}}
+
+    monkeypatch.setattr(gan_results, "manifest_entry", entry)
+    labels = list(runs.LEAVE_ONE_OUT)[:2]
+    table = gan_results.leave_one_out_table({labels[0]: [24.0, 25.0], labels[1]: [26.0, 27.5]}, start=24.9)
+    assert table["run"].tolist() == ["final model (start)", *labels]
+    assert table["FID"].tolist() == ["24.90", "24.00 / 25.00", "26.00 / 27.50"]
+    assert table["change"].tolist() == ["", "", "+2.25"]  # 26.75 against 24.5
+    assert table.iloc[:, -1].tolist() == ["", "0.11", "0.21"]  # the last epoch, mean over the seeds

@@ -13,6 +13,16 @@ def test_image_grid_layout():
     assert image.shape == (5 * (2 * 32 + 1), 5 * (10 * 32 + 9), 3)
 
 
+def test_numbered_grid_labels_every_row_and_column_and_keeps_pixels_square():
+    figure = plots.image_grid(torch.rand(20, 3, 32, 32), columns=10, width=5.0, numbered=True)
+    axes = figure.axes[0]
+    labels = [t.get_text() for t in axes.texts]
+    assert labels == [str(i) for i in range(1, 11)] + ["1", "2"]  # columns on top, then rows
+    # The image axes keep one output pixel per pixel of the upscaled grid: numbers sit outside.
+    width_pixels = axes.get_position().width * figure.get_size_inches()[0] * figure.dpi
+    assert abs(width_pixels - axes.images[0].get_array().shape[1]) < 1e-6
+
+
 def test_side_by_side_grids_share_one_row():
     figure = plots.image_grids_side_by_side(
         {"a": torch.rand(8, 1, 28, 28), "b": torch.rand(8, 1, 28, 28)}, columns=4

@@ -1,5 +1,9 @@
 """The report's sentence-choosing functions choose right on made-up data."""
 
+import math
+
+import pytest
+
 from genmodels import prose
 
 
@@ -603,7 +607,7 @@ def test_snapshot_motion_sentence_reads_the_trend_and_the_last_stage():
         "Over the 3 stages (epochs 1–19, 19–30, 30–48) the images of the first 10 fixed vectors, which the "
         "snapshots store, move"
     )
-    assert "15.9, 11.2 and 9.2 ([0, 1] pixels), against 20.0" in text
+    assert "15.9, 11.2 and 9.2 ([0, 1] pixels), against a median of 20.0 between the images of two" in text
     assert text.endswith(
         "each stage changes them less than the one before, and the last stage still moves them by 46% of "
         "that distance."
@@ -614,3 +618,53 @@ def test_snapshot_motion_sentence_reads_the_trend_and_the_last_stage():
     assert "though not at every stage" in bumpy
     rising = prose.snapshot_motion_sentence({**motion, "stages": [(1, 19, 5.0), (19, 30, 7.0)]})
     assert "the changes do not shrink" in rising
+
+
+def test_leave_one_out_test_pools_the_seed_spread_into_a_t_threshold():
+    fids = {"control": [24.0, 24.2], "a": [25.0, 25.2], "b": [24.1, 24.3]}
+    test = prose.leave_one_out_test(fids)
+    assert test["dof"] == 3 and abs(test["pooled_sd"] - math.sqrt(0.02)) < 1e-9  # each pair: 0.1² × 2
+    # t(0.975, 3) = 3.182; the difference of two 2-seed means has standard error sd × √(2/2).
+    assert abs(test["threshold"] - 3.1824 * math.sqrt(0.02)) < 1e-3
+    assert test["changes"] == pytest.approx({"a": 1.0, "b": 0.1})
+
+
+def test_leave_one_out_sentence_reads_the_t_test():
+    fids = {
+        "all features (control)": [24.0, 24.2],
+        "without EMA of G": [25.0, 25.2],  # +1.0: beyond the threshold, 2.776 × 0.141 = 0.39
+        "without linear LR decay": [24.1, 24.3],  # +0.1: within it
+        "BCE in place of the hinge loss": [23.0, 23.2],  # −1.0
+    }
+    text = prose.leave_one_out_sentence(fids, start=24.9)
+    assert text.startswith(
+        "With every feature, one epoch more gives an FID of 24.10 (mean of 2 seeds) against 24.90"
+    )
+    assert "a standard deviation of 0.14, so a change of the mean is resolved beyond 0.39" in text
+    assert "(two-sided t-test at 5%, 4 degrees of freedom)" in text
+    assert "Resolved as worse than the control: without EMA of G (+1.00)." in text
+    assert "Resolved as better than the control: BCE in place of the hinge loss (−1.00)." in text
+    assert text.endswith("Not resolved: without linear LR decay (+0.10).")
+    none = prose.leave_one_out_sentence({"control": [24.0, 24.6], "a": [24.3, 24.9]}, 24.0, epochs=3)
+    assert (
+        none.startswith("With every feature, 3 epochs more") and "No change is resolved (a (+0.30))" in none
+    )
+    assert "within 3 epochs of the trained model" in none
+
+
+def test_seed_tolerance_is_the_floor_or_the_largest_seed_move_rounded_up():
+    assert prose.seed_tolerance({"mlp_elbo": 0.12, "mlp_nll": 0.3, "study_elbo": 0.05}) == 0.5
+    assert prose.seed_tolerance({"mlp_elbo": 0.12, "mlp_nll": 0.71, "study_elbo": 0.05}) == 0.8
+    assert prose.seed_tolerance({"mlp_elbo": 0.7, "mlp_nll": 0.1, "study_elbo": 0.0}) == 0.7
+    noise = {"mlp_elbo": 0.12, "mlp_nll": 0.31, "study_elbo": 0.05}
+    text = prose.seed_noise_sentence(noise, 0.5)
+    assert "moves its test −ELBO by 0.12 and its NLL by 0.31 nats" in text
+    assert "batch-size sweeps moves its test −ELBO by 0.05 nats, so runs within 0.5 nats" in text
+    assert text.endswith("of each other are read as level (a rough bound: one reseed each).")
+
+
+def test_a_larger_tolerance_makes_the_sweeps_level():
+    elbo = {1e-3: 96.3, 3e-4: 97.5, 3e-3: 97.7}
+    assert "3e-3 is worse" not in prose.sweep_reason(elbo, 1e-3, 6, tolerance=1.5)
+    assert "are level (within 1.5 nats)" in prose.sweep_reason(elbo, 1e-3, 6, tolerance=1.5)
+    assert prose.sweep_reason(elbo, 1e-3, 6).startswith("the lowest test −ELBO")

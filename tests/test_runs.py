@@ -15,7 +15,9 @@ SHIPPED = {
         *runs.BETA_STUDY,
         *runs.LATENT_STUDY,
         *runs.OPTIMISER_RUNS,
+        *runs.SEED_RUNS,
         *runs.GAN_ABLATION.values(),
+        *runs.LEAVE_ONE_OUT_RUNS,
     )
 }
 
@@ -74,3 +76,35 @@ def test_retrain_command_names_the_target_that_trains_the_run():
         "make train-ablation "
     )
     assert runs.retrain_command(dataclasses.replace(runs.MLP_VAE, name="not_a_run")) is None
+
+
+def test_each_leave_one_out_run_continues_the_final_model_with_one_feature_changed():
+    fields = {
+        "control": set(),
+        "no_ema": {"ema_decay"},
+        "no_lr_decay": {"linear_lr_decay"},
+        "bce": {"loss"},
+        "no_sn": {"spectral_norm", "batch_norm_in_d"},
+    }
+    assert [key for key, _ in runs.LEAVE_ONE_OUT_CHANGES.values()] == list(fields)
+    for (key, _), configs in zip(runs.LEAVE_ONE_OUT_CHANGES.values(), runs.LEAVE_ONE_OUT.values()):
+        assert [c.seed for c in configs] == list(runs.LEAVE_ONE_OUT_SEEDS)
+        for config in configs:
+            assert config.init_from == runs.FINAL_GAN and config.epochs == runs.LEAVE_ONE_OUT_EPOCHS
+            same = dataclasses.replace(
+                config,
+                name=runs.FINAL_GAN.name,
+                epochs=runs.FINAL_GAN.epochs,
+                seed=0,
+                init_from=runs.FINAL_GAN.init_from,
+            )
+            changed = {
+                f.name
+                for f in dataclasses.fields(same)
+                if getattr(same, f.name) != getattr(runs.FINAL_GAN, f.name)
+            }
+            assert changed == fields[key], config.name
+    assert (
+        runs.LEAVE_ONE_OUT["without spectral norm in D"][0].batch_norm_in_d is False
+    )  # plain, not DCGAN's BatchNorm
+    assert set(runs.LEAVE_ONE_OUT_RUNS) <= set(runs.target_configs("gan"))

@@ -89,6 +89,7 @@ class GANConfig(HashedConfig):
     discriminator_width: int = 64  # ndf
     loss: str = "bce"  # "bce" (non-saturating) or "hinge"
     spectral_norm: bool = False  # in D, replacing its BatchNorm
+    batch_norm_in_d: bool = True  # without spectral norm: False leaves D's layers plain
     real_label: float = 1.0  # < 1 is one-sided label smoothing
     ema_decay: float = 0.0  # > 0 keeps an exponential moving average of G
     diffaugment: bool = False  # translation + cutout on real and fake images for D
@@ -108,7 +109,13 @@ class GANConfig(HashedConfig):
     # trained weights, with fresh Adam moments; the history and snapshots continue its own.
     init_from: GANConfig | None = None
 
-    _LATER_FIELDS = ("linear_lr_decay", "init_from", "lr_decay_start_epoch", "architecture")
+    _LATER_FIELDS = (
+        "linear_lr_decay",
+        "init_from",
+        "lr_decay_start_epoch",
+        "architecture",
+        "batch_norm_in_d",
+    )
 
     @property
     def total_epochs(self) -> int:

@@ -103,11 +103,15 @@ class Discriminator(nn.Module):
     """Images (N, 3, 32, 32) in [-1, 1] -> one real/fake logit per image, shape (N,)."""
 
     def __init__(
-        self, width: int = 64, spectral_norm: bool = False, architecture: str = "dcgan"
+        self,
+        width: int = 64,
+        spectral_norm: bool = False,
+        architecture: str = "dcgan",
+        batch_norm: bool = True,  # without spectral norm: BatchNorm (DCGAN's) or plain layers
     ):
         super().__init__()
         _check_architecture(architecture)
-        normalise = "spectral" if spectral_norm else "batch"
+        normalise = "spectral" if spectral_norm else "batch" if batch_norm else "none"
         first = (
             "spectral" if spectral_norm else "none"
         )  # no BatchNorm on the input layer
@@ -157,11 +161,29 @@ def dcgan_init(module: nn.Module) -> None:
         nn.init.zeros_(module.bias)
 
 
+def without_spectral_norm(discriminator: Discriminator) -> dict:
+    """A state dict of the plain-layered discriminator that computes the same function as the
+    spectrally normalised `discriminator`: each weight is its matrix divided by the current
+    estimate of its largest singular value, to be trained unconstrained from there (the
+    leave-one-out runs of 2.1d). `discriminator` itself is left unchanged."""
+    state = {k: v for k, v in discriminator.state_dict().items() if ".parametrizations." not in k}
+    training = discriminator.training
+    discriminator.eval()  # no power iteration: the estimate the module was saved with
+    with torch.no_grad():
+        for name, module in discriminator.named_modules():
+            if nn.utils.parametrize.is_parametrized(module, "weight"):
+                state[f"{name}.weight"] = module.weight.detach().clone()
+    discriminator.train(training)
+    return state
+
+
 def build_gan(config: GANConfig) -> tuple[Generator, Discriminator]:
     """The generator and discriminator of `config`, DCGAN-initialised from its seed."""
     torch.manual_seed(config.seed)
     generator = Generator(config.latent_dim, config.generator_width, config.architecture)
-    discriminator = Discriminator(config.discriminator_width, config.spectral_norm, config.architecture)
+    discriminator = Discriminator(
+        config.discriminator_width, config.spectral_norm, config.architecture, config.batch_norm_in_d
+    )
     generator.apply(dcgan_init)
     discriminator.apply(dcgan_init)
     return generator, discriminator

@@ -54,7 +54,7 @@ def gan_loss_curves(
     d_star, g_star = equilibrium_losses(loss)
     names = ("2", "0") if loss == "hinge" else ("log 4", "log 2")
     events = schedule_events or {}
-    figure = Figure(figsize=(6.8, 2.5))
+    figure = Figure(figsize=(6.8, 2.2))
     axes = figure.subplots(1, 2)
     iterations = np.arange(1, len(iteration_log) + 1)
     curves = []  # (faint per-iteration line, moving mean): one legend entry for both
@@ -113,7 +113,7 @@ def discriminator_outputs(
     """Mean sigma(D) on real and fake batches (smoothed); `schedule_events` ({epoch: what happens
     after it}) are marked. At the equilibrium of either loss the two curves coincide; only BCE
     also fixes their level (D = 1/2, drawn), while the hinge loss allows any D in [-1, 1]."""
-    figure = Figure(figsize=(6.5, 2.0))
+    figure = Figure(figsize=(6.5, 1.7))
     ax = figure.add_subplot()
     for column, name, colour in ((2, "σ(D(x)), real batch", "C2"), (3, "σ(D(G(z))), fake batch", "C3")):
         smooth = _smooth(iteration_log[:, column], window)
@@ -172,7 +172,7 @@ def epoch_curves_against_equilibrium(
 def class_histogram(counts, class_names, reference=None) -> Figure:
     """Shares of generated images per predicted class, with the real data's shares for reference,
     each bar labelled with its percentage."""
-    figure = Figure(figsize=(6.5, 1.9))
+    figure = Figure(figsize=(6.5, 1.8))
     ax = figure.add_subplot()
     positions = np.arange(len(class_names))
     counts = np.asarray(counts)
@@ -217,7 +217,7 @@ def nearest_neighbour_grid(queries: torch.Tensor, neighbours: torch.Tensor, bloc
             (f"{k} nearest training images (L2)", grid_array(neighbours[part].flatten(0, 1), k)),
         ]
     count = len(panels) // 2
-    figure = Figure(figsize=(count * (0.62 * (k + 1) + 0.3), 0.62 * per_block + 0.35))
+    figure = Figure(figsize=(count * (0.54 * (k + 1) + 0.3), 0.54 * per_block + 0.35))
     axes = figure.subplots(
         1, 2 * count, gridspec_kw={"width_ratios": [1, k] * count, "wspace": 0.08}, squeeze=False
     )[0]

@@ -21,6 +21,15 @@ from sklearn.neighbors import KNeighborsClassifier
 from genmodels.paths import PROJECT_ROOT, read_cache, write_cache
 
 TSNE_CACHE = PROJECT_ROOT / ".cache" / "tsne"
+# scikit-learn's defaults, named so that the report can state them (changing one needs a new
+# cache key below).
+TSNE_ITERATIONS = 1000
+TSNE_EXAGGERATION = 12.0
+
+
+def tsne_learning_rate(count: int) -> float:
+    """scikit-learn's "auto" learning rate for `count` points (Belkina et al. 2019)."""
+    return max(count / TSNE_EXAGGERATION / 4, 50.0)
 
 
 def tsne(points: np.ndarray, perplexity: float = 30.0, seed: int = 0, init: str = "pca") -> np.ndarray:
@@ -37,7 +46,13 @@ def tsne(points: np.ndarray, perplexity: float = 30.0, seed: int = 0, init: str 
     if cached is not None:
         return cached
     embedding = TSNE(
-        n_components=2, perplexity=perplexity, init=init, learning_rate="auto", random_state=seed
+        n_components=2,
+        perplexity=perplexity,
+        init=init,
+        learning_rate="auto",
+        max_iter=TSNE_ITERATIONS,
+        early_exaggeration=TSNE_EXAGGERATION,
+        random_state=seed,
     ).fit_transform(points)
     buffer = io.BytesIO()
     np.save(buffer, embedding)

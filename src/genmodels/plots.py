@@ -60,20 +60,44 @@ def show_image(ax, array: np.ndarray) -> None:
     )
 
 
-def image_grid(images: torch.Tensor, columns: int, title: str | None = None, width: float = 6.0) -> Figure:
-    """A grid of images in [0, 1], shape (N, C, H, W)."""
+def image_grid(
+    images: torch.Tensor, columns: int, title: str | None = None, width: float = 6.0, numbered: bool = False
+) -> Figure:
+    """A grid of images in [0, 1], shape (N, C, H, W); `numbered` puts row numbers on the left and
+    column numbers on top, from 1, so that the text can name a cell."""
     array = grid_array(images, columns)
+    height = width * array.shape[0] / array.shape[1]
+    margin = 0.22 if numbered else 0.0  # inches for the numbers, outside the image
+    top = (0.3 if title else 0) + margin
     # dpi: one output pixel per pixel of the pixelated array, so every image pixel is a square
     # block of output pixels (nearest-neighbour upscaling, no resampling when the PNG is written)
-    figure = Figure(
-        figsize=(width, width * array.shape[0] / array.shape[1] + (0.3 if title else 0)),
-        dpi=pixelated(array).shape[1] / width,
-    )
-    axes = figure.add_axes((0, 0, 1, 0.93 if title else 1))
+    figure = Figure(figsize=(width + margin, height + top), dpi=pixelated(array).shape[1] / width)
+    axes = figure.add_axes((margin / (width + margin), 0, width / (width + margin), height / (height + top)))
     show_image(axes, array)
     axes.axis("off")
+    if numbered:
+        shown = pixelated(array)
+        rows = math.ceil(len(images) / columns)
+        for index in range(columns):
+            axes.text(
+                (index + 0.5) * shown.shape[1] / columns,
+                -0.01 * shown.shape[0],
+                str(index + 1),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
+        for index in range(rows):
+            axes.text(
+                -0.01 * shown.shape[1],
+                (index + 0.5) * shown.shape[0] / rows,
+                str(index + 1),
+                ha="right",
+                va="center",
+                fontsize=8,
+            )
     if title:
-        axes.set_title(title, fontsize=9)
+        axes.set_title(title, fontsize=9, pad=14 if numbered else 6)
     return figure
 
 

@@ -123,6 +123,23 @@ def paths_on_map_sentence(
     )
 
 
+def seed_tolerance(noise: dict[str, float], floor: float = 0.5) -> float:
+    """The tolerance (nats) below which Part 1 reads two runs as level: `floor`, or the largest
+    move of a result by the seed alone (`vae_results.seed_noise`), rounded up to 0.1 nats."""
+    return max(floor, math.ceil(max(noise.values()) * 10 - 1e-9) / 10)
+
+
+def seed_noise_sentence(noise: dict[str, float], tolerance: float) -> str:
+    """What a second seed moves, and the tolerance that follows from it."""
+    return (
+        f"Each comparison here is one run per setting. Trained again from another seed, the MLP moves "
+        f"its test −ELBO by {noise['mlp_elbo']:.2f} and its NLL by {noise['mlp_nll']:.2f} nats, and the "
+        f"6-epoch β = 1 run behind the latent-size, learning-rate and batch-size sweeps moves its test "
+        f"−ELBO by {noise['study_elbo']:.2f} nats, so runs within {tolerance:g} nats of each other are "
+        f"read as level (a rough bound: one reseed each)."
+    )
+
+
 def comparison_sentence(
     better: str, worse: str, better_value: float, worse_value: float, unit: str, what: str
 ) -> str:
@@ -422,6 +439,57 @@ def ablation_resolved_sentence(fids: dict[str, float], noise_floor: float) -> st
     return "Resolved at this budget are only these rows, " + "; ".join(parts) + "."
 
 
+def leave_one_out_test(fids: dict[str, list[float]], level: float = 0.05) -> dict:
+    """The noise of the leave-one-out runs and the change each must exceed: `fids` {change label:
+    FID of each seed}, the control first. The seed-to-seed standard deviation is pooled over every
+    run; a change of the mean against the control's is resolved beyond the two-sided t-test's
+    threshold at `level` for two means of that many seeds each."""
+    from scipy import stats
+
+    control = next(iter(fids.values()))
+    dof = sum(len(values) - 1 for values in fids.values())
+    pooled = math.sqrt(sum(((np.asarray(v) - np.mean(v)) ** 2).sum() for v in fids.values()) / dof)
+    threshold = float(stats.t.ppf(1 - level / 2, dof)) * pooled * math.sqrt(2 / len(control))
+    changes = {label: float(np.mean(v) - np.mean(control)) for label, v in list(fids.items())[1:]}
+    return {"pooled_sd": pooled, "dof": dof, "threshold": threshold, "changes": changes}
+
+
+def leave_one_out_sentence(fids: dict[str, list[float]], start: float, epochs: int = 1) -> str:
+    """What the leave-one-out runs resolve (`leave_one_out_test`): `fids` {change label: FID of
+    each seed}, the control (every feature) first; `start` the FID all runs begin from, `epochs`
+    how long they continue."""
+    test = leave_one_out_test(fids)
+    control = next(iter(fids.values()))
+    threshold, changes = test["threshold"], test["changes"]
+    span = "one epoch" if epochs == 1 else f"{epochs} epochs"
+
+    def listed(labels):
+        return _digits(f"{label} ({changes[label]:+.2f})".replace("-", "−") for label in labels)
+
+    parts = [
+        f"With every feature, {span} more gives an FID of {np.mean(control):.2f} (mean of "
+        f"{len(control)} seeds) against {start:.2f} at the start. Pooled over all runs, the seeds of a "
+        f"run differ by a standard deviation of {test['pooled_sd']:.2f}, so a change of the mean is "
+        f"resolved beyond {threshold:.2f} (two-sided t-test at 5%, {test['dof']} degrees of freedom)."
+    ]
+    worse = [label for label, change in changes.items() if change > threshold]
+    better = [label for label, change in changes.items() if change < -threshold]
+    unresolved = [label for label in changes if label not in worse + better]
+    if worse:
+        parts.append(f"Resolved as worse than the control: {listed(worse)}.")
+    if better:
+        parts.append(f"Resolved as better than the control: {listed(better)}.")
+    if unresolved and not worse and not better:
+        parts.append(
+            f"No change is resolved ({listed(unresolved)}): within {span} of the trained model no single "
+            "feature's removal moves the FID beyond the run-to-run noise, and what each contributed over "
+            "the whole training is not measured by this."
+        )
+    elif unresolved:
+        parts.append(f"Not resolved: {listed(unresolved)}.")
+    return " ".join(parts)
+
+
 def _span(values: list[float]) -> str:
     """'0.11 to 0.25', or one value when all round alike."""
     return range_text((min(values), max(values)), 2, collapse=True)
@@ -540,9 +608,7 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
     return (
         f"Over the last quarter of training D's loss averages {late['d_loss']:.2f}, {reading}. "
         f"{ahead[0].upper() + ahead[1:]}, so {verdict}. G's loss ({late['g_loss']:.2f}) has no predicted "
-        f"value to compare with, since at the equilibrium it is minus the mean of whichever $D$ with values "
-        f"in $[-1, 1]$ "
-        f"the discriminator settles on."
+        f"value (see above)."
     )
 
 
@@ -752,18 +818,20 @@ def hyperparameter_table(
     history: dict | None = None,
     latent_study: dict | None = None,
     sweeps: dict[str, tuple[dict, int]] | None = None,
+    tolerance: float = 0.5,
 ) -> str:
     """The config's hyperparameters with a one-line justification each, as a pipe table; with the
     run's `history` the epochs row says how much the test loss still moved at the end, with the
     `latent_study` (see `latent_size_reason`) the latent-size row gives its measurements, and
-    `sweeps` ({field: ({value: test −ELBO}, epochs)}) do the same for other fields."""
+    `sweeps` ({field: ({value: test −ELBO}, epochs)}) do the same for other fields; values within
+    `tolerance` nats of the best are level."""
     measured = {}
     if history is not None:
         measured["epochs"] = epochs_reason(history)
     if latent_study is not None:
-        measured["latent_dim"] = latent_size_reason(latent_study, config.latent_dim)
+        measured["latent_dim"] = latent_size_reason(latent_study, config.latent_dim, tolerance)
     for field, (elbo, epochs) in (sweeps or {}).items():
-        measured[field] = sweep_reason(elbo, getattr(config, field), epochs)
+        measured[field] = sweep_reason(elbo, getattr(config, field), epochs, tolerance)
     rows = [
         {"hyperparameter": key, "value": str(getattr(config, key)), "why": measured.get(key, reason)}
         for key, reason in HYPERPARAMETER_REASONS.items()
@@ -932,8 +1000,8 @@ def snapshot_motion_sentence(motion: dict) -> str:
         f"Over the {len(moves)} stages (epochs {spans}) the images of the first {motion['vectors']} "
         f"fixed vectors, which the snapshots store, move by a median L2 distance of "
         f"{_digits([f'{m:.1f}' for m in moves])} "
-        f"([0, 1] pixels), against {motion['spread_last']:.1f} between two different vectors' images "
-        f"at the end: {trend}the last stage still moves them by {share:.0%} of that distance."
+        f"([0, 1] pixels), against a median of {motion['spread_last']:.1f} between the images of two of "
+        f"these vectors at the end: {trend}the last stage still moves them by {share:.0%} of that distance."
     )
 
 

@@ -22,13 +22,15 @@ def store_report_metrics(config) -> None:
     """Compute (once) and store every metric the report reads from `config`'s modules."""
     if isinstance(config, VAEConfig):
         vae_results.latent_summary(config)
-        if config in vae_results.NLL_RUNS:
+        if config in (*vae_results.NLL_RUNS, runs.MLP_SEED_VAE):
             vae_results.test_nll_nats(config)
     elif config in ABLATION_RUNS:
         gan_results.ablation_fid(config)
         gan_results.ablation_throughput(config)
         if config == runs.ABLATION_EMA:  # its rerun beside the baseline, which trains both again
             gan_results.ema_paired_fid()
+    elif config in runs.LEAVE_ONE_OUT_RUNS:
+        gan_results.leave_one_out_fid(config)
     elif isinstance(config, GANConfig):
         gan_results.gan_evaluation(config)
     else:

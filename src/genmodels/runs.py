@@ -58,6 +58,11 @@ def optimiser_study_config(field: str, value) -> VAEConfig:
 
 OPTIMISER_RUNS = tuple(optimiser_study_config(f, v) for f, values in OPTIMISER_STUDY.items() for v in values)
 # Posterior-collapse mitigation at a large beta: the same run with 0.5 free nats per dimension.
+# How far does the seed alone move a result? The 10-epoch MLP and the 6-epoch β = 1 study run
+# (the latent-size and optimiser studies' centre) trained again from seed 1 (metrics only).
+MLP_SEED_VAE = dataclasses.replace(MLP_VAE, name="vae_mlp_beta1_seed1", seed=1)
+STUDY_SEED_VAE = dataclasses.replace(beta_study_config(1.0), name="vae_conv_beta1_study_seed1", seed=1)
+SEED_RUNS = (MLP_SEED_VAE, STUDY_SEED_VAE)
 FREE_BITS_VAE = VAEConfig(name="vae_conv_beta10_freebits", beta=10.0, free_bits_nats=0.5, epochs=6)
 MNIST_CLASSIFIER = ClassifierConfig()
 
@@ -155,6 +160,42 @@ GAN_ABLATION = {
     ),
 }
 
+# Leave-one-out in the final model's regime (2.1d): each run continues the shipped G and D for
+# LEAVE_ONE_OUT_EPOCHS more epochs, a sixth stage with the final model's schedule, with one feature
+# taken out, from two seeds (batch order and noise). "all features" is the control; the EMA run
+# trains the control's G step for step and ships its last iterate instead of the average.
+LEAVE_ONE_OUT_EPOCHS = 1
+LEAVE_ONE_OUT_SEEDS = (0, 1)
+LEAVE_ONE_OUT_CHANGES = {
+    "all features (control)": ("control", {}),
+    "without EMA of G": ("no_ema", {"ema_decay": 0.0}),
+    "without linear LR decay": ("no_lr_decay", {"linear_lr_decay": False}),
+    "BCE in place of the hinge loss": ("bce", {"loss": "bce"}),
+    "without spectral norm in D": ("no_sn", {"spectral_norm": False, "batch_norm_in_d": False}),
+}
+
+
+def leave_one_out_config(label: str, seed: int) -> GANConfig:
+    """The leave-one-out run `label` (a key of LEAVE_ONE_OUT_CHANGES) from `seed`."""
+    key, changes = LEAVE_ONE_OUT_CHANGES[label]
+    return dataclasses.replace(
+        FINAL_GAN,
+        name=f"sngan_loo_{key}_seed{seed}",
+        epochs=LEAVE_ONE_OUT_EPOCHS,
+        seed=seed,
+        init_from=FINAL_GAN,
+        **changes,
+    )
+
+
+LEAVE_ONE_OUT = {
+    label: tuple(leave_one_out_config(label, seed) for seed in LEAVE_ONE_OUT_SEEDS)
+    for label in LEAVE_ONE_OUT_CHANGES
+}
+LEAVE_ONE_OUT_RUNS = tuple(
+    LEAVE_ONE_OUT[label][index] for index in range(len(LEAVE_ONE_OUT_SEEDS)) for label in LEAVE_ONE_OUT
+)  # every feature from the first seed, then every feature from the second
+
 
 # --- which runs keep their modules in weights/ ----------------------------------------------
 
@@ -195,8 +236,9 @@ def target_configs(what: str) -> list:
             FREE_BITS_VAE,
             *LATENT_STUDY,
             *OPTIMISER_RUNS,
+            *SEED_RUNS,
         ],
-        "gan": [GAN_STAGE2, GAN_RESTART, FINAL_GAN],
+        "gan": [GAN_STAGE2, GAN_RESTART, FINAL_GAN, *LEAVE_ONE_OUT_RUNS],
         "ablation": list(GAN_ABLATION.values()),
     }
     todo = []

@@ -26,6 +26,7 @@ from genmodels.gan import (
     fixed_noise,
     generator_loss,
     lr_factor,
+    without_spectral_norm,
 )
 from genmodels.models import build_classifier, training_device
 from genmodels.vae import build_vae, evaluate, vae_loss
@@ -210,7 +211,10 @@ def train_gan(
     history, snapshots = {"iterations": [], "epochs": []}, []
     if parent is not None:
         generator.load_state_dict(parent["generator"].state_dict())
-        discriminator.load_state_dict(parent["discriminator"].state_dict())
+        parent_state = parent["discriminator"].state_dict()
+        if config.init_from.spectral_norm and not config.spectral_norm:
+            parent_state = without_spectral_norm(parent["discriminator"])
+        discriminator.load_state_dict(parent_state)
         history = {
             "iterations": parent.extras["iteration_log"].tolist(),
             "epochs": list(parent.entry["history"]["epochs"]),

@@ -102,6 +102,22 @@ def final_elbo(final: dict) -> float:
     return final["test_reconstruction"] + final["test_kl"]
 
 
+def seed_noise() -> dict[str, float]:
+    """How far seed 1 alone moves a result from seed 0's (nats): the test −ELBO and NLL of the
+    10-epoch MLP, and the test −ELBO of the 6-epoch β = 1 study run, which the latent-size and
+    optimiser sweeps vary."""
+
+    def elbo(config) -> float:
+        return final_elbo(manifest_entry(config)["final"])
+
+    study = runs.beta_study_config(1.0)
+    return {
+        "mlp_elbo": abs(elbo(runs.MLP_SEED_VAE) - elbo(runs.MLP_VAE)),
+        "mlp_nll": abs(test_nll_nats(runs.MLP_SEED_VAE) - test_nll_nats(runs.MLP_VAE)),
+        "study_elbo": abs(elbo(runs.STUDY_SEED_VAE) - elbo(study)),
+    }
+
+
 def latent_size_study() -> dict[int, dict]:
     """Test −ELBO (nats; reconstruction + KL, β = 1 as trained) and active units of the latent-size
     study, keyed by latent size."""
