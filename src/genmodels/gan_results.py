@@ -533,18 +533,16 @@ def leave_one_out_table(fids: dict[str, list[float]], start: float) -> pd.DataFr
     """The leave-one-out runs: FID of each seed, the change of their mean against the control's
     (the first row), and D's separation of real from fake images in the run's epoch,
     mean σ(D(x)) − σ(D(G(z))) over the seeds; `start` is the final model's FID, where all begin."""
-    control = float(np.mean(next(iter(fids.values()))))
+    changes = prose.leave_one_out_test(fids)["changes"]  # every run but the control
     rows = [{"run": "final model (start)", "FID": f"{start:.2f}", "change": "", "σ(D(x)) − σ(D(G(z)))": ""}]
     for label, values in fids.items():
         last_epochs = [manifest_entry(c)["history"]["epochs"][-1] for c in runs.LEAVE_ONE_OUT[label]]
-        gap = np.mean([e["d_real"] - e["d_fake"] for e in last_epochs])
-        change = np.mean(values) - control
         rows.append(
             {
                 "run": label,
                 "FID": " / ".join(f"{v:.2f}" for v in values),
-                "change": "" if label == next(iter(fids)) else f"{change:+.2f}".replace("-", "−"),
-                "σ(D(x)) − σ(D(G(z)))": f"{gap:.2f}",
+                "change": prose.signed(changes[label]) if label in changes else "",
+                "σ(D(x)) − σ(D(G(z)))": f"{np.mean([e['d_real'] - e['d_fake'] for e in last_epochs]):.2f}",
             }
         )
     return pd.DataFrame(rows)

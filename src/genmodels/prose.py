@@ -123,6 +123,11 @@ def paths_on_map_sentence(
     )
 
 
+def signed(value: float, digits: int = 2) -> str:
+    """`value` with its sign, a typographic minus for negatives: '+0.51', '−0.18'."""
+    return f"{value:+.{digits}f}".replace("-", "−")
+
+
 def seed_tolerance(noise: dict[str, float], floor: float = 0.5) -> float:
     """The tolerance (nats) below which Part 1 reads two runs as level: `floor`, or the largest
     move of a result by the seed alone (`vae_results.seed_noise`), rounded up to 0.1 nats."""
@@ -332,7 +337,7 @@ def stage_fid_sentence(fids: list[float], noise: float | None = None) -> str:
     if raised:
         parts.append(f"{restarts(raised)} raised it by more than that")
     if within:
-        changes = _digits(f"{-gains[i]:+.2f}".replace("-", "−") for i in within)
+        changes = _digits(signed(-gains[i]) for i in within)
         parts.append(f"the change of {restarts(within)} ({changes}) is within this sampling noise")
     return (
         f"The FID after each stage was {values}. A second set of 10,000 samples from the final generator "
@@ -360,7 +365,7 @@ def ema_paired_sentence(table_pair: tuple[float, float], rerun: dict) -> str:
     changes = [ema - base for base, ema in zip(printed["baseline"], printed["ema"])]
     noise = max(max(fids) - min(fids) for fids in printed.values())
     first = round(table_pair[1], 1) - round(table_pair[0], 1)
-    signed = f"{first:+.1f}".replace("-", "−")
+    first_change = signed(first, 1)
     by = range_text((min(map(abs, changes)), max(map(abs, changes))), 1, collapse=True)
     against = f"the noise set alone moves either FID by at most {noise:.1f}"
     if all(c < -noise for c in changes) or all(c > noise for c in changes):
@@ -368,14 +373,14 @@ def ema_paired_sentence(table_pair: tuple[float, float], rerun: dict) -> str:
     else:
         shown = range_text((min(changes), max(changes)), 1, collapse=True).replace("-", "−")
         return (
-            f"EMA changed the FID of the table's run by {signed}, and that of the second run by "
+            f"EMA changed the FID of the table's run by {first_change}, and that of the second run by "
             f"{shown} over its noise sets, where {against}: the second run does not resolve EMA's effect."
         )
     verb = "lowered" if first < 0 else "raised"
     if abs(first) <= noise:
         return (
             f"EMA {direction} the FID of the second run by {by} on each noise set, where {against}; "
-            f"in the table's run the change ({signed}) is within that noise."
+            f"in the table's run the change ({first_change}) is within that noise."
         )
     if verb == direction:
         return (
@@ -464,7 +469,7 @@ def leave_one_out_sentence(fids: dict[str, list[float]], start: float, epochs: i
     span = "one epoch" if epochs == 1 else f"{epochs} epochs"
 
     def listed(labels):
-        return _digits(f"{label} ({changes[label]:+.2f})".replace("-", "−") for label in labels)
+        return _digits(f"{label} ({signed(changes[label])})" for label in labels)
 
     parts = [
         f"With every feature, {span} more gives an FID of {np.mean(control):.2f} (mean of "

@@ -57,12 +57,12 @@ def optimiser_study_config(field: str, value) -> VAEConfig:
 
 
 OPTIMISER_RUNS = tuple(optimiser_study_config(f, v) for f, values in OPTIMISER_STUDY.items() for v in values)
-# Posterior-collapse mitigation at a large beta: the same run with 0.5 free nats per dimension.
 # How far does the seed alone move a result? The 10-epoch MLP and the 6-epoch β = 1 study run
 # (the latent-size and optimiser studies' centre) trained again from seed 1 (metrics only).
 MLP_SEED_VAE = dataclasses.replace(MLP_VAE, name="vae_mlp_beta1_seed1", seed=1)
 STUDY_SEED_VAE = dataclasses.replace(beta_study_config(1.0), name="vae_conv_beta1_study_seed1", seed=1)
 SEED_RUNS = (MLP_SEED_VAE, STUDY_SEED_VAE)
+# Posterior-collapse mitigation at a large beta: the same run with 0.5 free nats per dimension.
 FREE_BITS_VAE = VAEConfig(name="vae_conv_beta10_freebits", beta=10.0, free_bits_nats=0.5, epochs=6)
 MNIST_CLASSIFIER = ClassifierConfig()
 

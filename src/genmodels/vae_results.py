@@ -102,19 +102,19 @@ def final_elbo(final: dict) -> float:
     return final["test_reconstruction"] + final["test_kl"]
 
 
+def run_elbo(config) -> float:
+    """Test −ELBO (nats, `final_elbo`) at the end of `config`'s run, from its manifest entry."""
+    return final_elbo(manifest_entry(config)["final"])
+
+
 def seed_noise() -> dict[str, float]:
     """How far seed 1 alone moves a result from seed 0's (nats): the test −ELBO and NLL of the
     10-epoch MLP, and the test −ELBO of the 6-epoch β = 1 study run, which the latent-size and
     optimiser sweeps vary."""
-
-    def elbo(config) -> float:
-        return final_elbo(manifest_entry(config)["final"])
-
-    study = runs.beta_study_config(1.0)
     return {
-        "mlp_elbo": abs(elbo(runs.MLP_SEED_VAE) - elbo(runs.MLP_VAE)),
+        "mlp_elbo": abs(run_elbo(runs.MLP_SEED_VAE) - run_elbo(runs.MLP_VAE)),
         "mlp_nll": abs(test_nll_nats(runs.MLP_SEED_VAE) - test_nll_nats(runs.MLP_VAE)),
-        "study_elbo": abs(elbo(runs.STUDY_SEED_VAE) - elbo(study)),
+        "study_elbo": abs(run_elbo(runs.STUDY_SEED_VAE) - run_elbo(runs.beta_study_config(1.0))),
     }
 
 
@@ -123,7 +123,7 @@ def latent_size_study() -> dict[int, dict]:
     study, keyed by latent size."""
     return {
         config.latent_dim: {
-            "elbo": final_elbo(manifest_entry(config)["final"]),
+            "elbo": run_elbo(config),
             "active_units": latent_summary(config)["active_units"],
             "epochs": config.epochs,
         }
@@ -136,13 +136,10 @@ def optimiser_study() -> dict[str, tuple[dict, int]]:
     sizes, per field: ({value: −ELBO}, epochs)."""
     base = runs.beta_study_config(1.0)
 
-    def elbo(config) -> float:
-        return final_elbo(manifest_entry(config)["final"])
-
     return {
         field: (
-            {getattr(base, field): elbo(base)}
-            | {value: elbo(runs.optimiser_study_config(field, value)) for value in values},
+            {getattr(base, field): run_elbo(base)}
+            | {value: run_elbo(runs.optimiser_study_config(field, value)) for value in values},
             base.epochs,
         )
         for field, values in runs.OPTIMISER_STUDY.items()
