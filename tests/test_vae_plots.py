@@ -39,6 +39,26 @@ def test_vae_loss_curves_scale_to_later_epochs_and_mark_a_first_epoch_above_the_
     ]  # ... so it is written
 
 
+def test_beta_curves_draw_train_and_test_of_each_term_for_every_beta():
+    history = {"test": HISTORY["test"], "train": [{k: v + 5 for k, v in e.items()} for e in HISTORY["test"]]}
+    figure = vae_plots.beta_curves({0.0: history, 1.0: history, 1000.0: history})
+    assert [ax.get_title() for ax in figure.axes] == [
+        "total loss (reconstruction + β·KL)",
+        "reconstruction (BCE)",
+        "KL(q(z|x) || p(z))",
+    ]
+    for ax, term in zip(figure.axes, ("total", "reconstruction", "kl")):
+        lines = ax.get_lines()
+        assert sorted((line.get_color(), line.get_linestyle()) for line in lines) == sorted(
+            (f"C{i}", style) for i in range(3) for style in ("-", "--")
+        )
+        assert [list(line.get_ydata()) for line in lines[:2]] == [
+            [e[term] for e in history[split]] for split in ("test", "train")
+        ]
+    entries = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert entries == ["β=0", "β=1", "β=1000", "test", "train"]
+
+
 def test_every_vae_plot_returns_a_figure():
     labels = np.repeat(np.arange(10), 5)
     figures = [

@@ -71,35 +71,37 @@ def vae_loss_curves(history: dict, title: str = "") -> Figure:
 
 
 def beta_curves(histories: dict) -> Figure:
-    """Test reconstruction and KL per epoch, one curve per beta (keys are beta values)."""
+    """Train and test total loss (the minimised reconstruction + β·KL), reconstruction and KL per
+    epoch, one colour per beta (keys are beta values), test solid and train dashed."""
     figure = Figure(figsize=(7, 2.9))
     axes = figure.subplots(1, 3)
-    for index, (beta, history) in enumerate(histories.items()):
+    terms = ("total", "reconstruction", "kl")
+    names = ("total loss (reconstruction + β·KL)", "reconstruction (BCE)", "KL(q(z|x) || p(z))")
+    splits = (("test", "-"), ("train", "--"))
+    for index, history in enumerate(histories.values()):
         epochs = np.arange(1, len(history["test"]) + 1)
-        colour = f"C{index}"
-        axes[0].plot(
-            epochs, [e["reconstruction"] for e in history["test"]], color=colour, label=f"β={beta:g}"
-        )
-        axes[1].plot(epochs, [e["kl"] for e in history["test"]], color=colour, label=f"β={beta:g}")
-        axes[2].plot(
-            epochs, [e["reconstruction"] for e in history["train"]], color=colour, label=f"β={beta:g}"
-        )
-    axes[0].set_ylabel("test reconstruction [nats/image]")
-    axes[1].set_ylabel("test KL [nats/image]")
-    axes[2].set_ylabel("train reconstruction [nats/image]")
-    axes[1].set_yscale("symlog", linthresh=1)
-    for ax in axes:
+        for ax, term in zip(axes, terms):
+            for split, style in splits:
+                ax.plot(epochs, [e[term] for e in history[split]], style, color=f"C{index}", lw=1.2)
+    for ax, name in zip(axes, names):
+        ax.set_title(name, fontsize=9)
         ax.set_xlabel("epoch")
+        ax.set_ylabel("nats per image")
         ax.grid(alpha=0.3)
     axes[0].set_yscale("log")
-    axes[2].set_yscale("log")
+    axes[1].set_yscale("log")
+    axes[2].set_yscale("symlog", linthresh=1)
+    handles = [Line2D([], [], color=f"C{i}", label=f"β={beta:g}") for i, beta in enumerate(histories)]
+    handles += [Line2D([], [], color="black", ls=style, label=split) for split, style in splits]
     figure.legend(
-        *axes[1].get_legend_handles_labels(),
+        handles=handles,
         loc="lower center",
-        ncol=7,
+        ncol=len(handles),
         fontsize=8,
         frameon=False,
         bbox_to_anchor=(0.5, -0.02),
+        handlelength=1.6,
+        columnspacing=1.0,
     )
     figure.tight_layout(rect=(0, 0.07, 1, 1), w_pad=2.0)  # room for the legend row and each y label
     return figure
