@@ -5,7 +5,7 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from genmodels import gan_plots
+from genmodels import gan_plots, plots
 
 
 @pytest.mark.parametrize(
@@ -46,19 +46,28 @@ def test_gan_curves_mark_every_change_of_the_learning_rate_schedule():
     )
 
 
-def test_every_gan_plot_returns_a_figure():
+def test_every_gan_plot_returns_a_figure_with_no_text_below_7_points():
+    log = np.random.rand(300, 4)
+    history = [{"d_loss": 1.3, "g_loss": 0.7, "d_real": 0.6, "d_fake": 0.4}] * 3
     figures = [
-        gan_plots.discriminator_outputs(np.random.rand(300, 4), 100, window=10),
+        gan_plots.gan_loss_curves(log, 100, window=10, schedule_events={1: "restart at LR 0.0002"}),
+        gan_plots.epoch_curves_against_equilibrium(
+            history, 1.376, 0.799, 0.45, schedule_events={2: "restart"}
+        ),
+        gan_plots.discriminator_outputs(log, 100, window=10, schedule_events={1: "restart"}),
         gan_plots.class_histogram(np.arange(1, 11), [str(i) for i in range(10)], np.ones(10)),
         gan_plots.nearest_neighbour_grid(torch.rand(2, 3, 32, 32), torch.rand(2, 5, 3, 32, 32)),
     ]
     assert all(isinstance(figure, Figure) for figure in figures)
+    assert min(plots.smallest_text_points(figure) for figure in figures) >= 7
 
 
 def test_nearest_neighbour_grid_splits_its_rows_into_side_by_side_blocks():
     figure = gan_plots.nearest_neighbour_grid(torch.rand(8, 3, 32, 32), torch.rand(8, 5, 3, 32, 32), blocks=2)
-    assert [ax.get_title() for ax in figure.axes] == ["generated", "5 nearest training images (L2)"] * 2
-    for ax in figure.axes[::2]:  # each "generated" column holds four of the eight images
+    shown = [ax for ax in figure.axes if ax.images]  # the empty spacer between the blocks has none
+    assert [ax.get_title() for ax in shown] == ["sample", "5 nearest training images"] * 2
+    assert len(figure.axes) == 5 and shown[1].get_position().x1 < shown[2].get_position().x0
+    for ax in shown[::2]:  # each "sample" column holds four of the eight images
         rows, columns = ax.images[0].get_array().shape[:2]
         assert abs(rows / columns - (4 * 32 + 3) / 32) < 0.01
 

@@ -48,3 +48,28 @@ def test_stacked_grids_fill_panel_columns_row_by_row():
     assert abs(a.y0 - b.y0) < 1e-6 and a.x1 <= b.x0  # a and b side by side
     assert c.y1 <= a.y0 and abs(c.x0 - a.x0) < 0.05  # c below a, in the first column
     assert len(figure.axes) == 4 and not figure.axes[3].images  # the empty fourth cell has no image
+
+
+def test_smallest_text_points_finds_the_smallest_drawn_text():
+    figure = plots.image_grid(torch.rand(20, 3, 32, 32), columns=10, width=5.0, numbered=True)
+    assert plots.smallest_text_points(figure) >= 7  # the row and column numbers
+    figure.axes[0].text(0, 0, "tiny", fontsize=5)
+    figure.axes[0].text(0, 0, "", fontsize=3)  # empty text draws nothing
+    assert plots.smallest_text_points(figure) == 5
+
+
+def test_reference_grid_sits_to_the_right_at_the_same_tile_size():
+    figure = plots.image_grid(
+        torch.rand(20, 3, 32, 32),
+        columns=10,
+        width=5.0,
+        numbered=True,
+        title="generated",
+        reference=("real", torch.rand(6, 3, 32, 32), 3),
+    )
+    main, side = figure.axes
+    assert side.get_title() == "real" and main.get_position().x1 < side.get_position().x0
+    factors = [ax.images[0].get_array().shape[1] / pixels for ax, pixels in ((main, 329), (side, 98))]
+    assert factors[0] == factors[1] == 5  # one upscaling factor: 32-pixel tiles of one size in both
+    pixels = [ax.get_position().width * figure.get_size_inches()[0] * figure.dpi for ax in (main, side)]
+    assert all(abs(p - ax.images[0].get_array().shape[1]) < 1e-6 for p, ax in zip(pixels, (main, side)))

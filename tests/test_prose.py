@@ -132,7 +132,10 @@ def test_overfitting_sentence_reads_the_test_curve():
 def test_outliers_sentence_says_whether_the_latent_space_agrees():
     latent = prose.outliers_sentence(40, 3000, 0.8)
     assert latent.startswith("The outliers, the 40 of 3,000 test digits none of whose 5 map neighbours")
-    assert "mislabels 80% of them, so most are unusual digits" in latent
+    assert (
+        "mislabels 80% of them, so most are digits whose neighbours in latent space are of another class"
+        in latent
+    )
     assert "misplaced by the map" in prose.outliers_sentence(40, 3000, 0.3)
     assert prose.outliers_sentence(0, 3000, 0.0).startswith("No point")
 
@@ -280,6 +283,7 @@ def test_hyperparameter_table_gives_a_reason_for_every_row():
     assert len(rows) == len(prose.HYPERPARAMETER_REASONS) + 1
     assert rows[0].split("|")[1].strip() == "architecture" and "convolutions" in rows[0]
     assert any("latent_dim" in row and "| 7 " in row for row in rows)
+    assert any("learning_rate" in row and "| 0.001 (Adam)" in row for row in rows)
 
 
 def test_latent_size_reason_says_whether_the_chosen_size_is_the_best():
@@ -294,7 +298,7 @@ def test_latent_size_reason_says_whether_the_chosen_size_is_the_best():
     )
     assert level.endswith(
         "after 6 epochs, 8: 104.0 (8 active), 32: 96.3 (17 active), 64: 96.1 (26 active); "
-        "of 64 dimensions only 26 are used"
+        "of 64 dimensions only 26 are used; the sweep's centre value is kept"
     )
     apart = {**study, 32: {**study[32], "elbo": 97.0}}
     assert prose.latent_size_reason(apart, 64).startswith("the lowest test −ELBO of the values tried")
@@ -309,7 +313,7 @@ def test_sweep_reason_reads_a_learning_rate_sweep():
     elbo = {3e-4: 98.2, 1e-3: 96.3, 3e-3: 96.6}
     assert prose.sweep_reason(elbo, 1e-3, 6) == (
         "0.001 and 0.003 are level (within 0.5 nats), 0.0003 is worse: test −ELBO in nats after 6 epochs, "
-        "0.0003: 98.2, 0.001: 96.3, 0.003: 96.6"
+        "0.0003: 98.2, 0.001: 96.3, 0.003: 96.6; the sweep's centre value is kept"
     )
     assert prose.sweep_reason({**elbo, 3e-3: 97.0}, 1e-3, 6).startswith(
         "the lowest test −ELBO of the values tried"
@@ -398,8 +402,9 @@ def test_gan_quality_sentence_quotes_fid_and_floor():
 
 def test_class_coverage_names_the_rarest_and_commonest_class():
     names = [f"class{i}" for i in range(10)]
-    text = prose.class_coverage_sentence(EVALUATION, names)
+    text = prose.class_coverage_sentence(EVALUATION, names, samples=9_500, reference=4_000)
     assert "from 5.3% (class9) to 10.5% (class0)" in text and "test accuracy 85.0%" in text
+    assert "fitted to the 4,000 real training images" in text and "assigns the 9,500 samples" in text
 
 
 def test_mode_collapse_verdict_thresholds():
@@ -408,7 +413,13 @@ def test_mode_collapse_verdict_thresholds():
     assert dropping.startswith(
         "Together these show no collapse onto a few modes: the probe assigns all ten classes"
     )
-    assert "puts only 5.3% of the samples in c9 (53% of its real share)" in dropping  # 500 of 9,500
+    assert "G makes too few c9 (5.3% against 10.0%), and too many c0 (10.5% against 10.0%), c1 (" in dropping
+    assert "part of this skew may be the probe's (85% accurate on real images)" in dropping
+    skewed = {**EVALUATION, "class_counts": [1000] * 8 + [1200, 500], "test_class_counts": [980] * 9 + [1180]}
+    # real shares 9.8% to 11.8%: the probe's errors reach 1.8 points, so c0 to c7 (10.3%, +0.5) are not named
+    assert "too few c9 (5.2% against 11.8%), and too many c8 (12.4% against 9.8%);" in (
+        prose.mode_collapse_verdict(skewed, 0.77, names)
+    )
     assert "recall and coverage fall short" in dropping  # 0.5 < 0.8 × 0.77
     level = {**EVALUATION, "class_counts": [1000] * 10}
     assert prose.mode_collapse_verdict(level, 0.6, names).endswith("every class is near its real share.")
@@ -567,12 +578,15 @@ def test_memorisation_sentence_suspects_copies_only_beyond_twice_the_expected_sh
     )
 
 
-def test_kid_change_sentence_reads_the_change_against_the_spread():
-    assert prose.kid_change_sentence(15.3, 15.7, 1.3) == (
-        "KID×1000 rose from 15.3 to 15.7 at the last restart, within its spread of ±1.3 over subsets."
+def test_kid_stage_sentence_reads_every_restart_against_the_spread():
+    assert prose.kid_stage_sentence([29.0, 21.3, 16.0, 15.3, 15.7], 1.3) == (
+        "KID×1000 after each stage was 29.0, 21.3, 16.0, 15.3 and 15.7, with a spread of ±1.3 over "
+        "subsets: restarts 1 and 2 lowered it by more than that, by less each time; "
+        "the changes of restarts 3 and 4 (−0.7 and +0.4) are within this spread."
     )
-    assert "fell from 20.0 to 15.0 at the last restart, more than" in prose.kid_change_sentence(
-        20.0, 15.0, 1.3
+    assert prose.kid_stage_sentence([20.0, 25.0], 1.3).endswith(": restart 1 raised it by more than that.")
+    assert prose.kid_stage_sentence([15.34, 15.31], 1.3).endswith(
+        "the change of restart 1 (0) is within this spread."
     )
 
 
@@ -668,3 +682,91 @@ def test_a_larger_tolerance_makes_the_sweeps_level():
     assert "3e-3 is worse" not in prose.sweep_reason(elbo, 1e-3, 6, tolerance=1.5)
     assert "are level (within 1.5 nats)" in prose.sweep_reason(elbo, 1e-3, 6, tolerance=1.5)
     assert prose.sweep_reason(elbo, 1e-3, 6).startswith("the lowest test −ELBO")
+
+
+def test_screening_sentence_reads_the_kept_rows_against_the_noise_floor():
+    fids = {"DCGAN baseline": 210.8, "baseline + hinge": 365.5, "baseline + EMA": 198.4, "final": 374.4}
+    assert prose.screening_sentence(fids, 35.8, ["baseline + hinge", "final"]) == (
+        "so they did not lead to the final model: after two epochs hinge (365.5) and final (374.4) came "
+        "out worse than the baseline's 210.8"
+    )
+    assert prose.screening_sentence(fids, 35.8, ["baseline + EMA"]).startswith("and none of")
+    assert "favour EMA (150.0)" in prose.screening_sentence(
+        {**fids, "baseline + EMA": 150.0}, 35.8, ["baseline + EMA"]
+    )
+    mixed = prose.screening_sentence({**fids, "baseline + EMA": 150.0}, 35.8, ["baseline + EMA", "final"])
+    assert mixed.startswith("and they are mixed")
+
+
+def test_high_beta_map_sentence_reconciles_a_faithful_map_with_lower_accuracy():
+    trust, accuracy = {0.0: 0.975, 1.0: 0.977, 10.0: 0.998}, {0.0: 0.903, 1.0: 0.895, 10.0: 0.761}
+    text = prose.high_beta_map_sentence(10.0, 4, trust, accuracy)
+    assert "only 4 active dimensions" in text and "(trustworthiness 0.998 against 0.975 to 0.977)" in text
+    assert text.endswith("its own 5-NN accuracy is 76.1%, against 89.5% to 90.3% for the others.")
+    plain = prose.high_beta_map_sentence(10.0, 4, {**trust, 10.0: 0.96}, accuracy)
+    assert plain.startswith("The map of β = 10 in @fig-tsne-beta shows the same: its own")
+    level = prose.high_beta_map_sentence(10.0, 4, trust, {**accuracy, 10.0: 0.95})
+    assert level.startswith("The map of β = 10 does not show this drop")
+
+
+def test_traversal_sentence_reads_identity_changes_and_the_collapsed_coordinate():
+    readings = {
+        "final model": {
+            "z2 (2.5 nats)": [1, 7, 7],
+            "z9 (2.3 nats)": [7, 7, 7],
+            "z21 (2.1 nats)": [7, 0, 0],
+            "z19 (0.00 nats)": [7, 7, 7],
+        },
+        "β = 10 model": {
+            "z16 (1.1 nats)": [7, 9, 0],
+            "z31 (0.9 nats)": [7, 1, 1],
+            "z11 (0.4 nats)": [7, 7, 7],
+            "z27 (0.00 nats)": [7, 7, 7],
+        },
+    }
+    moves = {
+        "final model": {
+            "z2 (2.5 nats)": 1.0,
+            "z9 (2.3 nats)": 0.9,
+            "z21 (2.1 nats)": 1.0,
+            "z19 (0.00 nats)": 0.04,
+        },
+        "β = 10 model": {
+            "z16 (1.1 nats)": 1.0,
+            "z31 (0.9 nats)": 1.0,
+            "z11 (0.4 nats)": 0.05,
+            "z27 (0.00 nats)": 0.06,
+        },
+    }
+    text = prose.traversal_sentence(readings, moves)
+    assert text.startswith(
+        "Along the 3 most informative coordinates the classifier reads 1 → 7 (z2), 7 throughout (z9) and "
+        "7 → 0 (z21) for the final model; 7 → 9 → 0 (z16), 7 → 1 (z31) and 7 throughout (z11) for the "
+        "β = 10 model."
+    )
+    assert "changes along several coordinates, and the others keep the digit but reshape it:" in text
+    assert text.endswith(
+        "no pixel moves by more than 0.06: it has collapsed to the prior and carries nothing."
+    )
+    one = {**readings, "β = 10 model": {**readings["β = 10 model"], "z31 (0.9 nats)": [7, 7, 7]}}
+    assert "several coordinates only for the final model." in prose.traversal_sentence(one, moves)
+    moved = {**moves, "final model": {**moves["final model"], "z19 (0.00 nats)": 0.3}}
+    assert prose.traversal_sentence(readings, moved).endswith("moves pixels by up to 0.30.")
+
+
+def test_stage_hardware_text_groups_the_stages_by_device():
+    gpu = {"cuda": "NVIDIA H100", "cpu_count": 16}
+    cpu = {"cuda": None, "cpu_count": 2}
+    assert prose.stage_hardware_text([gpu, {**gpu, "cuda": "NVIDIA H200"}, cpu, cpu, cpu]) == (
+        "stage 1 on an NVIDIA H100, stage 2 on an NVIDIA H200 and stages 3, 4 and 5 on 2 CPU cores"
+    )
+    assert prose.stage_hardware_text([cpu]) == "stage 1 on 2 CPU cores"
+
+
+def test_still_falling_sentence_counts_the_runs_that_had_not_converged():
+    assert prose.still_falling_sentence([0.05, 1.2, 0.4]) == (
+        "In the last epoch every model's test loss still fell (by 0.05 to 1.20 nats), so the study "
+        "compares the βs at one budget, not at convergence."
+    )
+    assert prose.still_falling_sentence([0.05, -0.1]).startswith("In the last epoch 1 of the 2 models' test")
+    assert prose.still_falling_sentence([-0.1, 0.0]).startswith("No model's test loss fell")

@@ -70,7 +70,7 @@ def test_outputs_mirror_quarto_layout(rendered):
     root, pdf, text = rendered
     assert pdf == root / "_output" / "report" / "doc.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
-    assert (root / "_output" / "report" / "doc_files" / "fig-line-1.png").exists()
+    assert (root / "_output" / "report" / "doc_files" / "fig-line-1.svg").exists()  # Quarto's typst default
     assert not list(pdf.parent.glob("*.tmp"))  # atomic writes leave no temp files
     umask = os.umask(0)
     os.umask(umask)
@@ -121,7 +121,7 @@ def test_executed_notebook(rendered):
     assert len(code) == 12
     by_marker = {next((m for m in ("fig-line", "INCLUDE-FALSE", "evaluated.txt") if m in c.source), None): c
                  for c in code}
-    assert any("image/png" in o.get("data", {}) for o in by_marker["fig-line"].outputs)
+    assert any("image/svg+xml" in o.get("data", {}) for o in by_marker["fig-line"].outputs)
     # include: false hides the output from the PDF, but the cell did run
     assert "INCLUDE-FALSE-OUTPUT" in by_marker["INCLUDE-FALSE"].outputs[0]["text"]
     assert by_marker["evaluated.txt"].outputs == [] and by_marker["evaluated.txt"].execution_count is None

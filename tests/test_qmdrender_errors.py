@@ -136,9 +136,9 @@ def test_failed_typst_keeps_outputs_and_leaves_no_stray_files(failing):
     text = (failing / "doc.qmd").read_text().replace("raise RuntimeError('weights/vae.pt is missing: run `make train`')",
                                                       "print(1)")
     (failing / "doc.qmd").write_text(text + "\n```{=typst}\n#bogus()\n```\n")
-    pdf, figure = (failing / "doc.pdf").read_bytes(), (failing / "doc_files" / "fig-ok-1.png").read_bytes()
+    pdf, figure = (failing / "doc.pdf").read_bytes(), (failing / "doc_files" / "fig-ok-1.svg").read_bytes()
     assert "unknown variable: bogus" in failure(failing).message
-    assert (failing / "doc.pdf").read_bytes() == pdf and (failing / "doc_files" / "fig-ok-1.png").read_bytes() == figure
+    assert (failing / "doc.pdf").read_bytes() == pdf and (failing / "doc_files" / "fig-ok-1.svg").read_bytes() == figure
     assert sorted(p.name for p in failing.iterdir()) == [".cache", "_quarto.yml", "doc.ipynb", "doc.pdf", "doc.qmd",
                                                           "doc_files"]
 

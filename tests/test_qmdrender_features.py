@@ -5,7 +5,7 @@ features share one kernel render (module fixture).
 """
 
 import shutil
-import struct
+import re
 from pathlib import Path
 
 import pytest
@@ -178,9 +178,10 @@ def cells(tmp_path_factory):
     return root, squash(pdf_text(pdf))
 
 
-def png_size(path):
-    width, height = struct.unpack(">II", path.read_bytes()[16:24])
-    return width, height
+def svg_size(path):
+    """(width, height) in points of a matplotlib SVG."""
+    match = re.search(r'<svg[^>]* width="([\d.]+)pt" height="([\d.]+)pt"', path.read_text())
+    return float(match.group(1)), float(match.group(2))
 
 
 def test_subfigures(cells):
@@ -192,9 +193,11 @@ def test_subfigures(cells):
 
 def test_fig_width_and_height_set_the_figure_size(cells):
     root, _ = cells
-    width, height = png_size(root / "doc_files" / "fig-plots-1.png")
-    # 4 x 2 in at fig-dpi 100, less the white margin the inline backend crops (as in Quarto)
-    assert 300 < width <= 400 and 150 < height <= 200
+    width, height = svg_size(root / "doc_files" / "fig-plots-1.svg")
+    # 4 x 2 in (288 x 144 pt), less the white margin the inline backend crops (as in Quarto)
+    assert 200 < width <= 288 and 100 < height <= 144
+    # shown at its own size, as Quarto does (typst shrinks only a figure wider than the text)
+    assert '#box(image("/doc_files/fig-plots-1.svg"))' in (root / "doc.typ").read_text()
 
 
 def test_cell_listing_table_widths_and_filename(cells):

@@ -139,3 +139,12 @@ def test_arc_between_ends_checks_every_spherical_path():
     }
     assert vae_latent.arc_between_ends(arcs)  # norms from 2 to 3; the chord (ignored) dips below 2
     assert not vae_latent.arc_between_ends({"b sph": latent.interpolate(start, end, 5)})  # a chord as "sph"
+
+
+def test_traversal_codes_move_one_coordinate_per_row_and_keep_the_rest():
+    mean = torch.tensor([0.5, -1.0, 2.0])
+    codes = vae_latent.traversal_codes(mean, [2, 0], values=[-1.0, 0.0, 1.0])
+    assert codes.shape == (6, 3)
+    assert codes[:3, 2].tolist() == [-1.0, 0.0, 1.0] and codes[3:, 0].tolist() == [-1.0, 0.0, 1.0]
+    assert (codes[:3, :2] == mean[:2]).all() and (codes[3:, 1:] == mean[1:]).all()
+    assert mean.tolist() == [0.5, -1.0, 2.0]  # the posterior mean itself is untouched

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from genmodels import vae_plots
+from genmodels import plots, vae_plots
 
 HISTORY = {
     split: [{"total": 100 - e, "reconstruction": 80 - e, "kl": 20 + e / 10} for e in range(4)]
@@ -59,22 +59,26 @@ def test_beta_curves_draw_train_and_test_of_each_term_for_every_beta():
     assert entries == ["β=0", "β=1", "β=1000", "test", "train"]
 
 
-def test_every_vae_plot_returns_a_figure():
+def test_every_vae_plot_returns_a_figure_with_no_text_below_7_points():
     labels = np.repeat(np.arange(10), 5)
     figures = [
+        vae_plots.vae_loss_curves(HISTORY),
         vae_plots.beta_curves({0.0: HISTORY, 1.0: HISTORY}),
-        vae_plots.rate_distortion({0.0: 30.0, 1.0: 20.0}, {0.0: 60.0, 1.0: 70.0}),
         vae_plots.kl_per_dimension({"1": np.abs(np.random.randn(8))}),
         vae_plots.latent_scatter_grid(
             {"a": np.random.randn(50, 2)}, labels, paths={"a": {"1→0": np.random.randn(5, 2)}}
         ),
         vae_plots.interpolation_strips({"1→0 lin": torch.rand(4, 1, 28, 28)}, {"1→0 lin": [(1, 0.9)] * 4}),
+        vae_plots.traversal_panels(
+            {"a": {"z1": torch.rand(3, 1, 28, 28)}, "b": {"z2": torch.rand(3, 1, 28, 28)}}, [-1.0, 0.0, 1.0]
+        ),
         vae_plots.paths_on_map(np.random.randn(50, 2), labels, {"1→0": np.random.randn(5, 2)}),
         vae_plots.paths_on_map(
             np.random.randn(50, 2), labels, {"1→0": np.zeros((2, 2))}, {"1→0": [(np.zeros(2), "1–2")]}
         ),
     ]
     assert all(isinstance(figure, Figure) for figure in figures)
+    assert min(plots.smallest_text_points(figure) for figure in figures) >= 7
 
 
 def test_labels_of_overlapping_classes_are_placed_apart_on_their_own_points():
@@ -118,3 +122,19 @@ def test_step_numbers_go_where_nothing_else_is_drawn():
     assert offset[0] <= -(4 + 2) and abs(offset[1]) < 1e-9  # the one free side, left, clear of its marker
     two = vae_plots.clear_offsets(np.zeros((2, 2)), np.repeat(size, 2, 0), np.empty((0, 4)), [2.0, 2.0])
     assert np.abs(two[0] - two[1]).max() >= 8  # a second label at the same place does not cover the first
+    closed = [(12 * np.cos(a), 12 * np.sin(a), 3.0, 3.0) for a in np.arange(8) * np.pi / 4]
+    far = vae_plots.clear_offsets(np.zeros((1, 2)), size, np.array(closed), [2.0])[0]
+    assert np.hypot(*far) > 12  # every near spot is taken: the label moves to the far ring
+
+
+def test_traversal_panels_head_each_panel_with_the_coordinate_values():
+    strips = {"z1 (2.0 nats)": torch.rand(3, 1, 28, 28), "z5 (0.00 nats)": torch.rand(3, 1, 28, 28)}
+    figure = vae_plots.traversal_panels({"β = 1": strips, "β = 10": strips}, [-3.0, 0.0, 3.0])
+    assert [sub._suptitle.get_text() for sub in figure.subfigs] == ["β = 1", "β = 10"]
+    titles = [ax.get_title() for ax in figure.subfigs[0].axes[:3]]
+    assert titles == ["−3", "0", "+3"]
+    assert [figure.subfigs[1].axes[i].get_ylabel() for i in (0, 3)] == list(strips)
+    predicted = {"β = 10": {"z1 (2.0 nats)": [(7, 0.9), (7, 0.8), (1, 0.6)]}}
+    labelled = vae_plots.traversal_panels({"β = 1": strips, "β = 10": strips}, [-3.0, 0.0, 3.0], predicted)
+    assert [t.get_text() for ax in labelled.subfigs[1].axes[:3] for t in ax.texts] == ["7", "7", "1"]
+    assert not any(ax.texts for ax in labelled.subfigs[0].axes)

@@ -34,9 +34,11 @@ def test_loss_dynamics_finds_where_the_kl_settles_and_the_gap():
     kl = [10.0, 20.0, 22.5, 24.4, 23.6, 24.0, 23.5, 24.2, 23.9, 24.1, 24.0, 23.8]  # level ≈ 23.8 from epoch 3
     history = {
         "test": [{"kl": v, "reconstruction": 100.0 - i, "total": 110.0 - i} for i, v in enumerate(kl)],
-        "train": [{"total": 100.0} for _ in kl],
+        "train": [{"total": 100.0, "kl": 20.0 + i / 10} for i, _ in enumerate(kl)],
     }
     dynamics = vae_results.loss_dynamics(history)
+    assert round(dynamics["kl_step_max"], 6) == 0.8  # 24.4 -> 23.6
+    assert round(dynamics["train_kl_step_max"], 6) == 0.1
     assert dynamics["kl_settled_epoch"] == 4 and dynamics["kl_settled_range"] == (23.5, 24.4)
     assert dynamics["kl_last"] == 23.8 and dynamics["total_first"] == 110.0 and dynamics["gap"] == -1.0
     rising = vae_results.loss_dynamics({**history, "test": history["test"][:2]})

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 from matplotlib.legend_handler import HandlerTuple
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from genmodels.plots import draw_panels, grid_array
 
@@ -54,7 +54,7 @@ def gan_loss_curves(
     d_star, g_star = equilibrium_losses(loss)
     names = ("2", "0") if loss == "hinge" else ("log 4", "log 2")
     events = schedule_events or {}
-    figure = Figure(figsize=(6.8, 2.2))
+    figure = Figure(figsize=(6.6, 2.1))
     axes = figure.subplots(1, 2)
     iterations = np.arange(1, len(iteration_log) + 1)
     curves = []  # (faint per-iteration line, moving mean): one legend entry for both
@@ -62,7 +62,7 @@ def gan_loss_curves(
         (raw,) = axes[0].plot(iterations, iteration_log[:, column], color=colour, alpha=0.15, lw=0.5)
         smooth = _smooth(iteration_log[:, column], window)
         (mean,) = axes[0].plot(iterations[window - 1 : window - 1 + len(smooth)], smooth, color=colour)
-        curves.append([(raw, mean), f"{name}: per iteration (faint), mean of {window}, per epoch (right)"])
+        curves.append([(raw, mean), name])
     axes[0].axhline(d_star, color="C0", ls=":", lw=1, label=f"D at equilibrium: {names[0]}")
     if loss != "hinge":  # under the hinge loss G's equilibrium value is not determined
         axes[0].axhline(g_star, color="C1", ls=":", lw=1, label=f"G at equilibrium: {names[1]}")
@@ -85,11 +85,12 @@ def gan_loss_curves(
     if loss != "hinge":
         axes[1].axhline(g_star, color="C1", ls=":", lw=1)
     axes[1].set_xlabel("epoch")
+    axes[1].xaxis.set_major_locator(MaxNLocator(integer=True))
     axes[1].set_ylabel("mean loss per epoch" + ("" if loss == "hinge" else " [nats]"))
     _mark_schedule(axes[1], events, lambda epoch: epoch + 0.5, label=False)
     for ax in axes:
         ax.grid(alpha=0.3)
-    figure.tight_layout(rect=(0, 0.16, 1, 1))
+    figure.tight_layout(rect=(0, 0.15, 1, 1))
     handles, labels = axes[0].get_legend_handles_labels()
     figure.legend(
         [pair for pair, _ in curves] + handles,
@@ -113,15 +114,20 @@ def discriminator_outputs(
     """Mean sigma(D) on real and fake batches (smoothed); `schedule_events` ({epoch: what happens
     after it}) are marked. At the equilibrium of either loss the two curves coincide; only BCE
     also fixes their level (D = 1/2, drawn), while the hinge loss allows any D in [-1, 1]."""
-    figure = Figure(figsize=(6.5, 1.7))
+    figure = Figure(figsize=(6.5, 1.45))
     ax = figure.add_subplot()
+    drawn = []
     for column, name, colour in ((2, "σ(D(x)), real batch", "C2"), (3, "σ(D(G(z))), fake batch", "C3")):
         smooth = _smooth(iteration_log[:, column], window)
         ax.plot(np.arange(window, window + len(smooth)), smooth, color=colour, label=name)
+        drawn.append(smooth)
     if loss != "hinge":
         ax.axhline(0.5, color="grey", ls=":", label="equilibrium D = 1/2")
+        drawn.append(np.array([0.5]))
     _mark_schedule(ax, schedule_events or {}, lambda epoch: epoch * iterations_per_epoch)
-    ax.set_ylim(0, 1)
+    low, high = min(d.min() for d in drawn), max(d.max() for d in drawn)
+    margin = 0.15 * (high - low) + 0.01  # the axis spans the curves, so the gap between them shows
+    ax.set_ylim(max(0.0, low - margin), min(1.0, high + margin))
     ax.set_xlabel("iteration")
     ax.xaxis.set_major_formatter(_THOUSANDS)
     ax.set_ylabel("mean σ(D)")
@@ -143,7 +149,7 @@ def epoch_curves_against_equilibrium(
     history (`epochs`: dicts with d_loss, g_loss, d_real, d_fake), against the equilibrium values
     d_star, g_star and output_star (dotted); the last `fraction` of epochs, which the text
     averages, is shaded; `schedule_events` ({epoch: what happens after it}) are marked."""
-    figure = Figure(figsize=(6.8, 2.7))
+    figure = Figure(figsize=(6.6, 2.7))
     left, right = figure.subplots(1, 2)
     x = np.arange(1, len(epochs) + 1)
     start = len(epochs) - max(1, round(len(epochs) * fraction)) + 0.5
@@ -158,6 +164,7 @@ def epoch_curves_against_equilibrium(
         ax.axvspan(start, len(epochs) + 0.5, color="grey", alpha=0.12)
         _mark_schedule(ax, schedule_events or {}, lambda epoch: epoch + 0.5, label=ax is left)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
     left.set_ylabel("loss [nats]")
     right.set_ylabel("mean D on the batch")
@@ -170,9 +177,9 @@ def epoch_curves_against_equilibrium(
 
 
 def class_histogram(counts, class_names, reference=None) -> Figure:
-    """Shares of generated images per predicted class, with the real data's shares for reference,
-    each bar labelled with its percentage."""
-    figure = Figure(figsize=(6.5, 1.8))
+    """Shares of generated images per predicted class, with the real data's shares for reference
+    (the text quotes the shares that matter)."""
+    figure = Figure(figsize=(6.5, 1.6))
     ax = figure.add_subplot()
     positions = np.arange(len(class_names))
     counts = np.asarray(counts)
@@ -181,24 +188,14 @@ def class_histogram(counts, class_names, reference=None) -> Figure:
         reference = np.asarray(reference)
         bars.append((positions + 0.2, reference / reference.sum(), "real (test set)"))
     for where, shares, label in bars:
-        drawn = ax.bar(where, shares, width=0.4, label=label)
-        for bar, share in zip(drawn, shares):  # the percentage inside the top of each bar
-            ax.text(
-                bar.get_x() + bar.get_width() / 2,
-                share - 0.004,
-                f"{100 * share:.1f}",
-                rotation=90,
-                ha="center",
-                va="top",
-                fontsize=7,
-                color="white",
-            )
+        ax.bar(where, shares, width=0.4, label=label)
     ax.axhline(1 / len(class_names), color="grey", ls=":", label="uniform", zorder=0.5)  # behind the bars
-    ax.set_xticks(positions, class_names, rotation=30, fontsize=8)
+    ax.set_xticks(positions, class_names, fontsize=8, rotation=20, ha="right", rotation_mode="anchor")
     ax.set_ylabel("images [%]")
     ax.set_ylim(0, 1.1 * max(shares.max() for _, shares, _ in bars))
     ax.set_yticks(np.arange(0, ax.get_ylim()[1], 0.05))
     ax.yaxis.set_major_formatter(lambda value, _: f"{100 * value:.0f}")
+    ax.grid(axis="y", alpha=0.3)
     ax.legend(fontsize=8, ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
     figure.tight_layout()
     return figure
@@ -213,13 +210,19 @@ def nearest_neighbour_grid(queries: torch.Tensor, neighbours: torch.Tensor, bloc
     for start in range(0, rows, per_block):
         part = slice(start, start + per_block)
         panels += [
-            ("generated", grid_array(queries[part], 1)),
-            (f"{k} nearest training images (L2)", grid_array(neighbours[part].flatten(0, 1), k)),
+            ("sample", grid_array(queries[part], 1)),
+            (f"{k} nearest training images", grid_array(neighbours[part].flatten(0, 1), k)),
         ]
     count = len(panels) // 2
-    figure = Figure(figsize=(count * (0.54 * (k + 1) + 0.3), 0.54 * per_block + 0.35))
+    figure = Figure(figsize=(count * (0.5 * (k + 1) + 0.3) + 0.3 * (count - 1), 0.5 * per_block + 0.35))
+    ratios = [1, k] + [0.6, 1, k] * (count - 1)  # an empty column between the blocks
     axes = figure.subplots(
-        1, 2 * count, gridspec_kw={"width_ratios": [1, k] * count, "wspace": 0.08}, squeeze=False
+        1, len(ratios), gridspec_kw={"width_ratios": ratios, "wspace": 0.08}, squeeze=False
     )[0]
-    draw_panels(figure, axes, panels)
+    for spacer in axes[2::3]:
+        spacer.axis("off")
+    shown = [ax for index, ax in enumerate(axes) if index % 3 != 2]
+    draw_panels(figure, shown, panels)
+    for ax in shown:
+        ax.title.set_fontsize(8)
     return figure

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 
+import matplotlib.text
 import numpy as np
 import torch
 from matplotlib.figure import Figure
@@ -26,6 +27,18 @@ def save_figure(figure: Figure, name: str) -> Figure:
     figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
     atomic_write(FIGURES_DIR / f"{name}.png", buffer.getvalue())
     return figure
+
+
+def smallest_text_points(figure: Figure) -> float:
+    """The size in points of the smallest visible text in `figure` (titles, labels, ticks,
+    legends, annotations): its size in print when the figure is shown at its own width."""
+    figure.draw_without_rendering()  # sets the tick labels that are drawn
+    sizes = [
+        text.get_fontsize()
+        for text in figure.findobj(matplotlib.text.Text)
+        if text.get_visible() and text.get_text().strip() and text.get_figure() is not None
+    ]
+    return min(sizes)
 
 
 def grid_array(images: torch.Tensor, columns: int, padding: int = 1) -> np.ndarray:
@@ -61,22 +74,41 @@ def show_image(ax, array: np.ndarray) -> None:
 
 
 def image_grid(
-    images: torch.Tensor, columns: int, title: str | None = None, width: float = 6.0, numbered: bool = False
+    images: torch.Tensor,
+    columns: int,
+    title: str | None = None,
+    width: float = 6.0,
+    numbered: bool = False,
+    reference: tuple[str, torch.Tensor, int] | None = None,
 ) -> Figure:
     """A grid of images in [0, 1], shape (N, C, H, W); `numbered` puts row numbers on the left and
-    column numbers on top, from 1, so that the text can name a cell."""
+    column numbers on top, from 1, so that the text can name a cell. `reference` (title, images,
+    columns) adds a second grid to the right at the same tile size, e.g. real images to compare."""
     array = grid_array(images, columns)
     height = width * array.shape[0] / array.shape[1]
     margin = 0.22 if numbered else 0.0  # inches for the numbers, outside the image
-    top = (0.3 if title else 0) + margin
+    top = (0.3 if title or reference else 0) + margin
+    gap, reference_width = 0.0, 0.0
+    if reference is not None:
+        reference_array = grid_array(reference[1], reference[2])
+        gap, reference_width = 0.15, width * reference_array.shape[1] / array.shape[1]
+    total = width + margin + gap + reference_width
     # dpi: one output pixel per pixel of the pixelated array, so every image pixel is a square
     # block of output pixels (nearest-neighbour upscaling, no resampling when the PNG is written)
-    figure = Figure(figsize=(width + margin, height + top), dpi=pixelated(array).shape[1] / width)
-    axes = figure.add_axes((margin / (width + margin), 0, width / (width + margin), height / (height + top)))
+    shown = pixelated(array)
+    figure = Figure(figsize=(total, height + top), dpi=shown.shape[1] / width)
+    axes = figure.add_axes((margin / total, 0, width / total, height / (height + top)))
     show_image(axes, array)
     axes.axis("off")
+    if reference is not None:  # the same upscaling factor, so its tiles match the main grid's
+        factor = shown.shape[1] // array.shape[1]
+        side = figure.add_axes(
+            ((total - reference_width) / total, 0, reference_width / total, height / (height + top))
+        )
+        side.imshow(pixelated(reference_array, factor * reference_array.shape[1]), interpolation="nearest")
+        side.axis("off")
+        side.set_title(reference[0], fontsize=9, pad=14 if numbered else 6)
     if numbered:
-        shown = pixelated(array)
         rows = math.ceil(len(images) / columns)
         for index in range(columns):
             axes.text(

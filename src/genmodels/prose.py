@@ -74,14 +74,17 @@ def prior_samples_sentence(doubt: dict) -> str:
     share = doubt["unsure"] / doubt["samples"]
     reference = doubt["reconstructions_unsure"]
     measured = (
-        f"the MNIST classifier of @sec-interpolation is less than {doubt['threshold']:.0%} confident "
+        f"the MNIST classifier is less than {doubt['threshold']:.0%} confident "
         f"of {doubt['unsure']} of the {doubt['samples']} ({share:.0%}), against "
         f"{reference:.0%} of the model's reconstructions of the {doubt['test_digits']:,} test digits"
     )
     if share >= 2 * reference:
         return (
             "include many recognisable digits, but also blurred, malformed or ambiguous ones that "
-            f"mix the strokes of two digits: {measured}."
+            f"mix the strokes of two digits: {measured}. The usual explanation is a gap between the "
+            "prior and the aggregate posterior $q(z)=\\mathbb E_x\\,q(z\\mid x)$, the codes the decoder was "
+            "trained on: $q(z)$ does not fill $\\mathcal N(0,I)$, and prior draws that land between the "
+            "digits' codes decode to blends [@hoffman2016elbo]."
         )
     return f"are about as recognisable as the reconstructions: {measured}."
 
@@ -322,9 +325,21 @@ def stage_fid_sentence(fids: list[float], noise: float | None = None) -> str:
             )
         return f"The FID after each stage was {values}: {verdict}."
 
+    parts = _restart_changes(fids, noise, "this sampling noise")
+    return (
+        f"The FID after each stage was {values}. A second set of 10,000 samples from the final generator "
+        f"moves its FID by {noise:.2f}: {'; '.join(parts)}."
+    )
+
+
+def _restart_changes(values: list[float], noise: float, noise_name: str, digits: int = 2) -> list[str]:
+    """Which restarts (changes between consecutive stages' `values`) lowered or raised a metric by
+    more than `noise`, and the changes within it, each a clause."""
+
     def restarts(indices):
         return f"restart{'s' if len(indices) > 1 else ''} {_digits([str(i + 1) for i in indices])}"
 
+    gains = [before - after for before, after in zip(values, values[1:])]
     lowered = [i for i, g in enumerate(gains) if g > noise]
     raised = [i for i, g in enumerate(gains) if g < -noise]
     within = [i for i, g in enumerate(gains) if abs(g) <= noise]
@@ -337,21 +352,23 @@ def stage_fid_sentence(fids: list[float], noise: float | None = None) -> str:
     if raised:
         parts.append(f"{restarts(raised)} raised it by more than that")
     if within:
-        changes = _digits(signed(-gains[i]) for i in within)
-        parts.append(f"the change of {restarts(within)} ({changes}) is within this sampling noise")
-    return (
-        f"The FID after each stage was {values}. A second set of 10,000 samples from the final generator "
-        f"moves its FID by {noise:.2f}: {'; '.join(parts)}."
-    )
+        changes = _digits(signed(-gains[i], digits) if round(gains[i], digits) else "0" for i in within)
+        verb = "are" if len(within) > 1 else "is"
+        parts.append(
+            f"the change{'s' if len(within) > 1 else ''} of {restarts(within)} ({changes}) "
+            f"{verb} within {noise_name}"
+        )
+    return parts
 
 
-def kid_change_sentence(before: float, after: float, spread: float) -> str:
-    """KID (x1000) before and after the last restart against its standard deviation over subsets."""
-    direction = "rose" if after > before else "fell"
-    reading = "within" if abs(after - before) <= spread else "more than"
+def kid_stage_sentence(kids: list[float], spread: float) -> str:
+    """The same reading for KID×1000 after each stage, against its standard deviation over subsets."""
+    kids = [round(k, 1) for k in kids]  # changes as the printed values show them
+    values = ", ".join(f"{k:.1f}" for k in kids[:-1]) + f" and {kids[-1]:.1f}"
+    parts = _restart_changes(kids, spread, "this spread", digits=1)
     return (
-        f"KID×1000 {direction} from {before:.1f} to {after:.1f} at the last restart, {reading} its "
-        f"spread of ±{spread:.1f} over subsets."
+        f"KID×1000 after each stage was {values}, with a spread of ±{spread:.1f} over subsets: "
+        f"{'; '.join(parts)}."
     )
 
 
@@ -442,6 +459,33 @@ def ablation_resolved_sentence(fids: dict[str, float], noise_floor: float) -> st
     if better:
         parts.append(f"better by more than that: {listed(better)}")
     return "Resolved at this budget are only these rows, " + "; ".join(parts) + "."
+
+
+def screening_sentence(fids: dict[str, float], noise_floor: float, kept: list[str]) -> str:
+    """What the two-epoch screening (`fids` {row label: FID}, the baseline first) said about the
+    rows whose features the final model `kept`, beyond the `noise_floor`."""
+    base = next(iter(fids.values()))
+
+    def listed(labels):
+        return _digits(f"{label.removeprefix('baseline + ')} ({fids[label]:.1f})" for label in labels)
+
+    worse = [label for label in kept if fids[label] - base > noise_floor]
+    better = [label for label in kept if base - fids[label] > noise_floor]
+    if worse and not better:
+        return (
+            f"so they did not lead to the final model: after two epochs {listed(worse)} came out worse "
+            f"than the baseline's {base:.1f}"
+        )
+    if better and not worse:
+        return (
+            f"and of the final model's features they favour {listed(better)} over the baseline's {base:.1f}"
+        )
+    if worse:
+        return (
+            f"and they are mixed for the final model's features: {listed(better)} better and "
+            f"{listed(worse)} worse than the baseline's {base:.1f}"
+        )
+    return f"and none of the final model's features differs from the baseline's {base:.1f} by more than that"
 
 
 def leave_one_out_test(fids: dict[str, list[float]], level: float = 0.05) -> dict:
@@ -574,9 +618,11 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
 
     gap = late["d_real"] - late["d_fake"]
     ahead = (
-        f"D still separates real from fake images on average ($\\sigma(D(x)) - \\sigma(D(G(z))) = {gap:.2f}$)"
+        f"Over that quarter D still separates real from fake training batches on average "
+        f"($\\sigma(D(x)) - \\sigma(D(G(z))) = {gap:.2f}$)"
         if gap > 0.05
-        else f"D barely separates real from fake images ($\\sigma(D(x)) - \\sigma(D(G(z))) = {gap:.2f}$)"
+        else f"Over that quarter D barely separates real from fake training batches "
+        f"($\\sigma(D(x)) - \\sigma(D(G(z))) = {gap:.2f}$)"
     )
     if late["d_loss"] < 2:
         bound = hinge_total_variation_bound(late["d_loss"])
@@ -739,7 +785,7 @@ def path_methods_sentence(
     return text + (
         f". Yet they differ in norm: the chord's norm dips to "
         f"{range_text(dip, 0, collapse=True, percent=True)} of its endpoints' "
-        f"mean{arc}, so along these paths the decoder depends little on the norm of the code."
+        f"mean{arc}, so along these paths a dip of that size in the norm changes the decoded images little."
     )
 
 
@@ -780,6 +826,9 @@ def epochs_reason(history: dict | None, last: int = 10) -> str:
     return f"{reason}; the test loss stopped falling over the last {last}"
 
 
+_TIE_BREAK = "; the sweep's centre value is kept"
+
+
 def _sweep_verdict(elbo: dict, chosen, tolerance: float, show, noun: str = "") -> str:
     """Whether `chosen` is level with the best of a sweep (within `tolerance` nats of test −ELBO),
     the best alone, or not the best; `show` writes a value, `noun` follows a list of values."""
@@ -806,7 +855,7 @@ def latent_size_reason(study: dict[int, dict], chosen: int, tolerance: float = 0
     largest = max(study)
     return (
         f"{verdict}: test −ELBO in nats after {epochs} epochs, {sizes}; of {largest} dimensions only "
-        f"{study[largest]['active_units']} are used"
+        f"{study[largest]['active_units']} are used" + _TIE_BREAK * (" are level " in verdict)
     )
 
 
@@ -815,7 +864,9 @@ def sweep_reason(elbo: dict, chosen, epochs: int, tolerance: float = 0.5) -> str
     from the chosen one only in it, after the same `epochs`."""
     verdict = _sweep_verdict(elbo, chosen, tolerance, lambda v: f"{v:g}")
     values = ", ".join(f"{v:g}: {e:.1f}" for v, e in sorted(elbo.items()))
-    return f"{verdict}: test −ELBO in nats after {epochs} epochs, {values}"
+    return f"{verdict}: test −ELBO in nats after {epochs} epochs, {values}" + _TIE_BREAK * (
+        " are level " in verdict
+    )
 
 
 def hyperparameter_table(
@@ -837,8 +888,13 @@ def hyperparameter_table(
         measured["latent_dim"] = latent_size_reason(latent_study, config.latent_dim, tolerance)
     for field, (elbo, epochs) in (sweeps or {}).items():
         measured[field] = sweep_reason(elbo, getattr(config, field), epochs, tolerance)
+    shown = {"learning_rate": f"{config.learning_rate:g} (Adam)"}  # the optimiser is no config field
     rows = [
-        {"hyperparameter": key, "value": str(getattr(config, key)), "why": measured.get(key, reason)}
+        {
+            "hyperparameter": key,
+            "value": shown.get(key, str(getattr(config, key))),
+            "why": measured.get(key, reason),
+        }
         for key, reason in HYPERPARAMETER_REASONS.items()
     ]
     rows.insert(
@@ -906,13 +962,36 @@ def range_text(
     return low if collapse and low == high else f"{low}{separator}{high}"
 
 
+def high_beta_map_sentence(beta: float, active: int, trust: dict, map_accuracy: dict) -> str:
+    """How the map of the largest-beta model (`beta`, with `active` active dimensions) reads beside
+    the others: `trust` and `map_accuracy` {beta: the map's trustworthiness, its 5-NN accuracy}."""
+    others = [b for b in trust if b != beta]
+    lower = map_accuracy[beta] < min(map_accuracy[b] for b in others)
+    accuracy = (
+        f"its own 5-NN accuracy is {map_accuracy[beta]:.1%}, against "
+        + range_text(sorted(map_accuracy[b] for b in others), 1, percent=True, collapse=True)
+        + " for the others"
+    )
+    if not lower:
+        return f"The map of β = {beta:g} does not show this drop: {accuracy}."
+    if trust[beta] > max(trust[b] for b in others):
+        return (
+            f"The map of β = {beta:g} in @fig-tsne-beta shows the same, though its regions can look as "
+            f"compact as the others': with only {active} active dimensions its code is easier to lay out "
+            f"in two, so it is the most faithful map (trustworthiness {trust[beta]:.3f} against "
+            f"{range_text(sorted(trust[b] for b in others), 3, collapse=True)}), and what it shows is more "
+            f"overlap: {accuracy}."
+        )
+    return f"The map of β = {beta:g} in @fig-tsne-beta shows the same: {accuracy}."
+
+
 def outliers_sentence(count: int, total: int, misclassified: float, k: int = 5) -> str:
     """The map's outliers (no same-digit point among their k map neighbours) and whether the latent
     space agrees: `misclassified` is the share of them that the latent k-NN classifier gets wrong."""
     if count == 0:
         return f"No point of the map is without a same-digit point among its {k} map neighbours."
     reading = (
-        "so most are unusual digits whose neighbours in latent space are of another class, not artefacts "
+        "so most are digits whose neighbours in latent space are of another class too, not artefacts "
         "of the map"
         if misclassified >= 0.5
         else "so most sit among their own digit in latent space and are misplaced by the map"
@@ -971,15 +1050,17 @@ def gan_quality_sentence(evaluation: dict) -> str:
     )
 
 
-def class_coverage_sentence(evaluation: dict, class_names) -> str:
-    """How the generated images spread over the classes, by a linear probe on Inception features."""
+def class_coverage_sentence(evaluation: dict, class_names, samples: int, reference: int) -> str:
+    """How `samples` generated images spread over the classes, by a linear probe on Inception
+    features fitted to `reference` real training images."""
     counts = np.asarray(evaluation["class_counts"])
     share = counts / counts.sum()
     names = class_names
     return (
-        "a linear classifier on Inception features "
-        f"(test accuracy {evaluation['classifier_test_accuracy']:.1%} "
-        f"on real images) assigns the 10,000 samples to all ten classes, from "
+        "a linear classifier on Inception features (logistic regression on standardised features, "
+        f"fitted to the {reference:,} real training images of the FID reference; test accuracy "
+        f"{evaluation['classifier_test_accuracy']:.1%} on real images) assigns the {samples:,} samples to "
+        "all ten classes, from "
         f"{share.min():.1%} ({names[int(share.argmin())]}) to "
         f"{share.max():.1%} ({names[int(share.argmax())]}); "
         f"the entropy of this distribution is {evaluation['label_entropy_nats']:.3f} nats against "
@@ -1030,10 +1111,25 @@ def mode_collapse_verdict(
             return text + " Nor do they show a dropped mode: every class is near its real share."
         parts = []
         if under:
+            # The probe's own errors move a class's share of the real test images (1,000 each) this
+            # far from 10%; a sample class further from its real share than that is G's or the probe's.
+            tolerance = np.abs(real - 1 / len(real)).max()
+
+            def classes(sign):
+                order = np.argsort(sign * (generated - real), kind="stable")  # the largest first
+                return _digits(
+                    f"{class_names[i]} ({generated[i]:.1%} against {real[i]:.1%})"
+                    for i in order
+                    if sign * (real[i] - generated[i]) > tolerance
+                )
+
+            over = classes(-1)
             parts.append(
-                f"the probe, which puts {real.min():.1%} to {real.max():.1%} of real test images in each "
-                f"class, puts only {generated[rarest]:.1%} of the samples in {class_names[rarest]} "
-                f"({generated[rarest] / real[rarest]:.0%} of its real share)"
+                f"against the probe's shares of real test images ({real.min():.1%} to {real.max():.1%}, "
+                f"where the truth is 10% each), G makes too few {classes(1)}"
+                + (f", and too many {over}" if over else "")
+                + f"; part of this skew may be the probe's ({evaluation['classifier_test_accuracy']:.0%} "
+                "accurate on real images), which may favour some classes for samples of no clear object"
             )
         if evaluation["recall"] < short * real_recall:
             parts.append(
@@ -1046,4 +1142,75 @@ def mode_collapse_verdict(
         f"These numbers show partial mode collapse: the class entropy is only {entropy_ratio:.0%} of its "
         f"maximum, recall is {evaluation['recall']:.2f}"
         + (f" and the probe assigns no sample to {missing} of the classes." if missing else ".")
+    )
+
+
+def traversal_sentence(readings: dict[str, dict[str, list[int]]], moves: dict[str, dict[str, float]]) -> str:
+    """What single-coordinate traversals show, per model (`readings`: {model: {coordinate: the
+    classifier's label at each step}}, `moves`: {model: {coordinate: the largest pixel change along
+    it}}; each model's coordinates by KL, the least informative last): which coordinates change the
+    digit, which only reshape it, and whether the least informative one does anything."""
+
+    def path(labels):
+        steps = [labels[0]] + [b for a, b in zip(labels, labels[1:]) if b != a]
+        return " → ".join(map(str, steps)) if len(steps) > 1 else f"{steps[0]} throughout"
+
+    def name(coordinate):
+        return coordinate.split(" ")[0]
+
+    parts, identity_counts, reshaped = [], {}, False
+    for model, rows in readings.items():
+        informative = list(rows)[:-1]
+        parts.append(f"{_digits(f'{path(rows[c])} ({name(c)})' for c in informative)} for the {model}")
+        identity_counts[model] = sum(len(set(rows[c])) > 1 for c in informative)
+        reshaped |= any(len(set(rows[c])) == 1 and moves[model][c] > 0.2 for c in informative)
+    text = (
+        f"Along the {len(informative)} most informative coordinates the classifier reads {'; '.join(parts)}."
+    )
+    if all(count >= 2 for count in identity_counts.values()):
+        text += " In each model the digit's identity changes along several coordinates" + (
+            ", and the others keep the digit but reshape it: no coordinate is one factor of variation, "
+            "and the larger β has not separated identity from shape at this budget."
+            if reshaped
+            else ": no coordinate is one factor of variation."
+        )
+    elif any(count >= 2 for count in identity_counts.values()):
+        entangled = [m for m, count in identity_counts.items() if count >= 2]
+        text += f" The digit's identity changes along several coordinates only for the {_digits(entangled)}."
+    else:
+        text += " No more than one coordinate changes the digit's identity in either model."
+    least = {model: moves[model][list(rows)[-1]] for model, rows in readings.items()}
+    text += (
+        f" Along the least informative coordinate no pixel moves by more than {max(least.values()):.2f}: "
+        "it has collapsed to the prior and carries nothing."
+        if max(least.values()) < 0.1
+        else f" Even the least informative coordinate moves pixels by up to {max(least.values()):.2f}."
+    )
+    return text
+
+
+def stage_hardware_text(hardware: list[dict]) -> str:
+    """Where each training stage ran, from the manifest's `hardware` records in stage order:
+    'stage 1 on an NVIDIA H100, stage 2 on an NVIDIA H200 and stages 3, 4 and 5 on 2 CPU cores'."""
+    devices = [record["cuda"] or f"{record['cpu_count']} CPU cores" for record in hardware]
+    groups: dict[str, list[int]] = {}
+    for stage, device in enumerate(devices, 1):
+        groups.setdefault(device, []).append(stage)
+    return _digits(
+        f"stage{'s' if len(stages) > 1 else ''} {_digits(stages)} on "
+        + (device if device.endswith("CPU cores") else f"an {device}")
+        for device, stages in groups.items()
+    )
+
+
+def still_falling_sentence(falls: list[float]) -> str:
+    """Whether a study's runs had converged: `falls`, how much each run's test loss fell in its last
+    epoch (nats; negative if it rose)."""
+    falling = [f for f in falls if f > 0]
+    if not falling:
+        return "No model's test loss fell in the last epoch, so the βs are compared near convergence."
+    who = "every model's" if len(falling) == len(falls) else f"{len(falling)} of the {len(falls)} models'"
+    return (
+        f"In the last epoch {who} test loss still fell (by {range_text((min(falling), max(falling)), 2)} "
+        "nats), so the study compares the βs at one budget, not at convergence."
     )

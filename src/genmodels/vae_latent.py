@@ -181,6 +181,32 @@ def path_difference(strips: dict) -> float:
     return sum(differences) / len(differences)
 
 
+TRAVERSAL_VALUES = np.linspace(-3.0, 3.0, 7)  # the traversed coordinate, in prior standard deviations
+TRAVERSAL_DIMENSIONS = 4  # the most informative latent dimensions, plus the least
+
+
+def traversal_codes(mean: torch.Tensor, dims: list[int], values=TRAVERSAL_VALUES) -> torch.Tensor:
+    """For each of `dims`, copies of the code `mean` with that coordinate set to each of `values`:
+    shape (len(dims) * len(values), latent), one dimension's row after another."""
+    codes = mean.repeat(len(dims) * len(values), 1)
+    for row, dim in enumerate(dims):
+        codes[row * len(values) : (row + 1) * len(values), dim] = torch.as_tensor(values, dtype=codes.dtype)
+    return codes
+
+
+def traversal_paths(config, index: int = 0, count: int = TRAVERSAL_DIMENSIONS) -> dict[str, torch.Tensor]:
+    """Codes along single latent coordinates through the posterior mean of test digit `index`: the
+    `count` dimensions with the largest test KL, then the one with the smallest, keyed
+    'z<d> (<KL> nats)' (for `decode_and_classify`)."""
+    stats = latent_statistics(config)
+    kl = stats["kl_per_dimension"]
+    order = torch.argsort(kl, descending=True).tolist()
+    dims = order[:count] + order[-1:]
+    codes = traversal_codes(stats["means"][index], dims)
+    steps = len(TRAVERSAL_VALUES)
+    return {f"z{d + 1} ({kl[d]:.2f} nats)": codes[i * steps : (i + 1) * steps] for i, d in enumerate(dims)}
+
+
 def tsne_maps(config=runs.FINAL_VAE, perplexities=(5, 30, 100)) -> dict[int, np.ndarray]:
     """t-SNE maps of the first TSNE_POINTS test means, keyed by perplexity."""
     points = latent_statistics(config)["means"][:TSNE_POINTS].numpy()
@@ -242,7 +268,8 @@ QUALITY_COLUMNS = {
 
 def tsne_summary(quality: pd.DataFrame) -> dict:
     """Numbers the t-SNE prose quotes, read from the quality table: the final model's latent
-    5-NN accuracy, the study models' (by beta) and the t-SNE maps' trustworthiness."""
+    5-NN accuracy, the study models' latent and map 5-NN accuracy and trustworthiness (by beta),
+    and the range of the t-SNE maps' trustworthiness."""
     final = quality[quality["model"] == "final (β = 1)"]
     study = quality[quality["model"].str.startswith("study")]
     tsne_rows = quality[~quality["model"].str.contains("PCA")]
@@ -251,6 +278,10 @@ def tsne_summary(quality: pd.DataFrame) -> dict:
         "study_latent": {
             float(row.model.split("=")[1]): row.knn_accuracy_latent for row in study.itertuples()
         },
+        "study_map": {
+            float(row.model.split("=")[1]): row.knn_accuracy_embedding for row in study.itertuples()
+        },
+        "study_trust": {float(row.model.split("=")[1]): row.trustworthiness for row in study.itertuples()},
         "trustworthiness": (
             float(tsne_rows["trustworthiness"].min()),
             float(tsne_rows["trustworthiness"].max()),
@@ -377,10 +408,15 @@ def regions_crossed(
 
 
 ISLAND_MIN_SHARE = 0.08  # a group of a digit's map points smaller than this share is no island
+ISLAND_EPS_FACTOR = 2.0  # DBSCAN's radius, in units of the digit's median 5th-neighbour distance
+ISLAND_MIN_SAMPLES = 5  # DBSCAN's points within the radius that make a core point
 
 
 def class_islands(
-    points: np.ndarray, labels: np.ndarray, eps_factor: float = 2.0, min_share: float = ISLAND_MIN_SHARE
+    points: np.ndarray,
+    labels: np.ndarray,
+    eps_factor: float = ISLAND_EPS_FACTOR,
+    min_share: float = ISLAND_MIN_SHARE,
 ) -> dict[int, list[np.ndarray]]:
     """Per digit, the separate groups ("islands") its points form in a 2-D map, largest first, as
     indices into `points`: DBSCAN on the digit's points with a radius of `eps_factor` times their
@@ -390,7 +426,8 @@ def class_islands(
         members = np.flatnonzero(labels == digit)
         own = points[members]
         fifth = NearestNeighbors(n_neighbors=6).fit(own).kneighbors(own)[0][:, 5]
-        groups = DBSCAN(eps=eps_factor * float(np.median(fifth)), min_samples=5).fit_predict(own)
+        radius = eps_factor * float(np.median(fifth))
+        groups = DBSCAN(eps=radius, min_samples=ISLAND_MIN_SAMPLES).fit_predict(own)
         kept = [members[groups == g] for g in np.unique(groups[groups >= 0])]
         islands[int(digit)] = sorted(
             (m for m in kept if len(m) >= min_share * len(members)), key=len, reverse=True

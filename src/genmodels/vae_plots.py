@@ -9,6 +9,7 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from genmodels.plots import pixelated
 
@@ -20,7 +21,7 @@ def vae_loss_curves(history: dict, title: str = "") -> Figure:
     term, train and test in their own colours. Each axis is scaled to epochs 2 onwards, so that
     the gap between train and test is visible; a value of epoch 1 above the axis is drawn as a
     marker on its top edge with the value written beside it."""
-    figure = Figure(figsize=(7, 2.8))
+    figure = Figure(figsize=(6.6, 2.6))
     axes = figure.subplots(1, 3)
     epochs = np.arange(1, len(history["train"]) + 1)
     terms = ("total", "reconstruction", "kl")
@@ -61,6 +62,7 @@ def vae_loss_curves(history: dict, title: str = "") -> Figure:
                 )
         ax.set_title(name, fontsize=9)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel("nats per image")
         ax.grid(alpha=0.3)
     if title:
@@ -73,7 +75,7 @@ def vae_loss_curves(history: dict, title: str = "") -> Figure:
 def beta_curves(histories: dict) -> Figure:
     """Train and test total loss (the minimised reconstruction + β·KL), reconstruction and KL per
     epoch, one colour per beta (keys are beta values), test solid and train dashed."""
-    figure = Figure(figsize=(7, 2.9))
+    figure = Figure(figsize=(6.6, 2.7))
     axes = figure.subplots(1, 3)
     terms = ("total", "reconstruction", "kl")
     names = ("total loss (reconstruction + β·KL)", "reconstruction (BCE)", "KL(q(z|x) || p(z))")
@@ -86,6 +88,7 @@ def beta_curves(histories: dict) -> Figure:
     for ax, name in zip(axes, names):
         ax.set_title(name, fontsize=9)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel("nats per image")
         ax.grid(alpha=0.3)
     axes[0].set_yscale("log")
@@ -107,48 +110,27 @@ def beta_curves(histories: dict) -> Figure:
     return figure
 
 
-def rate_distortion(rates: dict, distortions: dict) -> Figure:
-    """Test KL (rate) against test reconstruction (distortion) per beta, with the ELBO = 1 line."""
-    figure = Figure(figsize=(4.5, 3.4))
-    ax = figure.add_subplot()
-    betas = list(rates)
-    x, y = [rates[b] for b in betas], [distortions[b] for b in betas]
-    ax.plot(x, y, "o-", color="C0")
-    for beta, xi, yi in zip(betas, x, y):
-        ax.annotate(f"β={beta:g}", (xi, yi), textcoords="offset points", xytext=(4, 4), fontsize=8)
-    best = min(a + b for a, b in zip(x, y))
-    line = np.linspace(0, max(x) * 1.05 + 1, 50)
-    ax.plot(line, best - line, ":", color="grey", label=f"rate + distortion = {best:.1f} (best −ELBO)")
-    ax.set_ylim(0, max(y) * 1.1)
-    ax.set_xlabel("rate: KL(q(z|x) || p(z)) [nats]")
-    ax.set_ylabel("distortion: −log p(x|z) [nats]")
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
-    figure.tight_layout()
-    return figure
-
-
-def kl_per_dimension(kl_by_beta: dict, threshold_nats: float = 0.01) -> Figure:
-    """Per-dimension KL (sorted, descending) for each beta; collapsed dimensions sit near 0."""
-    figure = Figure(figsize=(7, 3))
+def kl_per_dimension(kl_by_beta: dict, floor_nats: float = 1e-4) -> Figure:
+    """Per-dimension KL (sorted, descending) for each beta; collapsed dimensions sit near 0, values
+    below `floor_nats` are drawn at it."""
+    figure = Figure(figsize=(6.6, 2.3))
     ax = figure.add_subplot()
     for index, (beta, kl) in enumerate(kl_by_beta.items()):
         values = np.sort(np.asarray(kl))[::-1]
         ax.plot(
             np.arange(1, len(values) + 1),
-            np.maximum(values, 1e-4),
+            np.maximum(values, floor_nats),
             "o-",
             ms=3,
             color=f"C{index}",
             label=f"β={beta}",
         )
-    ax.axhline(threshold_nats, color="grey", ls=":", lw=1)
     ax.set_yscale("log")
     ax.set_xlabel("latent dimension (sorted by KL)")
-    ax.set_ylabel("test KL per dimension [nats]")
-    ax.legend(fontsize=8, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.24), frameon=False)
+    ax.set_ylabel("test KL per\ndimension [nats]")
     ax.grid(alpha=0.3)
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0.2, 1, 1))  # legend rows below the axis hide no data
+    figure.legend(*ax.get_legend_handles_labels(), fontsize=8, ncol=4, loc="lower center", frameon=False)
     return figure
 
 
@@ -208,12 +190,13 @@ def _label_digits(ax, points: np.ndarray, labels: np.ndarray, avoid: np.ndarray 
 
 
 def clear_offsets(
-    anchors: np.ndarray, sizes: np.ndarray, obstacles: np.ndarray, marks: np.ndarray
+    anchors: np.ndarray, sizes: np.ndarray, obstacles: np.ndarray, marks: np.ndarray, clearance: float = 1.0
 ) -> np.ndarray:
     """Offsets for labels beside `anchors` (display units; `sizes`: each label's half-width and
     half-height; `marks`: the half-size of the marker at each anchor, which the label must clear):
-    of eight directions, the one whose label box keeps the widest gap to the `obstacles` (rows of
-    x, y, half-width, half-height) and to the labels placed before it."""
+    of eight directions, at the marker's edge and then twice as far, the nearest spot whose label
+    box keeps `clearance` from the `obstacles` (rows of x, y, half-width, half-height) and from the
+    labels placed before it, or else the spot with the widest gap."""
     directions = np.array([(np.cos(a), np.sin(a)) for a in np.arange(8) * np.pi / 4])
     taken = [np.asarray(obstacles, dtype=float).reshape(-1, 4)]
     offsets = []
@@ -223,11 +206,18 @@ def clear_offsets(
         # along each direction, the distance at which the label's box clears the anchor's marker
         with np.errstate(divide="ignore"):
             reach = np.min((size + mark + 1) / np.abs(directions), axis=1)[:, None] * directions
+        reach = np.concatenate([reach, 2 * reach])  # the near ring first
         boxes = np.concatenate(taken)
         centres = anchor + reach
         gap_x = np.abs(centres[:, None, 0] - boxes[None, :, 0]) - (size[0] + boxes[None, :, 2])
         gap_y = np.abs(centres[:, None, 1] - boxes[None, :, 1]) - (size[1] + boxes[None, :, 3])
-        best = int(np.argmax(np.maximum(gap_x, gap_y).min(1, initial=np.inf)))
+        gaps = np.maximum(gap_x, gap_y).min(1, initial=np.inf)
+        clear = np.flatnonzero(gaps >= clearance)
+        if len(clear):  # the nearest ring with a clear spot, and there the widest gap
+            ring = clear[0] // 8
+            best = ring * 8 + int(np.argmax(gaps[ring * 8 : ring * 8 + 8]))
+        else:
+            best = int(np.argmax(gaps))
         offsets.append(reach[best])
         taken.append(np.concatenate([centres[best], size])[None])
     return np.array(offsets).reshape(-1, 2)
@@ -275,7 +265,7 @@ def paths_on_map(
                 np.c_[digits, np.full((len(digits), 2), 6.0)],
             ]
         )
-        sizes = np.array([(2.1 * len(text) + 1, 4.5) for _, text, _, _ in numbered])  # 7-pt digits
+        sizes = np.array([(2.1 * len(text) + 1.5, 5.0) for _, text, _, _ in numbered])  # 7-pt digits, boxed
         anchors = to_points([where for where, _, _, _ in numbered])
         offsets = clear_offsets(anchors, sizes, boxes, [mark for *_, mark in numbered])
         for (where, text, colour, _), offset in zip(numbered, offsets):
@@ -285,11 +275,12 @@ def paths_on_map(
                 xytext=offset,
                 textcoords="offset points",
                 fontsize=7,
+                fontstyle="italic",  # step numbers, boxed in their path's colour: not the digit labels
                 color=colour,
                 ha="center",
                 va="center",
                 zorder=5,
-                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "alpha": 0.8, "lw": 0},
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": colour, "alpha": 0.9, "lw": 0.6},
             )
     figure.legend(
         *ax.get_legend_handles_labels(), loc="lower center", ncol=len(paths), fontsize=8, frameon=False
@@ -361,7 +352,7 @@ def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
     """Rows of decoded images along latent paths; optional classifier labels above each step."""
     rows = len(strips)
     steps = len(next(iter(strips.values())))
-    figure = Figure(figsize=(0.5 * steps, 0.74 * rows + 0.2))
+    figure = Figure(figsize=(0.5 * steps, 0.66 * rows + 0.2))
     axes = figure.subplots(rows, steps, squeeze=False)
     for row, (name, images) in enumerate(strips.items()):
         for column in range(steps):
@@ -380,4 +371,50 @@ def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
                 ax.set_title(f"{label}:{confidence:.0%}", fontsize=7.5, pad=1)
         axes[row, 0].set_ylabel(name, fontsize=8, rotation=0, ha="right", va="center")
     figure.subplots_adjust(left=0.12, right=0.99, top=0.94, bottom=0.02, wspace=0.05, hspace=0.42)
+    return figure
+
+
+def traversal_panels(
+    panels: dict, values, predicted: dict | None = None, cell: float = 0.31, label_width: float = 0.9
+) -> Figure:
+    """Side-by-side panels (title: {row label: images}), each row the decoded images along one
+    latent coordinate; the coordinate's `values` head the columns. `predicted` ({title: {row label:
+    [(label, confidence)] per image}}) writes each image's classifier label in its top-left corner."""
+    rows = max(len(strips) for strips in panels.values())
+    steps = len(values)
+    panel_width = label_width + cell * steps
+    figure = Figure(figsize=(panel_width * len(panels), cell * rows * 1.1 + 0.5))
+    for sub, (title, strips) in zip(figure.subfigures(1, len(panels), squeeze=False)[0], panels.items()):
+        axes = sub.subplots(rows, steps, squeeze=False)
+        for row, (name, images) in enumerate(strips.items()):
+            for column in range(steps):
+                axes[row, column].imshow(
+                    pixelated(images[column].squeeze(0).cpu().numpy(), 112),
+                    cmap="gray",
+                    vmin=0,
+                    vmax=1,
+                    interpolation="nearest",
+                )
+            axes[row, 0].set_ylabel(name, fontsize=8, rotation=0, ha="right", va="center")
+            for column, (label, _) in enumerate((predicted or {}).get(title, {}).get(name, [])):
+                axes[row, column].text(
+                    0.05,
+                    0.95,
+                    str(label),
+                    transform=axes[row, column].transAxes,
+                    fontsize=7.5,
+                    weight="bold",
+                    color="gold",
+                    ha="left",
+                    va="top",
+                )  # MNIST digits are centred: the corner is background
+        for ax in axes.flat:
+            ax.set_xticks([])
+            ax.set_yticks([])
+        for column, value in enumerate(values):
+            axes[0, column].set_title(f"{value:+g}".replace("-", "−") if value else "0", fontsize=8, pad=2)
+        sub.suptitle(title, fontsize=9)
+        sub.subplots_adjust(
+            left=label_width / panel_width, right=0.98, top=0.8, bottom=0.02, wspace=0.05, hspace=0.1
+        )
     return figure

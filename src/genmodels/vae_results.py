@@ -205,6 +205,9 @@ def loss_dynamics(history: dict) -> dict:
         "kl_settled_epoch": settled + 1,
         "kl_settled_range": (min(kl[settled:]), max(kl[settled:])),
         "kl_last": kl[-1],
+        # the largest change from one epoch to the next once settled, test against train
+        "kl_step_max": float(np.abs(np.diff(kl[settled:])).max(initial=0.0)),
+        "train_kl_step_max": float(np.abs(np.diff([e["kl"] for e in train[settled:]])).max(initial=0.0)),
         "reconstruction_first": test[0]["reconstruction"],
         "reconstruction_last": test[-1]["reconstruction"],
         "total_first": test[0]["total"],

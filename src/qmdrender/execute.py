@@ -2,9 +2,10 @@
 
 Like Quarto: one kernel per document (front matter `jupyter:`, default
 `python3`), started in the project root when `execute-dir: project`, a setup
-snippet first (inline matplotlib, png figures at `fig-dpi`, default figure
-size), then cells and inline expressions in document order. Results come from
-the cache when possible (see cache.py). The executed notebook is built here.
+snippet first (inline matplotlib, figures in `fig-format`, svg as in Quarto's
+typst format, at `fig-dpi`, default figure size), then cells and inline
+expressions in document order. Results come from the cache when possible (see
+cache.py). The executed notebook is built here.
 """
 
 import re
@@ -22,7 +23,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 # Mirrors Quarto's jupyter setup cell; matplotlib is optional in the kernel.
 SETUP = """\
-def _qmdrender_setup(width, height, dpi):
+def _qmdrender_setup(width, height, dpi, figure_format):
     # Warnings without the kernel's temporary file path (differs on every run).
     import warnings
     warnings.formatwarning = lambda msg, cat, *args, **kwargs: f"{cat.__name__}: {msg}\\n"
@@ -32,7 +33,7 @@ def _qmdrender_setup(width, height, dpi):
         return
     ip = get_ipython()
     ip.run_line_magic("matplotlib", "inline")
-    ip.run_line_magic("config", "InlineBackend.figure_formats = ['png']")
+    ip.run_line_magic("config", f"InlineBackend.figure_formats = [{figure_format!r}]")
     import matplotlib.pyplot as plt
     plt.rcParams["figure.figsize"] = (width, height)
     plt.rcParams["figure.dpi"] = dpi
@@ -144,7 +145,8 @@ def _execute(doc, chunks, log):
     fmt = doc.format
     log(f"  starting kernel `{doc.kernel}` in {doc.cwd}")
     with Kernel(doc) as kernel:
-        setup = SETUP + f"_qmdrender_setup({fmt['fig-width']!r}, {fmt['fig-height']!r}, {fmt['fig-dpi']!r})\n"
+        setup = SETUP + (f"_qmdrender_setup({fmt['fig-width']!r}, {fmt['fig-height']!r}, {fmt['fig-dpi']!r}, "
+                         f"{fmt['fig-format']!r})\n")
         kernel.run_hidden(setup + "del _qmdrender_setup\n", "kernel setup")
         for chunk in chunks:
             if not isinstance(chunk, Cell):

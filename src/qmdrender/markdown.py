@@ -6,7 +6,8 @@ Per cell, with options resolved over `execute:` defaults:
     output: false    outputs hidden;  output: asis  text/markdown/streams inserted raw
     warning: false   stderr streams dropped
 Outputs, by preferred MIME type: text/markdown (inserted as markdown),
-image/png|svg+xml|jpeg (saved to `<stem>_files/`, embedded at text width),
+image/png|svg+xml|jpeg (saved to `<stem>_files/`, embedded at their own size,
+which typst shrinks to the text width when wider, as Quarto does),
 text/plain and streams (code blocks). HTML-only outputs are skipped.
 Floats: `label: fig-x` (+ `fig-cap`) wraps the images in `::: {#fig-x}`
 (with `fig-subcap`: subfigures `#fig-x-1`, `#fig-x-2`; `layout-ncol` kept);
@@ -33,11 +34,11 @@ def fence(text, lang=""):
 
 
 def _image(path, alt=None, caption="", ident=None):
-    """Markdown image at text width; a caption makes it an (unnumbered) figure."""
-    attrs = (f"#{ident} " if ident else "") + "width=100%"
+    """Markdown image at its own size; a caption makes it an (unnumbered) figure."""
+    attrs = f"#{ident}" if ident else ""
     if alt:
-        attrs += ' fig-alt="' + alt.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return f"![{caption}](<{path}>){{{attrs}}}"
+        attrs += (" " if attrs else "") + 'fig-alt="' + alt.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"![{caption}](<{path}>)" + (f"{{{attrs}}}" if attrs else "")
 
 
 def cell_markdown(doc, cell, result, files_dir):

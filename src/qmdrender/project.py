@@ -35,6 +35,7 @@ FORMAT_DEFAULTS = {
     "fig-width": 6.0,
     "fig-height": 3.5,
     "fig-dpi": 200,
+    "fig-format": "svg",  # Quarto's typst default: vector figures, shown at their own size
     "keep-typ": False,
     "keep-md": False,
     "citeproc": False,  # Quarto's typst default: typst's own citations
