@@ -687,7 +687,7 @@ def test_a_larger_tolerance_makes_the_sweeps_level():
 def test_screening_sentence_reads_the_kept_rows_against_the_noise_floor():
     fids = {"DCGAN baseline": 210.8, "baseline + hinge": 365.5, "baseline + EMA": 198.4, "final": 374.4}
     assert prose.screening_sentence(fids, 35.8, ["baseline + hinge", "final"]) == (
-        "so they did not lead to the final model: after two epochs hinge (365.5) and final (374.4) came "
+        "and they did not lead to the final model: after two epochs hinge (365.5) and final (374.4) came "
         "out worse than the baseline's 210.8"
     )
     assert prose.screening_sentence(fids, 35.8, ["baseline + EMA"]).startswith("and none of")

@@ -473,7 +473,7 @@ def screening_sentence(fids: dict[str, float], noise_floor: float, kept: list[st
     better = [label for label in kept if base - fids[label] > noise_floor]
     if worse and not better:
         return (
-            f"so they did not lead to the final model: after two epochs {listed(worse)} came out worse "
+            f"and they did not lead to the final model: after two epochs {listed(worse)} came out worse "
             f"than the baseline's {base:.1f}"
         )
     if better and not worse:
