@@ -64,9 +64,10 @@ def test_every_gan_plot_returns_a_figure_with_no_text_below_7_points():
 
 def test_nearest_neighbour_grid_splits_its_rows_into_side_by_side_blocks():
     figure = gan_plots.nearest_neighbour_grid(torch.rand(8, 3, 32, 32), torch.rand(8, 5, 3, 32, 32), blocks=2)
-    shown = [ax for ax in figure.axes if ax.images]  # the empty spacer between the blocks has none
+    shown = figure.axes
     assert [ax.get_title() for ax in shown] == ["sample", "5 nearest training images"] * 2
-    assert len(figure.axes) == 5 and shown[1].get_position().x1 < shown[2].get_position().x0
+    gap = shown[2].get_position().x0 - shown[1].get_position().x1
+    assert gap > 2 * (shown[1].get_position().x0 - shown[0].get_position().x1)  # the blocks stand apart
     for ax in shown[::2]:  # each "sample" column holds four of the eight images
         rows, columns = ax.images[0].get_array().shape[:2]
         assert abs(rows / columns - (4 * 32 + 3) / 32) < 0.01
@@ -103,3 +104,24 @@ def test_epoch_curves_draw_each_equilibrium_value_and_shade_the_averaged_epochs(
         20.5,
     )  # the last quarter of 20 epochs
     assert [t.get_text() for t in figure.legends[0].get_texts()] == ["D loss", "G loss", "D(x)", "D(G(z))"]
+
+
+def test_long_runs_keep_their_tick_labels_apart():
+    epochs = [{"d_loss": 0.4, "g_loss": 5.0, "d_real": 0.9, "d_fake": 0.01}] * 240
+    log = np.random.default_rng(0).uniform(0.3, 2.0, size=(240 * 20, 4))
+    figures = [
+        gan_plots.epoch_curves_against_equilibrium(epochs, 1.376, 0.799, 0.45),
+        gan_plots.gan_loss_curves(log, 20, window=50, loss="hinge"),
+        gan_plots.discriminator_outputs(log, 20, window=50),
+    ]
+    assert not any(plots.overlapping_tick_labels(figure) for figure in figures)
+
+
+def test_overlapping_tick_labels_finds_crowded_ticks():
+    from matplotlib.ticker import MaxNLocator
+
+    figure = gan_plots.epoch_curves_against_equilibrium(
+        [{"d_loss": 0.4, "g_loss": 5.0, "d_real": 0.9, "d_fake": 0.01}] * 240, 1.376, 0.799, 0.45
+    )
+    figure.axes[0].xaxis.set_major_locator(MaxNLocator(nbins=40, integer=True))
+    assert plots.overlapping_tick_labels(figure)

@@ -138,3 +138,12 @@ def test_traversal_panels_head_each_panel_with_the_coordinate_values():
     labelled = vae_plots.traversal_panels({"β = 1": strips, "β = 10": strips}, [-3.0, 0.0, 3.0], predicted)
     assert [t.get_text() for ax in labelled.subfigs[1].axes[:3] for t in ax.texts] == ["7", "7", "1"]
     assert not any(ax.texts for ax in labelled.subfigs[0].axes)
+
+
+def test_long_runs_keep_their_epoch_tick_labels_apart():
+    history = {
+        split: [{"total": 100 - e / 2, "reconstruction": 80 - e / 2, "kl": 20 + e / 10} for e in range(40)]
+        for split in ("train", "test")
+    }
+    for figure in (vae_plots.vae_loss_curves(history), vae_plots.beta_curves({0.0: history, 1.0: history})):
+        assert not plots.overlapping_tick_labels(figure)

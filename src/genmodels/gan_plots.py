@@ -54,7 +54,7 @@ def gan_loss_curves(
     d_star, g_star = equilibrium_losses(loss)
     names = ("2", "0") if loss == "hinge" else ("log 4", "log 2")
     events = schedule_events or {}
-    figure = Figure(figsize=(6.6, 2.1))
+    figure = Figure(figsize=(6.6, 2.0))
     axes = figure.subplots(1, 2)
     iterations = np.arange(1, len(iteration_log) + 1)
     curves = []  # (faint per-iteration line, moving mean): one legend entry for both
@@ -85,7 +85,7 @@ def gan_loss_curves(
     if loss != "hinge":
         axes[1].axhline(g_star, color="C1", ls=":", lw=1)
     axes[1].set_xlabel("epoch")
-    axes[1].xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes[1].xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     axes[1].set_ylabel("mean loss per epoch" + ("" if loss == "hinge" else " [nats]"))
     _mark_schedule(axes[1], events, lambda epoch: epoch + 0.5, label=False)
     for ax in axes:
@@ -164,7 +164,7 @@ def epoch_curves_against_equilibrium(
         ax.axvspan(start, len(epochs) + 0.5, color="grey", alpha=0.12)
         _mark_schedule(ax, schedule_events or {}, lambda epoch: epoch + 0.5, label=ax is left)
         ax.set_xlabel("epoch")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         ax.grid(alpha=0.3)
     left.set_ylabel("loss [nats]")
     right.set_ylabel("mean D on the batch")
@@ -179,7 +179,7 @@ def epoch_curves_against_equilibrium(
 def class_histogram(counts, class_names, reference=None) -> Figure:
     """Shares of generated images per predicted class, with the real data's shares for reference
     (the text quotes the shares that matter)."""
-    figure = Figure(figsize=(6.5, 1.6))
+    figure = Figure(figsize=(6.5, 1.35))
     ax = figure.add_subplot()
     positions = np.arange(len(class_names))
     counts = np.asarray(counts)
@@ -193,7 +193,7 @@ def class_histogram(counts, class_names, reference=None) -> Figure:
     ax.set_xticks(positions, class_names, fontsize=8, rotation=20, ha="right", rotation_mode="anchor")
     ax.set_ylabel("images [%]")
     ax.set_ylim(0, 1.1 * max(shares.max() for _, shares, _ in bars))
-    ax.set_yticks(np.arange(0, ax.get_ylim()[1], 0.05))
+    ax.set_yticks(np.arange(0, ax.get_ylim()[1], 0.1))
     ax.yaxis.set_major_formatter(lambda value, _: f"{100 * value:.0f}")
     ax.grid(axis="y", alpha=0.3)
     ax.legend(fontsize=8, ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
@@ -214,14 +214,10 @@ def nearest_neighbour_grid(queries: torch.Tensor, neighbours: torch.Tensor, bloc
             (f"{k} nearest training images", grid_array(neighbours[part].flatten(0, 1), k)),
         ]
     count = len(panels) // 2
-    figure = Figure(figsize=(count * (0.5 * (k + 1) + 0.3) + 0.3 * (count - 1), 0.5 * per_block + 0.35))
-    ratios = [1, k] + [0.6, 1, k] * (count - 1)  # an empty column between the blocks
-    axes = figure.subplots(
-        1, len(ratios), gridspec_kw={"width_ratios": ratios, "wspace": 0.08}, squeeze=False
-    )[0]
-    for spacer in axes[2::3]:
-        spacer.axis("off")
-    shown = [ax for index, ax in enumerate(axes) if index % 3 != 2]
+    figure = Figure(figsize=(count * (0.46 * (k + 1) + 0.3) + 0.3 * (count - 1), 0.46 * per_block + 0.35))
+    ratios = [1, k] + [0.6, 1, k] * (count - 1)  # an empty column (no axes) between the blocks
+    grid = figure.add_gridspec(1, len(ratios), width_ratios=ratios, wspace=0.08)
+    shown = [figure.add_subplot(grid[0, index]) for index in range(len(ratios)) if index % 3 != 2]
     draw_panels(figure, shown, panels)
     for ax in shown:
         ax.title.set_fontsize(8)

@@ -41,6 +41,25 @@ def smallest_text_points(figure: Figure) -> float:
     return min(sizes)
 
 
+def overlapping_tick_labels(figure: Figure) -> list[str]:
+    """The tick labels that overprint a neighbour on the same axis (as drawn at the figure's size)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    clashes = []
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            shown = [t for t in axis.get_ticklabels() if t.get_visible() and t.get_text().strip()]
+            boxes = [t.get_window_extent(renderer) for t in shown]
+            clashes += [
+                f"{a.get_text()}|{b.get_text()}"
+                for (a, box_a), (b, box_b) in zip(zip(shown, boxes), zip(shown[1:], boxes[1:]))
+                if box_a.overlaps(box_b)
+            ]
+    return clashes
+
+
 def grid_array(images: torch.Tensor, columns: int, padding: int = 1) -> np.ndarray:
     """(N, C, H, W) in [0, 1] -> one (rows*H, columns*W, C) array with white gutters."""
     images = images.detach().float().cpu().clamp(0, 1)

@@ -62,7 +62,7 @@ def vae_loss_curves(history: dict, title: str = "") -> Figure:
                 )
         ax.set_title(name, fontsize=9)
         ax.set_xlabel("epoch")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         ax.set_ylabel("nats per image")
         ax.grid(alpha=0.3)
     if title:
@@ -88,7 +88,7 @@ def beta_curves(histories: dict) -> Figure:
     for ax, name in zip(axes, names):
         ax.set_title(name, fontsize=9)
         ax.set_xlabel("epoch")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         ax.set_ylabel("nats per image")
         ax.grid(alpha=0.3)
     axes[0].set_yscale("log")
