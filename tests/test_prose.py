@@ -516,7 +516,7 @@ def test_bce_equilibrium_sentence_says_who_is_ahead():
 
 def test_agreement_text_says_exactly_for_a_zero_difference():
     assert prose.agreement_text(0.0, "they match", "per pixel") == "they match exactly"
-    assert prose.agreement_text(2e-7, "they match", "per pixel") == "they match to within 2.0e-07 per pixel"
+    assert prose.agreement_text(2e-7, "they match", "per pixel") == "they match to within 2 × 10⁻⁷ per pixel"
 
 
 def test_ema_paired_sentence_reads_each_run_against_the_sampling_noise_and_the_runs_together():
@@ -770,3 +770,9 @@ def test_still_falling_sentence_counts_the_runs_that_had_not_converged():
     )
     assert prose.still_falling_sentence([0.05, -0.1]).startswith("In the last epoch 1 of the 2 models' test")
     assert prose.still_falling_sentence([-0.1, 0.0]).startswith("No model's test loss fell")
+
+
+def test_scientific_writes_powers_of_ten_for_prose():
+    assert prose.scientific(0.0002) == "2 × 10⁻⁴"
+    assert prose.scientific(6.934e-4) == "6.9 × 10⁻⁴"
+    assert prose.scientific(12345.0, 2) == "1.23 × 10⁴"

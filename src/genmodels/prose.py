@@ -131,6 +131,14 @@ def signed(value: float, digits: int = 2) -> str:
     return f"{value:+.{digits}f}".replace("-", "−")
 
 
+def scientific(value: float, digits: int = 1) -> str:
+    """`value` as a power of ten for prose: 0.0002 -> '2 × 10⁻⁴', 6.93e-4 -> '6.9 × 10⁻⁴'."""
+    mantissa, exponent = f"{value:.{digits}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    power = str(int(exponent)).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"{mantissa} × 10{power}"
+
+
 def seed_tolerance(noise: dict[str, float], floor: float = 0.5) -> float:
     """The tolerance (nats) below which Part 1 reads two runs as level: `floor`, or the largest
     move of a result by the seed alone (`vae_results.seed_noise`), rounded up to 0.1 nats."""
@@ -946,7 +954,7 @@ def seed_sentence(stability: dict[str, dict], seeds: tuple[int, ...], perplexity
 
 def agreement_text(difference: float, claim: str, unit: str) -> str:
     """'<claim> exactly' for a zero difference, else '<claim> to within <difference> <unit>'."""
-    return f"{claim} exactly" if difference == 0 else f"{claim} to within {difference:.1e} {unit}"
+    return f"{claim} exactly" if difference == 0 else f"{claim} to within {scientific(difference)} {unit}"
 
 
 def range_text(
@@ -1134,7 +1142,7 @@ def mode_collapse_verdict(
         if evaluation["recall"] < short * real_recall:
             parts.append(
                 "recall and coverage fall short of real images', so G covers less of the data's variety "
-                "than it reproduces its typical images"
+                "than real images do"
             )
         return text + " They do show partial mode dropping: " + "; ".join(parts) + "."
     missing = sum(count == 0 for count in evaluation["class_counts"])
