@@ -271,17 +271,15 @@ def tsne_summary(quality: pd.DataFrame) -> dict:
     5-NN accuracy, the study models' latent and map 5-NN accuracy and trustworthiness (by beta),
     and the range of the t-SNE maps' trustworthiness."""
     final = quality[quality["model"] == "final (β = 1)"]
-    study = quality[quality["model"].str.startswith("study")]
+    study = {
+        float(row.model.split("=")[1]): row for row in quality.itertuples() if row.model.startswith("study")
+    }
     tsne_rows = quality[~quality["model"].str.contains("PCA")]
     return {
         "final_latent": float(final["knn_accuracy_latent"].iloc[0]),
-        "study_latent": {
-            float(row.model.split("=")[1]): row.knn_accuracy_latent for row in study.itertuples()
-        },
-        "study_map": {
-            float(row.model.split("=")[1]): row.knn_accuracy_embedding for row in study.itertuples()
-        },
-        "study_trust": {float(row.model.split("=")[1]): row.trustworthiness for row in study.itertuples()},
+        "study_latent": {beta: row.knn_accuracy_latent for beta, row in study.items()},
+        "study_map": {beta: row.knn_accuracy_embedding for beta, row in study.items()},
+        "study_trust": {beta: row.trustworthiness for beta, row in study.items()},
         "trustworthiness": (
             float(tsne_rows["trustworthiness"].min()),
             float(tsne_rows["trustworthiness"].max()),

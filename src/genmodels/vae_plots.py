@@ -348,6 +348,13 @@ def latent_scatter_grid(
     return figure
 
 
+def _digit_tile(ax, image) -> None:
+    """One decoded MNIST image (1, 28, 28) in [0, 1], upscaled nearest-neighbour."""
+    ax.imshow(
+        pixelated(image.squeeze(0).cpu().numpy(), 112), cmap="gray", vmin=0, vmax=1, interpolation="nearest"
+    )
+
+
 def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
     """Rows of decoded images along latent paths; optional classifier labels above each step."""
     rows = len(strips)
@@ -357,13 +364,7 @@ def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
     for row, (name, images) in enumerate(strips.items()):
         for column in range(steps):
             ax = axes[row, column]
-            ax.imshow(
-                pixelated(images[column].squeeze(0).cpu().numpy(), 112),
-                cmap="gray",
-                vmin=0,
-                vmax=1,
-                interpolation="nearest",
-            )
+            _digit_tile(ax, images[column])
             ax.set_xticks([])
             ax.set_yticks([])
             if predicted is not None:
@@ -388,13 +389,7 @@ def traversal_panels(
         axes = sub.subplots(rows, steps, squeeze=False)
         for row, (name, images) in enumerate(strips.items()):
             for column in range(steps):
-                axes[row, column].imshow(
-                    pixelated(images[column].squeeze(0).cpu().numpy(), 112),
-                    cmap="gray",
-                    vmin=0,
-                    vmax=1,
-                    interpolation="nearest",
-                )
+                _digit_tile(axes[row, column], images[column])
             axes[row, 0].set_ylabel(name, fontsize=8, rotation=0, ha="right", va="center")
             for column, (label, _) in enumerate((predicted or {}).get(title, {}).get(name, [])):
                 axes[row, column].text(
