@@ -25,6 +25,13 @@ def test_later_fields_at_their_default_leave_the_hash_unchanged():
     assert decaying.to_dict()["linear_lr_decay"] is True and decaying.config_hash != config.config_hash
 
 
+def test_the_validation_flag_is_a_later_field():
+    config = VAEConfig(name="v")
+    assert "validation" not in config.to_dict() and "batch_norm" not in config.to_dict()
+    selected = dataclasses.replace(config, validation=True)
+    assert selected.to_dict()["validation"] is True and selected.config_hash != config.config_hash
+
+
 def test_a_parent_stage_is_hashed_as_its_own_fields():
     first = GANConfig(name="a", epochs=2)
     second = dataclasses.replace(first, name="b", init_from=first)

@@ -26,6 +26,19 @@ def test_vae_transforms_ranges_and_fixed_test_binarisation():
     assert (draws.mean() - unit.mean()).abs() < 0.01
 
 
+def test_validation_split_is_the_last_training_images_binarised_once():
+    images, _ = data.mnist(train=True)
+    train, held_out = data.mnist_train_and_evaluation(validation=True)
+    assert len(train) == 60000 - data.VALIDATION_SIZE and len(held_out) == data.VALIDATION_SIZE
+    assert torch.equal(train, data.to_unit_interval(images[: -data.VALIDATION_SIZE]))
+    assert set(held_out.unique().tolist()) == {0.0, 1.0}
+    assert torch.equal(held_out, data.mnist_train_and_evaluation(validation=True)[1])  # fixed draw
+    # each binarised pixel is 1 only where the image has ink: drawn from the held-out images
+    assert not (held_out.bool() & (data.to_unit_interval(images[-data.VALIDATION_SIZE :]) == 0)).any()
+    full, test = data.mnist_train_and_evaluation()
+    assert len(full) == 60000 and torch.equal(test, data.binarised_mnist_test()[0])
+
+
 def test_cifar10_shapes_label_order_and_ranges():
     images, labels = data.cifar10(train=False)
     assert images.shape == (10000, 3, 32, 32) and images.dtype == torch.uint8

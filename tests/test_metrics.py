@@ -217,3 +217,20 @@ def test_real_inception_network_shapes_and_determinism():
     # The torchmetrics wrapper computes the same features.
     wrapped = M.InceptionFeatureExtractor(bf16=False)(images[:2])
     np.testing.assert_allclose(wrapped.numpy(), feats[:2], rtol=1e-4, atol=1e-5)
+
+
+def test_calibrated_bce_reads_equal_scores_as_the_equilibrium_and_separated_ones_as_a_distance():
+    rng = np.random.default_rng(1)
+    same = M.calibrated_bce(rng.normal(0, 1, 4000), rng.normal(0, 1, 4000))
+    assert abs(same["real_d"] - 0.5) < 0.02 and abs(same["fake_d"] - 0.5) < 0.02
+    assert abs(same["loss"] - math.log(4)) < 0.01 and same["jsd_bound"] < 0.005
+    # N(±1, 1) scores: the best D is σ(2s), whose BCE loss is log 4 − 2 JSD of the two Gaussians
+    apart = M.calibrated_bce(rng.normal(1, 1, 20000), rng.normal(-1, 1, 20000))
+    assert abs(apart["slope"] - 2) < 0.1 and abs(apart["intercept"]) < 0.05
+    x = np.linspace(-8, 8, 20001)
+    p, q = np.exp(-((x - 1) ** 2) / 2), np.exp(-((x + 1) ** 2) / 2)
+    p, q = p / p.sum(), q / q.sum()
+    m = (p + q) / 2
+    jsd = 0.5 * (p * np.log(p / m)).sum() + 0.5 * (q * np.log(q / m)).sum()
+    assert abs(apart["jsd_bound"] - jsd) < 0.01
+    assert apart["real_d"] > 0.7 > 0.3 > apart["fake_d"] and apart["evaluated"] == 20000

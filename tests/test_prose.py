@@ -282,6 +282,7 @@ def test_hyperparameter_table_gives_a_reason_for_every_row():
     rows = table.split("\n")[2:]
     assert len(rows) == len(prose.HYPERPARAMETER_REASONS) + 1
     assert rows[0].split("|")[1].strip() == "architecture" and "convolutions" in rows[0]
+    assert any("batch_norm" in row and "| True " in row for row in rows)
     assert any("latent_dim" in row and "| 7 " in row for row in rows)
     assert any("learning_rate" in row and "| 0.001 (Adam)" in row for row in rows)
 
@@ -298,7 +299,7 @@ def test_latent_size_reason_says_whether_the_chosen_size_is_the_best():
     )
     assert level.endswith(
         "after 6 epochs, 8: 104.0 (8 active), 32: 96.3 (17 active), 64: 96.1 (26 active); "
-        "of 64 dimensions only 26 are used; the sweep's centre value is kept"
+        "32 is the smallest level size the KL leaves a quarter unused"
     )
     apart = {**study, 32: {**study[32], "elbo": 97.0}}
     assert prose.latent_size_reason(apart, 64).startswith("the lowest test −ELBO of the values tried")
@@ -313,7 +314,11 @@ def test_sweep_reason_reads_a_learning_rate_sweep():
     elbo = {3e-4: 98.2, 1e-3: 96.3, 3e-3: 96.6}
     assert prose.sweep_reason(elbo, 1e-3, 6) == (
         "0.001 and 0.003 are level (within 0.5 nats), 0.0003 is worse: test −ELBO in nats after 6 epochs, "
-        "0.0003: 98.2, 0.001: 96.3, 0.003: 96.6; the sweep's centre value is kept"
+        "0.0003: 98.2, 0.001: 96.3, 0.003: 96.6"
+    )
+    assert prose.sweep_reason(elbo, 1e-3, 6, field="learning_rate", split="validation").endswith(
+        "validation −ELBO in nats after 6 epochs, 0.0003: 98.2, 0.001: 96.3, 0.003: 96.6; the sweep cannot "
+        "separate them, so the prior reason decides: Adam's usual 10⁻³, stable with BatchNorm"
     )
     assert prose.sweep_reason({**elbo, 3e-3: 97.0}, 1e-3, 6).startswith(
         "the lowest test −ELBO of the values tried"
@@ -323,6 +328,78 @@ def test_sweep_reason_reads_a_learning_rate_sweep():
 
     table = prose.hyperparameter_table(VAEConfig(name="t"), sweeps={"learning_rate": (elbo, 6)})
     assert "0.001 and 0.003 are level" in table
+
+
+def test_latent_size_reason_prefers_the_smallest_level_size_with_room():
+    study = {
+        16: {"elbo": 96.4, "active_units": 15, "epochs": 6},
+        32: {"elbo": 96.3, "active_units": 17, "epochs": 6},
+        64: {"elbo": 96.5, "active_units": 26, "epochs": 6},
+    }
+    chosen = prose.latent_size_reason(study, 32, split="validation")
+    assert "validation −ELBO in nats after 6 epochs" in chosen
+    assert chosen.endswith(
+        "; 16 uses 15 of its 16, so it may cap the model; 32 is the smallest level size the KL leaves a "
+        "quarter unused"
+    )
+    roomy16 = {**study, 16: {**study[16], "active_units": 10}}
+    assert prose.latent_size_reason(roomy16, 32).endswith(
+        "kept although the smallest level size with a quarter unused is 16"
+    )
+    full = {d: {**v, "active_units": d} for d, v in study.items()}
+    assert prose.latent_size_reason(full, 32).endswith("with a quarter unused is none")
+
+
+def test_selection_reasons_read_the_validation_runs():
+    import pandas as pd
+
+    selection = pd.DataFrame(
+        {"epochs": [6] * 5, "−ELBO": [96.3, 98.0, 98.8, 100.2, 101.0]},
+        index=["conv", "conv, dropout 0.2", "MLP", "MLP, dropout 0.2", "MLP, no BatchNorm"],
+    )
+    reasons = prose.selection_reasons(selection)
+    assert reasons["architecture"].endswith(
+        "; after 6 epochs the MLP raises the validation −ELBO by 2.5 nats (98.8 against 96.3)"
+    )
+    assert reasons["dropout"].endswith(
+        "; after 6 epochs dropout 0.2 raises the validation −ELBO by 1.7 nats (98.0 against 96.3) in the "
+        "conv model and raises the validation −ELBO by 1.4 nats (100.2 against 98.8) in the MLP"
+    )
+    assert reasons["batch_norm"].endswith(
+        "removing it from the MLP raises the validation −ELBO by 2.2 nats (101.0 against 98.8)"
+    )
+    worse = selection.assign(**{"−ELBO": [96.3, 96.5, 98.8, 98.0, 98.9]})
+    flipped = prose.selection_reasons(worse)
+    assert (
+        "dropout 0.2 leaves the validation −ELBO level (96.5 against 96.3 nats) in the conv model"
+        in flipped["dropout"]
+    )
+    assert "lowers the validation −ELBO by 0.8 nats (98.0 against 98.8) in the MLP" in flipped["dropout"]
+    from genmodels.config import VAEConfig
+
+    table = prose.hyperparameter_table(VAEConfig(name="t"), selection=selection, split="validation")
+    assert "by 2.5 nats (98.8 against 96.3)" in table and "by 2.2 nats (101.0 against 98.8)" in table
+
+
+def test_split_agreement_sentence_compares_the_level_sets():
+    validation = {
+        "latent_dim": {16: 96.4, 32: 96.3, 8: 104.0},
+        "batch_size": {64: 96.5, 128: 96.3, 256: 97.4},
+    }
+    chosen = {"latent_dim": 32, "batch_size": 128}
+    assert prose.split_agreement_sentence(validation, validation, chosen) == (
+        "Measured on the test set, the same sweeps single out the same values."
+    )
+    test = {**validation, "batch_size": {64: 96.5, 128: 96.3, 256: 96.6}}
+    assert prose.split_agreement_sentence(validation, test, chosen) == (
+        "Measured on the test set, the sweeps would keep every chosen value among the best (the batch-size "
+        "sweep finds 64, 128 and 256 level there, 64 and 128 here)."
+    )
+    moved = {"latent_dim": {16: 95.0, 32: 96.3, 8: 104.0}, "batch_size": {64: 95.5, 128: 96.3, 256: 96.6}}
+    assert prose.split_agreement_sentence(validation, moved, chosen) == (
+        "Measured on the test set instead, the latent-size sweep would pick 16 instead of 32; the batch-size "
+        "sweep would pick 64 instead of 128."
+    )
 
 
 def test_epochs_reason_reads_the_end_of_the_test_curve():
@@ -675,6 +752,11 @@ def test_seed_tolerance_is_the_floor_or_the_largest_seed_move_rounded_up():
     assert "moves its test −ELBO by 0.12 and its NLL by 0.31 nats" in text
     assert "batch-size sweeps moves its test −ELBO by 0.05 nats, so runs within 0.5 nats" in text
     assert text.endswith("of each other are read as level (a rough bound: one reseed each).")
+    with_validation = prose.seed_noise_sentence({**noise, "validation_elbo": 0.21}, 0.5)
+    assert (
+        "moves its test −ELBO by 0.05 nats and its validation −ELBO by 0.21, so runs within"
+        in with_validation
+    )
 
 
 def test_a_larger_tolerance_makes_the_sweeps_level():
@@ -776,3 +858,66 @@ def test_scientific_writes_powers_of_ten_for_prose():
     assert prose.scientific(0.0002) == "2 × 10⁻⁴"
     assert prose.scientific(6.934e-4) == "6.9 × 10⁻⁴"
     assert prose.scientific(12345.0, 2) == "1.23 × 10⁴"
+
+
+def test_bce_reading_sentence_reads_the_jsd_bound():
+    apart = {"real_d": 0.61, "fake_d": 0.32, "loss": 1.102, "jsd_bound": 0.142}
+    text = prose.bce_reading_sentence(apart)
+    assert "$D(x) = 0.61$ on test images and $D(G(z)) = 0.32$ on samples" in text
+    assert "a BCE loss of 1.102 against $\\log 4 = 1.386$" in text
+    assert "\\ge 0.14$ nats" in text and text.endswith("measurably away from $D^* = \\tfrac12$.")
+    level = prose.bce_reading_sentence(
+        {**apart, "real_d": 0.5, "fake_d": 0.5, "loss": 1.385, "jsd_bound": 0.0005}
+    )
+    assert level.endswith("G's images are distributed like the real ones.")
+
+
+def test_aggregate_gap_sentence_says_whether_the_fitted_gaussian_helps():
+    gap = {"kl": 3.24, "prior_unsure": 0.34, "fitted_unsure": 0.21, "draws": 10000, "test_digits": 10000}
+    gap |= {"near_unsure": 0.2, "far_unsure": 0.48}
+    text = prose.aggregate_gap_sentence(gap)
+    assert "lies 3.2 nats from" in text and "unsure of 21% from it against 34% from the prior" in text
+    assert "so part of the gap is in those two moments. Of the prior draws farther" in text
+    assert text.endswith(
+        "of the nearer half 20%: the blends are mostly the draws that land between the codes."
+    )
+    some = prose.aggregate_gap_sentence({**gap, "far_unsure": 0.26})
+    assert some.endswith("holds many too, so that distance explains only part of them.")
+    matched = prose.aggregate_gap_sentence({**gap, "fitted_unsure": 0.33, "far_unsure": 0.22})
+    assert "the two moments match, so any gap lies in the shape of $q(z)$." in matched
+    assert matched.endswith("distance from the codes does not explain the blends.")
+
+
+def test_random_pairs_sentence_says_whether_the_shown_paths_are_typical():
+    random = {
+        "pairs": 500,
+        "linear": {"detour": 0.42, "lowest_confidence_median": 0.61},
+        "spherical": {"detour": 0.40, "lowest_confidence_median": 0.63},
+    }
+    text = prose.random_pairs_sentence(random, {"linear": 2, "spherical": 2}, 4)
+    assert text.startswith("Between 500 random pairs of test digits of different classes")
+    assert "42% of the linear and 40% of the spherical paths pass through a third digit" in text
+    assert "(shown here: 2 of 4 linear and 2 of 4 spherical), so the shown paths are typical" in text
+    assert text.endswith("median of 61% (linear) and 63% (spherical).")
+    clean = prose.random_pairs_sentence(random, {"linear": 0, "spherical": 0}, 4)
+    assert "are not typical in this respect" in clean
+
+
+def test_budget_sentence_compares_the_final_runs_later_moves_with_the_gaps_between_betas():
+    finals = {
+        b: {"test_reconstruction": r, "test_kl": k}
+        for b, r, k in ((0.5, 63.4, 35.1), (1.0, 72.9, 23.4), (2.0, 86.2, 15.2))
+    }
+    history = {
+        "test": [{"reconstruction": 80 - e, "kl": 23.0} for e in range(6)]
+        + [{"reconstruction": 66.5, "kl": 23.5}]
+    }
+    text = prose.budget_sentence(finals, history, 6)
+    assert (
+        "trained on to 7 epochs" in text
+        and "from epoch 6 on, its reconstruction term moves by 8.5 nats" in text
+    )
+    assert "its KL by 0.5, against smallest gaps between neighbouring βs of 9.5 and 8.2 nats" in text
+    assert text.endswith("unlikely to reorder the βs in either term.")
+    history["test"][-1]["reconstruction"] = 60.0
+    assert prose.budget_sentence(finals, history, 6).endswith("could reorder neighbouring βs.")

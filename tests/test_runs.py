@@ -16,6 +16,7 @@ SHIPPED = {
         *runs.LATENT_STUDY,
         *runs.OPTIMISER_RUNS,
         *runs.SEED_RUNS,
+        *runs.SELECTION_RUNS,
         *runs.GAN_ABLATION.values(),
         *runs.LEAVE_ONE_OUT_RUNS,
     )
@@ -54,6 +55,19 @@ def test_run_names_are_unique():
 def test_beta_study_covers_every_beta_at_one_budget():
     assert [c.beta for c in runs.BETA_STUDY] == list(runs.BETA_VALUES)
     assert len({dataclasses.replace(c, beta=0.0, name="x") for c in runs.BETA_STUDY}) == 1
+
+
+def test_selection_runs_copy_each_choice_run_onto_the_validation_split():
+    """Every run behind a choice of Table 1 has a 6-epoch copy evaluated on the validation split,
+    differing from it in nothing else, and `make train-vae` trains them."""
+    sources = (*runs.LATENT_STUDY, *runs.OPTIMISER_RUNS, runs.STUDY_SEED_VAE, runs.CONV_DROPOUT_VAE)
+    sources += (runs.MLP_VAE, runs.MLP_DROPOUT_VAE, runs.MLP_NO_BATCHNORM_VAE)
+    assert len(runs.SELECTION_RUNS) == len(sources)
+    for source, copy in zip(sources, runs.SELECTION_RUNS, strict=True):
+        assert copy.validation and not source.validation and copy.epochs == runs.SELECTION_EPOCHS
+        assert dataclasses.replace(copy, name=source.name, epochs=source.epochs, validation=False) == source
+        assert weights.load_manifest()[copy.name]["evaluated_on"] == "validation"
+    assert set(runs.SELECTION_RUNS) <= set(runs.target_configs("vae"))
 
 
 def test_targets_list_every_stage_after_the_stage_it_continues_from():

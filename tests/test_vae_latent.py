@@ -1,6 +1,9 @@
 """Latent-space helpers on made-up arrays: map placement, purity, endpoints, regions crossed, islands, ink."""
 
+import math
+
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -148,3 +151,25 @@ def test_traversal_codes_move_one_coordinate_per_row_and_keep_the_rest():
     assert codes[:3, 2].tolist() == [-1.0, 0.0, 1.0] and codes[3:, 0].tolist() == [-1.0, 0.0, 1.0]
     assert (codes[:3, :2] == mean[:2]).all() and (codes[3:, 1:] == mean[1:]).all()
     assert mean.tolist() == [0.5, -1.0, 2.0]  # the posterior mean itself is untouched
+
+
+def test_fitted_gaussian_kl_is_zero_for_the_prior_and_exact_for_a_shifted_wider_gaussian():
+    generator = torch.Generator().manual_seed(0)
+    prior = torch.randn(200_000, 3, generator=generator)
+    assert abs(vae_latent.fitted_gaussian_kl(prior)[2]) < 0.001
+    mean, covariance, kl = vae_latent.fitted_gaussian_kl(prior * 2 + 1)
+    # KL(N(1, 4 I) || N(0, I)) in 3 dimensions: (3·4 + 3 − 3 − 3 log 4) / 2
+    assert abs(kl - (12 - 3 * math.log(4)) / 2) < 0.03
+    assert torch.allclose(mean, torch.ones(3), atol=0.02) and torch.allclose(
+        covariance, 4 * torch.eye(3), atol=0.05
+    )
+
+
+def test_detour_counts_count_paths_through_a_third_digit_per_method():
+    changes = pd.DataFrame(
+        {
+            "path": ["1→0 lin", "1→0 sph", "7→2 lin", "7→2 sph"],
+            "digits visited": ["1 → 0", "1 → 8 → 0", "7 → 3 → 2", "7 → 2 → 7 → 2"],
+        }
+    )
+    assert vae_latent.detour_counts(changes) == {"linear": 1, "spherical": 1}

@@ -49,7 +49,7 @@ class HashedConfig:
 class VAEConfig(HashedConfig):
     """A beta-VAE on binarised MNIST (Bernoulli likelihood, N(0, I) prior)."""
 
-    _LATER_FIELDS = ("batch_norm",)
+    _LATER_FIELDS = ("batch_norm", "validation")
 
     name: str
     architecture: str = "conv"  # "conv" or "mlp"; the conv model wraps the MLP head
@@ -65,6 +65,9 @@ class VAEConfig(HashedConfig):
     batch_size: int = 128
     learning_rate: float = 1e-3
     seed: int = 0
+    # True for model selection: train on the first 50,000 training images and measure the
+    # per-epoch evaluation on the last 10,000 (the validation split) instead of the test set.
+    validation: bool = False
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,21 @@ def vae_output_to_image(bernoulli_means: torch.Tensor) -> torch.Tensor:
 # fmt: on
 
 
+VALIDATION_SIZE = 10_000  # the last training images, held out for model selection
+
+
+def mnist_train_and_evaluation(validation: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+    """(training images in [0, 1], fixed binarised evaluation images): all 60,000 training
+    images and the test set, or, with `validation`, the first 50,000 training images and the
+    last 10,000, binarised with the test set's seed."""
+    if not validation:
+        return to_unit_interval(mnist(train=True)[0]), binarised_mnist_test()[0]
+    images = to_unit_interval(mnist(train=True)[0])
+    held_out = images[-VALIDATION_SIZE:]
+    generator = torch.Generator().manual_seed(0)
+    return images[:-VALIDATION_SIZE], binarise_dynamic(held_out, generator)
+
+
 # --- CIFAR-10 ------------------------------------------------------------------------------
 
 

@@ -136,6 +136,13 @@ HELD_OUT_SEED = 4  # noise for the held-out D check: samples neither the evaluat
 
 
 @torch.no_grad()
+def discriminator_scores(config, images: torch.Tensor) -> torch.Tensor:
+    """The trained D's raw scores of images in [-1, 1], in evaluation mode."""
+    discriminator = gan(config)["discriminator"].eval()
+    return torch.cat([discriminator(batch).flatten() for batch in images.split(500)])
+
+
+@torch.no_grad()
 def held_out_discriminator(config=runs.FINAL_GAN) -> dict:
     """The shipped D on images it was not trained on, computed once: its hinge loss, mean σ(D) and
     the share of images on the right side of its decision (D > 0 for real, < 0 for generated) on
@@ -144,12 +151,7 @@ def held_out_discriminator(config=runs.FINAL_GAN) -> dict:
     manifest_entry(config)
 
     def compute():
-        discriminator = gan(config)["discriminator"].eval()
-
-        def scores(images: torch.Tensor) -> torch.Tensor:
-            return torch.cat([discriminator(batch).flatten() for batch in images.split(500)])
-
-        fake = scores(generate(FID_SAMPLES, seed=HELD_OUT_SEED, config=config))
+        fake = discriminator_scores(config, generate(FID_SAMPLES, seed=HELD_OUT_SEED, config=config))
         result = {
             "fake_hinge": float(torch.relu(1 + fake).mean()),
             "fake_sigma": float(torch.sigmoid(fake).mean()),
@@ -157,13 +159,30 @@ def held_out_discriminator(config=runs.FINAL_GAN) -> dict:
         }
         train_images = cifar_train()[0][real_subset_indices()]
         for split, images in (("test", data.cifar10(train=False)[0]), ("train", train_images)):
-            real = scores(data.to_minus_one_one(images))
+            real = discriminator_scores(config, data.to_minus_one_one(images))
             result[f"{split}_hinge"] = float(torch.relu(1 - real).mean())
             result[f"{split}_sigma"] = float(torch.sigmoid(real).mean())
             result[f"{split}_right"] = float((real > 0).float().mean())
         return {**result, "seed": HELD_OUT_SEED, "samples": FID_SAMPLES}
 
     return cached_metric(config, "held_out_discriminator", compute)
+
+
+@torch.no_grad()
+def held_out_bce_reading(config=runs.FINAL_GAN) -> dict:
+    """The shipped hinge D read as a BCE discriminator (`metrics.calibrated_bce`) on the held-out
+    images of `held_out_discriminator`: the 10k test images and 10k fresh samples of the shipped
+    (EMA) G, the logistic map fitted on one half of each and measured on the other; computed once."""
+    manifest_entry(config)
+
+    def compute():
+        from genmodels import metrics
+
+        fake = discriminator_scores(config, generate(FID_SAMPLES, seed=HELD_OUT_SEED, config=config))
+        real = discriminator_scores(config, data.to_minus_one_one(data.cifar10(train=False)[0]))
+        return {**metrics.calibrated_bce(real.numpy(), fake.numpy()), "seed": HELD_OUT_SEED}
+
+    return cached_metric(config, "held_out_bce_reading", compute)
 
 
 def real_prdc(config=runs.FINAL_GAN) -> dict:

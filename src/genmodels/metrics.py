@@ -368,6 +368,41 @@ def nearest_neighbours(
 
 
 # --------------------------------------------------------------------------------------------------
+# A discriminator read as a BCE one
+# --------------------------------------------------------------------------------------------------
+
+
+def calibrated_bce(real_scores: ArrayLike, fake_scores: ArrayLike, seed: int = 0) -> dict[str, float]:
+    """Read a discriminator's scores as BCE probabilities: the logistic map D = σ(a·s + b) with the
+    lowest BCE on a random half of the real and of the fake scores (maximum likelihood), measured on
+    the other half. Returns the mean D on real and on fake scores (both ½ at p_G = p_data), the BCE
+    loss −E log D(x) − E log(1 − D(G(z))) (log 4 there) and the lower bound on the Jensen–Shannon
+    divergence it implies: no D does better than log 4 − 2 JSD, so JSD ≥ (log 4 − loss) / 2 nats."""
+    from sklearn.linear_model import LogisticRegression
+
+    real, fake = _f64(real_scores).ravel(), _f64(fake_scores).ravel()
+    rng = np.random.default_rng(seed)
+    real, fake = real[rng.permutation(len(real))], fake[rng.permutation(len(fake))]
+    halves = [(x[: len(x) // 2], x[len(x) // 2 :]) for x in (real, fake)]
+    (real_fit, real_eval), (fake_fit, fake_eval) = halves
+    scores = np.concatenate([real_fit, fake_fit])[:, None]
+    labels = np.concatenate([np.ones(len(real_fit)), np.zeros(len(fake_fit))])
+    fit = LogisticRegression(C=1e6).fit(scores, labels)
+    a, b = float(fit.coef_[0, 0]), float(fit.intercept_[0])
+    real_logit, fake_logit = torch.tensor(a * real_eval + b), torch.tensor(a * fake_eval + b)
+    loss = float(-F.logsigmoid(real_logit).mean() - F.logsigmoid(-fake_logit).mean())
+    return {
+        "real_d": float(torch.sigmoid(real_logit).mean()),
+        "fake_d": float(torch.sigmoid(fake_logit).mean()),
+        "loss": loss,
+        "jsd_bound": max(0.0, (math.log(4) - loss) / 2),
+        "slope": a,
+        "intercept": b,
+        "evaluated": len(real_eval) + len(fake_eval),
+    }
+
+
+# --------------------------------------------------------------------------------------------------
 # Mode collapse: label generated images with a linear probe on Inception features
 # --------------------------------------------------------------------------------------------------
 

@@ -68,6 +68,58 @@ def path_labels_sentence(summaries: list[tuple[str, list[int], float, int]]) -> 
     )
 
 
+def random_pairs_sentence(random: dict, shown_detours: dict[str, int], shown_paths: int) -> str:
+    """How the shown paths between prototypical ends compare with paths between random test digits
+    (`vae_latent.random_pair_paths`): the share of paths through a third digit, per method, and the
+    median of a path's lowest confidence; `shown_detours` counts the shown paths with a detour."""
+    lin, sph = random["linear"], random["spherical"]
+    shown = " and ".join(f"{shown_detours[m]} of {shown_paths} {m}" for m in ("linear", "spherical"))
+    typical = all(
+        abs(shown_detours[m] / shown_paths - random[m]["detour"]) <= 0.25 for m in ("linear", "spherical")
+    )
+    verdict = (
+        "so the shown paths are typical in this respect"
+        if typical
+        else "so the shown paths, between prototypical ends, are not typical in this respect"
+    )
+    return (
+        f"Between {random['pairs']} random pairs of test digits of different classes that reconstruct as "
+        f"themselves, {lin['detour']:.0%} of the linear and {sph['detour']:.0%} of the spherical paths pass "
+        f"through a third digit (shown here: {shown}), {verdict}; a random path's lowest confidence has a "
+        f"median of {lin['lowest_confidence_median']:.0%} (linear) and {sph['lowest_confidence_median']:.0%} "
+        f"(spherical)."
+    )
+
+
+def aggregate_gap_sentence(gap: dict) -> str:
+    """What `vae_latent.aggregate_posterior_gap` measured: the fitted Gaussian's distance from the
+    prior and whether its draws decode to fewer unsure digits than the prior's, and whether the
+    prior draws far from every test code are the unsure ones."""
+    fitted = (
+        f"A Gaussian fitted to $q(z)$ (the mean and covariance of one code drawn for each of the "
+        f"{gap['test_digits']:,} test digits) lies {gap['kl']:.1f} nats from $\\mathcal N(0,I)$ in KL, and "
+        f"of {gap['draws']:,} draws from each the classifier is unsure of {gap['fitted_unsure']:.0%} from it "
+        f"against {gap['prior_unsure']:.0%} from the prior"
+    )
+    if gap["fitted_unsure"] <= gap["prior_unsure"] - 0.02:
+        fitted += ", so part of the gap is in those two moments."
+    else:
+        fitted += ": the two moments match, so any gap lies in the shape of $q(z)$."
+    halves = (
+        f"Of the prior draws farther than the median from every test digit's code (over the active "
+        f"dimensions) it is unsure of {gap['far_unsure']:.0%}, of the nearer half {gap['near_unsure']:.0%}"
+    )
+    difference = gap["far_unsure"] - gap["near_unsure"]
+    if difference >= 0.15:
+        return f"{fitted} {halves}: the blends are mostly the draws that land between the codes."
+    if difference >= 0.03:
+        return (
+            f"{fitted} {halves}: draws far from the codes are more often blends, but the nearer half "
+            f"holds many too, so that distance explains only part of them."
+        )
+    return f"{fitted} {halves}: distance from the codes does not explain the blends."
+
+
 def prior_samples_sentence(doubt: dict) -> str:
     """Whether the prior samples hold more unrecognisable digits than the reconstructions do, by
     the share the MNIST classifier is unsure of (confidence below the threshold)."""
@@ -151,7 +203,13 @@ def seed_noise_sentence(noise: dict[str, float], tolerance: float) -> str:
         f"Each comparison here is one run per setting. Trained again from another seed, the MLP moves "
         f"its test −ELBO by {noise['mlp_elbo']:.2f} and its NLL by {noise['mlp_nll']:.2f} nats, and the "
         f"6-epoch β = 1 run behind the latent-size, learning-rate and batch-size sweeps moves its test "
-        f"−ELBO by {noise['study_elbo']:.2f} nats, so runs within {tolerance:g} nats of each other are "
+        f"−ELBO by {noise['study_elbo']:.2f} nats"
+        + (
+            f" and its validation −ELBO by {noise['validation_elbo']:.2f}"
+            if "validation_elbo" in noise
+            else ""
+        )
+        + f", so runs within {tolerance:g} nats of each other are "
         f"read as level (a rough bound: one reseed each)."
     )
 
@@ -671,6 +729,24 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
     )
 
 
+def bce_reading_sentence(reading: dict) -> str:
+    """The shipped D read as a BCE discriminator (`gan_results.held_out_bce_reading`) against the
+    BCE game's prediction at p_G = p_data: D = ½ on every image and D's loss log 4."""
+    log4 = math.log(4)
+    text = (
+        f"Read as a BCE discriminator, through the logistic map $\\sigma(aD+b)$ fitted on half of those "
+        f"held-out images, D gives the other half $D(x) = {reading['real_d']:.2f}$ on test images and "
+        f"$D(G(z)) = {reading['fake_d']:.2f}$ on samples, against $\\tfrac12$ for both at the equilibrium, "
+        f"and a BCE loss of {reading['loss']:.3f} against $\\log 4 = {log4:.3f}$"
+    )
+    if reading["jsd_bound"] < 0.005:
+        return text + ": as far as this D can tell, G's images are distributed like the real ones."
+    return (
+        text + f", so $\\mathrm{{JSD}}(p_{{\\text{{data}}}}, p_G) \\ge {reading['jsd_bound']:.2f}$ nats "
+        f"(at most $\\log 2 = {math.log(2):.3f}$): the shipped G is measurably away from $D^* = \\tfrac12$."
+    )
+
+
 def bce_equilibrium_sentence(name: str, late: dict, real_label: float = 1.0, cite: str = "") -> str:
     """A BCE-trained run's late-training losses and outputs against the equilibrium of its loss:
     D = 1/2, log 4 and log 2, or, with one-sided smoothing (real target r < 1), D = r / 2 and the
@@ -804,8 +880,8 @@ HYPERPARAMETER_REASONS = {
     "(@fig-kl-dims)",
     "hidden_dim": "MLP width of the encoder and decoder heads, as in Kingma and Welling's MNIST models (500)",
     "conv_channels": "two stride-2 convolutions take 28 → 14 → 7 pixels; channels double as the side halves",
-    "dropout": "off: the sampling noise and the KL term already regularise; the MLP and the conv model "
-    "with dropout 0.2 are measured in 1.1a",
+    "dropout": "off: the sampling noise and the KL term already regularise",
+    "batch_norm": "after every hidden layer, for activations at a stable scale",
     "beta": "β = 1 optimises the ELBO itself, so the NLL bound is meaningful; other β in the β study",
     "epochs": "what two CPU cores afford (under a minute per epoch)",
     "batch_size": "stable BatchNorm statistics, about 470 Adam steps per epoch",
@@ -813,9 +889,10 @@ HYPERPARAMETER_REASONS = {
     "seed": "fixed, so every run and every figure is reproducible",
 }
 ARCHITECTURE_REASON = (
-    "convolutions share weights across positions, so one filter finds a stroke wherever it is; lower "
-    "test −ELBO than the MLP after the same number of epochs (Table 2)"
+    "convolutions share weights across positions, so one filter finds a stroke wherever it is"
 )
+# A latent size counts as roomy when the KL leaves at least this share of its dimensions unused.
+ROOMY_SHARE = 0.25
 
 
 def epochs_reason(history: dict | None, last: int = 10) -> str:
@@ -834,14 +911,16 @@ def epochs_reason(history: dict | None, last: int = 10) -> str:
     return f"{reason}; the test loss stopped falling over the last {last}"
 
 
-_TIE_BREAK = "; the sweep's centre value is kept"
-
-
-def _sweep_verdict(elbo: dict, chosen, tolerance: float, show, noun: str = "") -> str:
-    """Whether `chosen` is level with the best of a sweep (within `tolerance` nats of test −ELBO),
-    the best alone, or not the best; `show` writes a value, `noun` follows a list of values."""
+def _level(elbo: dict, tolerance: float) -> list:
     best = min(elbo, key=elbo.get)
-    level = sorted(v for v in elbo if elbo[v] - elbo[best] <= tolerance)
+    return sorted(v for v in elbo if elbo[v] - elbo[best] <= tolerance)
+
+
+def _sweep_verdict(elbo: dict, chosen, tolerance: float, show, noun: str = "", split: str = "test") -> str:
+    """Whether `chosen` is level with the best of a sweep (within `tolerance` nats of −ELBO on the
+    `split`), the best alone, or not the best; `show` writes a value, `noun` follows a list of values."""
+    best = min(elbo, key=elbo.get)
+    level = _level(elbo, tolerance)
     worse = sorted(set(elbo) - set(level))
     if chosen in level and len(level) > 1:
         verdict = f"{_digits([show(v) for v in level])}{noun} are level (within {tolerance:g} nats)"
@@ -849,32 +928,104 @@ def _sweep_verdict(elbo: dict, chosen, tolerance: float, show, noun: str = "") -
             verdict += f", {_digits([show(v) for v in worse])} {'is' if len(worse) == 1 else 'are'} worse"
         return verdict
     if chosen == best:
-        return "the lowest test −ELBO of the values tried"
+        return f"the lowest {split} −ELBO of the values tried"
     return f"not the best value tried ({show(best)} is {elbo[chosen] - elbo[best]:.1f} nats lower)"
 
 
-def latent_size_reason(study: dict[int, dict], chosen: int, tolerance: float = 0.5) -> str:
-    """Why `chosen` latent dimensions, from the latent-size study (per size: test −ELBO and active
-    units after the same short budget): level with the best size (within `tolerance` nats), the
-    best alone, or not the best."""
-    verdict = _sweep_verdict({d: v["elbo"] for d, v in study.items()}, chosen, tolerance, str, " dimensions")
+def latent_size_reason(
+    study: dict[int, dict], chosen: int, tolerance: float = 0.5, split: str = "test"
+) -> str:
+    """Why `chosen` latent dimensions, from the latent-size study (per size: −ELBO on the `split`
+    and active units after the same short budget): level with the best size (within `tolerance`
+    nats), the best alone, or not the best. Among level sizes the rule is the smallest roomy one,
+    whose KL leaves at least ROOMY_SHARE of its dimensions unused, so the size does not cap the
+    model; the text says whether `chosen` is that size."""
+    elbo = {d: v["elbo"] for d, v in study.items()}
+    verdict = _sweep_verdict(elbo, chosen, tolerance, str, " dimensions", split)
     sizes = ", ".join(f"{d}: {v['elbo']:.1f} ({v['active_units']} active)" for d, v in sorted(study.items()))
     epochs = next(iter(study.values()))["epochs"]
-    largest = max(study)
-    return (
-        f"{verdict}: test −ELBO in nats after {epochs} epochs, {sizes}; of {largest} dimensions only "
-        f"{study[largest]['active_units']} are used" + _TIE_BREAK * (" are level " in verdict)
-    )
+    text = f"{verdict}: {split} −ELBO in nats after {epochs} epochs, {sizes}"
+    level = _level(elbo, tolerance)
+    if " are level " not in verdict:
+        return text
+    roomy = [d for d in level if study[d]["active_units"] <= (1 - ROOMY_SHARE) * d]
+    tight = [d for d in level if d < chosen and d not in roomy]
+    if roomy and roomy[0] == chosen:
+        why = "".join(
+            f"; {d} uses {study[d]['active_units']} of its {d}, so it may cap the model" for d in tight
+        )
+        return f"{text}{why}; {chosen} is the smallest level size the KL leaves a quarter unused"
+    rule = roomy[0] if roomy else "none"
+    return f"{text}; kept although the smallest level size with a quarter unused is {rule}"
 
 
-def sweep_reason(elbo: dict, chosen, epochs: int, tolerance: float = 0.5) -> str:
-    """Why `chosen` (a learning rate or batch size), from the test −ELBO (nats) of runs that differ
-    from the chosen one only in it, after the same `epochs`."""
-    verdict = _sweep_verdict(elbo, chosen, tolerance, lambda v: f"{v:g}")
+def sweep_reason(
+    elbo: dict, chosen, epochs: int, tolerance: float = 0.5, field: str = "", split: str = "test"
+) -> str:
+    """Why `chosen` (a learning rate or batch size), from the −ELBO (nats) on the `split` of runs
+    that differ from the chosen one only in it, after the same `epochs`; when the sweep cannot
+    separate the values, the field's prior reason decides."""
+    verdict = _sweep_verdict(elbo, chosen, tolerance, lambda v: f"{v:g}", split=split)
     values = ", ".join(f"{v:g}: {e:.1f}" for v, e in sorted(elbo.items()))
-    return f"{verdict}: test −ELBO in nats after {epochs} epochs, {values}" + _TIE_BREAK * (
-        " are level " in verdict
+    text = f"{verdict}: {split} −ELBO in nats after {epochs} epochs, {values}"
+    if " are level " in verdict and field in HYPERPARAMETER_REASONS:
+        prior = HYPERPARAMETER_REASONS[field]
+        return f"{text}; the sweep cannot separate them, so the prior reason decides: {prior}"
+    return text
+
+
+def selection_reasons(selection: pd.DataFrame, tolerance: float = 0.5, split: str = "validation") -> dict:
+    """The architecture, dropout and BatchNorm rows of the hyperparameter table from the
+    model-selection runs (`vae_results.selection_study`: −ELBO on the `split` after equal epochs)."""
+    elbo = selection["−ELBO"]
+    epochs = int(selection["epochs"].iloc[0])
+
+    def effect(base: str, variant: str) -> str:
+        difference = elbo[variant] - elbo[base]
+        values = f"{elbo[variant]:.1f} against {elbo[base]:.1f}"
+        if abs(difference) <= tolerance:
+            return f"leaves the {split} −ELBO level ({values} nats)"
+        verb = "raises" if difference > 0 else "lowers"
+        return f"{verb} the {split} −ELBO by {abs(difference):.1f} nats ({values})"
+
+    dropout = next(name for name in elbo.index if name.startswith("conv, dropout"))
+    mlp_dropout = next(name for name in elbo.index if name.startswith("MLP, dropout"))
+    rate = dropout.removeprefix("conv, dropout ")
+    return {
+        "architecture": f"{ARCHITECTURE_REASON}; after {epochs} epochs the MLP {effect('conv', 'MLP')}",
+        "dropout": f"{HYPERPARAMETER_REASONS['dropout']}; after {epochs} epochs dropout {rate} "
+        f"{effect('conv', dropout)} in the conv model and {effect('MLP', mlp_dropout)} in the MLP",
+        "batch_norm": f"{HYPERPARAMETER_REASONS['batch_norm']}; after {epochs} epochs removing it from the "
+        f"MLP {effect('MLP', 'MLP, no BatchNorm')}",
+    }
+
+
+def split_agreement_sentence(
+    validation: dict[str, dict], test: dict[str, dict], chosen: dict, tolerance: float = 0.5
+) -> str:
+    """Whether the sweeps ({field: {value: −ELBO}}) measured on the test set would have kept the
+    `chosen` values ({field: value}) that the validation split chose: the values level with the best
+    (within `tolerance` nats) on each split."""
+    names = {"latent_dim": "latent-size", "learning_rate": "learning-rate", "batch_size": "batch-size"}
+    show = lambda values: _digits([f"{v:g}" for v in values])  # noqa: E731
+    level = {
+        field: (_level(validation[field], tolerance), _level(test[field], tolerance)) for field in validation
+    }
+    lost = [field for field, (_, on_test) in level.items() if chosen[field] not in on_test]
+    if lost:
+        which = "; ".join(
+            f"the {names.get(f, f)} sweep would pick {show(level[f][1])} instead of {chosen[f]:g}"
+            for f in lost
+        )
+        return f"Measured on the test set instead, {which}."
+    differ = [field for field, (on_validation, on_test) in level.items() if on_validation != on_test]
+    if not differ:
+        return "Measured on the test set, the same sweeps single out the same values."
+    details = "; ".join(
+        f"the {names.get(f, f)} sweep finds {show(level[f][1])} level there, {show(level[f][0])} here"
+        for f in differ
     )
+    return f"Measured on the test set, the sweeps would keep every chosen value among the best ({details})."
 
 
 def hyperparameter_table(
@@ -883,31 +1034,34 @@ def hyperparameter_table(
     latent_study: dict | None = None,
     sweeps: dict[str, tuple[dict, int]] | None = None,
     tolerance: float = 0.5,
+    selection: pd.DataFrame | None = None,
+    split: str = "test",
 ) -> str:
     """The config's hyperparameters with a one-line justification each, as a pipe table; with the
     run's `history` the epochs row says how much the test loss still moved at the end, with the
     `latent_study` (see `latent_size_reason`) the latent-size row gives its measurements, and
-    `sweeps` ({field: ({value: test −ELBO}, epochs)}) do the same for other fields; values within
-    `tolerance` nats of the best are level."""
-    measured = {}
+    `sweeps` ({field: ({value: −ELBO}, epochs)}) do the same for other fields, `selection`
+    (`selection_reasons`) for the architecture, dropout and BatchNorm; all measured on the
+    `split`, where values within `tolerance` nats of the best are level."""
+    measured = {"architecture": ARCHITECTURE_REASON}
     if history is not None:
         measured["epochs"] = epochs_reason(history)
     if latent_study is not None:
-        measured["latent_dim"] = latent_size_reason(latent_study, config.latent_dim, tolerance)
+        measured["latent_dim"] = latent_size_reason(latent_study, config.latent_dim, tolerance, split)
     for field, (elbo, epochs) in (sweeps or {}).items():
-        measured[field] = sweep_reason(elbo, getattr(config, field), epochs, tolerance)
+        measured[field] = sweep_reason(elbo, getattr(config, field), epochs, tolerance, field, split)
+    if selection is not None:
+        measured |= selection_reasons(selection, tolerance, split)
     shown = {"learning_rate": f"{config.learning_rate:g} (Adam)"}  # the optimiser is no config field
+    reasons = {"architecture": ARCHITECTURE_REASON, **HYPERPARAMETER_REASONS}
     rows = [
         {
             "hyperparameter": key,
             "value": shown.get(key, str(getattr(config, key))),
             "why": measured.get(key, reason),
         }
-        for key, reason in HYPERPARAMETER_REASONS.items()
+        for key, reason in reasons.items()
     ]
-    rows.insert(
-        0, {"hyperparameter": "architecture", "value": config.architecture, "why": ARCHITECTURE_REASON}
-    )
     return pd.DataFrame(rows).to_markdown(index=False)
 
 
@@ -984,11 +1138,11 @@ def high_beta_map_sentence(beta: float, active: int, trust: dict, map_accuracy: 
         return f"The map of β = {beta:g} does not show this drop: {accuracy}."
     if trust[beta] > max(trust[b] for b in others):
         return (
-            f"The map of β = {beta:g} in @fig-tsne-beta shows the same, though its regions can look as "
-            f"compact as the others': with only {active} active dimensions its code is easier to lay out "
-            f"in two, so it is the most faithful map (trustworthiness {trust[beta]:.3f} against "
+            f"The map of β = {beta:g} in @fig-tsne-beta shows the same, and faithfully: with only {active} "
+            f"active dimensions its code is easier to lay out in two, so it is the most faithful map "
+            f"(trustworthiness {trust[beta]:.3f} against "
             f"{range_text(sorted(trust[b] for b in others), 3, collapse=True)}), and what it shows is more "
-            f"overlap: {accuracy}."
+            f"overlap between digits: {accuracy}."
         )
     return f"The map of β = {beta:g} in @fig-tsne-beta shows the same: {accuracy}."
 
@@ -1209,6 +1363,29 @@ def stage_hardware_text(hardware: list[dict]) -> str:
         + (device if device.endswith("CPU cores") else f"an {device}")
         for device, stages in groups.items()
     )
+
+
+def budget_sentence(finals: dict[float, dict], history: dict, epochs: int) -> str:
+    """Whether the β study's short budget could reorder its βs: how far the final β = 1 run (the
+    study's β = 1 configuration trained on, `history`) moved each test term after the study's
+    `epochs`, against the smallest gap between neighbouring βs in that term (`finals`: {β: the
+    study run's final test terms})."""
+    betas = sorted(finals)
+    start, end = history["test"][epochs - 1], history["test"][-1]
+    moved, gaps = {}, {}
+    for term, key in (("reconstruction", "reconstruction"), ("kl", "kl")):
+        moved[term] = abs(end[key] - start[key])
+        values = [finals[b][f"test_{key}"] for b in betas]
+        gaps[term] = min(abs(b - a) for a, b in zip(values, values[1:]))
+    text = (
+        f"The final model, the study's β = 1 configuration trained on to {len(history['test'])} epochs, "
+        f"shows what the budget hides: from epoch {epochs} on, its reconstruction term moves by "
+        f"{moved['reconstruction']:.1f} nats and its KL by {moved['kl']:.1f}, against smallest gaps between "
+        f"neighbouring βs of {gaps['reconstruction']:.1f} and {gaps['kl']:.1f} nats"
+    )
+    if all(moved[t] < gaps[t] for t in moved):
+        return text + ", so a longer budget is unlikely to reorder the βs in either term."
+    return text + ", so a longer budget could reorder neighbouring βs."
 
 
 def still_falling_sentence(falls: list[float]) -> str:

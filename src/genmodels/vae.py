@@ -280,7 +280,10 @@ def importance_sampled_nll(
     return torch.cat(results)
 
 
-def active_units(means: torch.Tensor, threshold: float = 0.01) -> tuple[int, torch.Tensor]:
+ACTIVITY_THRESHOLD = 0.01  # Burda et al.'s: a unit is active when its posterior mean varies more
+
+
+def active_units(means: torch.Tensor, threshold: float = ACTIVITY_THRESHOLD) -> tuple[int, torch.Tensor]:
     """Burda et al.'s active units: dimensions whose Cov_x(E_q[z_i|x]) exceeds `threshold`."""
     variance = means.var(0)
     return int((variance > threshold).sum()), variance

@@ -15,8 +15,10 @@ from sklearn.cluster import DBSCAN
 from sklearn.neighbors import NearestNeighbors
 
 from genmodels import latent, prose, runs
+from genmodels.reporting import manifest_entry
+from genmodels.vae import ACTIVITY_THRESHOLD
 from genmodels.vae_results import TSNE_POINTS, latent_statistics, mnist_test, prior_samples, vae
-from genmodels.weights import load_or_train
+from genmodels.weights import cached_metric, load_or_train
 
 INTERPOLATION_PAIRS = ((1, 0), (4, 9), (3, 8), (7, 2))  # (from digit, to digit)
 
@@ -55,6 +57,60 @@ def classifier_doubt(config=runs.FINAL_VAE, threshold: float = DOUBT) -> dict:
         "reconstructions_unsure": float((reconstructed < threshold).float().mean()),
         "reconstructions_correct": float((predicted == labels).float().mean()),
         "test_digits": len(images),
+    }
+
+
+def fitted_gaussian_kl(codes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """The Gaussian N(m, S) with the mean and covariance of `codes` [N, d], and its KL from
+    N(0, I) in nats: (tr S + m·m − d − log det S) / 2."""
+    mean, covariance = codes.mean(0), torch.cov(codes.T.double()).float()
+    kl = 0.5 * (covariance.trace() + mean @ mean - len(mean) - torch.logdet(covariance.double()).float())
+    return mean, covariance, float(kl)
+
+
+def aggregate_posterior_gap(config=runs.FINAL_VAE, count: int = 10_000, threshold: float = DOUBT) -> dict:
+    """How far the aggregate posterior q(z) = E_x q(z|x) is from the prior, and whether that explains
+    the prior samples' blends: a Gaussian fitted to one code drawn from q(z|x) for each test digit,
+    its KL from N(0, I) (nats), how often the MNIST classifier is unsure of `count` decoded draws
+    from it and from the prior (same seed), and, for the prior draws split at the median distance
+    (over the active dimensions) to the nearest test digit's posterior mean, how often it is unsure
+    of the nearer and of the farther half; computed once, stored in the manifest."""
+    manifest_entry(config)
+    return cached_metric(
+        config, "aggregate_posterior_gap", lambda: _aggregate_posterior_gap(config, count, threshold)
+    )
+
+
+@torch.no_grad()
+def _aggregate_posterior_gap(config, count: int, threshold: float) -> dict:
+    classifier = load_or_train(runs.MNIST_CLASSIFIER)["classifier"]
+    model = vae(config).eval()
+    images, _ = mnist_test()
+    generator = torch.Generator().manual_seed(0)
+    mu, logvar = (torch.cat(t) for t in zip(*(model.encode(x) for x in images.split(1000))))
+    codes = mu + torch.exp(0.5 * logvar) * torch.randn(mu.shape, generator=generator)
+    mean, covariance, kl = fitted_gaussian_kl(codes)
+    noise = torch.randn(count, len(mean), generator=generator)
+    fitted = mean + noise @ torch.linalg.cholesky(covariance).T
+
+    def unsure(z: torch.Tensor) -> torch.Tensor:
+        decoded = (torch.sigmoid(model.decode(b)) for b in z.split(1000))
+        confidence = torch.cat([torch.softmax(classifier(x), 1).max(1).values for x in decoded])
+        return confidence < threshold
+
+    active = latent_statistics(config)["activity"] > ACTIVITY_THRESHOLD
+    distance = torch.cdist(noise[:, active], mu[:, active]).min(1).values
+    near = distance <= distance.median()
+    prior = unsure(noise)
+    return {
+        "kl": kl,
+        "prior_unsure": float(prior.float().mean()),
+        "fitted_unsure": float(unsure(fitted).float().mean()),
+        "near_unsure": float(prior[near].float().mean()),
+        "far_unsure": float(prior[~near].float().mean()),
+        "draws": count,
+        "test_digits": len(images),
+        "threshold": threshold,
     }
 
 
@@ -132,6 +188,49 @@ def decode_and_classify(paths: dict, config=runs.FINAL_VAE) -> tuple[dict, dict]
     return strips, predictions
 
 
+RANDOM_PAIRS = 500  # random endpoint pairs that test whether the shown paths are typical
+
+
+def random_pair_paths(config=runs.FINAL_VAE, count: int = RANDOM_PAIRS) -> dict:
+    """The interpolation of the report between `count` random pairs of test digits (seed 0) of
+    different classes whose reconstructions the classifier reads as their own digit, at any
+    confidence: per method, the share of paths whose decoded images the classifier reads as a third
+    digit somewhere, and the median over paths of their lowest confidence; computed once."""
+    manifest_entry(config)
+    return cached_metric(config, f"random_pair_paths_{count}", lambda: _random_pair_paths(config, count))
+
+
+@torch.no_grad()
+def _random_pair_paths(config, count: int) -> dict:
+    images, labels = mnist_test()
+    means = latent_statistics(config)["means"]
+    recon_labels, _ = reconstruction_labels(config, images)
+    eligible = torch.nonzero(recon_labels == labels).flatten()
+    generator = torch.Generator().manual_seed(0)
+    pairs = []
+    while len(pairs) < count:
+        a, b = eligible[torch.randint(len(eligible), (2,), generator=generator)].tolist()
+        if labels[a] != labels[b]:
+            pairs.append((a, b))
+    result = {"pairs": count}
+    for method in ("linear", "spherical"):
+        paths = {
+            i: latent.interpolate(means[a], means[b], INTERPOLATION_STEPS, method)
+            for i, (a, b) in enumerate(pairs)
+        }
+        _, predictions = decode_and_classify(paths, config)
+        detours = [
+            bool({label for label, _ in predictions[i]} - {int(labels[a]), int(labels[b])})
+            for i, (a, b) in enumerate(pairs)
+        ]
+        lowest = [min(c for _, c in steps) for steps in predictions.values()]
+        result[method] = {
+            "detour": float(np.mean(detours)),
+            "lowest_confidence_median": float(np.median(lowest)),
+        }
+    return result
+
+
 def class_changes(predictions: dict) -> pd.DataFrame:
     """Where along each path the classifier's label changes, and through which digits."""
     rows = []
@@ -147,6 +246,17 @@ def class_changes(predictions: dict) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def detour_counts(changes: pd.DataFrame) -> dict[str, int]:
+    """How many of the shown linear and spherical paths (`class_changes`) visit a digit other than
+    their two ends."""
+    counts = {"linear": 0, "spherical": 0}
+    for name, visited in zip(changes["path"], changes["digits visited"], strict=True):
+        digits = visited.split(" → ")
+        method = "linear" if name.endswith("lin") else "spherical"
+        counts[method] += bool(set(digits) - {digits[0], digits[-1]})
+    return counts
 
 
 def chord_dip(paths: dict) -> tuple[float, float]:

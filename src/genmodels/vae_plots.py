@@ -186,6 +186,7 @@ def _label_digits(ax, points: np.ndarray, labels: np.ndarray, avoid: np.ndarray 
             ha="center",
             va="center",
             bbox={"boxstyle": "circle,pad=0.15", "fc": "white", "alpha": 0.8, "lw": 0},
+            zorder=6,  # above outlier rings and paths
         )
 
 

@@ -31,6 +31,13 @@ def mnist_test() -> tuple[torch.Tensor, torch.Tensor]:
 
 
 @functools.cache
+def mnist_validation() -> tuple[torch.Tensor, torch.Tensor]:
+    """The fixed binarised validation split (the last 10,000 training images) and its labels."""
+    labels = data.mnist(train=True)[1][-data.VALIDATION_SIZE :]
+    return data.mnist_train_and_evaluation(validation=True)[1], labels
+
+
+@functools.cache
 def vae(config=runs.FINAL_VAE):
     """A trained VAE module (trained now if the cache has none for this config)."""
     return load_or_train(config)["vae"]
@@ -53,8 +60,9 @@ def test_nll_nats(config=runs.FINAL_VAE) -> float:
 
 @functools.cache
 def latent_statistics(config) -> dict:
-    """Posterior means, per-dimension KL and active units of a VAE on the test set."""
-    images, labels = mnist_test()
+    """Posterior means, per-dimension KL and active units of a VAE on the test set (on the
+    validation split for a model-selection run)."""
+    images, labels = mnist_validation() if config.validation else mnist_test()
     model = vae(config)
     with torch.no_grad():
         mu, logvar = zip(*(model.encode(x) for x in images.split(1000)))
@@ -115,35 +123,71 @@ def seed_noise() -> dict[str, float]:
         "mlp_elbo": abs(run_elbo(runs.MLP_SEED_VAE) - run_elbo(runs.MLP_VAE)),
         "mlp_nll": abs(test_nll_nats(runs.MLP_SEED_VAE) - test_nll_nats(runs.MLP_VAE)),
         "study_elbo": abs(run_elbo(runs.STUDY_SEED_VAE) - run_elbo(runs.beta_study_config(1.0))),
+        "validation_elbo": abs(
+            run_elbo(runs.selection_config(runs.STUDY_SEED_VAE))
+            - run_elbo(runs.selection_config(runs.beta_study_config(1.0)))
+        ),
     }
 
 
-def latent_size_study() -> dict[int, dict]:
+def _split(config, validation: bool):
+    return runs.selection_config(config) if validation else config
+
+
+def latent_size_study(validation: bool = False) -> dict[int, dict]:
     """Test −ELBO (nats; reconstruction + KL, β = 1 as trained) and active units of the latent-size
-    study, keyed by latent size."""
+    study, keyed by latent size; with `validation`, those of its model-selection copies on the
+    validation split."""
     return {
         config.latent_dim: {
             "elbo": run_elbo(config),
             "active_units": latent_summary(config)["active_units"],
             "epochs": config.epochs,
         }
-        for config in runs.LATENT_STUDY
+        for config in (_split(c, validation) for c in runs.LATENT_STUDY)
     }
 
 
-def optimiser_study() -> dict[str, tuple[dict, int]]:
-    """Test −ELBO (nats) of the β = 1 study run and its copies at other learning rates and batch
-    sizes, per field: ({value: −ELBO}, epochs)."""
-    base = runs.beta_study_config(1.0)
+def optimiser_study(validation: bool = False) -> dict[str, tuple[dict, int]]:
+    """Test (with `validation`: validation) −ELBO (nats) of the β = 1 study run and its copies at
+    other learning rates and batch sizes, per field: ({value: −ELBO}, epochs)."""
+    base = _split(runs.beta_study_config(1.0), validation)
 
     return {
         field: (
             {getattr(base, field): run_elbo(base)}
-            | {value: run_elbo(runs.optimiser_study_config(field, value)) for value in values},
+            | {
+                value: run_elbo(_split(runs.optimiser_study_config(field, value), validation))
+                for value in values
+            },
             base.epochs,
         )
         for field, values in runs.OPTIMISER_STUDY.items()
     }
+
+
+def selection_study() -> pd.DataFrame:
+    """The model-selection runs behind 1.1a's choices of architecture, dropout and BatchNorm, on
+    the validation split after the same epochs: −ELBO (nats) and seconds per training epoch, all
+    timed in one session."""
+    rows = []
+    for name, config in (
+        ("conv", runs.beta_study_config(1.0)),
+        (f"conv, dropout {runs.CONV_DROPOUT_VAE.dropout:g}", runs.CONV_DROPOUT_VAE),
+        ("MLP", runs.MLP_VAE),
+        (f"MLP, dropout {runs.MLP_DROPOUT_VAE.dropout:g}", runs.MLP_DROPOUT_VAE),
+        ("MLP, no BatchNorm", runs.MLP_NO_BATCHNORM_VAE),
+    ):
+        entry = manifest_entry(runs.selection_config(config))
+        rows.append(
+            {
+                "model": name,
+                "epochs": entry["epochs"],
+                "−ELBO": final_elbo(entry["final"]),
+                "s/epoch": float(np.mean(entry["history"]["seconds"])),
+            }
+        )
+    return pd.DataFrame(rows).set_index("model")
 
 
 def reconstructions(config, count: int = 32) -> tuple[torch.Tensor, torch.Tensor]:
@@ -269,7 +313,6 @@ def mlp_conv_table(
                 "KL": test["kl"],
                 "−ELBO": test["reconstruction"] + test["kl"],
                 "NLL": test_nll_nats(config) if with_nll else float("nan"),
-                "s/epoch": float(np.mean(entry["history"]["seconds"][:epoch])),
             }
         )
     return pd.DataFrame(rows)
