@@ -572,7 +572,7 @@ def test_training_length_separation_compares_both_ways():
 def test_bce_equilibrium_sentence_says_who_is_ahead():
     ahead = {"d_loss": 0.9, "g_loss": 2.5, "d_real": 0.7, "d_fake": 0.3}
     text = prose.bce_equilibrium_sentence("run", ahead)
-    assert "D's loss averages 0.90 against $\\log 4 \\approx 1.386$" in text
+    assert "D's loss is 0.90 against $\\log 4 \\approx 1.386$" in text
     assert "G's 2.50 against $\\log 2 \\approx 0.693$" in text
     assert text.endswith("D is ahead of G, so that run has not reached the equilibrium.")
     behind = prose.bce_equilibrium_sentence("run", ahead | {"d_loss": 1.5, "g_loss": 0.5})
@@ -580,13 +580,9 @@ def test_bce_equilibrium_sentence_says_who_is_ahead():
     mixed = prose.bce_equilibrium_sentence("run", ahead | {"d_loss": 1.5})
     assert mixed.endswith("lie on either side of the equilibrium values.")
     smoothed = prose.bce_equilibrium_sentence("run", ahead, real_label=0.9)
-    assert "real target $r = 0.9$ the optimal D at $p_G = p_{\\text{data}}$ is $r/2 = 0.45$" in smoothed
-    assert (
-        "against 1.376" in smoothed
-        and "against 0.799" in smoothed
-        and "against 0.45 for both" in smoothed
-        and "`run`" in smoothed
-    )
+    assert "(real target $r = 0.9$: at $p_G = p_{\\text{data}}$ the optimal D is $r/2 = 0.45$)" in smoothed
+    assert "D's loss is 0.90 against 1.376, G's 2.50 against 0.799" in smoothed
+    assert "$D(G(z)) = 0.30$ against 0.45: D is ahead" in smoothed and "`run`" in smoothed
     cited = prose.bce_equilibrium_sentence("run", ahead, cite="@fig-x")
     assert cited.startswith("The BCE-trained DCGAN `run` (@fig-x) tests")
 
@@ -863,9 +859,9 @@ def test_scientific_writes_powers_of_ten_for_prose():
 def test_bce_reading_sentence_reads_the_jsd_bound():
     apart = {"real_d": 0.61, "fake_d": 0.32, "loss": 1.102, "jsd_bound": 0.142}
     text = prose.bce_reading_sentence(apart)
-    assert "$D(x) = 0.61$ on test images and $D(G(z)) = 0.32$ on samples" in text
+    assert "the other half $D(x) = 0.61$ and $D(G(z)) = 0.32$ against $\\tfrac12$" in text
     assert "a BCE loss of 1.102 against $\\log 4 = 1.386$" in text
-    assert "\\ge 0.14$ nats" in text and text.endswith("measurably away from $D^* = \\tfrac12$.")
+    assert text.endswith("\\ge 0.14$ nats (at most $\\log 2$).")
     level = prose.bce_reading_sentence(
         {**apart, "real_d": 0.5, "fake_d": 0.5, "loss": 1.385, "jsd_bound": 0.0005}
     )
