@@ -294,15 +294,12 @@ def test_latent_size_reason_says_whether_the_chosen_size_is_the_best():
         64: {"elbo": 96.1, "active_units": 26, "epochs": 6},
     }
     level = prose.latent_size_reason(study, 32)
-    assert level.startswith(
-        "32 and 64 dimensions are level (within 0.5 nats), 8 is worse: test −ELBO in nats"
-    )
-    assert level.endswith(
-        "after 6 epochs, 8: 104.0 (8 active), 32: 96.3 (17 active), 64: 96.1 (26 active); "
-        "32 is the smallest level size the KL leaves a quarter unused"
+    assert level == (
+        "32 and 64 dimensions are level (within 0.5 nats), 8 is worse: 8: 104.0 (8 active), 32: 96.3 "
+        "(17 active), 64: 96.1 (26 active); 32 is the smallest level size the KL leaves a quarter unused"
     )
     apart = {**study, 32: {**study[32], "elbo": 97.0}}
-    assert prose.latent_size_reason(apart, 64).startswith("the lowest test −ELBO of the values tried")
+    assert prose.latent_size_reason(apart, 64).startswith("the lowest −ELBO of the values tried")
     assert prose.latent_size_reason(apart, 32).startswith("not the best value tried (64 is 0.9 nats lower)")
     from genmodels.config import VAEConfig
 
@@ -312,21 +309,17 @@ def test_latent_size_reason_says_whether_the_chosen_size_is_the_best():
 
 def test_sweep_reason_reads_a_learning_rate_sweep():
     elbo = {3e-4: 98.2, 1e-3: 96.3, 3e-3: 96.6}
-    assert prose.sweep_reason(elbo, 1e-3, 6) == (
-        "0.001 and 0.003 are level (within 0.5 nats), 0.0003 is worse: test −ELBO in nats after 6 epochs, "
-        "0.0003: 98.2, 0.001: 96.3, 0.003: 96.6"
+    assert prose.sweep_reason(elbo, 1e-3) == (
+        "0.001 and 0.003 are level (within 0.5 nats), 0.0003 is worse: 0.0003: 98.2, 0.001: 96.3, 0.003: 96.6"
     )
-    assert prose.sweep_reason(elbo, 1e-3, 6, field="learning_rate", split="validation").endswith(
-        "validation −ELBO in nats after 6 epochs, 0.0003: 98.2, 0.001: 96.3, 0.003: 96.6; the sweep cannot "
-        "separate them, so the prior reason decides: Adam's usual 10⁻³, stable with BatchNorm"
+    assert prose.sweep_reason(elbo, 1e-3, field="learning_rate").endswith(
+        "0.003: 96.6; between level values the prior reason decides: Adam's usual 10⁻³, stable with BatchNorm"
     )
-    assert prose.sweep_reason({**elbo, 3e-3: 97.0}, 1e-3, 6).startswith(
-        "the lowest test −ELBO of the values tried"
-    )
-    assert prose.sweep_reason(elbo, 3e-4, 6).startswith("not the best value tried (0.001 is 1.9 nats lower)")
+    assert prose.sweep_reason({**elbo, 3e-3: 97.0}, 1e-3).startswith("the lowest −ELBO of the values tried")
+    assert prose.sweep_reason(elbo, 3e-4).startswith("not the best value tried (0.001 is 1.9 nats lower)")
     from genmodels.config import VAEConfig
 
-    table = prose.hyperparameter_table(VAEConfig(name="t"), sweeps={"learning_rate": (elbo, 6)})
+    table = prose.hyperparameter_table(VAEConfig(name="t"), sweeps={"learning_rate": elbo})
     assert "0.001 and 0.003 are level" in table
 
 
@@ -336,8 +329,7 @@ def test_latent_size_reason_prefers_the_smallest_level_size_with_room():
         32: {"elbo": 96.3, "active_units": 17, "epochs": 6},
         64: {"elbo": 96.5, "active_units": 26, "epochs": 6},
     }
-    chosen = prose.latent_size_reason(study, 32, split="validation")
-    assert "validation −ELBO in nats after 6 epochs" in chosen
+    chosen = prose.latent_size_reason(study, 32)
     assert chosen.endswith(
         "; 16 uses 15 of its 16, so it may cap the model; 32 is the smallest level size the KL leaves a "
         "quarter unused"
@@ -358,26 +350,21 @@ def test_selection_reasons_read_the_validation_runs():
         index=["conv", "conv, dropout 0.2", "MLP", "MLP, dropout 0.2", "MLP, no BatchNorm"],
     )
     reasons = prose.selection_reasons(selection)
-    assert reasons["architecture"].endswith(
-        "; after 6 epochs the MLP raises the validation −ELBO by 2.5 nats (98.8 against 96.3)"
-    )
+    assert reasons["architecture"].endswith("; the MLP raises the −ELBO by 2.5 nats (98.8 against 96.3)")
     assert reasons["dropout"].endswith(
-        "; after 6 epochs dropout 0.2 raises the validation −ELBO by 1.7 nats (98.0 against 96.3) in the "
-        "conv model and raises the validation −ELBO by 1.4 nats (100.2 against 98.8) in the MLP"
+        "; dropout 0.2 raises the −ELBO by 1.7 nats (98.0 against 96.3) in the conv model and raises the "
+        "−ELBO by 1.4 nats (100.2 against 98.8) in the MLP"
     )
     assert reasons["batch_norm"].endswith(
-        "removing it from the MLP raises the validation −ELBO by 2.2 nats (101.0 against 98.8)"
+        "removing it from the MLP raises the −ELBO by 2.2 nats (101.0 against 98.8)"
     )
     worse = selection.assign(**{"−ELBO": [96.3, 96.5, 98.8, 98.0, 98.9]})
     flipped = prose.selection_reasons(worse)
-    assert (
-        "dropout 0.2 leaves the validation −ELBO level (96.5 against 96.3 nats) in the conv model"
-        in flipped["dropout"]
-    )
-    assert "lowers the validation −ELBO by 0.8 nats (98.0 against 98.8) in the MLP" in flipped["dropout"]
+    assert "dropout 0.2 leaves the −ELBO level (96.5 against 96.3) in the conv model" in flipped["dropout"]
+    assert "lowers the −ELBO by 0.8 nats (98.0 against 98.8) in the MLP" in flipped["dropout"]
     from genmodels.config import VAEConfig
 
-    table = prose.hyperparameter_table(VAEConfig(name="t"), selection=selection, split="validation")
+    table = prose.hyperparameter_table(VAEConfig(name="t"), selection=selection)
     assert "by 2.5 nats (98.8 against 96.3)" in table and "by 2.2 nats (101.0 against 98.8)" in table
 
 
@@ -757,9 +744,9 @@ def test_seed_tolerance_is_the_floor_or_the_largest_seed_move_rounded_up():
 
 def test_a_larger_tolerance_makes_the_sweeps_level():
     elbo = {1e-3: 96.3, 3e-4: 97.5, 3e-3: 97.7}
-    assert "3e-3 is worse" not in prose.sweep_reason(elbo, 1e-3, 6, tolerance=1.5)
-    assert "are level (within 1.5 nats)" in prose.sweep_reason(elbo, 1e-3, 6, tolerance=1.5)
-    assert prose.sweep_reason(elbo, 1e-3, 6).startswith("the lowest test −ELBO")
+    assert "3e-3 is worse" not in prose.sweep_reason(elbo, 1e-3, tolerance=1.5)
+    assert "are level (within 1.5 nats)" in prose.sweep_reason(elbo, 1e-3, tolerance=1.5)
+    assert prose.sweep_reason(elbo, 1e-3).startswith("the lowest −ELBO")
 
 
 def test_screening_sentence_reads_the_kept_rows_against_the_noise_floor():
@@ -872,7 +859,7 @@ def test_aggregate_gap_sentence_says_whether_the_fitted_gaussian_helps():
     gap = {"kl": 3.24, "prior_unsure": 0.34, "fitted_unsure": 0.21, "draws": 10000, "test_digits": 10000}
     gap |= {"near_unsure": 0.2, "far_unsure": 0.48}
     text = prose.aggregate_gap_sentence(gap)
-    assert "lies 3.2 nats from" in text and "unsure of 21% from it against 34% from the prior" in text
+    assert "lies 3.2 nats from" in text and "doubts 21% from it and 34% from the prior" in text
     assert "so part of the gap is in those two moments. Of the prior draws farther" in text
     assert text.endswith(
         "of the nearer half 20%: the blends are mostly the draws that land between the codes."
@@ -909,11 +896,8 @@ def test_budget_sentence_compares_the_final_runs_later_moves_with_the_gaps_betwe
         + [{"reconstruction": 66.5, "kl": 23.5}]
     }
     text = prose.budget_sentence(finals, history, 6)
-    assert (
-        "trained on to 7 epochs" in text
-        and "from epoch 6 on, its reconstruction term moves by 8.5 nats" in text
-    )
-    assert "its KL by 0.5, against smallest gaps between neighbouring βs of 9.5 and 8.2 nats" in text
+    assert "to 7 epochs) moves its reconstruction term by 8.5 nats and its KL by 0.5 after epoch 6" in text
+    assert "against smallest gaps between neighbouring βs of 9.5 and 8.2 nats" in text
     assert text.endswith("unlikely to reorder the βs in either term.")
     history["test"][-1]["reconstruction"] = 60.0
     assert prose.budget_sentence(finals, history, 6).endswith("could reorder neighbouring βs.")

@@ -255,3 +255,15 @@ def test_inline_expressions_are_short():
     for path in (PROJECT_ROOT / "report").glob("*.qmd"):
         for expression in _cells_and_inline(path)[1]:
             assert len(expression) <= 50, (path.name, expression)
+
+
+def test_numbers_typed_into_captions_match_the_code():
+    """Cell options cannot hold inline expressions, so a caption's number is checked here."""
+    from genmodels import vae_results
+
+    part1 = (PROJECT_ROOT / "report" / "_part1.qmd").read_text()
+    assert f"validation split after {runs.SELECTION_EPOCHS} epochs" in part1
+    assert f"{runs.BETA_STUDY[0].epochs} epochs each" in part1
+    assert part1.count(f"K = {vae_results.NLL_IMPORTANCE_SAMPLES}") >= 1 and "K = " not in part1.replace(
+        f"K = {vae_results.NLL_IMPORTANCE_SAMPLES}", ""
+    )

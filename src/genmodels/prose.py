@@ -96,18 +96,17 @@ def aggregate_gap_sentence(gap: dict) -> str:
     prior and whether its draws decode to fewer unsure digits than the prior's, and whether the
     prior draws far from every test code are the unsure ones."""
     fitted = (
-        f"A Gaussian fitted to $q(z)$ (the mean and covariance of one code drawn for each of the "
-        f"{gap['test_digits']:,} test digits) lies {gap['kl']:.1f} nats from $\\mathcal N(0,I)$ in KL, and "
-        f"of {gap['draws']:,} draws from each the classifier is unsure of {gap['fitted_unsure']:.0%} from it "
-        f"against {gap['prior_unsure']:.0%} from the prior"
+        f"A Gaussian fitted to $q(z)$ (mean and covariance of one code drawn per test digit) lies "
+        f"{gap['kl']:.1f} nats from $\\mathcal N(0,I)$ in KL, and of {gap['draws']:,} draws from each the "
+        f"classifier doubts {gap['fitted_unsure']:.0%} from it and {gap['prior_unsure']:.0%} from the prior"
     )
     if gap["fitted_unsure"] <= gap["prior_unsure"] - 0.02:
         fitted += ", so part of the gap is in those two moments."
     else:
         fitted += ": the two moments match, so any gap lies in the shape of $q(z)$."
     halves = (
-        f"Of the prior draws farther than the median from every test digit's code (over the active "
-        f"dimensions) it is unsure of {gap['far_unsure']:.0%}, of the nearer half {gap['near_unsure']:.0%}"
+        f"Of the prior draws farther than the median from every test code (in the active dimensions) it "
+        f"doubts {gap['far_unsure']:.0%}, of the nearer half {gap['near_unsure']:.0%}"
     )
     difference = gap["far_unsure"] - gap["near_unsure"]
     if difference >= 0.15:
@@ -913,9 +912,9 @@ def _level(elbo: dict, tolerance: float) -> list:
     return sorted(v for v in elbo if elbo[v] - elbo[best] <= tolerance)
 
 
-def _sweep_verdict(elbo: dict, chosen, tolerance: float, show, noun: str = "", split: str = "test") -> str:
-    """Whether `chosen` is level with the best of a sweep (within `tolerance` nats of −ELBO on the
-    `split`), the best alone, or not the best; `show` writes a value, `noun` follows a list of values."""
+def _sweep_verdict(elbo: dict, chosen, tolerance: float, show, noun: str = "") -> str:
+    """Whether `chosen` is level with the best of a sweep (within `tolerance` nats of −ELBO), the
+    best alone, or not the best; `show` writes a value, `noun` follows a list of values."""
     best = min(elbo, key=elbo.get)
     level = _level(elbo, tolerance)
     worse = sorted(set(elbo) - set(level))
@@ -925,23 +924,20 @@ def _sweep_verdict(elbo: dict, chosen, tolerance: float, show, noun: str = "", s
             verdict += f", {_digits([show(v) for v in worse])} {'is' if len(worse) == 1 else 'are'} worse"
         return verdict
     if chosen == best:
-        return f"the lowest {split} −ELBO of the values tried"
+        return "the lowest −ELBO of the values tried"
     return f"not the best value tried ({show(best)} is {elbo[chosen] - elbo[best]:.1f} nats lower)"
 
 
-def latent_size_reason(
-    study: dict[int, dict], chosen: int, tolerance: float = 0.5, split: str = "test"
-) -> str:
-    """Why `chosen` latent dimensions, from the latent-size study (per size: −ELBO on the `split`
-    and active units after the same short budget): level with the best size (within `tolerance`
-    nats), the best alone, or not the best. Among level sizes the rule is the smallest roomy one,
-    whose KL leaves at least ROOMY_SHARE of its dimensions unused, so the size does not cap the
-    model; the text says whether `chosen` is that size."""
+def latent_size_reason(study: dict[int, dict], chosen: int, tolerance: float = 0.5) -> str:
+    """Why `chosen` latent dimensions, from the latent-size study (per size: −ELBO in nats and active
+    units after the same short budget, which the table's caption names): level with the best size
+    (within `tolerance` nats), the best alone, or not the best. Among level sizes the rule is the
+    smallest roomy one, whose KL leaves at least ROOMY_SHARE of its dimensions unused, so the size
+    does not cap the model; the text says whether `chosen` is that size."""
     elbo = {d: v["elbo"] for d, v in study.items()}
-    verdict = _sweep_verdict(elbo, chosen, tolerance, str, " dimensions", split)
+    verdict = _sweep_verdict(elbo, chosen, tolerance, str, " dimensions")
     sizes = ", ".join(f"{d}: {v['elbo']:.1f} ({v['active_units']} active)" for d, v in sorted(study.items()))
-    epochs = next(iter(study.values()))["epochs"]
-    text = f"{verdict}: {split} −ELBO in nats after {epochs} epochs, {sizes}"
+    text = f"{verdict}: {sizes}"
     level = _level(elbo, tolerance)
     if " are level " not in verdict:
         return text
@@ -956,44 +952,40 @@ def latent_size_reason(
     return f"{text}; kept although the smallest level size with a quarter unused is {rule}"
 
 
-def sweep_reason(
-    elbo: dict, chosen, epochs: int, tolerance: float = 0.5, field: str = "", split: str = "test"
-) -> str:
-    """Why `chosen` (a learning rate or batch size), from the −ELBO (nats) on the `split` of runs
-    that differ from the chosen one only in it, after the same `epochs`; when the sweep cannot
-    separate the values, the field's prior reason decides."""
-    verdict = _sweep_verdict(elbo, chosen, tolerance, lambda v: f"{v:g}", split=split)
-    values = ", ".join(f"{v:g}: {e:.1f}" for v, e in sorted(elbo.items()))
-    text = f"{verdict}: {split} −ELBO in nats after {epochs} epochs, {values}"
+def sweep_reason(elbo: dict, chosen, tolerance: float = 0.5, field: str = "") -> str:
+    """Why `chosen` (a learning rate or batch size), from the −ELBO (nats) of runs that differ from
+    the chosen one only in it; when the sweep cannot separate the values, the field's prior
+    reason decides."""
+    verdict = _sweep_verdict(elbo, chosen, tolerance, lambda v: f"{v:g}")
+    text = f"{verdict}: " + ", ".join(f"{v:g}: {e:.1f}" for v, e in sorted(elbo.items()))
     if " are level " in verdict and field in HYPERPARAMETER_REASONS:
-        prior = HYPERPARAMETER_REASONS[field]
-        return f"{text}; the sweep cannot separate them, so the prior reason decides: {prior}"
+        return f"{text}; between level values the prior reason decides: {HYPERPARAMETER_REASONS[field]}"
     return text
 
 
-def selection_reasons(selection: pd.DataFrame, tolerance: float = 0.5, split: str = "validation") -> dict:
+def selection_reasons(selection: pd.DataFrame, tolerance: float = 0.5) -> dict:
     """The architecture, dropout and BatchNorm rows of the hyperparameter table from the
-    model-selection runs (`vae_results.selection_study`: −ELBO on the `split` after equal epochs)."""
+    model-selection runs (`vae_results.selection_study`: −ELBO after equal epochs)."""
     elbo = selection["−ELBO"]
-    epochs = int(selection["epochs"].iloc[0])
 
     def effect(base: str, variant: str) -> str:
         difference = elbo[variant] - elbo[base]
         values = f"{elbo[variant]:.1f} against {elbo[base]:.1f}"
         if abs(difference) <= tolerance:
-            return f"leaves the {split} −ELBO level ({values} nats)"
-        verb = "raises" if difference > 0 else "lowers"
-        return f"{verb} the {split} −ELBO by {abs(difference):.1f} nats ({values})"
+            return f"leaves the −ELBO level ({values})"
+        return (
+            f"{'raises' if difference > 0 else 'lowers'} the −ELBO by {abs(difference):.1f} nats ({values})"
+        )
 
     dropout = next(name for name in elbo.index if name.startswith("conv, dropout"))
     mlp_dropout = next(name for name in elbo.index if name.startswith("MLP, dropout"))
     rate = dropout.removeprefix("conv, dropout ")
     return {
-        "architecture": f"{ARCHITECTURE_REASON}; after {epochs} epochs the MLP {effect('conv', 'MLP')}",
-        "dropout": f"{HYPERPARAMETER_REASONS['dropout']}; after {epochs} epochs dropout {rate} "
-        f"{effect('conv', dropout)} in the conv model and {effect('MLP', mlp_dropout)} in the MLP",
-        "batch_norm": f"{HYPERPARAMETER_REASONS['batch_norm']}; after {epochs} epochs removing it from the "
-        f"MLP {effect('MLP', 'MLP, no BatchNorm')}",
+        "architecture": f"{ARCHITECTURE_REASON}; the MLP {effect('conv', 'MLP')}",
+        "dropout": f"{HYPERPARAMETER_REASONS['dropout']}; dropout {rate} {effect('conv', dropout)} in the "
+        f"conv model and {effect('MLP', mlp_dropout)} in the MLP",
+        "batch_norm": f"{HYPERPARAMETER_REASONS['batch_norm']}; removing it from the MLP "
+        f"{effect('MLP', 'MLP, no BatchNorm')}",
     }
 
 
@@ -1029,26 +1021,25 @@ def hyperparameter_table(
     config,
     history: dict | None = None,
     latent_study: dict | None = None,
-    sweeps: dict[str, tuple[dict, int]] | None = None,
+    sweeps: dict[str, dict] | None = None,
     tolerance: float = 0.5,
     selection: pd.DataFrame | None = None,
-    split: str = "test",
 ) -> str:
     """The config's hyperparameters with a one-line justification each, as a pipe table; with the
     run's `history` the epochs row says how much the test loss still moved at the end, with the
     `latent_study` (see `latent_size_reason`) the latent-size row gives its measurements, and
-    `sweeps` ({field: ({value: −ELBO}, epochs)}) do the same for other fields, `selection`
-    (`selection_reasons`) for the architecture, dropout and BatchNorm; all measured on the
-    `split`, where values within `tolerance` nats of the best are level."""
+    `sweeps` ({field: {value: −ELBO}}) do the same for other fields, `selection`
+    (`selection_reasons`) for the architecture, dropout and BatchNorm; values within `tolerance`
+    nats of the best are level. The caption names the split and budget of the measurements."""
     measured = {"architecture": ARCHITECTURE_REASON}
     if history is not None:
         measured["epochs"] = epochs_reason(history)
     if latent_study is not None:
-        measured["latent_dim"] = latent_size_reason(latent_study, config.latent_dim, tolerance, split)
-    for field, (elbo, epochs) in (sweeps or {}).items():
-        measured[field] = sweep_reason(elbo, getattr(config, field), epochs, tolerance, field, split)
+        measured["latent_dim"] = latent_size_reason(latent_study, config.latent_dim, tolerance)
+    for field, elbo in (sweeps or {}).items():
+        measured[field] = sweep_reason(elbo, getattr(config, field), tolerance, field)
     if selection is not None:
-        measured |= selection_reasons(selection, tolerance, split)
+        measured |= selection_reasons(selection, tolerance)
     shown = {"learning_rate": f"{config.learning_rate:g} (Adam)"}  # the optimiser is no config field
     reasons = {"architecture": ARCHITECTURE_REASON, **HYPERPARAMETER_REASONS}
     rows = [
@@ -1375,10 +1366,10 @@ def budget_sentence(finals: dict[float, dict], history: dict, epochs: int) -> st
         values = [finals[b][f"test_{key}"] for b in betas]
         gaps[term] = min(abs(b - a) for a, b in zip(values, values[1:]))
     text = (
-        f"The final model, the study's β = 1 configuration trained on to {len(history['test'])} epochs, "
-        f"shows what the budget hides: from epoch {epochs} on, its reconstruction term moves by "
-        f"{moved['reconstruction']:.1f} nats and its KL by {moved['kl']:.1f}, against smallest gaps between "
-        f"neighbouring βs of {gaps['reconstruction']:.1f} and {gaps['kl']:.1f} nats"
+        f"The final model (this β = 1 configuration trained on to {len(history['test'])} epochs) moves its "
+        f"reconstruction term by {moved['reconstruction']:.1f} nats and its KL by {moved['kl']:.1f} after "
+        f"epoch {epochs}, against smallest gaps between neighbouring βs of {gaps['reconstruction']:.1f} and "
+        f"{gaps['kl']:.1f} nats"
     )
     if all(moved[t] < gaps[t] for t in moved):
         return text + ", so a longer budget is unlikely to reorder the βs in either term."
