@@ -298,7 +298,8 @@ def conv_dropout_sentence(
     rate: float, plain_elbo: float, dropout_elbo: float, epochs: int, tolerance: float = 0.5
 ) -> str:
     """What the conv model's dropout run says, from the test −ELBO after `epochs` with and without
-    dropout (nats, compared as the table prints them), and so whether the final model should use it."""
+    dropout (nats, compared as the table prints them), and so whether the test set agrees with
+    leaving it off the final model."""
     plain_elbo, dropout_elbo = round(plain_elbo, 1), round(dropout_elbo, 1)
     run = f"The convolutional model with dropout {rate:g} in its MLP layers"
     return _by_change(
@@ -306,9 +307,9 @@ def conv_dropout_sentence(
         dropout_elbo,
         tolerance,
         same=f"{run} ends {epochs} epochs at about the same test −ELBO ({dropout_elbo:.1f} against "
-        f"{plain_elbo:.1f} nats), so the final model keeps it off, at no cost.",
+        f"{plain_elbo:.1f} nats): leaving it off costs nothing.",
         worse=f"{run} ends {epochs} epochs at a higher test −ELBO ({dropout_elbo:.1f} against "
-        f"{plain_elbo:.1f} nats), so the final model keeps it off.",
+        f"{plain_elbo:.1f} nats): the test set agrees with leaving it off.",
         better=f"{run} ends {epochs} epochs at a lower test −ELBO ({dropout_elbo:.1f} against "
         f"{plain_elbo:.1f} nats): the final model, trained without it, would gain from it.",
     )
@@ -767,7 +768,7 @@ def bce_equilibrium_sentence(name: str, late: dict, real_label: float = 1.0, cit
         intro = (
             f"The BCE-trained DCGAN {name} tests the BCE predictions under its one-sided label smoothing "
             f"(real target $r = {real_label:g}$: at $p_G = p_{{\\text{{data}}}}$ the optimal D is "
-            f"$r/2 = {output:.2f}$)"
+            f"$r/2 = {output:.2f}$, D's loss {d_star:.3f} and G's {g_star:.3f})"
         )
     return (
         f"{intro}. Over its last quarter D's loss is {late['d_loss']:.2f} against {predicted[0]}, "
