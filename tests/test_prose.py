@@ -569,8 +569,8 @@ def test_bce_equilibrium_sentence_says_who_is_ahead():
     assert mixed.endswith("lie on either side of the equilibrium values.")
     smoothed = prose.bce_equilibrium_sentence("run", ahead, real_label=0.9)
     assert (
-        "(real target $r = 0.9$: at $p_G = p_{\\text{data}}$ the optimal D is $r/2 = 0.45$, D's loss 1.376 and G's 0.799)"
-        in smoothed
+        "(real target $r = 0.9$: at $p_G = p_{\\text{data}}$ the optimal D is $r/2 = 0.45$, D's loss 1.376 "
+        "and G's 0.799)" in smoothed
     )
     assert "D's loss is 0.90 against 1.376, G's 2.50 against 0.799" in smoothed
     assert "$D(G(z)) = 0.30$ against 0.45: D is ahead" in smoothed and "`run`" in smoothed
