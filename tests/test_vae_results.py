@@ -58,3 +58,8 @@ def test_free_bits_table_rows():
     )
     assert list(table["active units"]) == [3, 30] and list(table["KL"]) == [9.0, 16.0]
     assert list(table["dims at ≈ λ"]) == [2, 2]  # 0.4 < KL < 0.6
+
+
+def test_tsne_maps_embed_the_whole_test_set():
+    """The report says "all 10,000 test digits": the maps take every test image."""
+    assert vae_results.TSNE_POINTS == len(vae_results.mnist_test()[0])
