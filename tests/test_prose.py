@@ -21,6 +21,14 @@ def test_map_regions_reads_the_rounded_per_cents_and_names_ties():
     assert "3, 4, 5 and 6 are the most mixed (60% to 70%)" in text  # 4 and 6 tie at the third-worst
 
 
+def test_map_regions_when_every_digit_is_clear():
+    text = prose.map_regions_sentence({0: 0.97, 1: 0.96, 2: 0.93, 3: 0.9, 4: 0.95, 5: 0.89})
+    assert text == (
+        "every digit has a region of its own (on average at least 85% of a point's 5 map neighbours share "
+        "its digit), the most mixed being 2, 3 and 5 (89% to 93%)"
+    )
+
+
 def test_map_regions_without_a_clear_digit():
     text = prose.map_regions_sentence({0: 0.5, 1: 0.6, 2: 0.55, 3: 0.52})
     assert text.startswith("no digit has a region of its own (at most 60%")
@@ -905,3 +913,22 @@ def test_budget_sentence_compares_the_final_runs_later_moves_with_the_gaps_betwe
     assert text.endswith("unlikely to reorder the βs in either term.")
     history["test"][-1]["reconstruction"] = 60.0
     assert prose.budget_sentence(finals, history, 6).endswith("could reorder neighbouring βs.")
+
+
+def test_tsne_optimiser_sentence_reads_layout_and_neighbourhoods():
+    def entry(disparity, trust, knn):
+        return {"disparity": disparity, "trustworthiness": trust, "knn_accuracy_embedding": knn}
+
+    sensitivity = {"default": entry(0.0, 0.965, 0.884), "learning rate × ¼": entry(0.21, 0.962, 0.88)}
+    sensitivity["early exaggeration 4"] = entry(0.12, 0.966, 0.886)
+    text = prose.tsne_optimiser_sentence(sensitivity)
+    assert text.startswith("Changed one at a time (learning rate × ¼ and early exaggeration 4)")
+    assert "disparity of at most 0.21 from the default one" in text
+    assert "trustworthiness 0.962 to 0.966 and map 5-NN accuracy 88.0% to 88.6%" in text
+    assert text.endswith(
+        "against 0.965 and 88.4% for the default map: the layout moves, the neighbourhoods hold."
+    )
+    same = {k: {**v, "disparity": min(v["disparity"], 0.01)} for k, v in sensitivity.items()}
+    assert prose.tsne_optimiser_sentence(same).endswith("the map hardly depends on them.")
+    moved = {**sensitivity, "learning rate × 4": entry(0.5, 0.9, 0.7)}
+    assert prose.tsne_optimiser_sentence(moved).endswith("the neighbourhood measures move with them.")

@@ -27,15 +27,25 @@ TSNE_ITERATIONS = 1000
 TSNE_EXAGGERATION = 12.0
 
 
-def tsne_learning_rate(count: int) -> float:
+def tsne_learning_rate(count: int, exaggeration: float = TSNE_EXAGGERATION) -> float:
     """scikit-learn's "auto" learning rate for `count` points (Belkina et al. 2019)."""
-    return max(count / TSNE_EXAGGERATION / 4, 50.0)
+    return max(count / exaggeration / 4, 50.0)
 
 
-def tsne(points: np.ndarray, perplexity: float = 30.0, seed: int = 0, init: str = "pca") -> np.ndarray:
-    """A 2-D t-SNE embedding (PCA or random initialisation, automatic learning rate), cached on disk."""
+def tsne(
+    points: np.ndarray,
+    perplexity: float = 30.0,
+    seed: int = 0,
+    init: str = "pca",
+    rate_factor: float = 1.0,
+    exaggeration: float = TSNE_EXAGGERATION,
+) -> np.ndarray:
+    """A 2-D t-SNE embedding (PCA or random initialisation; the automatic learning rate times
+    `rate_factor`; early `exaggeration`), cached on disk."""
     points = np.ascontiguousarray(points, dtype=np.float32)
     parameters = f"{perplexity}-{seed}" + ("" if init == "pca" else f"-{init}")  # PCA keys predate `init`
+    if rate_factor != 1.0 or exaggeration != TSNE_EXAGGERATION:  # and these the optimiser's settings
+        parameters += f"-rate{rate_factor:g}-exaggeration{exaggeration:g}"
     key = hashlib.sha256(points.tobytes() + parameters.encode()).hexdigest()[:20]
     path = TSNE_CACHE / f"{key}.npy"
     cached = read_cache(
@@ -49,9 +59,11 @@ def tsne(points: np.ndarray, perplexity: float = 30.0, seed: int = 0, init: str 
         n_components=2,
         perplexity=perplexity,
         init=init,
-        learning_rate="auto",
+        learning_rate="auto"
+        if rate_factor == 1.0
+        else rate_factor * tsne_learning_rate(len(points), exaggeration),
         max_iter=TSNE_ITERATIONS,
-        early_exaggeration=TSNE_EXAGGERATION,
+        early_exaggeration=exaggeration,
         random_state=seed,
     ).fit_transform(points)
     buffer = io.BytesIO()

@@ -36,9 +36,16 @@ def map_regions_sentence(purity: dict[int, float], clear: float = 0.85, worst: i
         if separate
         else f"no digit has a region of its own (at most {percent[ranked[0]]}% same-digit map neighbours)"
     )
+    if separate and len(separate) == len(ranked):
+        lead = (
+            f"every digit has a region of its own (on average at least {clear:.0%} of a point's {k} map "
+            f"neighbours share its digit)"
+        )
     if not mixed or len(mixed) == len(ranked):
         return lead
     low, high = min(percent[d] for d in mixed), max(percent[d] for d in mixed)
+    if len(separate) == len(ranked):
+        return lead + f", the most mixed being {_digits(mixed)} ({low}% to {high}%)"
     return lead + f", while {_digits(mixed)} are the most mixed ({low}% to {high}%)"
 
 
@@ -1093,6 +1100,33 @@ def seed_sentence(stability: dict[str, dict], seeds: tuple[int, ...], perplexity
     if trust[1] - trust[0] <= 0.01 and knn[1] - knn[0] <= 0.02:
         return f"{first} {second}, yet the neighbourhoods hardly move ({spans})."
     return f"{first} {second}, and the neighbourhood measures move with it ({spans})."
+
+
+def tsne_optimiser_sentence(sensitivity: dict[str, dict]) -> str:
+    """What changing the t-SNE optimiser's settings one at a time does to the map
+    (`vae_latent.optimiser_sensitivity`): the largest Procrustes disparity from the default map and
+    the range of trustworthiness and map 5-NN accuracy over the varied maps."""
+    default = sensitivity["default"]
+    varied = {name: v for name, v in sensitivity.items() if name != "default"}
+    disparity = max(v["disparity"] for v in varied.values())
+    trust = [v["trustworthiness"] for v in varied.values()]
+    knn = [v["knn_accuracy_embedding"] for v in varied.values()]
+    spans = (
+        f"trustworthiness {range_text((min(trust), max(trust)), 3, collapse=True)} and map 5-NN accuracy "
+        f"{range_text((min(knn), max(knn)), 1, percent=True, collapse=True)}, against "
+        f"{default['trustworthiness']:.3f} and {default['knn_accuracy_embedding']:.1%} for the default map"
+    )
+    text = (
+        f"Changed one at a time ({_digits(list(varied))}), these settings move the map by a Procrustes "
+        f"disparity of at most {disparity:.2f} from the default one, with {spans}"
+    )
+    all_trust, all_knn = [*trust, default["trustworthiness"]], [*knn, default["knn_accuracy_embedding"]]
+    steady = max(all_trust) - min(all_trust) <= 0.01 and max(all_knn) - min(all_knn) <= 0.02
+    if disparity < 0.05 and steady:
+        return text + ": the map hardly depends on them."
+    if steady:
+        return text + ": the layout moves, the neighbourhoods hold."
+    return text + ": the neighbourhood measures move with them."
 
 
 def agreement_text(difference: float, claim: str, unit: str) -> str:

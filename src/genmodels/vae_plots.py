@@ -309,7 +309,9 @@ def latent_scatter_grid(
         _digit_map(ax, points, labels, size=1.5, alpha=0.6)
         if rings and title in rings:
             ringed = points[np.asarray(rings[title], dtype=bool)]
-            ax.scatter(ringed[:, 0], ringed[:, 1], s=7, facecolors="none", edgecolors="black", linewidths=0.3)
+            ax.scatter(
+                ringed[:, 0], ringed[:, 1], s=4, facecolors="none", edgecolors="black", linewidths=0.25
+            )
         for index, (name, path) in enumerate((paths or {}).get(title, {}).items()):
             path = np.asarray(path)
             ax.plot(
