@@ -267,3 +267,11 @@ def test_numbers_typed_into_captions_match_the_code():
     assert part1.count(f"K = {vae_results.NLL_IMPORTANCE_SAMPLES}") >= 1 and "K = " not in part1.replace(
         f"K = {vae_results.NLL_IMPORTANCE_SAMPLES}", ""
     )
+
+
+@pytest.mark.parametrize("renderer", ["report_text", "quarto_text"])
+def test_no_inline_expression_or_reference_is_left_unrendered(renderer, request):
+    """An inline expression whose value is empty prints its source in Quarto; an unresolved
+    cross-reference prints as ?@label."""
+    text = request.getfixturevalue(renderer)[0]
+    assert "{python}" not in text and "?@" not in text
