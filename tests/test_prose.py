@@ -305,7 +305,8 @@ def test_latent_size_reason_says_whether_the_chosen_size_is_the_best():
     level = prose.latent_size_reason(study, 32)
     assert level == (
         "32 and 64 dimensions are level (within 0.5 nats), 8 is worse: 8: 104.0 (8 active), 32: 96.3 "
-        "(17 active), 64: 96.1 (26 active); 32 is the smallest level size the KL leaves a quarter unused"
+        "(17 active), 64: 96.1 (26 active); 32 is the smallest level size whose KL leaves a quarter of its "
+        "dimensions idle"
     )
     apart = {**study, 32: {**study[32], "elbo": 97.0}}
     assert prose.latent_size_reason(apart, 64).startswith("the lowest −ELBO of the values tried")
@@ -340,15 +341,15 @@ def test_latent_size_reason_prefers_the_smallest_level_size_with_room():
     }
     chosen = prose.latent_size_reason(study, 32)
     assert chosen.endswith(
-        "; 16 uses 15 of its 16, so it may cap the model; 32 is the smallest level size the KL leaves a "
-        "quarter unused"
+        "; 16 uses 15 of its 16, so it may cap the model; 32 is the smallest level size whose KL leaves a "
+        "quarter of its dimensions idle"
     )
     roomy16 = {**study, 16: {**study[16], "active_units": 10}}
     assert prose.latent_size_reason(roomy16, 32).endswith(
-        "kept although the smallest level size with a quarter unused is 16"
+        "kept although the smallest level size with a quarter of its dimensions idle is 16"
     )
     full = {d: {**v, "active_units": d} for d, v in study.items()}
-    assert prose.latent_size_reason(full, 32).endswith("with a quarter unused is none")
+    assert prose.latent_size_reason(full, 32).endswith("with a quarter of its dimensions idle is none")
 
 
 def test_selection_reasons_read_the_validation_runs():
@@ -389,7 +390,7 @@ def test_split_agreement_sentence_compares_the_level_sets():
     test = {**validation, "batch_size": {64: 96.5, 128: 96.3, 256: 96.6}}
     assert prose.split_agreement_sentence(validation, test, chosen) == (
         "Measured on the test set, the sweeps would keep every chosen value among the best (the batch-size "
-        "sweep finds 64, 128 and 256 level there, 64 and 128 here)."
+        "sweep finds 64, 128 and 256 level there (64: 96.5, 128: 96.3, 256: 96.6 nats), 64 and 128 here)."
     )
     moved = {"latent_dim": {16: 95.0, 32: 96.3, 8: 104.0}, "batch_size": {64: 95.5, 128: 96.3, 256: 96.6}}
     assert prose.split_agreement_sentence(validation, moved, chosen) == (
@@ -401,7 +402,7 @@ def test_split_agreement_sentence_compares_the_level_sets():
 def test_epochs_reason_reads_the_end_of_the_test_curve():
     falling = {"test": [{"total": 100 - e / 10} for e in range(21)]}  # 100 → 98 nats
     assert prose.epochs_reason(falling).endswith(
-        "fell by 1.0 nats (1.0%) over the last 10, so more epochs would buy little"
+        "reported after the fact, fell by 1.0 nats (1.0%) over its last 10, so more epochs would buy little"
     )
     flat = {"test": [{"total": 100 + e / 10} for e in range(21)]}
     assert prose.epochs_reason(flat).endswith("stopped falling over the last 10")
@@ -867,20 +868,17 @@ def test_bce_reading_sentence_reads_the_jsd_bound():
     assert level.endswith("G's images are distributed like the real ones.")
 
 
-def test_aggregate_gap_sentence_says_whether_the_fitted_gaussian_helps():
-    gap = {"kl": 3.24, "prior_unsure": 0.34, "fitted_unsure": 0.21, "draws": 10000, "test_digits": 10000}
-    gap |= {"near_unsure": 0.2, "far_unsure": 0.48}
-    text = prose.aggregate_gap_sentence(gap)
-    assert "lies 3.2 nats from" in text and "doubts 21% from it and 34% from the prior" in text
-    assert "so part of the gap is in those two moments. Of the prior draws farther" in text
-    assert text.endswith(
-        "of the nearer half 20%: the blends are mostly the draws that land between the codes."
-    )
-    some = prose.aggregate_gap_sentence({**gap, "far_unsure": 0.26})
-    assert some.endswith("holds many too, so that distance explains only part of them.")
-    matched = prose.aggregate_gap_sentence({**gap, "fitted_unsure": 0.33, "far_unsure": 0.22})
-    assert "the two moments match, so any gap lies in the shape of $q(z)$." in matched
-    assert matched.endswith("distance from the codes does not explain the blends.")
+def test_aggregate_gap_sentence_reads_the_moments_and_the_distance_halves():
+    gap = {"kl": 0.12, "near_unsure": 0.2, "far_unsure": 0.48}
+    text = prose.aggregate_gap_sentence(gap, 0.05)
+    assert "lies only 0.1 nats from" in text and "so any gap lies in the shape of $q(z)$." in text
+    assert "the classifier doubts 48% of the farther and 20% of the nearer half, against 5% of the" in text
+    assert text.endswith("the blends are mostly the draws that land between the codes.")
+    some = prose.aggregate_gap_sentence({**gap, "far_unsure": 0.26}, 0.05)
+    assert some.endswith("even the nearer half holds many, so that distance explains only part of them.")
+    apart = prose.aggregate_gap_sentence({**gap, "kl": 3.2, "far_unsure": 0.21}, 0.05)
+    assert "lies 3.2 nats from" in apart and "differ already in their first two moments" in apart
+    assert apart.endswith("distance from the codes does not explain the blends.")
 
 
 def test_random_pairs_sentence_says_whether_the_shown_paths_are_typical():
@@ -889,13 +887,23 @@ def test_random_pairs_sentence_says_whether_the_shown_paths_are_typical():
         "linear": {"detour": 0.42, "lowest_confidence_median": 0.61},
         "spherical": {"detour": 0.40, "lowest_confidence_median": 0.63},
     }
-    text = prose.random_pairs_sentence(random, {"linear": 2, "spherical": 2}, 4)
+
+    def shown(detours, lowest):
+        return {
+            m: {"detours": detours, "paths": 4, "lowest_confidence_median": lowest}
+            for m in ("linear", "spherical")
+        }
+
+    text = prose.random_pairs_sentence(random, shown(2, 0.65))
     assert text.startswith("Between 500 random pairs of test digits of different classes")
-    assert "42% of the linear and 40% of the spherical paths pass through a third digit" in text
-    assert "(shown here: 2 of 4 linear and 2 of 4 spherical), so the shown paths are typical" in text
-    assert text.endswith("median of 61% (linear) and 63% (spherical).")
-    clean = prose.random_pairs_sentence(random, {"linear": 0, "spherical": 0}, 4)
-    assert "are not typical in this respect" in clean
+    assert (
+        "42% of the linear and 40% of the spherical paths pass through a third digit (shown here: 2 and 2 "
+        "of 4)" in text
+    )
+    assert "median of 61% and 63% (shown here: 65% and 65%), so the shown paths are typical ones." in text
+    assert "pass through surer images" in prose.random_pairs_sentence(random, shown(1, 0.85))
+    assert "are cleaner than typical ones" in prose.random_pairs_sentence(random, shown(0, 0.85))
+    assert "are not typical ones" in prose.random_pairs_sentence(random, shown(4, 0.6))
 
 
 def test_budget_sentence_compares_the_final_runs_later_moves_with_the_gaps_between_betas():
@@ -922,7 +930,10 @@ def test_tsne_optimiser_sentence_reads_layout_and_neighbourhoods():
     sensitivity = {"default": entry(0.0, 0.965, 0.884), "learning rate × ¼": entry(0.21, 0.962, 0.88)}
     sensitivity["early exaggeration 4"] = entry(0.12, 0.966, 0.886)
     text = prose.tsne_optimiser_sentence(sensitivity)
-    assert text.startswith("Changed one at a time (learning rate × ¼ and early exaggeration 4)")
+    assert text.startswith(
+        "Changed one at a time on the final model's perplexity-30 map (learning rate × ¼ and early "
+        "exaggeration 4)"
+    )
     assert "disparity of at most 0.21 from the default one" in text
     assert "trustworthiness 0.962 to 0.966 and map 5-NN accuracy 88.0% to 88.6%" in text
     assert text.endswith(

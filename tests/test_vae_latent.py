@@ -165,11 +165,14 @@ def test_fitted_gaussian_kl_is_zero_for_the_prior_and_exact_for_a_shifted_wider_
     )
 
 
-def test_detour_counts_count_paths_through_a_third_digit_per_method():
+def test_shown_path_stats_count_detours_and_the_median_lowest_confidence_per_method():
     changes = pd.DataFrame(
         {
             "path": ["1→0 lin", "1→0 sph", "7→2 lin", "7→2 sph"],
             "digits visited": ["1 → 0", "1 → 8 → 0", "7 → 3 → 2", "7 → 2 → 7 → 2"],
+            "min confidence": [0.9, 0.5, 0.7, 0.8],
         }
     )
-    assert vae_latent.detour_counts(changes) == {"linear": 1, "spherical": 1}
+    stats = vae_latent.shown_path_stats(changes)
+    assert stats["linear"] == {"detours": 1, "paths": 2, "lowest_confidence_median": 0.8}
+    assert stats["spherical"] == {"detours": 1, "paths": 2, "lowest_confidence_median": 0.65}

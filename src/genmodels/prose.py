@@ -75,55 +75,73 @@ def path_labels_sentence(summaries: list[tuple[str, list[int], float, int]]) -> 
     )
 
 
-def random_pairs_sentence(random: dict, shown_detours: dict[str, int], shown_paths: int) -> str:
+def random_pairs_sentence(random: dict, shown: dict[str, dict]) -> str:
     """How the shown paths between prototypical ends compare with paths between random test digits
-    (`vae_latent.random_pair_paths`): the share of paths through a third digit, per method, and the
-    median of a path's lowest confidence; `shown_detours` counts the shown paths with a detour."""
+    (`vae_latent.random_pair_paths`): per method, the share of paths through a third digit and the
+    median of a path's lowest confidence, beside the shown paths' (`vae_latent.shown_path_stats`)."""
+    methods = ("linear", "spherical")
+    share = {m: shown[m]["detours"] / shown[m]["paths"] for m in methods}
+    direct = all(abs(share[m] - random[m]["detour"]) <= 0.25 for m in methods)
+    cleaner = all(share[m] < random[m]["detour"] for m in methods) and not direct
+    surer = all(
+        shown[m]["lowest_confidence_median"] - random[m]["lowest_confidence_median"] > 0.1 for m in methods
+    )
+    if direct and not surer:
+        verdict = "so the shown paths are typical ones"
+    elif direct:
+        verdict = (
+            "so the shown paths detour about as often as typical ones but pass through surer images, "
+            "as their prototypical ends would make them"
+        )
+    elif cleaner:
+        verdict = "so the shown paths, between prototypical ends, are cleaner than typical ones"
+    else:
+        verdict = "so the shown paths are not typical ones"
     lin, sph = random["linear"], random["spherical"]
-    shown = " and ".join(f"{shown_detours[m]} of {shown_paths} {m}" for m in ("linear", "spherical"))
-    typical = all(
-        abs(shown_detours[m] / shown_paths - random[m]["detour"]) <= 0.25 for m in ("linear", "spherical")
+    detours = (
+        f"{shown['linear']['detours']} and {shown['spherical']['detours']} of {shown['linear']['paths']}"
     )
-    verdict = (
-        "so the shown paths are typical in this respect"
-        if typical
-        else "so the shown paths, between prototypical ends, are not typical in this respect"
-    )
+    lowest = " and ".join(f"{shown[m]['lowest_confidence_median']:.0%}" for m in methods)
     return (
         f"Between {random['pairs']} random pairs of test digits of different classes that reconstruct as "
         f"themselves, {lin['detour']:.0%} of the linear and {sph['detour']:.0%} of the spherical paths pass "
-        f"through a third digit (shown here: {shown}), {verdict}; a random path's lowest confidence has a "
-        f"median of {lin['lowest_confidence_median']:.0%} (linear) and {sph['lowest_confidence_median']:.0%} "
-        f"(spherical)."
+        f"through a third digit (shown here: {detours}), and a path's lowest confidence has a median of "
+        f"{lin['lowest_confidence_median']:.0%} and {sph['lowest_confidence_median']:.0%} (shown here: "
+        f"{lowest}), {verdict}."
     )
 
 
-def aggregate_gap_sentence(gap: dict) -> str:
+def aggregate_gap_sentence(gap: dict, reconstructions_unsure: float) -> str:
     """What `vae_latent.aggregate_posterior_gap` measured: the fitted Gaussian's distance from the
-    prior and whether its draws decode to fewer unsure digits than the prior's, and whether the
-    prior draws far from every test code are the unsure ones."""
-    fitted = (
-        f"A Gaussian fitted to $q(z)$ (mean and covariance of one code drawn per test digit) lies "
-        f"{gap['kl']:.1f} nats from $\\mathcal N(0,I)$ in KL, and of {gap['draws']:,} draws from each the "
-        f"classifier doubts {gap['fitted_unsure']:.0%} from it and {gap['prior_unsure']:.0%} from the prior"
-    )
-    if gap["fitted_unsure"] <= gap["prior_unsure"] - 0.02:
-        fitted += ", so part of the gap is in those two moments."
+    prior, and whether the prior draws far from every test code are the unsure ones, against the
+    share of unsure reconstructions."""
+    if gap["kl"] < 0.5:
+        moments = (
+            f"A Gaussian fitted to $q(z)$ (mean and covariance of one code drawn per test digit) lies only "
+            f"{gap['kl']:.1f} nats from $\\mathcal N(0,I)$ in KL: the prior matches $q(z)$ in its first two "
+            f"moments, so any gap lies in the shape of $q(z)$."
+        )
     else:
-        fitted += ": the two moments match, so any gap lies in the shape of $q(z)$."
+        moments = (
+            f"A Gaussian fitted to $q(z)$ (mean and covariance of one code drawn per test digit) lies "
+            f"{gap['kl']:.1f} nats from $\\mathcal N(0,I)$ in KL, so the two differ already in their first "
+            f"two moments."
+        )
     halves = (
-        f"Of the prior draws farther than the median from every test code (in the active dimensions) it "
-        f"doubts {gap['far_unsure']:.0%}, of the nearer half {gap['near_unsure']:.0%}"
+        f"Split at the median distance from a prior draw to its nearest test code (in the active "
+        f"dimensions), the classifier doubts {gap['far_unsure']:.0%} of the farther and "
+        f"{gap['near_unsure']:.0%} of the nearer half, against {reconstructions_unsure:.0%} of the "
+        f"reconstructions"
     )
     difference = gap["far_unsure"] - gap["near_unsure"]
     if difference >= 0.15:
-        return f"{fitted} {halves}: the blends are mostly the draws that land between the codes."
+        return f"{moments} {halves}: the blends are mostly the draws that land between the codes."
     if difference >= 0.03:
         return (
-            f"{fitted} {halves}: draws far from the codes are more often blends, but the nearer half "
-            f"holds many too, so that distance explains only part of them."
+            f"{moments} {halves}: draws far from the codes are more often blends, but even the nearer half "
+            f"holds many, so that distance explains only part of them."
         )
-    return f"{fitted} {halves}: distance from the codes does not explain the blends."
+    return f"{moments} {halves}: distance from the codes does not explain the blends."
 
 
 def prior_samples_sentence(doubt: dict) -> str:
@@ -740,7 +758,8 @@ def bce_reading_sentence(reading: dict) -> str:
     BCE game's prediction at p_G = p_data: D = ½ on every image and D's loss log 4."""
     log4 = math.log(4)
     text = (
-        f"Read as a BCE discriminator (the map $\\sigma(aD+b)$ fitted on half of those held-out images), D "
+        f"Read as a BCE discriminator (a logistic regression $\\sigma(aD+b)$ on D's score, fitted on half of "
+        f"those held-out images), D "
         f"gives the other half $D(x) = {reading['real_d']:.2f}$ and $D(G(z)) = {reading['fake_d']:.2f}$ "
         f"against $\\tfrac12$, and a BCE loss of {reading['loss']:.3f} against $\\log 4 = {log4:.3f}$"
     )
@@ -887,7 +906,7 @@ HYPERPARAMETER_REASONS = {
     "dropout": "off: the sampling noise and the KL term already regularise",
     "batch_norm": "after every hidden layer, for activations at a stable scale",
     "beta": "β = 1 optimises the ELBO itself, so the NLL bound is meaningful; other β in the β study",
-    "epochs": "what two CPU cores afford (under a minute per epoch)",
+    "epochs": "what two CPU cores afford",
     "batch_size": "stable BatchNorm statistics, about 470 Adam steps per epoch",
     "learning_rate": "Adam's usual 10⁻³, stable with BatchNorm",
     "seed": "fixed, so every run and every figure is reproducible",
@@ -909,8 +928,8 @@ def epochs_reason(history: dict | None, last: int = 10) -> str:
     change = test[-1] - test[-1 - last]
     if change < 0:
         return (
-            f"{reason}; the test loss fell by {-change:.1f} nats ({-change / test[-1 - last]:.1%}) over "
-            f"the last {last}, so more epochs would buy little"
+            f"{reason}; the final run's test loss, reported after the fact, fell by {-change:.1f} nats "
+            f"({-change / test[-1 - last]:.1%}) over its last {last}, so more epochs would buy little"
         )
     return f"{reason}; the test loss stopped falling over the last {last}"
 
@@ -955,9 +974,10 @@ def latent_size_reason(study: dict[int, dict], chosen: int, tolerance: float = 0
         why = "".join(
             f"; {d} uses {study[d]['active_units']} of its {d}, so it may cap the model" for d in tight
         )
-        return f"{text}{why}; {chosen} is the smallest level size the KL leaves a quarter unused"
+        rule = f"{chosen} is the smallest level size whose KL leaves a quarter of its dimensions idle"
+        return f"{text}{why}; {rule}"
     rule = roomy[0] if roomy else "none"
-    return f"{text}; kept although the smallest level size with a quarter unused is {rule}"
+    return f"{text}; kept although the smallest level size with a quarter of its dimensions idle is {rule}"
 
 
 def sweep_reason(elbo: dict, chosen, tolerance: float = 0.5, field: str = "") -> str:
@@ -977,7 +997,7 @@ def selection_reasons(selection: pd.DataFrame, tolerance: float = 0.5) -> dict:
     elbo = selection["−ELBO"]
 
     def effect(base: str, variant: str) -> str:
-        difference = elbo[variant] - elbo[base]
+        difference = round(elbo[variant], 1) - round(elbo[base], 1)  # as the row prints them
         values = f"{elbo[variant]:.1f} against {elbo[base]:.1f}"
         if abs(difference) <= tolerance:
             return f"leaves the −ELBO level ({values})"
@@ -1019,7 +1039,9 @@ def split_agreement_sentence(
     if not differ:
         return "Measured on the test set, the same sweeps single out the same values."
     details = "; ".join(
-        f"the {names.get(f, f)} sweep finds {show(level[f][1])} level there, {show(level[f][0])} here"
+        f"the {names.get(f, f)} sweep finds {show(level[f][1])} level there ("
+        + ", ".join(f"{v:g}: {e:.1f}" for v, e in sorted(test[f].items()))
+        + f" nats), {show(level[f][0])} here"
         for f in differ
     )
     return f"Measured on the test set, the sweeps would keep every chosen value among the best ({details})."
@@ -1117,7 +1139,8 @@ def tsne_optimiser_sentence(sensitivity: dict[str, dict]) -> str:
         f"{default['trustworthiness']:.3f} and {default['knn_accuracy_embedding']:.1%} for the default map"
     )
     text = (
-        f"Changed one at a time ({_digits(list(varied))}), these settings move the map by a Procrustes "
+        f"Changed one at a time on the final model's perplexity-30 map ({_digits(list(varied))}), these "
+        f"settings move it by a Procrustes "
         f"disparity of at most {disparity:.2f} from the default one, with {spans}"
     )
     all_trust, all_knn = [*trust, default["trustworthiness"]], [*knn, default["knn_accuracy_embedding"]]
