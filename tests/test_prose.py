@@ -389,8 +389,8 @@ def test_split_agreement_sentence_compares_the_level_sets():
     )
     test = {**validation, "batch_size": {64: 96.5, 128: 96.3, 256: 96.6}}
     assert prose.split_agreement_sentence(validation, test, chosen) == (
-        "Measured on the test set, the sweeps would keep every chosen value among the best (the batch-size "
-        "sweep finds 64, 128 and 256 level there (64: 96.5, 128: 96.3, 256: 96.6 nats), 64 and 128 here)."
+        "Measured on the test set, the sweeps would keep every chosen value among the best: the batch-size "
+        "sweep finds 64, 128 and 256 level there (64: 96.5, 128: 96.3, 256: 96.6 nats), 64 and 128 here."
     )
     moved = {"latent_dim": {16: 95.0, 32: 96.3, 8: 104.0}, "batch_size": {64: 95.5, 128: 96.3, 256: 96.6}}
     assert prose.split_agreement_sentence(validation, moved, chosen) == (

@@ -1044,7 +1044,7 @@ def split_agreement_sentence(
         + f" nats), {show(level[f][0])} here"
         for f in differ
     )
-    return f"Measured on the test set, the sweeps would keep every chosen value among the best ({details})."
+    return f"Measured on the test set, the sweeps would keep every chosen value among the best: {details}."
 
 
 def hyperparameter_table(
