@@ -305,8 +305,8 @@ def test_latent_size_reason_says_whether_the_chosen_size_is_the_best():
     level = prose.latent_size_reason(study, 32)
     assert level == (
         "32 and 64 dimensions are level (within 0.5 nats), 8 is worse: 8: 104.0 (8 active), 32: 96.3 "
-        "(17 active), 64: 96.1 (26 active); 32 is the smallest level size whose KL leaves a quarter of its "
-        "dimensions idle"
+        "(17 active), 64: 96.1 (26 active); 32 is the smallest level size whose KL leaves at least a quarter "
+        "of its dimensions idle"
     )
     apart = {**study, 32: {**study[32], "elbo": 97.0}}
     assert prose.latent_size_reason(apart, 64).startswith("the lowest −ELBO of the values tried")
@@ -341,15 +341,15 @@ def test_latent_size_reason_prefers_the_smallest_level_size_with_room():
     }
     chosen = prose.latent_size_reason(study, 32)
     assert chosen.endswith(
-        "; 16 uses 15 of its 16, so it may cap the model; 32 is the smallest level size whose KL leaves a "
-        "quarter of its dimensions idle"
+        "; 16 uses 15 of its 16, so it may cap the model; 32 is the smallest level size whose KL leaves at "
+        "least a quarter of its dimensions idle"
     )
     roomy16 = {**study, 16: {**study[16], "active_units": 10}}
     assert prose.latent_size_reason(roomy16, 32).endswith(
-        "kept although the smallest level size with a quarter of its dimensions idle is 16"
+        "kept although the smallest level size with at least a quarter idle is 16"
     )
     full = {d: {**v, "active_units": d} for d, v in study.items()}
-    assert prose.latent_size_reason(full, 32).endswith("with a quarter of its dimensions idle is none")
+    assert prose.latent_size_reason(full, 32).endswith("with at least a quarter idle is none")
 
 
 def test_selection_reasons_read_the_validation_runs():
@@ -859,7 +859,7 @@ def test_scientific_writes_powers_of_ten_for_prose():
 def test_bce_reading_sentence_reads_the_jsd_bound():
     apart = {"real_d": 0.61, "fake_d": 0.32, "loss": 1.102, "jsd_bound": 0.142}
     text = prose.bce_reading_sentence(apart)
-    assert "the other half $D(x) = 0.61$ and $D(G(z)) = 0.32$ against $\\tfrac12$" in text
+    assert "a mean probability of being real of 0.61 for test images and 0.32 for samples, against" in text
     assert "a BCE loss of 1.102 against $\\log 4 = 1.386$" in text
     assert text.endswith("\\ge 0.14$ nats (at most $\\log 2$).")
     level = prose.bce_reading_sentence(
@@ -869,10 +869,11 @@ def test_bce_reading_sentence_reads_the_jsd_bound():
 
 
 def test_aggregate_gap_sentence_reads_the_moments_and_the_distance_halves():
-    gap = {"kl": 0.12, "near_unsure": 0.2, "far_unsure": 0.48}
+    gap = {"kl": 0.12, "near_unsure": 0.2, "far_unsure": 0.48, "prior_unsure": 0.34, "draws": 10000}
     text = prose.aggregate_gap_sentence(gap, 0.05)
     assert "lies only 0.1 nats from" in text and "so any gap lies in the shape of $q(z)$." in text
-    assert "the classifier doubts 48% of the farther and 20% of the nearer half, against 5% of the" in text
+    assert "Of 10,000 prior draws the classifier doubts 34%: split at the median distance" in text
+    assert "48% of the farther and 20% of the nearer half, against 5% of the" in text
     assert text.endswith("the blends are mostly the draws that land between the codes.")
     some = prose.aggregate_gap_sentence({**gap, "far_unsure": 0.26}, 0.05)
     assert some.endswith("even the nearer half holds many, so that distance explains only part of them.")
@@ -916,7 +917,10 @@ def test_budget_sentence_compares_the_final_runs_later_moves_with_the_gaps_betwe
         + [{"reconstruction": 66.5, "kl": 23.5}]
     }
     text = prose.budget_sentence(finals, history, 6)
-    assert "to 7 epochs) moves its reconstruction term by 8.5 nats and its KL by 0.5 after epoch 6" in text
+    assert (
+        "to 7 epochs) moves its reconstruction term by up to 8.5 nats and its KL by up to 0.5 after epoch 6"
+        in text
+    )
     assert "against smallest gaps between neighbouring βs of 9.5 and 8.2 nats" in text
     assert text.endswith("unlikely to reorder the βs in either term.")
     history["test"][-1]["reconstruction"] = 60.0
@@ -943,3 +947,8 @@ def test_tsne_optimiser_sentence_reads_layout_and_neighbourhoods():
     assert prose.tsne_optimiser_sentence(same).endswith("the map hardly depends on them.")
     moved = {**sensitivity, "learning rate × 4": entry(0.5, 0.9, 0.7)}
     assert prose.tsne_optimiser_sentence(moved).endswith("the neighbourhood measures move with them.")
+
+
+def test_lower_bounds_are_rounded_down():
+    assert prose.lower_bound_text(0.3055) == "0.30" and prose.lower_bound_text(0.425) == "0.42"
+    assert prose.lower_bound_text(0.43) == "0.43" and prose.lower_bound_text(0.0) == "0.00"

@@ -128,10 +128,10 @@ def aggregate_gap_sentence(gap: dict, reconstructions_unsure: float) -> str:
             f"two moments."
         )
     halves = (
-        f"Split at the median distance from a prior draw to its nearest test code (in the active "
-        f"dimensions), the classifier doubts {gap['far_unsure']:.0%} of the farther and "
-        f"{gap['near_unsure']:.0%} of the nearer half, against {reconstructions_unsure:.0%} of the "
-        f"reconstructions"
+        f"Of {gap['draws']:,} prior draws the classifier doubts {gap['prior_unsure']:.0%}: split at the "
+        f"median distance from a draw to its nearest test code (in the active dimensions), "
+        f"{gap['far_unsure']:.0%} of the farther and {gap['near_unsure']:.0%} of the nearer half, against "
+        f"{reconstructions_unsure:.0%} of the reconstructions"
     )
     difference = gap["far_unsure"] - gap["near_unsure"]
     if difference >= 0.15:
@@ -719,7 +719,7 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
         bound = hinge_total_variation_bound(late["d_loss"])
         reading = (
             f"below the value 2 of the equilibrium. Since no D does better than $2 - 2\\,\\mathrm{{TV}}$, "
-            f"this D would show $\\mathrm{{TV}}(p_{{\\text{{data}}}}, p_G) \\ge {bound:.2f}$"
+            f"this D would show $\\mathrm{{TV}}(p_{{\\text{{data}}}}, p_G) \\ge {lower_bound_text(bound)}$"
         )
         if held_out is None:
             reading += (
@@ -735,7 +735,8 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
                 f"{held_out['samples']:,} test images and {held_out['samples']:,} fresh samples of the "
                 f"shipped (EMA) G, the final D's loss is {fresh:.2f} ({seen:.2f} with training images in "
                 f"place of the test images), so "
-                f"$\\mathrm{{TV}} \\ge {hinge_total_variation_bound(fresh):.2f}$ for the shipped "
+                f"$\\mathrm{{TV}} \\ge {lower_bound_text(hinge_total_variation_bound(fresh))}$ for the "
+                f"shipped "
                 f"generator too"
             )
         verdict = "the networks have not reached the equilibrium"
@@ -753,20 +754,26 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
     )
 
 
+def lower_bound_text(value: float, digits: int = 2) -> str:
+    """A lower bound printed with `digits` decimals, rounded down so the printed bound still holds."""
+    return f"{math.floor(value * 10**digits + 1e-9) / 10**digits:.{digits}f}"
+
+
 def bce_reading_sentence(reading: dict) -> str:
     """The shipped D read as a BCE discriminator (`gan_results.held_out_bce_reading`) against the
     BCE game's prediction at p_G = p_data: D = ½ on every image and D's loss log 4."""
     log4 = math.log(4)
     text = (
         f"Read as a BCE discriminator (a logistic regression $\\sigma(aD+b)$ on D's score, fitted on half of "
-        f"those held-out images), D "
-        f"gives the other half $D(x) = {reading['real_d']:.2f}$ and $D(G(z)) = {reading['fake_d']:.2f}$ "
-        f"against $\\tfrac12$, and a BCE loss of {reading['loss']:.3f} against $\\log 4 = {log4:.3f}$"
+        f"those held-out images), D gives the other half a mean probability of being real of "
+        f"{reading['real_d']:.2f} for test images and {reading['fake_d']:.2f} for samples, against "
+        f"$\\tfrac12$ for both, and a BCE loss of {reading['loss']:.3f} against $\\log 4 = {log4:.3f}$"
     )
     if reading["jsd_bound"] < 0.005:
         return text + ": as far as this D can tell, G's images are distributed like the real ones."
     return (
-        text + f", so $\\mathrm{{JSD}}(p_{{\\text{{data}}}}, p_G) \\ge {reading['jsd_bound']:.2f}$ nats "
+        text + f", so $\\mathrm{{JSD}}(p_{{\\text{{data}}}}, p_G) \\ge "
+        f"{lower_bound_text(reading['jsd_bound'])}$ nats "
         f"(at most $\\log 2$)."
     )
 
@@ -974,10 +981,12 @@ def latent_size_reason(study: dict[int, dict], chosen: int, tolerance: float = 0
         why = "".join(
             f"; {d} uses {study[d]['active_units']} of its {d}, so it may cap the model" for d in tight
         )
-        rule = f"{chosen} is the smallest level size whose KL leaves a quarter of its dimensions idle"
+        rule = (
+            f"{chosen} is the smallest level size whose KL leaves at least a quarter of its dimensions idle"
+        )
         return f"{text}{why}; {rule}"
     rule = roomy[0] if roomy else "none"
-    return f"{text}; kept although the smallest level size with a quarter of its dimensions idle is {rule}"
+    return f"{text}; kept although the smallest level size with at least a quarter idle is {rule}"
 
 
 def sweep_reason(elbo: dict, chosen, tolerance: float = 0.5, field: str = "") -> str:
@@ -1417,17 +1426,17 @@ def budget_sentence(finals: dict[float, dict], history: dict, epochs: int) -> st
     `epochs`, against the smallest gap between neighbouring βs in that term (`finals`: {β: the
     study run's final test terms})."""
     betas = sorted(finals)
-    start, end = history["test"][epochs - 1], history["test"][-1]
+    start, later = history["test"][epochs - 1], history["test"][epochs:]
     moved, gaps = {}, {}
     for term, key in (("reconstruction", "reconstruction"), ("kl", "kl")):
-        moved[term] = abs(end[key] - start[key])
+        moved[term] = max(abs(e[key] - start[key]) for e in later)  # the farthest it got from there
         values = [finals[b][f"test_{key}"] for b in betas]
         gaps[term] = min(abs(b - a) for a, b in zip(values, values[1:]))
     text = (
-        f"The final model (this β = 1 configuration trained on to {len(history['test'])} epochs) moves its "
-        f"reconstruction term by {moved['reconstruction']:.1f} nats and its KL by {moved['kl']:.1f} after "
-        f"epoch {epochs}, against smallest gaps between neighbouring βs of {gaps['reconstruction']:.1f} and "
-        f"{gaps['kl']:.1f} nats"
+        f"The final model (this β = 1 configuration trained on to {len(history['test'])} epochs) moves "
+        f"its reconstruction term by up to {moved['reconstruction']:.1f} nats and its KL by up to "
+        f"{moved['kl']:.1f} after epoch {epochs}, against smallest gaps between neighbouring βs of "
+        f"{gaps['reconstruction']:.1f} and {gaps['kl']:.1f} nats"
     )
     if all(moved[t] < gaps[t] for t in moved):
         return text + ", so a longer budget is unlikely to reorder the βs in either term."
