@@ -296,12 +296,13 @@ def test_hyperparameter_table_gives_a_reason_for_every_row():
     assert any("learning_rate" in row and "| 0.001 (Adam)" in row for row in rows)
 
 
+def _latent_study(*rows: tuple[int, float, int]) -> dict[int, dict]:
+    """A made-up latent-size study: (size, −ELBO, active units) per row."""
+    return {size: {"elbo": elbo, "active_units": active} for size, elbo, active in rows}
+
+
 def test_latent_size_reason_says_whether_the_chosen_size_is_the_best():
-    study = {
-        8: {"elbo": 104.0, "active_units": 8, "epochs": 6},
-        32: {"elbo": 96.3, "active_units": 17, "epochs": 6},
-        64: {"elbo": 96.1, "active_units": 26, "epochs": 6},
-    }
+    study = _latent_study((8, 104.0, 8), (32, 96.3, 17), (64, 96.1, 26))
     level = prose.latent_size_reason(study, 32)
     assert level == (
         "32 and 64 dimensions are level (within 0.5 nats), 8 is worse: 8: 104.0 (8 active), 32: 96.3 "
@@ -334,11 +335,7 @@ def test_sweep_reason_reads_a_learning_rate_sweep():
 
 
 def test_latent_size_reason_prefers_the_smallest_level_size_with_room():
-    study = {
-        16: {"elbo": 96.4, "active_units": 15, "epochs": 6},
-        32: {"elbo": 96.3, "active_units": 17, "epochs": 6},
-        64: {"elbo": 96.5, "active_units": 26, "epochs": 6},
-    }
+    study = _latent_study((16, 96.4, 15), (32, 96.3, 17), (64, 96.5, 26))
     chosen = prose.latent_size_reason(study, 32)
     assert chosen.endswith(
         "; 16 uses 15 of its 16, so it may cap the model; 32 is the smallest level size whose KL leaves at "
@@ -356,7 +353,7 @@ def test_selection_reasons_read_the_validation_runs():
     import pandas as pd
 
     selection = pd.DataFrame(
-        {"epochs": [6] * 5, "−ELBO": [96.3, 98.0, 98.8, 100.2, 101.0]},
+        {"−ELBO": [96.3, 98.0, 98.8, 100.2, 101.0]},
         index=["conv", "conv, dropout 0.2", "MLP", "MLP, dropout 0.2", "MLP, no BatchNorm"],
     )
     reasons = prose.selection_reasons(selection)

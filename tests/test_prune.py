@@ -70,7 +70,7 @@ def test_the_report_reads_metrics_only_runs_without_their_modules(monkeypatch):
     assert vae_results.collapse_mitigation()["free_bits"]["active_units"] >= 0
     assert vae_results.mlp_conv_table()["NLL"].notna().sum() == len(vae_results.NLL_RUNS)
     assert set(vae_results.latent_size_study()) == set(runs.LATENT_SIZES)
-    assert {f: set(e) for f, (e, _) in vae_results.optimiser_study().items()} == {
+    assert {f: set(e) for f, e in vae_results.optimiser_study().items()} == {
         "learning_rate": {3e-4, 1e-3, 3e-3},
         "batch_size": {64, 128, 256},
     }

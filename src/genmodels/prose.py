@@ -1070,7 +1070,7 @@ def hyperparameter_table(
     `sweeps` ({field: {value: −ELBO}}) do the same for other fields, `selection`
     (`selection_reasons`) for the architecture, dropout and BatchNorm; values within `tolerance`
     nats of the best are level. The caption names the split and budget of the measurements."""
-    measured = {"architecture": ARCHITECTURE_REASON}
+    measured = {}
     if history is not None:
         measured["epochs"] = epochs_reason(history)
     if latent_study is not None:

@@ -85,9 +85,9 @@ def aggregate_posterior_gap(config=runs.FINAL_VAE, count: int = 10_000, threshol
 def _aggregate_posterior_gap(config, count: int, threshold: float) -> dict:
     classifier = load_or_train(runs.MNIST_CLASSIFIER)["classifier"]
     model = vae(config).eval()
-    images, _ = mnist_test()
+    stats = latent_statistics(config)
+    mu, logvar = stats["means"], stats["logvars"]
     generator = torch.Generator().manual_seed(0)
-    mu, logvar = (torch.cat(t) for t in zip(*(model.encode(x) for x in images.split(1000))))
     codes = mu + torch.exp(0.5 * logvar) * torch.randn(mu.shape, generator=generator)
     _, _, kl = fitted_gaussian_kl(codes)
     noise = torch.randn(count, codes.shape[1], generator=generator)
@@ -97,7 +97,7 @@ def _aggregate_posterior_gap(config, count: int, threshold: float) -> dict:
         confidence = torch.cat([torch.softmax(classifier(x), 1).max(1).values for x in decoded])
         return confidence < threshold
 
-    active = latent_statistics(config)["activity"] > ACTIVITY_THRESHOLD
+    active = stats["activity"] > ACTIVITY_THRESHOLD
     distance = torch.cdist(noise[:, active], mu[:, active]).min(1).values
     near = distance <= distance.median()
     prior = unsure(noise)
@@ -107,7 +107,7 @@ def _aggregate_posterior_gap(config, count: int, threshold: float) -> dict:
         "near_unsure": float(prior[near].float().mean()),
         "far_unsure": float(prior[~near].float().mean()),
         "draws": count,
-        "test_digits": len(images),
+        "test_digits": len(mu),
         "threshold": threshold,
     }
 

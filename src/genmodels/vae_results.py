@@ -60,8 +60,8 @@ def test_nll_nats(config=runs.FINAL_VAE) -> float:
 
 @functools.cache
 def latent_statistics(config) -> dict:
-    """Posterior means, per-dimension KL and active units of a VAE on the test set (on the
-    validation split for a model-selection run)."""
+    """Posterior means and log-variances, per-dimension KL and active units of a VAE on the test set
+    (on the validation split for a model-selection run)."""
     images, labels = mnist_validation() if config.validation else mnist_test()
     model = vae(config)
     with torch.no_grad():
@@ -70,6 +70,7 @@ def latent_statistics(config) -> dict:
     count, variance = active_units(mu)
     return {
         "means": mu,
+        "logvars": logvar,
         "kl_per_dimension": gaussian_kl_per_dimension(mu, logvar).mean(0),
         "active_units": count,
         "activity": variance,
@@ -139,31 +140,26 @@ def latent_size_study(validation: bool = False) -> dict[int, dict]:
     study, keyed by latent size; with `validation`, those of its model-selection copies on the
     validation split."""
     return {
-        config.latent_dim: {
-            "elbo": run_elbo(config),
-            "active_units": latent_summary(config)["active_units"],
-            "epochs": config.epochs,
-        }
+        config.latent_dim: {"elbo": run_elbo(config), "active_units": latent_summary(config)["active_units"]}
         for config in (_split(c, validation) for c in runs.LATENT_STUDY)
     }
 
 
-def optimiser_study(validation: bool = False) -> dict[str, tuple[dict, int]]:
+def optimiser_study(validation: bool = False) -> dict[str, dict]:
     """Test (with `validation`: validation) −ELBO (nats) of the β = 1 study run and its copies at
-    other learning rates and batch sizes, per field: ({value: −ELBO}, epochs)."""
+    other learning rates and batch sizes, per field: {value: −ELBO}."""
     base = _split(runs.beta_study_config(1.0), validation)
-
     return {
-        field: (
-            {getattr(base, field): run_elbo(base)}
-            | {
-                value: run_elbo(_split(runs.optimiser_study_config(field, value), validation))
-                for value in values
-            },
-            base.epochs,
-        )
+        field: {getattr(base, field): run_elbo(base)}
+        | {value: run_elbo(_split(runs.optimiser_study_config(field, value), validation)) for value in values}
         for field, values in runs.OPTIMISER_STUDY.items()
     }
+
+
+def sweep_elbos(validation: bool = False) -> dict[str, dict]:
+    """Every sweep behind Table 1 as {field: {value: −ELBO}}: latent size, learning rate, batch size."""
+    latent = {d: v["elbo"] for d, v in latent_size_study(validation).items()}
+    return {"latent_dim": latent, **optimiser_study(validation)}
 
 
 def selection_study() -> pd.DataFrame:
@@ -182,7 +178,6 @@ def selection_study() -> pd.DataFrame:
         rows.append(
             {
                 "model": name,
-                "epochs": entry["epochs"],
                 "−ELBO": final_elbo(entry["final"]),
                 "s/epoch": float(np.mean(entry["history"]["seconds"])),
             }
