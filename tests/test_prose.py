@@ -762,8 +762,8 @@ def test_a_larger_tolerance_makes_the_sweeps_level():
 def test_screening_sentence_reads_the_kept_rows_against_the_noise_floor():
     fids = {"DCGAN baseline": 210.8, "baseline + hinge": 365.5, "baseline + EMA": 198.4, "final": 374.4}
     assert prose.screening_sentence(fids, 35.8, ["baseline + hinge", "final"]) == (
-        "and they did not lead to the final model: after two epochs hinge (365.5) and final (374.4) came "
-        "out worse than the baseline's 210.8"
+        "and they spoke against the final model's features: after two epochs hinge (365.5) and final "
+        "(374.4) came out worse than the baseline's 210.8"
     )
     assert prose.screening_sentence(fids, 35.8, ["baseline + EMA"]).startswith("and none of")
     assert "favour EMA (150.0)" in prose.screening_sentence(
@@ -922,6 +922,48 @@ def test_budget_sentence_compares_the_final_runs_later_moves_with_the_gaps_betwe
     assert text.endswith("unlikely to reorder the βs in either term.")
     history["test"][-1]["reconstruction"] = 60.0
     assert prose.budget_sentence(finals, history, 6).endswith("could reorder neighbouring βs.")
+
+
+def test_beta_seed_sentence_reports_the_largest_move_and_any_change_of_order():
+    def run(*terms):
+        return {b: {"test_reconstruction": r, "test_kl": k} for b, (r, k) in zip((0.0, 1.0, 10.0), terms)}
+
+    seed0 = run((60.0, 40.0), (70.0, 20.0), (90.0, 5.0))
+    same = run((60.5, 40.2), (71.2, 19.9), (89.9, 5.3))  # largest share: β = 1's 1.2 of 10 nats
+    assert prose.beta_seed_sentence(seed0, same) == (
+        "Trained again from seed 1, the βs keep their order in both terms: no term of any β moves by more "
+        "than 12% of its distance to the nearest other β in that term."
+    )
+    crossed = run((60.5, 40.2), (71.2, 4.0), (89.9, 5.3))  # β = 1's KL moves 16 of 15 nats
+    assert prose.beta_seed_sentence(seed0, crossed) == (
+        "Trained again from seed 1, β = 1, 10 change places in the KL: the seed moves a term by up to 107% "
+        "of its distance to the nearest other β in that term."
+    )
+
+
+def test_long_runs_sentence_places_the_first_sngan_stage_among_the_dcgan_runs():
+    dcgan = [(30, 55.3), (85, 43.3), (130, 37.1), (240, 35.4)]
+    assert prose.long_runs_sentence((19, 44.2), dcgan, (74, 24.3)) == (
+        "after 19 epochs the first SNGAN stage reached an FID of 44.2, where the DCGAN had 55.3 after 30 "
+        "epochs and needed 85 to reach 43.3; so the warm restarts went to the SNGAN, which reached 24.3 in "
+        "74 epochs against the best DCGAN's 35.4 in 240."
+    )
+    assert "below every DCGAN run's, the best 35.4 after 240 epochs; so the warm restarts went" in (
+        prose.long_runs_sentence((19, 30.0), dcgan, (74, 24.3))
+    )
+    assert "above every DCGAN run's (the first, 55.3 after 30 epochs); so this comparison alone does not" in (
+        prose.long_runs_sentence((19, 60.0), dcgan, (74, 24.3))
+    )
+    assert "had 55.3 after 30 epochs and needed 85 to reach 43.3; so the warm restarts" in (
+        prose.long_runs_sentence((30, 50.0), dcgan, (74, 24.3))
+    )
+    for sooner in ((40, 50.0), (100, 50.0)):  # no DCGAN run as long or longer did worse
+        assert "needed 85 to reach 43.3; so this comparison alone does not favour the SNGAN" in (
+            prose.long_runs_sentence(sooner, dcgan, (74, 24.3))
+        )
+    assert "where the DCGAN needed 30 epochs to reach 40.0; so the warm" in (
+        prose.long_runs_sentence((19, 45.0), [(30, 40.0), (85, 50.0)], (74, 24.3))
+    )
 
 
 def test_tsne_optimiser_sentence_reads_layout_and_neighbourhoods():

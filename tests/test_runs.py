@@ -57,6 +57,13 @@ def test_beta_study_covers_every_beta_at_one_budget():
     assert len({dataclasses.replace(c, beta=0.0, name="x") for c in runs.BETA_STUDY}) == 1
 
 
+def test_beta_seed_study_is_the_beta_study_from_seed_1():
+    assert runs.STUDY_SEED_VAE in runs.BETA_SEED_STUDY
+    for seed0, seed1 in zip(runs.BETA_STUDY, runs.BETA_SEED_STUDY, strict=True):
+        assert (seed0.seed, seed1.seed) == (0, 1)
+        assert dataclasses.replace(seed1, seed=0, name=seed0.name) == seed0
+
+
 def test_selection_runs_copy_each_choice_run_onto_the_validation_split():
     """Every run behind a choice of Table 1 has a 6-epoch copy evaluated on the validation split,
     differing from it in nothing else, and `make train-vae` trains them."""

@@ -57,7 +57,15 @@ def main(argv=None) -> None:
                     f"run `export TORCH_THREADS=2` or `unset TORCH_THREADS`."
                 )
             torch.set_num_threads(int(os.environ["TORCH_THREADS"]))
+        keep_kept = not (args.retrain or args.only or weights.retrain_requested())
         for config in selected(args):
+            entry = weights.load_entry(config) if keep_kept else None
+            if entry is not None and weights.is_metrics_only(entry):  # trained; only its file was pruned
+                print(
+                    f"[train] {config.name}: trained before, metrics kept "
+                    f"(`--only {config.name}` trains it again)"
+                )
+                continue
             # --only retrains that stage alone: the stages it continues from come from the cache.
             trained = weights.load_or_train(config, retrain=args.retrain, retrain_parents=args.only is None)
             print(f"[train] {config.name}: ready ({trained.entry.get('train_seconds', 0):.0f} s of training)")

@@ -190,10 +190,10 @@ def class_histogram(counts, class_names, reference=None) -> Figure:
     for where, shares, label in bars:
         ax.bar(where, shares, width=0.4, label=label)
     ax.axhline(1 / len(class_names), color="grey", ls=":", label="uniform", zorder=0.5)  # behind the bars
-    ax.set_xticks(positions, class_names, fontsize=8, rotation=20, ha="right", rotation_mode="anchor")
+    ax.set_xticks(positions, class_names, fontsize=7.5)  # level names: the height goes to the bars
     ax.set_ylabel("images [%]")
     ax.set_ylim(0, 1.1 * max(shares.max() for _, shares, _ in bars))
-    ax.set_yticks(np.arange(0, ax.get_ylim()[1], 0.1))
+    ax.set_yticks(np.arange(0, ax.get_ylim()[1], 0.05))
     ax.yaxis.set_major_formatter(lambda value, _: f"{100 * value:.0f}")
     ax.grid(axis="y", alpha=0.3)
     ax.legend(fontsize=8, ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)

@@ -564,8 +564,8 @@ def screening_sentence(fids: dict[str, float], noise_floor: float, kept: list[st
     better = [label for label in kept if base - fids[label] > noise_floor]
     if worse and not better:
         return (
-            f"and they did not lead to the final model: after two epochs {listed(worse)} came out worse "
-            f"than the baseline's {base:.1f}"
+            f"and they spoke against the final model's features: after two epochs {listed(worse)} came "
+            f"out worse than the baseline's {base:.1f}"
         )
     if better and not worse:
         return (
@@ -577,6 +577,40 @@ def screening_sentence(fids: dict[str, float], noise_floor: float, kept: list[st
             f"{listed(worse)} worse than the baseline's {base:.1f}"
         )
     return f"and none of the final model's features differs from the baseline's {base:.1f} by more than that"
+
+
+def long_runs_sentence(
+    first: tuple[int, float], baseline: list[tuple[int, float]], final: tuple[int, float]
+) -> str:
+    """How the long runs compare the final model's first stage (`first`: epochs, FID) with the
+    DCGAN runs (`baseline`: (epochs since initialisation, FID) of each, in training order) and the
+    final model (`final`) with the best DCGAN run."""
+    epochs, fid = first
+    best = min(baseline, key=lambda run: run[1])
+    reached = [run for run in baseline if run[1] <= fid]
+    if not reached:
+        where = f"below every DCGAN run's, the best {best[1]:.1f} after {best[0]} epochs"
+    elif len(reached) == len(baseline):
+        where = f"above every DCGAN run's (the first, {baseline[0][1]:.1f} after {baseline[0][0]} epochs)"
+    else:
+        level = reached[0]
+        before = [run for run in baseline if run[0] < level[0] and run[1] > fid]
+        where = (
+            f"where the DCGAN had {before[-1][1]:.1f} after {before[-1][0]} epochs and needed {level[0]} to "
+            f"reach {level[1]:.1f}"
+            if before
+            else f"where the DCGAN needed {level[0]} epochs to reach {level[1]:.1f}"
+        )
+    # favoured only when a DCGAN run with at least as many epochs did worse
+    verdict = (
+        "so the warm restarts went to the SNGAN"
+        if any(run[0] >= epochs and run[1] > fid for run in baseline)
+        else "so this comparison alone does not favour the SNGAN"
+    )
+    return (
+        f"after {epochs} epochs the first SNGAN stage reached an FID of {fid:.1f}, {where}; {verdict}, which "
+        f"reached {final[1]:.1f} in {final[0]} epochs against the best DCGAN's {best[1]:.1f} in {best[0]}."
+    )
 
 
 def leave_one_out_test(fids: dict[str, list[float]], level: float = 0.05) -> dict:
@@ -1441,6 +1475,34 @@ def budget_sentence(finals: dict[float, dict], history: dict, epochs: int) -> st
     if all(moved[t] < gaps[t] for t in moved):
         return text + ", so a longer budget is unlikely to reorder the βs in either term."
     return text + ", so a longer budget could reorder neighbouring βs."
+
+
+def beta_seed_sentence(seed0: dict[float, dict], seed1: dict[float, dict]) -> str:
+    """Whether the β study's order survives a second seed (`seed0`, `seed1`: {β: the run's final
+    test terms}): the βs' order in each term under both seeds, and the largest move of a β's term
+    by the seed as a share of its distance (under seed 0) to the nearest other β in that term."""
+    betas = sorted(seed0)
+    share, swapped = 0.0, {}
+    for term in ("reconstruction", "kl"):
+        value = {b: seed0[b][f"test_{term}"] for b in betas}
+        for b in betas:
+            nearest = min(abs(value[b] - value[c]) for c in betas if c != b)
+            share = max(share, abs(seed1[b][f"test_{term}"] - value[b]) / nearest)
+        orders = [sorted(betas, key=lambda b, run=run: run[b][f"test_{term}"]) for run in (seed0, seed1)]
+        swapped[term] = [b for b, c in zip(*orders) if b != c]
+    nearest_text = f"{math.ceil(round(100 * share, 6))}% of its distance to the nearest other β in that term"
+    if not any(swapped.values()):
+        return (
+            f"Trained again from seed 1, the βs keep their order in both terms: no term of any β moves by "
+            f"more than {nearest_text}."
+        )
+    which = "; ".join(
+        f"β = {', '.join(f'{b:g}' for b in sorted(found))} change places in the "
+        f"{'KL' if term == 'kl' else 'reconstruction term'}"
+        for term, found in swapped.items()
+        if found
+    )
+    return f"Trained again from seed 1, {which}: the seed moves a term by up to {nearest_text}."
 
 
 def still_falling_sentence(falls: list[float]) -> str:

@@ -61,7 +61,13 @@ OPTIMISER_RUNS = tuple(optimiser_study_config(f, v) for f, values in OPTIMISER_S
 # (the latent-size and optimiser studies' centre) trained again from seed 1 (metrics only).
 MLP_SEED_VAE = dataclasses.replace(MLP_VAE, name="vae_mlp_beta1_seed1", seed=1)
 STUDY_SEED_VAE = dataclasses.replace(beta_study_config(1.0), name="vae_conv_beta1_study_seed1", seed=1)
-SEED_RUNS = (MLP_SEED_VAE, STUDY_SEED_VAE)
+# The whole β study trained again from seed 1 (β = 1 is STUDY_SEED_VAE): does a β keep its
+# place in each loss term when only the seed changes? (metrics only)
+BETA_SEED_STUDY = tuple(
+    STUDY_SEED_VAE if b == 1.0 else dataclasses.replace(c, name=f"{c.name}_seed1", seed=1)
+    for b, c in zip(BETA_VALUES, BETA_STUDY)
+)
+SEED_RUNS = (MLP_SEED_VAE, *BETA_SEED_STUDY)
 # Model selection without the test set: every run behind a choice of Table 1 or of 1.1a's
 # architecture, dropout and BatchNorm comparisons, trained again at the sweeps' 6-epoch budget
 # on the first 50,000 training images and measured on the last 10,000 (metrics only). The

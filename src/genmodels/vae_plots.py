@@ -266,7 +266,7 @@ def paths_on_map(
                 np.c_[digits, np.full((len(digits), 2), 6.0)],
             ]
         )
-        sizes = np.array([(2.1 * len(text) + 1.5, 5.0) for _, text, _, _ in numbered])  # 7-pt digits, boxed
+        sizes = np.array([(2.4 * len(text) + 1.7, 5.7) for _, text, _, _ in numbered])  # 8-pt digits, boxed
         anchors = to_points([where for where, _, _, _ in numbered])
         offsets = clear_offsets(anchors, sizes, boxes, [mark for *_, mark in numbered])
         for (where, text, colour, _), offset in zip(numbered, offsets):
@@ -275,13 +275,15 @@ def paths_on_map(
                 where,
                 xytext=offset,
                 textcoords="offset points",
-                fontsize=7,
+                fontsize=8,
                 fontstyle="italic",  # step numbers, boxed in their path's colour: not the digit labels
                 color=colour,
                 ha="center",
                 va="center",
                 zorder=5,
                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": colour, "alpha": 0.9, "lw": 0.6},
+                # a leader to the position: it may lie under the start square or end star
+                arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.6, "shrinkA": 0, "shrinkB": 0},
             )
     figure.legend(
         *ax.get_legend_handles_labels(), loc="lower center", ncol=len(paths), fontsize=8, frameon=False

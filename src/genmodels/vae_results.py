@@ -105,6 +105,11 @@ def beta_study() -> dict:
     return study
 
 
+def beta_seed_study() -> dict[float, dict]:
+    """The final test terms of the β study trained again from seed 1, keyed by β."""
+    return {config.beta: manifest_entry(config)["final"] for config in runs.BETA_SEED_STUDY}
+
+
 def final_elbo(final: dict) -> float:
     """Test −ELBO (nats; reconstruction + KL, at β = 1 whatever β the run trained with) of a
     manifest entry's "final" record."""
