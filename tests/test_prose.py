@@ -915,11 +915,11 @@ def test_budget_sentence_compares_the_final_runs_later_moves_with_the_gaps_betwe
     }
     text = prose.budget_sentence(finals, history, 6)
     assert (
-        "to 7 epochs) moves its reconstruction term by up to 8.5 nats and its KL by up to 0.5 after epoch 6"
+        "for 7 epochs, moves its reconstruction term by up to 8.5 nats and its KL by up to 0.5 after epoch 6"
         in text
     )
-    assert "against smallest gaps between neighbouring βs of 9.5 and 8.2 nats" in text
-    assert text.endswith("unlikely to reorder the βs in either term.")
+    assert "less than the smallest gaps between neighbouring βs (9.5 and 8.2 nats)" in text
+    assert text.endswith("unlikely to reorder the βs.")
     history["test"][-1]["reconstruction"] = 60.0
     assert prose.budget_sentence(finals, history, 6).endswith("could reorder neighbouring βs.")
 
@@ -931,13 +931,13 @@ def test_beta_seed_sentence_reports_the_largest_move_and_any_change_of_order():
     seed0 = run((60.0, 40.0), (70.0, 20.0), (90.0, 5.0))
     same = run((60.5, 40.2), (71.2, 19.9), (89.9, 5.3))  # largest share: β = 1's 1.2 of 10 nats
     assert prose.beta_seed_sentence(seed0, same) == (
-        "Trained again from seed 1, the βs keep their order in both terms: no term of any β moves by more "
-        "than 12% of its distance to the nearest other β in that term."
+        "From seed 1, the βs keep their order in both terms, and no term moves by over 12% of its "
+        "distance to the nearest other β."
     )
     crossed = run((60.5, 40.2), (71.2, 4.0), (89.9, 5.3))  # β = 1's KL moves 16 of 15 nats
     assert prose.beta_seed_sentence(seed0, crossed) == (
-        "Trained again from seed 1, β = 1, 10 change places in the KL: the seed moves a term by up to 107% "
-        "of its distance to the nearest other β in that term."
+        "From seed 1, β = 1, 10 change places in the KL, and a term moves by up to 107% of its distance to "
+        "the nearest other β."
     )
 
 

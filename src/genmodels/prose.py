@@ -1467,14 +1467,16 @@ def budget_sentence(finals: dict[float, dict], history: dict, epochs: int) -> st
         values = [finals[b][f"test_{key}"] for b in betas]
         gaps[term] = min(abs(b - a) for a, b in zip(values, values[1:]))
     text = (
-        f"The final model (this β = 1 configuration trained on to {len(history['test'])} epochs) moves "
-        f"its reconstruction term by up to {moved['reconstruction']:.1f} nats and its KL by up to "
-        f"{moved['kl']:.1f} after epoch {epochs}, against smallest gaps between neighbouring βs of "
-        f"{gaps['reconstruction']:.1f} and {gaps['kl']:.1f} nats"
+        f"The final model, this configuration trained for {len(history['test'])} epochs, moves its "
+        f"reconstruction term by up to {moved['reconstruction']:.1f} nats and its KL by up to "
+        f"{moved['kl']:.1f} after epoch {epochs}"
+    )
+    gaps_text = (
+        f"smallest gaps between neighbouring βs ({gaps['reconstruction']:.1f} and {gaps['kl']:.1f} nats)"
     )
     if all(moved[t] < gaps[t] for t in moved):
-        return text + ", so a longer budget is unlikely to reorder the βs in either term."
-    return text + ", so a longer budget could reorder neighbouring βs."
+        return f"{text}, less than the {gaps_text}, so a longer budget is unlikely to reorder the βs."
+    return f"{text}, against the {gaps_text}, so a longer budget could reorder neighbouring βs."
 
 
 def beta_seed_sentence(seed0: dict[float, dict], seed1: dict[float, dict]) -> str:
@@ -1490,11 +1492,10 @@ def beta_seed_sentence(seed0: dict[float, dict], seed1: dict[float, dict]) -> st
             share = max(share, abs(seed1[b][f"test_{term}"] - value[b]) / nearest)
         orders = [sorted(betas, key=lambda b, run=run: run[b][f"test_{term}"]) for run in (seed0, seed1)]
         swapped[term] = [b for b, c in zip(*orders) if b != c]
-    nearest_text = f"{math.ceil(round(100 * share, 6))}% of its distance to the nearest other β in that term"
+    nearest_text = f"{math.ceil(round(100 * share, 6))}% of its distance to the nearest other β"
     if not any(swapped.values()):
         return (
-            f"Trained again from seed 1, the βs keep their order in both terms: no term of any β moves by "
-            f"more than {nearest_text}."
+            f"From seed 1, the βs keep their order in both terms, and no term moves by over {nearest_text}."
         )
     which = "; ".join(
         f"β = {', '.join(f'{b:g}' for b in sorted(found))} change places in the "
@@ -1502,7 +1503,7 @@ def beta_seed_sentence(seed0: dict[float, dict], seed1: dict[float, dict]) -> st
         for term, found in swapped.items()
         if found
     )
-    return f"Trained again from seed 1, {which}: the seed moves a term by up to {nearest_text}."
+    return f"From seed 1, {which}, and a term moves by up to {nearest_text}."
 
 
 def still_falling_sentence(falls: list[float]) -> str:
