@@ -104,25 +104,6 @@ def test_digit_table_reads_purity_islands_and_the_confused_digit():
     assert int(table.loc["map purity, perplexity 30 [%]", "0"]) < 100
 
 
-def test_seed_table_gives_a_single_value_when_the_seeds_agree():
-    stability = {
-        "pca": {"disparity": 0.0, "trustworthiness": (0.97, 0.97), "knn_accuracy_embedding": (0.89, 0.89)},
-        "random": {
-            "disparity": 0.38,
-            "trustworthiness": (0.969, 0.970),
-            "knn_accuracy_embedding": (0.886, 0.894),
-        },
-    }
-    rows = vae_latent.seed_table(stability).to_dict("records")
-    assert rows[0] == {
-        "initialisation": "PCA (used here)",
-        "largest disparity": "0.00",
-        "trustworthiness": "0.970",
-        "map 5-NN accuracy [%]": "89.0",
-    }
-    assert rows[1]["trustworthiness"] == "0.969–0.970" and rows[1]["map 5-NN accuracy [%]"] == "88.6–89.4"
-
-
 def test_chord_dip_is_the_lowest_norm_on_a_linear_path_against_its_ends():
     start, end = torch.tensor([2.0, 0.0]), torch.tensor([0.0, 2.0])
     paths = {

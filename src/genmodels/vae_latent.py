@@ -14,7 +14,7 @@ import torch
 from sklearn.cluster import DBSCAN
 from sklearn.neighbors import NearestNeighbors
 
-from genmodels import latent, prose, runs
+from genmodels import latent, runs
 from genmodels.reporting import manifest_entry
 from genmodels.vae import ACTIVITY_THRESHOLD
 from genmodels.vae_results import TSNE_POINTS, latent_statistics, mnist_test, prior_samples, vae
@@ -500,26 +500,6 @@ def digit_table(
         )
     table["most often taken for (%)"] = taken
     return pd.DataFrame(table).T.rename(columns=str).rename_axis("digit").reset_index()
-
-
-def seed_table(stability: dict[str, dict]) -> pd.DataFrame:
-    """`seed_stability` as a table: per initialisation, the largest Procrustes disparity between two
-    seeds' maps and the range of trustworthiness and map 5-NN accuracy over the seeds."""
-
-    def span(bounds, scale=1.0, digits=3):
-        return prose.range_text([scale * b for b in bounds], digits, separator="–", collapse=True)
-
-    return pd.DataFrame(
-        [
-            {
-                "initialisation": "PCA (used here)" if init == "pca" else init,
-                "largest disparity": f"{row['disparity']:.2f}",
-                "trustworthiness": span(row["trustworthiness"]),
-                "map 5-NN accuracy [%]": span(row["knn_accuracy_embedding"], 100, 1),
-            }
-            for init, row in stability.items()
-        ]
-    )
 
 
 def path_summaries(changes: pd.DataFrame, predicted: dict) -> list[tuple[str, list[int], float, int]]:
