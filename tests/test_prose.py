@@ -70,25 +70,46 @@ def test_free_bits_floor():
     assert "below that floor" in prose.floor_sentence(5.0, 16.0)
 
 
-def _stability(pca_disparity, trust, knn):
-    return {
-        "pca": {"disparity": pca_disparity},
-        "random": {"disparity": 0.38, "trustworthiness": trust, "knn_accuracy_embedding": knn},
+def _robustness(pca_disparity, random_trust, varied_disparity, varied_knn):
+    def entry(disparity, trust, knn):
+        return {"disparity": disparity, "trustworthiness": trust, "knn_accuracy_embedding": knn}
+
+    stability = {
+        "pca": entry(pca_disparity, (0.97, 0.97), (0.89, 0.89)),
+        "random": entry(0.09, random_trust, (0.886, 0.894)),
     }
+    sensitivity = {
+        "default": entry(0.0, 0.97, 0.89),
+        "learning rate × 4": entry(varied_disparity, 0.968, varied_knn),
+    }
+    sensitivity["early exaggeration 4"] = entry(0.02, 0.971, 0.89)
+    return stability, sensitivity
 
 
-def test_seed_sentence_says_what_the_seed_changes():
-    same = prose.seed_sentence(_stability(0.0, (0.969, 0.970), (0.886, 0.894)), (0, 1, 2), 30)
-    assert "At perplexity 30, with the PCA initialisation used here, the seed changes nothing" in same
-    assert "up to 0.38" in same and "hardly move" in same and "88.6% to 89.4%" in same
-    moved = prose.seed_sentence(_stability(0.2, (0.90, 0.97), (0.80, 0.89)), (0, 1), 30)
-    assert "seed changes the map (a Procrustes disparity of at most 0.20 between seeds 0 and 1)" in moved
-    assert "move with it" in moved
-    assert "hardly changes" in prose.seed_sentence(
-        _stability(0.01, (0.969, 0.970), (0.886, 0.894)), (0, 1), 30
+def test_tsne_robustness_sentence_reads_layout_and_neighbourhoods():
+    text = prose.tsne_robustness_sentence(*_robustness(0.0, (0.969, 0.970), 0.13, 0.9), (0, 1, 2), "@tbl-x")
+    assert text == (
+        "With the PCA initialisation used here, seeds 0, 1 and 2 give the same map; with random "
+        "initialisation, or with one optimiser setting changed (learning rate × 4 and early exaggeration 4), "
+        "the map moves by a Procrustes disparity of up to 0.13 (0: the same picture up to rotation, "
+        "reflection and scale), but its neighbourhoods hold: trustworthiness and map 5-NN accuracy stay "
+        "within 0.002 and 1.0 points of the default map's (@tbl-x)."
     )
-    cited = prose.seed_sentence(_stability(0.0, (0.969, 0.970), (0.886, 0.894)), (0, 1, 2), 30, "@tbl-seeds")
-    assert cited.endswith("map 5-NN accuracy 88.6% to 89.4%; @tbl-seeds).")
+    shifted = prose.tsne_robustness_sentence(*_robustness(0.2, (0.969, 0.970), 0.13, 0.9), (0, 1), "@tbl-x")
+    assert shifted.startswith(
+        "With the PCA initialisation used here, seeds 0 and 1 give maps within a Procrustes disparity "
+        "of 0.20;"
+    )
+    still = prose.tsne_robustness_sentence(*_robustness(0.0, (0.969, 0.970), 0.03, 0.9), (0, 1), "@tbl-x")
+    assert "up to 0.09" in still  # the random initialisation's disparity is the largest here
+    steady = _robustness(0.0, (0.969, 0.970), 0.03, 0.9)
+    steady[0]["random"]["disparity"] = 0.01
+    assert "and its neighbourhoods hold" in prose.tsne_robustness_sentence(*steady, (0, 1), "@tbl-x")
+    moved = prose.tsne_robustness_sentence(*_robustness(0.0, (0.90, 0.97), 0.13, 0.9), (0, 1), "@tbl-x")
+    assert moved.endswith("and its neighbourhood measures move with it (@tbl-x).")
+    assert prose.tsne_robustness_sentence(
+        *_robustness(0.0, (0.969, 0.97), 0.13, 0.8), (0, 1), "@tbl-x"
+    ).endswith("move with it (@tbl-x).")
 
 
 def test_dropout_sentence_follows_the_measured_nll():
@@ -886,9 +907,9 @@ def test_random_pairs_sentence_says_whether_the_shown_paths_are_typical():
         "spherical": {"detour": 0.40, "lowest_confidence_median": 0.63},
     }
 
-    def shown(detours, lowest):
+    def shown(detours, lowest, paths=4):
         return {
-            m: {"detours": detours, "paths": 4, "lowest_confidence_median": lowest}
+            m: {"detours": detours, "paths": paths, "lowest_confidence_median": lowest}
             for m in ("linear", "spherical")
         }
 
@@ -898,10 +919,16 @@ def test_random_pairs_sentence_says_whether_the_shown_paths_are_typical():
         "42% of the linear and 40% of the spherical paths pass through a third digit (shown here: 2 and 2 "
         "of 4)" in text
     )
-    assert "median of 61% and 63% (shown here: 65% and 65%), so the shown paths are typical ones." in text
-    assert "pass through surer images" in prose.random_pairs_sentence(random, shown(1, 0.85))
-    assert "are cleaner than typical ones" in prose.random_pairs_sentence(random, shown(0, 0.85))
-    assert "are not typical ones" in prose.random_pairs_sentence(random, shown(4, 0.6))
+    assert text.endswith(
+        "median of 61% and 63% (shown here: 65% and 65%), so, as far as 4 paths can tell, the shown paths "
+        "detour like typical ones."
+    )
+    assert "detour like typical ones, but pass through surer images" in prose.random_pairs_sentence(
+        random, shown(1, 0.85)
+    )
+    assert "like typical ones" in prose.random_pairs_sentence(random, shown(0, 0.85))  # 0 of 4: plausible
+    assert "detour less than typical ones" in prose.random_pairs_sentence(random, shown(0, 0.85, paths=12))
+    assert "detour more than typical ones" in prose.random_pairs_sentence(random, shown(4, 0.6))
 
 
 def test_budget_sentence_compares_the_final_runs_later_moves_with_the_gaps_between_betas():
@@ -934,6 +961,7 @@ def test_beta_seed_sentence_reports_the_largest_move_and_any_change_of_order():
         "From seed 1, the βs keep their order in both terms, and no term moves by over 12% of its "
         "distance to the nearest other β."
     )
+    assert prose.beta_seed_sentence(seed0, same, "@tbl-beta").endswith("nearest other β (@tbl-beta).")
     crossed = run((60.5, 40.2), (71.2, 4.0), (89.9, 5.3))  # β = 1's KL moves 16 of 15 nats
     assert prose.beta_seed_sentence(seed0, crossed) == (
         "From seed 1, β = 1, 10 change places in the KL, and a term moves by up to 107% of its distance to "
@@ -945,47 +973,25 @@ def test_long_runs_sentence_places_the_first_sngan_stage_among_the_dcgan_runs():
     dcgan = [(30, 55.3), (85, 43.3), (130, 37.1), (240, 35.4)]
     assert prose.long_runs_sentence((19, 44.2), dcgan, (74, 24.3)) == (
         "after 19 epochs the first SNGAN stage reached an FID of 44.2, where the DCGAN had 55.3 after 30 "
-        "epochs and needed 85 to reach 43.3; so the warm restarts went to the SNGAN, which reached 24.3 in "
-        "74 epochs against the best DCGAN's 35.4 in 240."
+        "epochs and was first measured below it after 85 epochs (43.3); so training went on from the SNGAN "
+        "by warm restarts, which reached 24.3 in 74 epochs against the best DCGAN's 35.4 in 240."
     )
-    assert "below every DCGAN run's, the best 35.4 after 240 epochs; so the warm restarts went" in (
+    assert "below every DCGAN run's, the best 35.4 after 240 epochs; so training went on" in (
         prose.long_runs_sentence((19, 30.0), dcgan, (74, 24.3))
     )
     assert "above every DCGAN run's (the first, 55.3 after 30 epochs); so this comparison alone does not" in (
         prose.long_runs_sentence((19, 60.0), dcgan, (74, 24.3))
     )
-    assert "had 55.3 after 30 epochs and needed 85 to reach 43.3; so the warm restarts" in (
+    assert "had 55.3 after 30 epochs and was first measured below it after 85 epochs (43.3); so training" in (
         prose.long_runs_sentence((30, 50.0), dcgan, (74, 24.3))
     )
     for sooner in ((40, 50.0), (100, 50.0)):  # no DCGAN run as long or longer did worse
-        assert "needed 85 to reach 43.3; so this comparison alone does not favour the SNGAN" in (
+        assert "(43.3); so this comparison alone does not favour the SNGAN" in (
             prose.long_runs_sentence(sooner, dcgan, (74, 24.3))
         )
-    assert "where the DCGAN needed 30 epochs to reach 40.0; so the warm" in (
+    assert "where the DCGAN was first measured below it after 30 epochs (40.0); so training" in (
         prose.long_runs_sentence((19, 45.0), [(30, 40.0), (85, 50.0)], (74, 24.3))
     )
-
-
-def test_tsne_optimiser_sentence_reads_layout_and_neighbourhoods():
-    def entry(disparity, trust, knn):
-        return {"disparity": disparity, "trustworthiness": trust, "knn_accuracy_embedding": knn}
-
-    sensitivity = {"default": entry(0.0, 0.965, 0.884), "learning rate × ¼": entry(0.21, 0.962, 0.88)}
-    sensitivity["early exaggeration 4"] = entry(0.12, 0.966, 0.886)
-    text = prose.tsne_optimiser_sentence(sensitivity)
-    assert text.startswith(
-        "Changed one at a time on the final model's perplexity-30 map (learning rate × ¼ and early "
-        "exaggeration 4)"
-    )
-    assert "disparity of at most 0.21 from the default one" in text
-    assert "trustworthiness 0.962 to 0.966 and map 5-NN accuracy 88.0% to 88.6%" in text
-    assert text.endswith(
-        "against 0.965 and 88.4% for the default map: the layout moves, the neighbourhoods hold."
-    )
-    same = {k: {**v, "disparity": min(v["disparity"], 0.01)} for k, v in sensitivity.items()}
-    assert prose.tsne_optimiser_sentence(same).endswith("the map hardly depends on them.")
-    moved = {**sensitivity, "learning rate × 4": entry(0.5, 0.9, 0.7)}
-    assert prose.tsne_optimiser_sentence(moved).endswith("the neighbourhood measures move with them.")
 
 
 def test_lower_bounds_are_rounded_down():

@@ -157,3 +157,33 @@ def test_shown_path_stats_count_detours_and_the_median_lowest_confidence_per_met
     stats = vae_latent.shown_path_stats(changes)
     assert stats["linear"] == {"detours": 1, "paths": 2, "lowest_confidence_median": 0.8}
     assert stats["spherical"] == {"detours": 1, "paths": 2, "lowest_confidence_median": 0.65}
+
+
+def test_tsne_variation_table_has_a_row_per_initialisation_and_per_changed_setting():
+    stability = {
+        "pca": {"disparity": 0.0, "trustworthiness": (0.97, 0.97), "knn_accuracy_embedding": (0.89, 0.89)},
+        "random": {
+            "disparity": 0.38,
+            "trustworthiness": (0.969, 0.970),
+            "knn_accuracy_embedding": (0.886, 0.894),
+        },
+    }
+    sensitivity = {
+        "default": {"disparity": 0.0, "trustworthiness": 0.97, "knn_accuracy_embedding": 0.89},
+        "learning rate × 4": {"disparity": 0.12, "trustworthiness": 0.968, "knn_accuracy_embedding": 0.9},
+    }
+    rows = vae_latent.tsne_variation_table(stability, sensitivity, seeds=(0, 1)).to_dict("records")
+    assert rows[0] == {
+        "map": "seeds 0, 1, PCA init. (used here)",
+        "disparity": "0.00",
+        "trustworthiness": "0.970",
+        "map 5-NN accuracy [%]": "89.0",
+    }
+    assert rows[1]["trustworthiness"] == "0.969–0.970" and rows[1]["map 5-NN accuracy [%]"] == "88.6–89.4"
+    assert rows[2] == {
+        "map": "learning rate × 4",
+        "disparity": "0.12",
+        "trustworthiness": "0.968",
+        "map 5-NN accuracy [%]": "90.0",
+    }
+    assert len(rows) == 3  # the default map is the reference, not a row

@@ -502,6 +502,37 @@ def digit_table(
     return pd.DataFrame(table).T.rename(columns=str).rename_axis("digit").reset_index()
 
 
+def tsne_variation_table(
+    stability: dict[str, dict], sensitivity: dict[str, dict], seeds=TSNE_SEEDS
+) -> pd.DataFrame:
+    """The final map's robustness in one table: per initialisation, the largest Procrustes disparity
+    between the `seeds`' maps (`seed_stability`), then per optimiser setting changed alone, the
+    disparity from the default map (`optimiser_sensitivity`); each with the range of trustworthiness
+    and map 5-NN accuracy (one value where it does not vary)."""
+
+    def span(bounds, scale=1.0, digits=3):
+        low, high = (f"{scale * b:.{digits}f}" for b in bounds)
+        return low if low == high else f"{low}–{high}"
+
+    names = ", ".join(str(s) for s in seeds)
+    rows = [
+        (f"seeds {names}, {'PCA init. (used here)' if init == 'pca' else 'random init.'}", row)
+        for init, row in stability.items()
+    ]
+    rows += [(name, row) for name, row in sensitivity.items() if name != "default"]
+    return pd.DataFrame(
+        [
+            {
+                "map": name,
+                "disparity": f"{row['disparity']:.2f}",
+                "trustworthiness": span(np.atleast_1d(row["trustworthiness"])[[0, -1]]),
+                "map 5-NN accuracy [%]": span(np.atleast_1d(row["knn_accuracy_embedding"])[[0, -1]], 100, 1),
+            }
+            for name, row in rows
+        ]
+    )
+
+
 def path_summaries(changes: pd.DataFrame, predicted: dict) -> list[tuple[str, list[int], float, int]]:
     """(path, digits visited, lowest confidence, 1-based step of the lowest confidence) per path."""
     rows = []

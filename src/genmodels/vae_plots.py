@@ -243,8 +243,9 @@ def paths_on_map(
         path = np.asarray(path)
         colour = colours[index % len(colours)]
         ax.plot(path[:, 0], path[:, 1], "-o", color=colour, ms=3.5, lw=1.2, alpha=0.9, label=name, zorder=3)
-        ax.plot(*path[0], "s", ms=8, mfc="white", mec=colour, mew=1.8, zorder=4)
-        ax.plot(*path[-1], "*", ms=12, mfc="white", mec=colour, mew=1.5, zorder=4)
+        # hollow, so that the step dots beneath them stay visible
+        ax.plot(*path[0], "s", ms=8, mfc="none", mec=colour, mew=1.8, zorder=4)
+        ax.plot(*path[-1], "*", ms=12, mfc="none", mec=colour, mew=1.5, zorder=4)
         ends = {tuple(path[0]): 5.0, tuple(path[-1]): 6.5}  # square and star, beyond their dots
         obstacles += [(point, ends.get(tuple(point), 2.5)) for point in path]
         numbered += [

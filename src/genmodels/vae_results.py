@@ -204,15 +204,24 @@ def prior_samples(config, count: int = 256) -> torch.Tensor:
     return vae(config).sample(count, torch.Generator().manual_seed(0))
 
 
-def beta_table(study: dict) -> pd.DataFrame:
+def beta_table(study: dict, seed1: dict | None = None) -> pd.DataFrame:
+    """One row per β of `study` (`beta_study`); with `seed1` ({β: final test terms} of the study
+    trained again from seed 1, `beta_seed_study`), its reconstruction term and KL beside them."""
     rows = []
     for beta, result in study.items():
         final = result["final"]
+        again = {}
+        if seed1 is not None:
+            again = {
+                "reconstruction, seed 1": seed1[beta]["test_reconstruction"],
+                "KL, seed 1": seed1[beta]["test_kl"],
+            }
         rows.append(
             {
                 "β": f"{beta:g}",
                 "reconstruction": final["test_reconstruction"],
                 "KL": final["test_kl"],
+                **again,
                 "−ELBO (β = 1)": final_elbo(final),
                 "β-weighted loss": final["test_total"],
                 "active units": result["active_units"],
