@@ -264,6 +264,13 @@ def test_numbers_typed_into_captions_match_the_code():
     part1 = (PROJECT_ROOT / "report" / "_part1.qmd").read_text()
     assert f"validation split after {runs.SELECTION_EPOCHS} epochs" in part1
     assert f"{runs.BETA_STUDY[0].epochs} epochs each" in part1
+    from genmodels import latent
+
+    rate = latent.tsne_learning_rate(vae_results.TSNE_POINTS)
+    assert (
+        f"learning rate 'auto', {rate:.0f} for {vae_results.TSNE_POINTS:,} points; early exaggeration "
+        f"{latent.TSNE_EXAGGERATION:g}; {latent.TSNE_ITERATIONS:,} iterations" in part1
+    )
     assert part1.count(f"K = {vae_results.NLL_IMPORTANCE_SAMPLES}") >= 1 and "K = " not in part1.replace(
         f"K = {vae_results.NLL_IMPORTANCE_SAMPLES}", ""
     )

@@ -1164,9 +1164,8 @@ def tsne_robustness_sentence(
         values = [*rnd[key], *(v[key] for v in varied.values())]
         measures[key] = max(abs(value - default[key]) for value in values)
     text = (
-        f"{first}; with random initialisation, or with one optimiser setting changed "
-        f"({_digits(list(varied))}), the map moves by a Procrustes disparity of up to {moved:.2f} "
-        "(0: the same picture up to rotation, reflection and scale)"
+        f"{first}; with random initialisation, or with one optimiser setting changed, the map moves by a "
+        f"Procrustes disparity of up to {moved:.2f}"
     )
     if measures["trustworthiness"] > 0.01 or measures["knn_accuracy_embedding"] > 0.02:
         return f"{text}, and its neighbourhood measures move with it ({cite})."

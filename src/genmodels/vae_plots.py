@@ -365,7 +365,7 @@ def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
     """Rows of decoded images along latent paths; optional classifier labels above each step."""
     rows = len(strips)
     steps = len(next(iter(strips.values())))
-    figure = Figure(figsize=(0.5 * steps, 0.66 * rows + 0.2))
+    figure = Figure(figsize=(0.5 * steps, 0.63 * rows + 0.2))
     axes = figure.subplots(rows, steps, squeeze=False)
     for row, (name, images) in enumerate(strips.items()):
         for column in range(steps):
@@ -377,7 +377,7 @@ def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
                 label, confidence = predicted[name][column]
                 ax.set_title(f"{label}:{confidence:.0%}", fontsize=7.5, pad=1)
         axes[row, 0].set_ylabel(name, fontsize=8, rotation=0, ha="right", va="center")
-    figure.subplots_adjust(left=0.12, right=0.99, top=0.94, bottom=0.02, wspace=0.05, hspace=0.42)
+    figure.subplots_adjust(left=0.12, right=0.99, top=0.95, bottom=0.02, wspace=0.05, hspace=0.36)
     return figure
 
 
