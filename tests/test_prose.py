@@ -271,10 +271,7 @@ def test_islands_sentence():
         == "the map splits digits 5 into 2 (160 and 50 of its 300 points) and 6 into 3 "
         "(100, 40 and 30 of its 200 points) separate islands"
     )
-    assert (
-        prose.islands_sentence({0: [90], 1: [80]}, {0: 100, 1: 90})
-        == "every digit forms one connected region"
-    )
+    assert prose.islands_sentence({0: [90], 1: [80]}, {0: 100, 1: 90}) == "every digit forms a single island"
     assert prose.unassigned_range({0: [90], 5: [160, 50]}, {0: 100, 5: 300}) == "10% to 30%"
 
 
@@ -763,12 +760,15 @@ def test_seed_tolerance_is_the_floor_or_the_largest_seed_move_rounded_up():
     noise = {"mlp_elbo": 0.12, "mlp_nll": 0.31, "study_elbo": 0.05}
     text = prose.seed_noise_sentence(noise, 0.5)
     assert "moves its test −ELBO by 0.12 and its NLL by 0.31 nats" in text
-    assert "batch-size sweeps moves its test −ELBO by 0.05 nats, so runs within 0.5 nats" in text
+    assert (
+        "run at the sweeps' centre moves its test −ELBO by 0.05 nats (trained on all 60,000 images), so "
+        in text
+    )
     assert text.endswith("of each other are read as level (a rough bound: one reseed each).")
     with_validation = prose.seed_noise_sentence({**noise, "validation_elbo": 0.21}, 0.5)
     assert (
-        "moves its test −ELBO by 0.05 nats and its validation −ELBO by 0.21, so runs within"
-        in with_validation
+        "its test −ELBO by 0.05 nats (trained on all 60,000 images) and its validation −ELBO by 0.21 (on the "
+        "first 50,000), so runs within" in with_validation
     )
 
 
@@ -906,9 +906,14 @@ def test_random_pairs_sentence_says_whether_the_shown_paths_are_typical():
         "spherical": {"detour": 0.40, "lowest_confidence_median": 0.63},
     }
 
-    def shown(detours, lowest, paths=4):
+    def shown(detours, lowest, paths=4, lowests=None):
         return {
-            m: {"detours": detours, "paths": paths, "lowest_confidence_median": lowest}
+            m: {
+                "detours": detours,
+                "paths": paths,
+                "lowest_confidence_median": lowest,
+                "lowest_confidences": lowests or [lowest] * paths,
+            }
             for m in ("linear", "spherical")
         }
 
@@ -919,11 +924,15 @@ def test_random_pairs_sentence_says_whether_the_shown_paths_are_typical():
         "of 4)" in text
     )
     assert text.endswith(
-        "median of 61% and 63% (shown here: 65% and 65%), so, as far as 4 paths can tell, the shown paths "
-        "detour like typical ones."
+        "median of 61% and 63% (shown here: 65% and 65%), so, as far as 4 paths per method can tell, the "
+        "shown paths are typical ones."
     )
     assert "detour like typical ones, but pass through surer images" in prose.random_pairs_sentence(
         random, shown(1, 0.85)
+    )
+    # medians far apart, but only half the shown paths above the random median: not surer
+    assert prose.random_pairs_sentence(random, shown(1, 0.85, lowests=[0.9, 0.95, 0.5, 0.55])).endswith(
+        "the shown paths are typical ones."
     )
     assert "like typical ones" in prose.random_pairs_sentence(random, shown(0, 0.85))  # 0 of 4: plausible
     assert "detour less than typical ones" in prose.random_pairs_sentence(random, shown(0, 0.85, paths=12))

@@ -155,8 +155,13 @@ def test_shown_path_stats_count_detours_and_the_median_lowest_confidence_per_met
         }
     )
     stats = vae_latent.shown_path_stats(changes)
-    assert stats["linear"] == {"detours": 1, "paths": 2, "lowest_confidence_median": 0.8}
-    assert stats["spherical"] == {"detours": 1, "paths": 2, "lowest_confidence_median": 0.65}
+    assert stats["linear"] == {
+        "detours": 1,
+        "paths": 2,
+        "lowest_confidence_median": 0.8,
+        "lowest_confidences": [0.9, 0.7],
+    }
+    assert stats["spherical"]["lowest_confidence_median"] == 0.65 and stats["spherical"]["detours"] == 1
 
 
 def test_tsne_variation_table_has_a_row_per_initialisation_and_per_changed_setting():

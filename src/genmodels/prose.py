@@ -88,14 +88,18 @@ def random_pairs_sentence(random: dict, shown: dict[str, dict]) -> str:
         binomtest(shown[m]["detours"], shown[m]["paths"], random[m]["detour"]).pvalue >= 0.05 for m in methods
     )
     cleaner = all(share[m] < random[m]["detour"] for m in methods) and not direct
+    # surer: medians well above the random ones, and more shown paths above the random median than
+    # chance would put there (one-sided sign test at 5% over both methods)
+    above = sum(
+        c > random[m]["lowest_confidence_median"] for m in methods for c in shown[m]["lowest_confidences"]
+    )
     surer = all(
         shown[m]["lowest_confidence_median"] - random[m]["lowest_confidence_median"] > 0.1 for m in methods
-    )
-    as_far = (
-        f"so, as far as {shown['linear']['paths']} paths can tell, the shown paths detour like typical ones"
-    )
+    ) and (binomtest(above, sum(shown[m]["paths"] for m in methods), 0.5, "greater").pvalue < 0.05)
+    count = shown["linear"]["paths"]
+    as_far = f"so, as far as {count} paths can tell, the shown paths detour like typical ones"
     if direct and not surer:
-        verdict = as_far
+        verdict = f"so, as far as {count} paths per method can tell, the shown paths are typical ones"
     elif direct:
         verdict = f"{as_far}, but pass through surer images, as their prototypical ends would make them"
     elif cleaner:
@@ -231,10 +235,10 @@ def seed_noise_sentence(noise: dict[str, float], tolerance: float) -> str:
     return (
         f"Each comparison here is one run per setting. Trained again from another seed, the MLP moves "
         f"its test −ELBO by {noise['mlp_elbo']:.2f} and its NLL by {noise['mlp_nll']:.2f} nats, and the "
-        f"6-epoch β = 1 run behind the latent-size, learning-rate and batch-size sweeps moves its test "
-        f"−ELBO by {noise['study_elbo']:.2f} nats"
+        f"6-epoch β = 1 run at the sweeps' centre moves its test −ELBO by {noise['study_elbo']:.2f} nats "
+        f"(trained on all 60,000 images)"
         + (
-            f" and its validation −ELBO by {noise['validation_elbo']:.2f}"
+            f" and its validation −ELBO by {noise['validation_elbo']:.2f} (on the first 50,000)"
             if "validation_elbo" in noise
             else ""
         )
@@ -854,7 +858,7 @@ def islands_sentence(islands: dict[int, list[int]], totals: dict[int, int]) -> s
     digit, the sizes of its islands; `totals`: per digit, its number of points)."""
     split = [d for d, sizes in sorted(islands.items()) if len(sizes) > 1]
     if not split:
-        return "every digit forms one connected region"
+        return "every digit forms a single island"
     parts = [
         f"{d} into {len(islands[d])} ({_digits([str(n) for n in islands[d]])} of its {totals[d]} points)"
         for d in split

@@ -248,7 +248,7 @@ def class_changes(predictions: dict) -> pd.DataFrame:
 
 def shown_path_stats(changes: pd.DataFrame) -> dict[str, dict]:
     """Per method, how many of the shown paths (`class_changes`) visit a digit other than their two
-    ends, and the median over them of a path's lowest confidence."""
+    ends, and each path's lowest confidence with their median."""
     stats = {}
     for method in ("linear", "spherical"):
         rows = changes[changes["path"].str.endswith(method[:3])]
@@ -257,6 +257,7 @@ def shown_path_stats(changes: pd.DataFrame) -> dict[str, dict]:
             "detours": sum(bool(set(d) - {d[0], d[-1]}) for d in visited),
             "paths": len(rows),
             "lowest_confidence_median": float(np.median(rows["min confidence"])),
+            "lowest_confidences": [float(c) for c in rows["min confidence"]],
         }
     return stats
 
