@@ -14,7 +14,7 @@ import torch
 from sklearn.cluster import DBSCAN
 from sklearn.neighbors import NearestNeighbors
 
-from genmodels import latent, runs
+from genmodels import latent, prose, runs
 from genmodels.reporting import manifest_entry
 from genmodels.vae import ACTIVITY_THRESHOLD
 from genmodels.vae_results import TSNE_POINTS, latent_statistics, mnist_test, prior_samples, vae
@@ -512,8 +512,7 @@ def tsne_variation_table(
     and map 5-NN accuracy (one value where it does not vary)."""
 
     def span(bounds, scale=1.0, digits=3):
-        low, high = (f"{scale * b:.{digits}f}" for b in bounds)
-        return low if low == high else f"{low}–{high}"
+        return prose.range_text([scale * b for b in bounds], digits, separator="–", collapse=True)
 
     names = ", ".join(str(s) for s in seeds)
     rows = [
