@@ -13,7 +13,10 @@ def test_parser_accepts_the_make_targets():
 
 
 def test_selected_is_every_target_config_without_only():
-    assert cli.selected(cli.parser().parse_args(["ablation"])) == list(runs.GAN_ABLATION.values())
+    assert cli.selected(cli.parser().parse_args(["ablation"])) == [
+        *runs.GAN_ABLATION.values(),
+        runs.DCGAN_CNN_CONTROL,
+    ]
 
 
 def test_main_trains_each_selected_config_through_the_cache(monkeypatch, capsys):

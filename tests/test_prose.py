@@ -799,7 +799,7 @@ def test_high_beta_map_sentence_reconciles_a_faithful_map_with_lower_accuracy():
     assert "only 4 active dimensions" in text and "(trustworthiness 0.998 against 0.975 to 0.977)" in text
     assert text.endswith("its own 5-NN accuracy is 76.1%, against 89.5% to 90.3% for the others.")
     plain = prose.high_beta_map_sentence(10.0, 4, {**trust, 10.0: 0.96}, accuracy)
-    assert plain.startswith("The map of β = 10 in @fig-tsne-beta shows the same: its own")
+    assert plain.startswith("The map of β = 10 in @fig-tsne-beta shows this drop: its own")
     level = prose.high_beta_map_sentence(10.0, 4, trust, {**accuracy, 10.0: 0.95})
     assert level.startswith("The map of β = 10 does not show this drop")
 
@@ -932,48 +932,49 @@ def test_random_pairs_sentence_says_whether_the_shown_paths_are_typical():
     )
     # medians far apart, but only half the shown paths above the random median: not surer
     assert prose.random_pairs_sentence(random, shown(1, 0.85, lowests=[0.9, 0.95, 0.5, 0.55])).endswith(
-        "the shown paths are typical ones."
+        "so, as far as 4 paths can tell, the shown paths detour like typical ones; their medians are higher, "
+        "but only 4 of their 8 lowest confidences exceed the random median, too few to call them surer."
     )
     assert "like typical ones" in prose.random_pairs_sentence(random, shown(0, 0.85))  # 0 of 4: plausible
     assert "detour less than typical ones" in prose.random_pairs_sentence(random, shown(0, 0.85, paths=12))
     assert "detour more than typical ones" in prose.random_pairs_sentence(random, shown(4, 0.6))
 
 
-def test_budget_sentence_compares_the_final_runs_later_moves_with_the_gaps_between_betas():
-    finals = {
-        b: {"test_reconstruction": r, "test_kl": k}
-        for b, r, k in ((0.5, 63.4, 35.1), (1.0, 72.9, 23.4), (2.0, 86.2, 15.2))
-    }
-    history = {
-        "test": [{"reconstruction": 80 - e, "kl": 23.0} for e in range(6)]
-        + [{"reconstruction": 66.5, "kl": 23.5}]
-    }
-    text = prose.budget_sentence(finals, history, 6)
-    assert (
-        "for 7 epochs, moves its reconstruction term by up to 8.5 nats and its KL by up to 0.5 after epoch 6"
-        in text
-    )
-    assert "less than the smallest gaps between neighbouring βs (9.5 and 8.2 nats)" in text
-    assert text.endswith("unlikely to reorder the βs.")
-    history["test"][-1]["reconstruction"] = 60.0
-    assert prose.budget_sentence(finals, history, 6).endswith("could reorder neighbouring βs.")
-
-
-def test_beta_seed_sentence_reports_the_largest_move_and_any_change_of_order():
+def test_beta_order_sentence_reports_the_largest_move_and_any_change_of_order():
     def run(*terms):
         return {b: {"test_reconstruction": r, "test_kl": k} for b, (r, k) in zip((0.0, 1.0, 10.0), terms)}
 
     seed0 = run((60.0, 40.0), (70.0, 20.0), (90.0, 5.0))
     same = run((60.5, 40.2), (71.2, 19.9), (89.9, 5.3))  # largest share: β = 1's 1.2 of 10 nats
-    assert prose.beta_seed_sentence(seed0, same) == (
+    assert prose.beta_order_sentence(seed0, {"from seed 1": same}) == (
         "From seed 1, the βs keep their order in both terms, and no term moves by over 12% of its "
         "distance to the nearest other β."
     )
-    assert prose.beta_seed_sentence(seed0, same, "@tbl-beta").endswith("nearest other β (@tbl-beta).")
+    longer = run((57.0, 40.5), (66.0, 20.5), (85.0, 5.5))  # largest share: β = 1's 4 of 10 nats
+    assert prose.beta_order_sentence(
+        seed0, {"trained for 12 epochs": longer, "from seed 1": same}, "@tbl-beta"
+    ) == (
+        "Trained for 12 epochs or from seed 1, the βs keep their order in both terms, and no term moves by "
+        "over 40% and 12% of its distance to the nearest other β respectively (@tbl-beta)."
+    )
     crossed = run((60.5, 40.2), (71.2, 4.0), (89.9, 5.3))  # β = 1's KL moves 16 of 15 nats
-    assert prose.beta_seed_sentence(seed0, crossed) == (
+    assert prose.beta_order_sentence(seed0, {"from seed 1": crossed}) == (
         "From seed 1, β = 1, 10 change places in the KL, and a term moves by up to 107% of its distance to "
         "the nearest other β."
+    )
+    assert prose.beta_order_sentence(seed0, {"trained for 12 epochs": longer, "from seed 1": crossed}) == (
+        "Trained for 12 epochs, the βs keep their order in both terms, and no term moves by over 40% of its "
+        "distance to the nearest other β; from seed 1, β = 1, 10 change places in the KL, and a term moves "
+        "by up to 107% of its distance to the nearest other β."
+    )
+
+
+def test_architecture_control_sentence_credits_the_deeper_cnn_only_when_the_control_did_worse():
+    worse = prose.architecture_control_sentence(19, 44.2, 52.8)
+    assert "reached an FID of 52.8 after 19 epochs, against the SNGAN CNN's 44.2 (one run each)" in worse
+    assert worse.endswith("so the deeper CNN lowered the FID by 8.6 at this budget.")
+    assert prose.architecture_control_sentence(19, 44.2, 43.0).endswith(
+        "the deeper CNN did not lower the FID."
     )
 
 

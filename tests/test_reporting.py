@@ -57,3 +57,10 @@ def test_format_table_aligns_text_columns_as_asked():
         .split("|")[-1]
     )
     assert last.endswith(":") and not last.startswith(":")
+
+
+def test_side_by_side_sets_consecutive_blocks_of_rows_beside_each_other():
+    frame = pd.DataFrame({"metric": list("abcde"), "value": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    table = reporting.format_table(reporting.side_by_side(frame), 1).split("\n")
+    assert table[0].split("|")[1:-1] == [" metric   ", "   value ", " metric   ", "   value "]
+    assert [row.replace(" ", "") for row in table[2:]] == ["|a|1.0|d|4.0|", "|b|2.0|e|5.0|", "|c|3.0|||"]

@@ -16,6 +16,7 @@ SHIPPED = {
         *runs.LATENT_STUDY,
         *runs.OPTIMISER_RUNS,
         *runs.SEED_RUNS,
+        *runs.BETA_LONG_STUDY,
         *runs.SELECTION_RUNS,
         *runs.GAN_ABLATION.values(),
         *runs.LEAVE_ONE_OUT_RUNS,

@@ -29,10 +29,13 @@ def test_beta_table_has_one_row_per_beta():
     assert list(table["β"]) == ["0", "1", "10"]
     assert list(table["−ELBO (β = 1)"]) == [100.0, 90.0, 152.0] and list(table["active units"]) == [32, 20, 2]
     seed1 = {b: {"test_reconstruction": 1.0 + b, "test_kl": 2.0 + b} for b in STUDY}
-    again = vae_results.beta_table(STUDY, seed1)
-    assert list(again.columns[3:5]) == ["reconstruction, seed 1", "KL, seed 1"]
+    longer = {b: {"test_reconstruction": 0.5 + b, "test_kl": 0.25 + b} for b in STUDY}
+    again = vae_results.beta_table(STUDY, {"seed 1": seed1, "12 epochs": longer})
+    added = ["reconstruction, seed 1", "KL, seed 1", "reconstruction, 12 epochs", "KL, 12 epochs"]
+    assert list(again.columns[6:]) == added
     assert list(again["KL, seed 1"]) == [2.0, 3.0, 12.0]
-    assert again.drop(columns=["reconstruction, seed 1", "KL, seed 1"]).equals(table)
+    assert list(again["reconstruction, 12 epochs"]) == [0.5, 1.5, 10.5]
+    assert again.drop(columns=added).equals(table)
 
 
 def test_loss_dynamics_finds_where_the_kl_settles_and_the_gap():

@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 import torch
 from matplotlib.figure import Figure
-from matplotlib.legend_handler import HandlerTuple
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from genmodels.plots import draw_panels, grid_array
@@ -57,12 +56,12 @@ def gan_loss_curves(
     figure = Figure(figsize=(6.6, 2.0))
     axes = figure.subplots(1, 2)
     iterations = np.arange(1, len(iteration_log) + 1)
-    curves = []  # (faint per-iteration line, moving mean): one legend entry for both
+    curves = []  # one legend entry per loss: a solid line, as both panels draw it
     for column, name, colour in ((0, "discriminator loss", "C0"), (1, "generator loss", "C1")):
-        (raw,) = axes[0].plot(iterations, iteration_log[:, column], color=colour, alpha=0.15, lw=0.5)
+        axes[0].plot(iterations, iteration_log[:, column], color=colour, alpha=0.15, lw=0.5)
         smooth = _smooth(iteration_log[:, column], window)
         (mean,) = axes[0].plot(iterations[window - 1 : window - 1 + len(smooth)], smooth, color=colour)
-        curves.append([(raw, mean), name])
+        curves.append((mean, name))
     axes[0].axhline(d_star, color="C0", ls=":", lw=1, label=f"D at equilibrium: {names[0]}")
     if loss != "hinge":  # under the hinge loss G's equilibrium value is not determined
         axes[0].axhline(g_star, color="C1", ls=":", lw=1, label=f"G at equilibrium: {names[1]}")
@@ -78,12 +77,14 @@ def gan_loss_curves(
     per_epoch = (
         iteration_log[: epochs * iterations_per_epoch].reshape(epochs, iterations_per_epoch, -1).mean(1)
     )
-    for column, curve in enumerate(curves):
-        (line,) = axes[1].plot(np.arange(1, epochs + 1), per_epoch[:, column], "o-", ms=2.5)
-        curve[0] += (line,)
+    for column, (line, _) in enumerate(curves):
+        axes[1].plot(np.arange(1, epochs + 1), per_epoch[:, column], "o-", ms=2.5, color=line.get_color())
     axes[1].axhline(d_star, color="C0", ls=":", lw=1)
     if loss != "hinge":
         axes[1].axhline(g_star, color="C1", ls=":", lw=1)
+    drawn = [per_epoch[:, :2].min(), per_epoch[:, :2].max(), d_star] + ([g_star] if loss != "hinge" else [])
+    margin = 0.1 * (max(drawn) - min(drawn))  # the equilibrium lines stay clear of the axis' edges
+    axes[1].set_ylim(min(drawn) - margin, max(drawn) + margin)
     axes[1].set_xlabel("epoch")
     axes[1].xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     axes[1].set_ylabel("mean loss per epoch" + ("" if loss == "hinge" else " [nats]"))
@@ -93,9 +94,8 @@ def gan_loss_curves(
     figure.tight_layout(rect=(0, 0.15, 1, 1))
     handles, labels = axes[0].get_legend_handles_labels()
     figure.legend(
-        [pair for pair, _ in curves] + handles,
+        [line for line, _ in curves] + handles,
         [text for _, text in curves] + labels,
-        handler_map={tuple: HandlerTuple(ndivide=None)},
         loc="lower center",
         ncol=2,
         fontsize=8,
@@ -111,29 +111,35 @@ def discriminator_outputs(
     schedule_events: dict | None = None,
     loss: str = "bce",
 ) -> Figure:
-    """Mean sigma(D) on real and fake batches (smoothed); `schedule_events` ({epoch: what happens
-    after it}) are marked. At the equilibrium of either loss the two curves coincide; only BCE
+    """Mean sigma(D) on real and fake batches (smoothed, left) and the gap between them (right, on
+    an axis of its own so that its changes show); `schedule_events` ({epoch: what happens after
+    it}) are marked. At the equilibrium of either loss the two curves coincide (gap 0); only BCE
     also fixes their level (D = 1/2, drawn), while the hinge loss allows any D in [-1, 1]."""
-    figure = Figure(figsize=(6.5, 1.45))
-    ax = figure.add_subplot()
+    figure = Figure(figsize=(6.5, 1.75))
+    ax, gap_ax = figure.subplots(1, 2)
     drawn = []
     for column, name, colour in ((2, "σ(D(x)), real batch", "C2"), (3, "σ(D(G(z))), fake batch", "C3")):
         smooth = _smooth(iteration_log[:, column], window)
         ax.plot(np.arange(window, window + len(smooth)), smooth, color=colour, label=name)
         drawn.append(smooth)
+    gap = drawn[0] - drawn[1]
+    gap_ax.plot(np.arange(window, window + len(gap)), gap, color="C4", label="gap: σ(D(x)) − σ(D(G(z)))")
     if loss != "hinge":
         ax.axhline(0.5, color="grey", ls=":", label="equilibrium D = 1/2")
         drawn.append(np.array([0.5]))
-    _mark_schedule(ax, schedule_events or {}, lambda epoch: epoch * iterations_per_epoch)
-    low, high = min(d.min() for d in drawn), max(d.max() for d in drawn)
-    margin = 0.15 * (high - low) + 0.01  # the axis spans the curves, so the gap between them shows
-    ax.set_ylim(max(0.0, low - margin), min(1.0, high + margin))
-    ax.set_xlabel("iteration")
-    ax.xaxis.set_major_formatter(_THOUSANDS)
-    ax.set_ylabel("mean σ(D)")
-    ax.grid(alpha=0.3)
-    figure.tight_layout(rect=(0, 0.18, 1, 1))
-    figure.legend(*ax.get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=8, frameon=False)
+    for axis, curves, label in ((ax, drawn, "mean σ(D)"), (gap_ax, [gap], "gap")):
+        _mark_schedule(axis, schedule_events or {}, lambda epoch: epoch * iterations_per_epoch, axis is ax)
+        low, high = min(c.min() for c in curves), max(c.max() for c in curves)
+        margin = 0.15 * (high - low) + 0.01  # the axis spans the curves, so their changes show
+        axis.set_ylim(max(-1.0 if axis is gap_ax else 0.0, low - margin), min(1.0, high + margin))
+        axis.set_xlabel("iteration")
+        axis.xaxis.set_major_formatter(_THOUSANDS)
+        axis.set_ylabel(label)
+        axis.grid(alpha=0.3)
+    figure.tight_layout(rect=(0, 0.2, 1, 1))
+    handles, labels = ax.get_legend_handles_labels()
+    handles, labels = handles + gap_ax.get_lines()[:1], labels + [gap_ax.get_lines()[0].get_label()]
+    figure.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, frameon=False)
     return figure
 
 

@@ -399,6 +399,7 @@ GAN_RUNS = (
     runs.GAN_STAGE2,
     runs.GAN_LONG,
     runs.GAN_RESTART,
+    runs.DCGAN_CNN_CONTROL,
     runs.SNGAN_STAGE1,
     runs.SNGAN_STAGE2,
     runs.SNGAN_STAGE3,
@@ -449,12 +450,12 @@ def gan_quality_table(evaluation: dict) -> pd.DataFrame:
         ("FID (10k generated vs 10k train)", evaluation["fid"]),
         ("FID floor (10k train vs 10k test, real images)", evaluation["fid_train_vs_test"]),
         ("KID × 1000 (mean over 100 subsets of 1000)", 1000 * evaluation["kid"]),
+        ("classifier score (linear probe, max 10)", evaluation["classifier_score"]),
+        ("class entropy [nats] (uniform: log 10 = 2.303)", evaluation["label_entropy_nats"]),
         ("precision", evaluation["precision"]),
         ("recall", evaluation["recall"]),
         ("density", evaluation["density"]),
         ("coverage", evaluation["coverage"]),
-        ("classifier score (linear probe, max 10)", evaluation["classifier_score"]),
-        ("class entropy [nats] (uniform: log 10 = 2.303)", evaluation["label_entropy_nats"]),
     ]
     return pd.DataFrame(rows, columns=["metric", "value"])
 

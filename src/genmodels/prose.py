@@ -93,12 +93,19 @@ def random_pairs_sentence(random: dict, shown: dict[str, dict]) -> str:
     above = sum(
         c > random[m]["lowest_confidence_median"] for m in methods for c in shown[m]["lowest_confidences"]
     )
-    surer = all(
+    total = sum(shown[m]["paths"] for m in methods)
+    higher = all(
         shown[m]["lowest_confidence_median"] - random[m]["lowest_confidence_median"] > 0.1 for m in methods
-    ) and (binomtest(above, sum(shown[m]["paths"] for m in methods), 0.5, "greater").pvalue < 0.05)
+    )
+    surer = higher and binomtest(above, total, 0.5, "greater").pvalue < 0.05
     count = shown["linear"]["paths"]
     as_far = f"so, as far as {count} paths can tell, the shown paths detour like typical ones"
-    if direct and not surer:
+    if direct and higher and not surer:
+        verdict = (
+            f"{as_far}; their medians are higher, but only {above} of their {total} lowest confidences "
+            "exceed the random median, too few to call them surer"
+        )
+    elif direct and not surer:
         verdict = f"so, as far as {count} paths per method can tell, the shown paths are typical ones"
     elif direct:
         verdict = f"{as_far}, but pass through surer images, as their prototypical ends would make them"
@@ -620,6 +627,19 @@ def long_runs_sentence(
         f"after {epochs} epochs the first SNGAN stage reached an FID of {fid:.1f}, {where}; {verdict}, which "
         f"reached {final[1]:.1f} in {final[0]} epochs against the best DCGAN's {best[1]:.1f} in {best[0]}."
     )
+
+
+def architecture_control_sentence(epochs: int, sngan_fid: float, control_fid: float) -> str:
+    """What the control run says of the architecture: DCGAN's CNN trained with everything else of
+    the first SNGAN stage (`epochs`, its FID `sngan_fid`) reached `control_fid`."""
+    text = (
+        "A control trained afterwards isolates the architecture: DCGAN's CNN with the first stage's loss, "
+        f"spectral norm, EMA and schedule reached an FID of {control_fid:.1f} after {epochs} epochs, against "
+        f"the SNGAN CNN's {sngan_fid:.1f} (one run each)"
+    )
+    if control_fid > sngan_fid:
+        return f"{text}, so the deeper CNN lowered the FID by {control_fid - sngan_fid:.1f} at this budget."
+    return f"{text}, so at this budget the deeper CNN did not lower the FID."
 
 
 def leave_one_out_test(fids: dict[str, list[float]], level: float = 0.05) -> dict:
@@ -1212,13 +1232,13 @@ def high_beta_map_sentence(beta: float, active: int, trust: dict, map_accuracy: 
         return f"The map of β = {beta:g} does not show this drop: {accuracy}."
     if trust[beta] > max(trust[b] for b in others):
         return (
-            f"The map of β = {beta:g} in @fig-tsne-beta shows the same, and faithfully: with only {active} "
+            f"The map of β = {beta:g} in @fig-tsne-beta shows this drop, and faithfully: with only {active} "
             f"active dimensions its code is easier to lay out in two, so it is the most faithful map "
             f"(trustworthiness {trust[beta]:.3f} against "
             f"{range_text(sorted(trust[b] for b in others), 3, collapse=True)}), and what it shows is more "
             f"overlap between digits: {accuracy}."
         )
-    return f"The map of β = {beta:g} in @fig-tsne-beta shows the same: {accuracy}."
+    return f"The map of β = {beta:g} in @fig-tsne-beta shows this drop: {accuracy}."
 
 
 def outliers_sentence(count: int, total: int, misclassified: float, k: int = 5) -> str:
@@ -1439,58 +1459,58 @@ def stage_hardware_text(hardware: list[dict]) -> str:
     )
 
 
-def budget_sentence(finals: dict[float, dict], history: dict, epochs: int) -> str:
-    """Whether the β study's short budget could reorder its βs: how far the final β = 1 run (the
-    study's β = 1 configuration trained on, `history`) moved each test term after the study's
-    `epochs`, against the smallest gap between neighbouring βs in that term (`finals`: {β: the
-    study run's final test terms})."""
-    betas = sorted(finals)
-    start, later = history["test"][epochs - 1], history["test"][epochs:]
-    moved, gaps = {}, {}
-    for term, key in (("reconstruction", "reconstruction"), ("kl", "kl")):
-        moved[term] = max(abs(e[key] - start[key]) for e in later)  # the farthest it got from there
-        values = [finals[b][f"test_{key}"] for b in betas]
-        gaps[term] = min(abs(b - a) for a, b in zip(values, values[1:]))
-    text = (
-        f"The final model, this configuration trained for {len(history['test'])} epochs, moves its "
-        f"reconstruction term by up to {moved['reconstruction']:.1f} nats and its KL by up to "
-        f"{moved['kl']:.1f} after epoch {epochs}"
-    )
-    gaps_text = (
-        f"smallest gaps between neighbouring βs ({gaps['reconstruction']:.1f} and {gaps['kl']:.1f} nats)"
-    )
-    if all(moved[t] < gaps[t] for t in moved):
-        return f"{text}, less than the {gaps_text}, so a longer budget is unlikely to reorder the βs."
-    return f"{text}, against the {gaps_text}, so a longer budget could reorder neighbouring βs."
-
-
-def beta_seed_sentence(seed0: dict[float, dict], seed1: dict[float, dict], cite: str = "") -> str:
-    """Whether the β study's order survives a second seed (`seed0`, `seed1`: {β: the run's final
-    test terms}): the βs' order in each term under both seeds, and the largest move of a β's term
-    by the seed as a share of its distance (under seed 0) to the nearest other β in that term
-    (`cite`: where both seeds' terms are listed)."""
-    betas = sorted(seed0)
+def _beta_order_change(base: dict[float, dict], other: dict[float, dict]) -> tuple[float, dict]:
+    """How `other` ({β: a run's final test terms}) differs from `base`: the largest move of a β's
+    term as a share of its distance (in `base`) to the nearest other β in that term, and, per term,
+    the βs whose place in that term's order changed."""
+    betas = sorted(base)
     share, swapped = 0.0, {}
     for term in ("reconstruction", "kl"):
-        value = {b: seed0[b][f"test_{term}"] for b in betas}
+        value = {b: base[b][f"test_{term}"] for b in betas}
         for b in betas:
             nearest = min(abs(value[b] - value[c]) for c in betas if c != b)
-            share = max(share, abs(seed1[b][f"test_{term}"] - value[b]) / nearest)
-        orders = [sorted(betas, key=lambda b, run=run: run[b][f"test_{term}"]) for run in (seed0, seed1)]
+            share = max(share, abs(other[b][f"test_{term}"] - value[b]) / nearest)
+        orders = [sorted(betas, key=lambda b, run=run: run[b][f"test_{term}"]) for run in (base, other)]
         swapped[term] = [b for b, c in zip(*orders) if b != c]
-    nearest_text = f"{math.ceil(round(100 * share, 6))}% of its distance to the nearest other β"
-    nearest_text += f" ({cite})" if cite else ""
-    if not any(swapped.values()):
-        return (
-            f"From seed 1, the βs keep their order in both terms, and no term moves by over {nearest_text}."
-        )
-    which = "; ".join(
-        f"β = {', '.join(f'{b:g}' for b in sorted(found))} change places in the "
-        f"{'KL' if term == 'kl' else 'reconstruction term'}"
-        for term, found in swapped.items()
-        if found
+    return share, swapped
+
+
+def beta_order_sentence(
+    base: dict[float, dict], variants: dict[str, dict[float, dict]], cite: str = ""
+) -> str:
+    """Whether the β study's order survives the same study trained otherwise (`base`: {β: the
+    run's final test terms}; `variants`: {how the runs differ, e.g. "trained for 12 epochs": their
+    final terms}): the βs' order in each term, and the largest move of a β's term as a share of
+    its distance (in `base`) to the nearest other β in that term (`cite`: where the terms are)."""
+    changes = {how: _beta_order_change(base, other) for how, other in variants.items()}
+    where = f" ({cite})" if cite else ""
+    kept, nearest = (
+        "the βs keep their order in both terms, and no term moves by over",
+        "of its distance to the nearest other β",
     )
-    return f"From seed 1, {which}, and a term moves by up to {nearest_text}."
+
+    def percent(share: float) -> str:
+        return f"{math.ceil(round(100 * share, 6))}%"
+
+    if not any(any(swapped.values()) for _, swapped in changes.values()):
+        shares = " and ".join(percent(share) for share, _ in changes.values())
+        each = " respectively" if len(changes) > 1 else ""
+        text = f"{' or '.join(changes)}, {kept} {shares} {nearest}{each}{where}."
+        return text[0].upper() + text[1:]
+    clauses = []
+    for how, (share, swapped) in changes.items():
+        if not any(swapped.values()):
+            clauses.append(f"{how}, {kept} {percent(share)} {nearest}")
+            continue
+        which = "; ".join(
+            f"β = {', '.join(f'{b:g}' for b in sorted(found))} change places in the "
+            f"{'KL' if term == 'kl' else 'reconstruction term'}"
+            for term, found in swapped.items()
+            if found
+        )
+        clauses.append(f"{how}, {which}, and a term moves by up to {percent(share)} {nearest}")
+    text = "; ".join(clauses) + f"{where}."
+    return text[0].upper() + text[1:]
 
 
 def still_falling_sentence(falls: list[float]) -> str:

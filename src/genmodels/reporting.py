@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from genmodels import weights
@@ -42,6 +44,17 @@ def format_table(
         + "|"
     )
     return "\n".join([header, rule, *body])
+
+
+def side_by_side(frame: pd.DataFrame, parts: int = 2) -> pd.DataFrame:
+    """`frame`'s rows cut into `parts` consecutive blocks set side by side (its columns repeated),
+    the last block padded with empty cells: a long, narrow table in fewer rows."""
+    size = math.ceil(len(frame) / parts)
+    blocks = [
+        frame.iloc[i * size : (i + 1) * size].reset_index(drop=True).reindex(range(size))
+        for i in range(parts)
+    ]
+    return pd.concat(blocks, axis=1).astype(object).where(lambda f: f.notna(), "")
 
 
 def manifest_entry(config) -> dict:

@@ -41,19 +41,19 @@ DOUBT = 0.9  # the MNIST classifier is "unsure" of an image it labels with less 
 
 
 @torch.no_grad()
-def classifier_doubt(config=runs.FINAL_VAE, threshold: float = DOUBT) -> dict:
-    """How often the MNIST classifier is unsure of a decoded image: of the prior samples that the
-    report shows, and, for reference, of the reconstructions of all test digits (both are the
-    decoder's pixel means, so the two differ only in where z comes from), and how often it reads a
-    reconstruction as its own digit."""
+def classifier_doubt(config=runs.FINAL_VAE, threshold: float = DOUBT, samples: int = 256) -> dict:
+    """How often the MNIST classifier is unsure of a decoded image: of the first `samples` prior
+    samples (those the report shows), and, for reference, of the reconstructions of all test
+    digits (both are the decoder's pixel means, so the two differ only in where z comes from), and
+    how often it reads a reconstruction as its own digit."""
     classifier = load_or_train(runs.MNIST_CLASSIFIER)["classifier"]
-    samples = torch.softmax(classifier(prior_samples(config)), 1).max(1).values
+    confidence = torch.softmax(classifier(prior_samples(config, samples)), 1).max(1).values
     images, labels = mnist_test()
     predicted, reconstructed = reconstruction_labels(config, images)
     return {
         "threshold": threshold,
-        "unsure": int((samples < threshold).sum()),
-        "samples": len(samples),
+        "unsure": int((confidence < threshold).sum()),
+        "samples": len(confidence),
         "reconstructions_unsure": float((reconstructed < threshold).float().mean()),
         "reconstructions_correct": float((predicted == labels).float().mean()),
         "test_digits": len(images),

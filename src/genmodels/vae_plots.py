@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
@@ -27,8 +28,8 @@ def vae_loss_curves(history: dict, title: str = "") -> Figure:
     terms = ("total", "reconstruction", "kl")
     names = ("total loss", "reconstruction (BCE)", "KL(q(z|x) || p(z))")
     splits = (
-        ("train", "-", "C0", "train (mean over the epoch)"),
-        ("test", "--", "C3", "test (after the epoch)"),
+        ("train", "--", "C0", "train (mean over the epoch)"),  # dashed and test solid, as in beta_curves
+        ("test", "-", "C3", "test (after the epoch)"),
     )
     for ax, term, name in zip(axes, terms, names):
         values = {split: np.array([e[term] for e in history[split]]) for split, *_ in splits}
@@ -313,7 +314,7 @@ def latent_scatter_grid(
         if rings and title in rings:
             ringed = points[np.asarray(rings[title], dtype=bool)]
             ax.scatter(
-                ringed[:, 0], ringed[:, 1], s=4, facecolors="none", edgecolors="black", linewidths=0.25
+                ringed[:, 0], ringed[:, 1], s=9, facecolors="none", edgecolors="black", linewidths=0.45
             )
         for index, (name, path) in enumerate((paths or {}).get(title, {}).items()):
             path = np.asarray(path)
@@ -408,7 +409,8 @@ def traversal_panels(
                     color="gold",
                     ha="left",
                     va="top",
-                )  # MNIST digits are centred: the corner is background
+                    path_effects=[patheffects.withStroke(linewidth=1.5, foreground="black")],
+                )  # MNIST digits are centred: the corner is background; the outline keeps it legible
         for ax in axes.flat:
             ax.set_xticks([])
             ax.set_yticks([])

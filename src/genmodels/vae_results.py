@@ -105,9 +105,10 @@ def beta_study() -> dict:
     return study
 
 
-def beta_seed_study() -> dict[float, dict]:
-    """The final test terms of the β study trained again from seed 1, keyed by β."""
-    return {config.beta: manifest_entry(config)["final"] for config in runs.BETA_SEED_STUDY}
+def beta_finals(configs) -> dict[float, dict]:
+    """The final test terms of a β study's runs (`runs.BETA_SEED_STUDY`, `runs.BETA_LONG_STUDY`),
+    keyed by β."""
+    return {config.beta: manifest_entry(config)["final"] for config in configs}
 
 
 def final_elbo(final: dict) -> float:
@@ -204,27 +205,26 @@ def prior_samples(config, count: int = 256) -> torch.Tensor:
     return vae(config).sample(count, torch.Generator().manual_seed(0))
 
 
-def beta_table(study: dict, seed1: dict | None = None) -> pd.DataFrame:
-    """One row per β of `study` (`beta_study`); with `seed1` ({β: final test terms} of the study
-    trained again from seed 1, `beta_seed_study`), its reconstruction term and KL beside them."""
+def beta_table(study: dict, others: dict[str, dict] | None = None) -> pd.DataFrame:
+    """One row per β of `study` (`beta_study`); with `others` ({label: {β: final test terms}} of
+    the study trained again, e.g. from seed 1, `beta_finals`), each one's reconstruction term and
+    KL after them, labelled "reconstruction, <label>" and "KL, <label>"."""
     rows = []
     for beta, result in study.items():
         final = result["final"]
         again = {}
-        if seed1 is not None:
-            again = {
-                "reconstruction, seed 1": seed1[beta]["test_reconstruction"],
-                "KL, seed 1": seed1[beta]["test_kl"],
-            }
+        for label, finals in (others or {}).items():
+            again[f"reconstruction, {label}"] = finals[beta]["test_reconstruction"]
+            again[f"KL, {label}"] = finals[beta]["test_kl"]
         rows.append(
             {
                 "β": f"{beta:g}",
                 "reconstruction": final["test_reconstruction"],
                 "KL": final["test_kl"],
-                **again,
                 "−ELBO (β = 1)": final_elbo(final),
                 "β-weighted loss": final["test_total"],
                 "active units": result["active_units"],
+                **again,
             }
         )
     return pd.DataFrame(rows)
