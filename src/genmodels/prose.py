@@ -468,17 +468,6 @@ def _restart_changes(values: list[float], noise: float, noise_name: str, digits:
     return parts
 
 
-def kid_stage_sentence(kids: list[float], spread: float) -> str:
-    """The same reading for KID×1000 after each stage, against its standard deviation over subsets."""
-    kids = [round(k, 1) for k in kids]  # changes as the printed values show them
-    values = ", ".join(f"{k:.1f}" for k in kids[:-1]) + f" and {kids[-1]:.1f}"
-    parts = _restart_changes(kids, spread, "this spread", digits=1)
-    return (
-        f"KID×1000 after each stage was {values}, with a spread of ±{spread:.1f} over subsets: "
-        f"{'; '.join(parts)}."
-    )
-
-
 def ema_paired_sentence(table_pair: tuple[float, float], rerun: dict) -> str:
     """EMA's effect in two paired runs, each the baseline's G against its average on the same noise:
     `table_pair` (baseline FID, EMA FID) of the ablation table's runs, one noise set, and `rerun`
@@ -633,13 +622,13 @@ def architecture_control_sentence(epochs: int, sngan_fid: float, control_fid: fl
     """What the control run says of the architecture: DCGAN's CNN trained with everything else of
     the first SNGAN stage (`epochs`, its FID `sngan_fid`) reached `control_fid`."""
     text = (
-        "A control trained afterwards isolates the architecture: DCGAN's CNN with the first stage's loss, "
-        f"spectral norm, EMA and schedule reached an FID of {control_fid:.1f} after {epochs} epochs, against "
-        f"the SNGAN CNN's {sngan_fid:.1f} (one run each)"
+        "Trained afterwards with the first stage's loss, spectral norm, EMA and schedule, DCGAN's CNN "
+        f"reached an FID of {control_fid:.1f} after {epochs} epochs against the SNGAN CNN's {sngan_fid:.1f} "
+        "(one run each)"
     )
     if control_fid > sngan_fid:
-        return f"{text}, so the deeper CNN lowered the FID by {control_fid - sngan_fid:.1f} at this budget."
-    return f"{text}, so at this budget the deeper CNN did not lower the FID."
+        return f"{text}: at this budget the deeper CNN lowered the FID by {control_fid - sngan_fid:.1f}."
+    return f"{text}: at this budget the deeper CNN did not lower the FID."
 
 
 def leave_one_out_test(fids: dict[str, list[float]], level: float = 0.05) -> dict:
