@@ -219,10 +219,10 @@ def test_stage_trends_group_stages_that_move_alike():
     assert "At each of the 2 restarts D's loss jumps up by 0.50 to 0.70 (mean of the 200" in text
     outputs = {"d_real_first": 0.55, "d_real_last": 0.57, "d_fake_first": 0.41, "d_fake_last": 0.35}
     ahead = prose.stage_trends_sentence([r | outputs for r in rows])
-    assert "the gap between $\\sigma(D(x))$ and $\\sigma(D(G(z)))$ widens in every stage (by 0.08)" in ahead
-    assert ": D pulls ahead of G within every stage." in ahead
+    assert "the gap between $\\sigma(D(x))$ and $\\sigma(D(G(z)))$ is wider in every stage (by 0.08)" in ahead
+    assert ": D is further ahead of G late in every stage." in ahead
     closing = prose.stage_trends_sentence([r | outputs | {"d_fake_last": 0.45} for r in rows])
-    assert "narrows in every stage" in closing and "pulls ahead" not in closing
+    assert "is narrower in every stage" in closing and "further ahead" not in closing
     mixed = prose.stage_trends_sentence(
         [rows[0], row(2, (1.6, 1.4), (0.5, 0.6), 0.7), row(3, (1.5, 1.3), (0.5, 0.6), -0.2)]
     )
@@ -665,6 +665,15 @@ def test_memorisation_sentence_suspects_copies_only_beyond_twice_the_expected_sh
     )
 
 
+def test_kid_stage_sentence_reads_every_restart_against_the_spread():
+    assert prose.kid_stage_sentence([29.0, 21.3, 16.0, 15.3, 15.7], 1.3, "@tbl-gan-runs") == (
+        "For KID×1000 (@tbl-gan-runs), whose spread over subsets is ±1.3, restarts 1 and 2 lowered it by "
+        "more than that, by less each time; the changes of restarts 3 and 4 (−0.7 and +0.4) are within it."
+    )
+    assert prose.kid_stage_sentence([20.0, 25.0], 1.3).endswith(", restart 1 raised it by more than that.")
+    assert prose.kid_stage_sentence([15.34, 15.31], 1.3).endswith("the change of restart 1 (0) is within it.")
+
+
 def test_prior_samples_sentence_compares_with_the_reconstructions():
     doubt = {
         "threshold": 0.9,
@@ -943,7 +952,7 @@ def test_beta_order_sentence_reports_the_largest_move_and_any_change_of_order():
         seed0, {"trained for 12 epochs": longer, "from seed 1": same}, "@tbl-beta"
     ) == (
         "Trained for 12 epochs or from seed 1, the βs keep their order in both terms, and no term moves by "
-        "over 40% and 12% of its distance to the nearest other β respectively (@tbl-beta)."
+        "over 40% (for 12 epochs) or 12% (from seed 1) of its distance to the nearest other β (@tbl-beta)."
     )
     crossed = run((60.5, 40.2), (71.2, 4.0), (89.9, 5.3))  # β = 1's KL moves 16 of 15 nats
     assert prose.beta_order_sentence(seed0, {"from seed 1": crossed}) == (
@@ -958,12 +967,17 @@ def test_beta_order_sentence_reports_the_largest_move_and_any_change_of_order():
 
 
 def test_architecture_control_sentence_credits_the_deeper_cnn_only_when_the_control_did_worse():
-    worse = prose.architecture_control_sentence(19, 44.2, 52.8)
-    assert "reached an FID of 52.8 after 19 epochs against the SNGAN CNN's 44.2 (one run each)" in worse
-    assert worse.endswith(": at this budget the deeper CNN lowered the FID by 8.6.")
-    assert prose.architecture_control_sentence(19, 44.2, 43.0).endswith(
-        "the deeper CNN did not lower the FID."
+    sngan = {"fid": 44.2, "recall": 0.30}
+    worse = prose.architecture_control_sentence(19, sngan, {"fid": 52.8, "recall": 0.25})
+    assert (
+        "an FID of 52.8 after 19 epochs against the SNGAN CNN's 44.2, and a recall of 0.25 against 0.30"
+        in worse
     )
+    assert worse.endswith("(one run each): at this budget the deeper CNN lowered the FID by 8.6.")
+    collapsed = prose.architecture_control_sentence(19, sngan, {"fid": 106.9, "recall": 0.02})
+    assert collapsed.endswith("lowered the FID by 62.7, and without it the recipe partly collapsed.")
+    better = prose.architecture_control_sentence(19, sngan, {"fid": 43.0, "recall": 0.02})
+    assert better.endswith(": at this budget the deeper CNN did not lower the FID.")
 
 
 def test_long_runs_sentence_places_the_first_sngan_stage_among_the_dcgan_runs():

@@ -468,6 +468,15 @@ def _restart_changes(values: list[float], noise: float, noise_name: str, digits:
     return parts
 
 
+def kid_stage_sentence(kids: list[float], spread: float, cite: str = "") -> str:
+    """The stage reading of `stage_fid_sentence` for KID×1000 after each stage (`cite`: where those
+    values are listed), against its standard deviation over subsets."""
+    kids = [round(k, 1) for k in kids]  # changes as the printed values show them
+    parts = _restart_changes(kids, spread, "it", digits=1)
+    where = f" ({cite})" if cite else ""
+    return f"For KID×1000{where}, whose spread over subsets is ±{spread:.1f}, {'; '.join(parts)}."
+
+
 def ema_paired_sentence(table_pair: tuple[float, float], rerun: dict) -> str:
     """EMA's effect in two paired runs, each the baseline's G against its average on the same noise:
     `table_pair` (baseline FID, EMA FID) of the ablation table's runs, one noise set, and `rerun`
@@ -618,17 +627,21 @@ def long_runs_sentence(
     )
 
 
-def architecture_control_sentence(epochs: int, sngan_fid: float, control_fid: float) -> str:
+def architecture_control_sentence(epochs: int, sngan: dict, control: dict) -> str:
     """What the control run says of the architecture: DCGAN's CNN trained with everything else of
-    the first SNGAN stage (`epochs`, its FID `sngan_fid`) reached `control_fid`."""
+    the first SNGAN stage (`epochs`; `sngan`, `control`: each run's "fid" and "recall")."""
     text = (
         "Trained afterwards with the first stage's loss, spectral norm, EMA and schedule, DCGAN's CNN "
-        f"reached an FID of {control_fid:.1f} after {epochs} epochs against the SNGAN CNN's {sngan_fid:.1f} "
+        f"reached an FID of {control['fid']:.1f} after {epochs} epochs against the SNGAN CNN's "
+        f"{sngan['fid']:.1f}, and a recall of {control['recall']:.2f} against {sngan['recall']:.2f} "
         "(one run each)"
     )
-    if control_fid > sngan_fid:
-        return f"{text}: at this budget the deeper CNN lowered the FID by {control_fid - sngan_fid:.1f}."
-    return f"{text}: at this budget the deeper CNN did not lower the FID."
+    if control["fid"] <= sngan["fid"]:
+        return f"{text}: at this budget the deeper CNN did not lower the FID."
+    text += f": at this budget the deeper CNN lowered the FID by {control['fid'] - sngan['fid']:.1f}"
+    if control["recall"] < sngan["recall"] / 2:
+        text += ", and without it the recipe partly collapsed"
+    return f"{text}."
 
 
 def leave_one_out_test(fids: dict[str, list[float]], level: float = 0.05) -> dict:
@@ -727,11 +740,11 @@ def stage_trends_sentence(trends: list[dict]) -> str:
     )
     if gaps:
         text += "; the gap between $\\sigma(D(x))$ and $\\sigma(D(G(z)))$ " + _stage_directions(
-            gaps, "gap", words=("narrows", "widens")
+            gaps, "gap", words=("is narrower", "is wider")
         )
         d_falls = all(row["d_loss_last"] < row["d_loss_first"] for row in trends)
         if d_falls and all(row["gap_last"] > row["gap_first"] for row in gaps):
-            text += ": D pulls ahead of G within every stage"
+            text += ": D is further ahead of G late in every stage"
     text += "."
     jumps = [row["d_loss_jump"] for row in trends if "d_loss_jump" in row]
     if jumps and (all(j > 0 for j in jumps) or all(j < 0 for j in jumps)):
@@ -1482,9 +1495,13 @@ def beta_order_sentence(
         return f"{math.ceil(round(100 * share, 6))}%"
 
     if not any(any(swapped.values()) for _, swapped in changes.values()):
-        shares = " and ".join(percent(share) for share, _ in changes.values())
-        each = " respectively" if len(changes) > 1 else ""
-        text = f"{' or '.join(changes)}, {kept} {shares} {nearest}{each}{where}."
+        if len(changes) == 1:
+            shares = percent(next(iter(changes.values()))[0])
+        else:  # each share named by its run, e.g. "41% (for 12 epochs) or 14% (from seed 1)"
+            shares = " or ".join(
+                f"{percent(share)} ({how.removeprefix('trained ')})" for how, (share, _) in changes.items()
+            )
+        text = f"{' or '.join(changes)}, {kept} {shares} {nearest}{where}."
         return text[0].upper() + text[1:]
     clauses = []
     for how, (share, swapped) in changes.items():

@@ -170,8 +170,7 @@ def sweep_elbos(validation: bool = False) -> dict[str, dict]:
 
 def selection_study() -> pd.DataFrame:
     """The model-selection runs behind 1.1a's choices of architecture, dropout and BatchNorm, on
-    the validation split after the same epochs: −ELBO (nats) and seconds per training epoch, all
-    timed in one session."""
+    the validation split after the same epochs: −ELBO (nats)."""
     rows = []
     for name, config in (
         ("conv", runs.beta_study_config(1.0)),
@@ -181,13 +180,7 @@ def selection_study() -> pd.DataFrame:
         ("MLP, no BatchNorm", runs.MLP_NO_BATCHNORM_VAE),
     ):
         entry = manifest_entry(runs.selection_config(config))
-        rows.append(
-            {
-                "model": name,
-                "−ELBO": final_elbo(entry["final"]),
-                "s/epoch": float(np.mean(entry["history"]["seconds"])),
-            }
-        )
+        rows.append({"model": name, "−ELBO": final_elbo(entry["final"])})
     return pd.DataFrame(rows).set_index("model")
 
 
