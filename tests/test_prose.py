@@ -846,15 +846,6 @@ def test_traversal_sentence_reads_identity_changes_and_the_collapsed_coordinate(
     assert prose.traversal_sentence(readings, moved).endswith("moves pixels by up to 0.30.")
 
 
-def test_stage_hardware_text_groups_the_stages_by_device():
-    gpu = {"cuda": "NVIDIA H100", "cpu_count": 16}
-    cpu = {"cuda": None, "cpu_count": 2}
-    assert prose.stage_hardware_text([gpu, {**gpu, "cuda": "NVIDIA H200"}, cpu, cpu, cpu]) == (
-        "stage 1 on an NVIDIA H100, stage 2 on an NVIDIA H200 and stages 3, 4 and 5 on 2 CPU cores"
-    )
-    assert prose.stage_hardware_text([cpu]) == "stage 1 on 2 CPU cores"
-
-
 def test_still_falling_sentence_counts_the_runs_that_had_not_converged():
     assert prose.still_falling_sentence([0.05, 1.2, 0.4]) == (
         "In the last epoch every model's test loss still fell (by 0.05 to 1.20 nats), so the study "

@@ -1447,20 +1447,6 @@ def traversal_sentence(readings: dict[str, dict[str, list[int]]], moves: dict[st
     return text
 
 
-def stage_hardware_text(hardware: list[dict]) -> str:
-    """Where each training stage ran, from the manifest's `hardware` records in stage order:
-    'stage 1 on an NVIDIA H100, stage 2 on an NVIDIA H200 and stages 3, 4 and 5 on 2 CPU cores'."""
-    devices = [record["cuda"] or f"{record['cpu_count']} CPU cores" for record in hardware]
-    groups: dict[str, list[int]] = {}
-    for stage, device in enumerate(devices, 1):
-        groups.setdefault(device, []).append(stage)
-    return _digits(
-        f"stage{'s' if len(stages) > 1 else ''} {_digits(stages)} on "
-        + (device if device.endswith("CPU cores") else f"an {device}")
-        for device, stages in groups.items()
-    )
-
-
 def _beta_order_change(base: dict[float, dict], other: dict[float, dict]) -> tuple[float, dict]:
     """How `other` ({β: a run's final test terms}) differs from `base`: the largest move of a β's
     term as a share of its distance (in `base`) to the nearest other β in that term, and, per term,
