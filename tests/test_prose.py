@@ -220,7 +220,7 @@ def test_stage_trends_group_stages_that_move_alike():
     outputs = {"d_real_first": 0.55, "d_real_last": 0.57, "d_fake_first": 0.41, "d_fake_last": 0.35}
     ahead = prose.stage_trends_sentence([r | outputs for r in rows])
     assert "the gap between $\\sigma(D(x))$ and $\\sigma(D(G(z)))$ is wider in every stage (by 0.08)" in ahead
-    assert ": D is further ahead of G late in every stage." in ahead
+    assert ": D is further ahead of G in the second half of every stage." in ahead
     closing = prose.stage_trends_sentence([r | outputs | {"d_fake_last": 0.45} for r in rows])
     assert "is narrower in every stage" in closing and "further ahead" not in closing
     mixed = prose.stage_trends_sentence(
@@ -964,11 +964,11 @@ def test_architecture_control_sentence_credits_the_deeper_cnn_only_when_the_cont
         "an FID of 52.8 after 19 epochs against the SNGAN CNN's 44.2, and a recall of 0.25 against 0.30"
         in worse
     )
-    assert worse.endswith("(one run each): at this budget the deeper CNN lowered the FID by 8.6.")
+    assert worse.endswith("(one run each): at this budget the SNGAN CNN lowered the FID by 8.6.")
     collapsed = prose.architecture_control_sentence(19, sngan, {"fid": 106.9, "recall": 0.02})
     assert collapsed.endswith("lowered the FID by 62.7, and without it the recipe partly collapsed.")
     better = prose.architecture_control_sentence(19, sngan, {"fid": 43.0, "recall": 0.02})
-    assert better.endswith(": at this budget the deeper CNN did not lower the FID.")
+    assert better.endswith(": at this budget the SNGAN CNN did not lower the FID.")
 
 
 def test_long_runs_sentence_places_the_first_sngan_stage_among_the_dcgan_runs():

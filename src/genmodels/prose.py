@@ -637,8 +637,8 @@ def architecture_control_sentence(epochs: int, sngan: dict, control: dict) -> st
         "(one run each)"
     )
     if control["fid"] <= sngan["fid"]:
-        return f"{text}: at this budget the deeper CNN did not lower the FID."
-    text += f": at this budget the deeper CNN lowered the FID by {control['fid'] - sngan['fid']:.1f}"
+        return f"{text}: at this budget the SNGAN CNN did not lower the FID."
+    text += f": at this budget the SNGAN CNN lowered the FID by {control['fid'] - sngan['fid']:.1f}"
     if control["recall"] < sngan["recall"] / 2:
         text += ", and without it the recipe partly collapsed"
     return f"{text}."
@@ -744,7 +744,7 @@ def stage_trends_sentence(trends: list[dict]) -> str:
         )
         d_falls = all(row["d_loss_last"] < row["d_loss_first"] for row in trends)
         if d_falls and all(row["gap_last"] > row["gap_first"] for row in gaps):
-            text += ": D is further ahead of G late in every stage"
+            text += ": D is further ahead of G in the second half of every stage"
     text += "."
     jumps = [row["d_loss_jump"] for row in trends if "d_loss_jump" in row]
     if jumps and (all(j > 0 for j in jumps) or all(j < 0 for j in jumps)):
