@@ -123,7 +123,9 @@ def discriminator_outputs(
         ax.plot(np.arange(window, window + len(smooth)), smooth, color=colour, label=name)
         drawn.append(smooth)
     gap = drawn[0] - drawn[1]
-    gap_ax.plot(np.arange(window, window + len(gap)), gap, color="C4", label="gap: σ(D(x)) − σ(D(G(z)))")
+    (gap_line,) = gap_ax.plot(
+        np.arange(window, window + len(gap)), gap, color="C4", label="gap: σ(D(x)) − σ(D(G(z)))"
+    )
     if loss != "hinge":
         ax.axhline(0.5, color="grey", ls=":", label="equilibrium D = 1/2")
         drawn.append(np.array([0.5]))
@@ -138,8 +140,14 @@ def discriminator_outputs(
         axis.grid(alpha=0.3)
     figure.tight_layout(rect=(0, 0.2, 1, 1))
     handles, labels = ax.get_legend_handles_labels()
-    handles, labels = handles + gap_ax.get_lines()[:1], labels + [gap_ax.get_lines()[0].get_label()]
-    figure.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, frameon=False)
+    figure.legend(
+        [*handles, gap_line],
+        [*labels, gap_line.get_label()],
+        loc="lower center",
+        ncol=2,
+        fontsize=8,
+        frameon=False,
+    )
     return figure
 
 
