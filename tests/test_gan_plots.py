@@ -117,6 +117,14 @@ def test_long_runs_keep_their_tick_labels_apart():
     assert not any(plots.overlapping_tick_labels(figure) for figure in figures)
 
 
+def test_class_names_keep_a_gap_between_them():
+    from genmodels.data import CIFAR10_CLASSES
+
+    figure = gan_plots.class_histogram(np.ones(10), CIFAR10_CLASSES, np.ones(10))
+    assert not plots.overlapping_tick_labels(figure, gap=5)  # "airplane" and "automobile" apart
+    assert plots.overlapping_tick_labels(figure, gap=30)  # the gap check can fail
+
+
 def test_overlapping_tick_labels_finds_crowded_ticks():
     from matplotlib.ticker import MaxNLocator
 

@@ -42,15 +42,17 @@ def test_path_labels_direct_and_detour():
 
 
 def test_paths_on_map_agreement_and_disagreement():
-    text = prose.paths_on_map_sentence(
-        {"a": "1 → 0", "b": "4 → 9"}, {"a": [1, 0], "b": [4, 7, 9]}, {"a": 3, "b": 5}, 12
-    )
-    assert "a visits the digit regions" in text
-    assert "b visits the regions 4 → 7 → 9 while the classifier reads 4 → 9" in text
+    read = {"a": [1, 1, 0, 0], "b": [4, 4, 9, 9], "c": [4, 4, 4, 9]}
+    regions = {"a": [1, 1, 0, 0], "b": [4, 7, 7, 9], "c": [4, 4, 9, 9]}
+    text = prose.paths_on_map_sentence(read, regions, {"a": 3, "b": 2, "c": 5}, 4)
+    assert "reads in it at all 4 steps of a, 3 of c and 2 of b (regions 4 → 7 → 9, labels 4 → 9)." in text
+    assert "c (" not in text  # same digits in the same order, one step earlier: no routes
     assert "Where the two disagree" in text
-    assert "The 12 steps of a path land on only 3 to 5 separate map positions" in text
-    alike = prose.paths_on_map_sentence({"a": "1 → 0"}, {"a": [1, 0]}, {"a": 4}, 12)
-    assert "disagree" not in alike and "only 4 separate" in alike
+    assert "The 4 steps of a path land on only 2 to 5 separate map positions" in text
+    alike = prose.paths_on_map_sentence({"a": [1, 0]}, {"a": [1, 0]}, {"a": 2}, 2)
+    assert "at all 2 steps of a." in alike and "disagree" not in alike and "only 2 separate" in alike
+    one_off = prose.paths_on_map_sentence({"a": [1, 0]}, {"a": [0, 0]}, {"a": 2}, 2)
+    assert "at 1 of the 2 steps of a (regions 0, labels 1 → 0)." in one_off
 
 
 def test_comparison_picks_the_lower_value():
@@ -230,10 +232,10 @@ def test_stage_trends_group_stages_that_move_alike():
 
 
 def test_hinge_equilibrium_sentence_reads_the_gap():
-    ahead = prose.hinge_equilibrium_sentence({"d_loss": 1.3, "g_loss": 0.6, "d_real": 0.6, "d_fake": 0.4})
-    assert "below the value 2" in ahead and "still separates" in ahead
-    assert (
-        "\\mathrm{TV}(p_{\\text{data}}, p_G) \\ge 0.35$" in ahead and "not reached the equilibrium" in ahead
+    ahead = prose.hinge_equilibrium_sentence({"d_loss": 1.2838, "g_loss": 0.6, "d_real": 0.6, "d_fake": 0.4})
+    assert "averages 1.284, below the value 2" in ahead and "still separates" in ahead
+    assert (  # (2 - 1.2838) / 2 = 0.3581: three decimals, so the reader's (2 - 1.284) / 2 agrees
+        "\\mathrm{TV}(p_{\\text{data}}, p_G) \\ge 0.358$" in ahead and "not reached the equilibrium" in ahead
     )
     assert "taken at face value" in ahead
     held_out = {
@@ -248,8 +250,8 @@ def test_hinge_equilibrium_sentence_reads_the_gap():
         {"d_loss": 1.3, "g_loss": 0.6, "d_real": 0.6, "d_fake": 0.4}, held_out
     )
     assert (
-        "the final D's loss is 1.10 (1.05 with training images" in fresh
-        and "\\ge 0.45$ for the shipped" in fresh
+        "the final D's loss is 1.100 (1.050 with training images" in fresh
+        and "\\ge 0.450$ for the shipped" in fresh
     )
     assert "taken at face value" not in fresh
     assert "it scores 97.5% of the samples below 0 but only 56.5% of the test images above it" in fresh
@@ -866,7 +868,7 @@ def test_bce_reading_sentence_reads_the_jsd_bound():
     text = prose.bce_reading_sentence(apart)
     assert "a mean probability of being real of 0.61 for test images and 0.32 for samples, against" in text
     assert "a BCE loss of 1.102 against $\\log 4 = 1.386$" in text
-    assert text.endswith("\\ge 0.14$ nats (at most $\\log 2$).")
+    assert text.endswith("\\ge 0.142$ nats (at most $\\log 2$).")
     level = prose.bce_reading_sentence(
         {**apart, "real_d": 0.5, "fake_d": 0.5, "loss": 1.385, "jsd_bound": 0.0005}
     )

@@ -44,10 +44,12 @@ def test_typical_endpoint_skips_bad_reconstructions_and_boundary_points():
         vae_latent.typical_endpoint(5, labels, recon, confidence, purity)
 
 
-def test_regions_crossed_dedups_consecutive_regions():
+def test_step_regions_reads_each_step_by_its_map_neighbours():
     _, labels, map_points = _two_blobs()
     path = np.linspace([-10, -10], [10, 10], 9)
-    assert vae_latent.regions_crossed(path, map_points, labels) == [0, 1]
+    regions = vae_latent.step_regions(path, map_points, labels)
+    assert len(regions) == 9 and regions[:3] == [0, 0, 0] and regions[-3:] == [1, 1, 1]
+    assert regions == sorted(regions)  # one switch, where the path crosses from one blob to the other
 
 
 def test_class_islands_finds_a_split_class():

@@ -1,6 +1,7 @@
 """Part 1 figures on made-up histories, maps and strips."""
 
 import numpy as np
+import pytest
 import torch
 from matplotlib.figure import Figure
 
@@ -34,9 +35,37 @@ def test_vae_loss_curves_scale_to_later_epochs_and_mark_a_first_epoch_above_the_
     }
     ax = vae_plots.vae_loss_curves(history).axes[0]
     assert ax.get_ylim()[1] < 110  # epoch 1's 150 would squash the rest
-    assert [text.get_text() for text in ax.texts] == [
-        "epoch 1, off the axis:\ntrain 150.0"
-    ]  # ... so it is written
+    assert [text.get_text() for text in ax.texts] == ["epoch 1:\ntrain 150.0"]  # ... so it is written
+
+
+def test_epoch_one_notes_clear_the_curves():
+    decay = np.exp(-np.arange(39) / 5)  # after a far-off first epoch a steep start fills the top left
+    history = {
+        split: [{"total": first, "reconstruction": first - 16, "kl": 16 if split == "train" else 21}]
+        + [{"total": 91 + a * d, "reconstruction": 66 + a * d, "kl": 24 - 2 * d} for d in decay]
+        for split, first, a in (("train", 151.0, 15), ("test", 110.0, 12))
+    }
+    figure = vae_plots.vae_loss_curves(history)
+    assert not plots.texts_over_lines(figure)
+    notes = [text.get_text() for ax in figure.axes for text in ax.texts]
+    assert notes[0].startswith("epoch 1:\ntrain 151.0")
+    for ax in figure.axes:  # what a note lists is off its axis; the rest is drawn
+        bottom, top = ax.get_ylim()
+        for text in ax.texts:
+            for line in text.get_text().splitlines()[1:]:
+                value = float(line.split()[1])
+                assert value > top or value < bottom
+
+
+def test_texts_over_lines_finds_a_note_on_a_curve():
+    from matplotlib.figure import Figure
+
+    figure = Figure()
+    ax = figure.add_subplot()
+    ax.plot([0, 1], [0, 1])
+    ax.text(0.5, 0.5, "on the line", ha="center", va="center")
+    ax.text(0.9, 0.1, "clear", ha="center", va="center")
+    assert plots.texts_over_lines(figure) == ["on the line"]
 
 
 def test_beta_curves_draw_train_and_test_of_each_term_for_every_beta():
@@ -115,6 +144,22 @@ def test_latent_scatter_grid_rings_the_chosen_points_of_its_panel():
     assert len(ringed) == 1 and not any(len(c.get_offsets()) == 2 for c in figure.axes[1].collections)
 
 
+def test_featured_scatter_draws_the_feature_large_with_its_rings():
+    labels = np.repeat(np.arange(10), 5)
+    mask = np.zeros(50, dtype=bool)
+    mask[[3, 17, 20]] = True
+    maps = {title: np.random.randn(50, 2) for title in ("p5", "p30", "p100", "PCA")}
+    figure = vae_plots.featured_scatter(maps, labels, "p30", rings=mask)
+    large, *small = figure.axes
+    assert large.get_title() == "p30" and [ax.get_title() for ax in small] == ["p5", "p100", "PCA"]
+    assert large.get_position().width > 1.9 * max(ax.get_position().width for ax in small)
+    assert [len(c.get_offsets()) for c in large.collections] == [50, 3]  # the map, then its rings
+    assert all(len(ax.collections) == 1 for ax in small)
+    assert plots.smallest_text_points(figure) >= 7
+    with pytest.raises(ValueError, match="one large and three small"):
+        vae_plots.featured_scatter({"p30": maps["p30"]}, labels, "p30")
+
+
 def test_step_numbers_go_where_nothing_else_is_drawn():
     size = np.array([[4.0, 4.0]])
     ring = [(12 * np.cos(a), 12 * np.sin(a), 3.0, 3.0) for a in np.arange(8) * np.pi / 4 if a != np.pi]
@@ -125,6 +170,27 @@ def test_step_numbers_go_where_nothing_else_is_drawn():
     closed = [(12 * np.cos(a), 12 * np.sin(a), 3.0, 3.0) for a in np.arange(8) * np.pi / 4]
     far = vae_plots.clear_offsets(np.zeros((1, 2)), size, np.array(closed), [2.0])[0]
     assert np.hypot(*far) > 12  # every near spot is taken: the label moves to the far ring
+    corner = vae_plots.clear_offsets(
+        np.zeros((1, 2)), size, np.empty((0, 4)), [2.0], bounds=(-30, -30, 8, 8)
+    )[0]
+    assert (
+        corner[0] + 4 <= 8 - 2 and corner[1] + 4 <= 8 - 2
+    )  # near the top right corner: the box stays inside
+
+
+def test_interpolation_labels_keep_apart_at_their_widest():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = vae_plots.interpolation_strips(
+        {"1→0 lin": torch.rand(12, 1, 28, 28), "4→9 sph": torch.rand(12, 1, 28, 28)},
+        {"1→0 lin": [(0, 1.0)] * 12, "4→9 sph": [(8, 0.88)] * 12},
+    )
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    boxes = [ax.title.get_window_extent(renderer) for ax in figure.axes[:12]]
+    gaps = [(right.x0 - left.x1) * 72 / figure.dpi for left, right in zip(boxes, boxes[1:])]
+    assert min(gaps) >= 4  # points between "0:100%" and its neighbour
+    assert plots.smallest_text_points(figure) >= 8
 
 
 def test_traversal_panels_head_each_panel_with_the_coordinate_values():

@@ -182,8 +182,9 @@ def epoch_curves_against_equilibrium(
         ax.grid(alpha=0.3)
     left.set_ylabel("loss [nats]")
     right.set_ylabel("mean D on the batch")
-    right.set_ylim(0, 1)
-    figure.tight_layout(rect=(0, 0.2, 1, 1), w_pad=2.5)
+    left.set_ylim(bottom=min(0.0, left.get_ylim()[0]))  # BCE losses sit well above the spine
+    right.set_ylim(-0.04, 1.04)  # outputs near 0 or 1 stay off the spines
+    figure.tight_layout(rect=(0, 0.16, 1, 1), w_pad=2.5)
     handles = [h for ax in (left, right) for h in ax.get_legend_handles_labels()[0]]
     labels = [t for ax in (left, right) for t in ax.get_legend_handles_labels()[1]]
     figure.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False)
@@ -204,7 +205,8 @@ def class_histogram(counts, class_names, reference=None) -> Figure:
     for where, shares, label in bars:
         ax.bar(where, shares, width=0.4, label=label)
     ax.axhline(1 / len(class_names), color="grey", ls=":", label="uniform", zorder=0.5)  # behind the bars
-    ax.set_xticks(positions, class_names, fontsize=7.5)  # level names: the height goes to the bars
+    ax.set_xticks(positions, class_names, fontsize=7)  # level names: the height goes to the bars
+    ax.set_xlim(-0.6, len(class_names) - 0.4)
     ax.set_ylabel("images [%]")
     ax.set_ylim(0, 1.1 * max(shares.max() for _, shares, _ in bars))
     ax.set_yticks(np.arange(0, ax.get_ylim()[1], 0.05))

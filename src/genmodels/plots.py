@@ -41,8 +41,9 @@ def smallest_text_points(figure: Figure) -> float:
     return min(sizes)
 
 
-def overlapping_tick_labels(figure: Figure) -> list[str]:
-    """The tick labels that overprint a neighbour on the same axis (as drawn at the figure's size)."""
+def overlapping_tick_labels(figure: Figure, gap: float = 0.0) -> list[str]:
+    """The tick labels that overprint a neighbour on the same axis, or come closer to it than `gap`
+    points (as drawn at the figure's size)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     renderer = FigureCanvasAgg(figure).get_renderer()
@@ -51,13 +52,50 @@ def overlapping_tick_labels(figure: Figure) -> list[str]:
     for ax in figure.axes:
         for axis in (ax.xaxis, ax.yaxis):
             shown = [t for t in axis.get_ticklabels() if t.get_visible() and t.get_text().strip()]
-            boxes = [t.get_window_extent(renderer) for t in shown]
+            pad = gap / 2 * figure.dpi / 72
+            boxes = [t.get_window_extent(renderer).padded(pad) for t in shown]
             clashes += [
                 f"{a.get_text()}|{b.get_text()}"
                 for (a, box_a), (b, box_b) in zip(zip(shown, boxes), zip(shown[1:], boxes[1:]))
                 if box_a.overlaps(box_b)
             ]
     return clashes
+
+
+def texts_over_lines(figure: Figure, pad: float = 2.0) -> list[str]:
+    """The texts written in an axes (notes, annotations) that a plotted line of that axes passes
+    through or comes within `pad` points of (as drawn at the figure's size)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    hits = []
+    for ax in figure.axes:
+        samples = []
+        for line in ax.lines:
+            xy = line.get_transform().transform(np.column_stack(line.get_data()).astype(float))
+            if len(xy) > 1:  # the segments between the points too
+                t = np.linspace(0, 1, 20)[:, None, None]
+                xy = (xy[:-1] * (1 - t) + xy[1:] * t).reshape(-1, 2)
+            samples.append(xy)
+        if not samples:
+            continue
+        points = np.concatenate(samples)
+        frame = ax.bbox  # what the axes clips away is not drawn
+        points = points[
+            (points[:, 0] >= frame.x0)
+            & (points[:, 0] <= frame.x1)
+            & (points[:, 1] >= frame.y0)
+            & (points[:, 1] <= frame.y1)
+        ]
+        for text in ax.texts:
+            if not (text.get_visible() and text.get_text().strip()):
+                continue
+            box = text.get_window_extent(renderer).padded(pad * figure.dpi / 72)
+            inside = (points[:, 0] >= box.x0) & (points[:, 0] <= box.x1)
+            if (inside & (points[:, 1] >= box.y0) & (points[:, 1] <= box.y1)).any():
+                hits.append(text.get_text())
+    return hits
 
 
 def grid_array(images: torch.Tensor, columns: int, padding: int = 1) -> np.ndarray:

@@ -182,31 +182,46 @@ def prior_samples_sentence(doubt: dict) -> str:
 
 
 def paths_on_map_sentence(
-    classifier_routes: dict[str, str], map_routes: dict[str, list[int]], positions: dict[str, int], steps: int
+    classifier_labels: dict[str, list[int]],
+    map_regions: dict[str, list[int]],
+    positions: dict[str, int],
+    steps: int,
 ) -> str:
-    """Compare the digit regions a path visits on the t-SNE map with the classifier's labels;
-    `positions`: how many separate map positions each path's `steps` steps land on."""
-    agree = [name for name in map_routes if _route(map_routes[name]) == classifier_routes[name]]
-    differ = [
-        f"{name} visits the regions {_route(map_routes[name])} while the classifier reads "
-        f"{classifier_routes[name]}"
-        for name in map_routes
-        if name not in agree
-    ]
+    """Compare, step by step, the digit region each step of a path lands in on the t-SNE map with
+    the classifier's label of its decoded image (paths in order of agreement); where the two
+    disagree on the digits a path visits, both routes are given. `positions`: how many separate map
+    positions each path's `steps` steps land on."""
+
+    def visited(digits):
+        return [d for i, d in enumerate(digits) if i == 0 or d != digits[i - 1]]
+
+    matches = {
+        name: sum(r == c for r, c in zip(map_regions[name], classifier_labels[name])) for name in map_regions
+    }
     parts = []
-    if agree:
-        parts.append(
-            f"{_digits(agree)} visit{'s' if len(agree) == 1 else ''} the digit "
-            f"regions whose labels the classifier gives along {'it' if len(agree) == 1 else 'them'}"
-        )
-    parts.extend(differ)
-    text = "On the map (a step's region being the majority digit of its 10 nearest map points), "
-    text += "; ".join(parts) + "."
-    if differ:
+    for name in sorted(matches, key=lambda n: -matches[n]):
+        if parts:
+            part = f"{matches[name]} of {name}"
+        else:
+            part = (
+                f"at all {steps} steps of {name}"
+                if matches[name] == steps
+                else (f"at {matches[name]} of the {steps} steps of {name}")
+            )
+        regions, read = visited(map_regions[name]), visited(classifier_labels[name])
+        if regions != read:
+            part += f" (regions {_route(regions)}, labels {_route(read)})"
+        parts.append(part)
+    text = (
+        "On the map (a step's region being the majority digit of its 10 nearest map points), a step's "
+        "region is the digit the classifier reads in it " + ", ".join(parts[:-1])
+    )
+    text += (" and " if len(parts) > 1 else "") + parts[-1] + "."
+    if min(matches.values()) < steps:
         text += (
-            " Where the two disagree, the map places steps among the test codes of a digit the "
-            "classifier does not name: the map reads a step by its latent neighbours, the classifier "
-            "by the decoded image, a blend of the endpoints."
+            " Where the two disagree, the map places a step among the test codes of a digit the "
+            "classifier does not read in it: the map reads a step by its latent neighbours, the "
+            "classifier by the decoded image, a blend of the endpoints."
         )
     low, high = min(positions.values()), max(positions.values())
     count = f"{low}" if low == high else f"{low} to {high}"
@@ -784,7 +799,7 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
         bound = hinge_total_variation_bound(late["d_loss"])
         reading = (
             f"below the value 2 of the equilibrium. Since no D does better than $2 - 2\\,\\mathrm{{TV}}$, "
-            f"this D would show $\\mathrm{{TV}}(p_{{\\text{{data}}}}, p_G) \\ge {lower_bound_text(bound)}$"
+            f"this D would show $\\mathrm{{TV}}(p_{{\\text{{data}}}}, p_G) \\ge {lower_bound_text(bound, 3)}$"
         )
         if held_out is None:
             reading += (
@@ -798,9 +813,9 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
                 f" for the raw G it trained against, were its training batches fresh images; D has "
                 f"seen them, so this is only an estimate. On images it never trained on, "
                 f"{held_out['samples']:,} test images and {held_out['samples']:,} fresh samples of the "
-                f"shipped (EMA) G, the final D's loss is {fresh:.2f} ({seen:.2f} with training images in "
+                f"shipped (EMA) G, the final D's loss is {fresh:.3f} ({seen:.3f} with training images in "
                 f"place of the test images), so "
-                f"$\\mathrm{{TV}} \\ge {lower_bound_text(hinge_total_variation_bound(fresh))}$ for the "
+                f"$\\mathrm{{TV}} \\ge {lower_bound_text(hinge_total_variation_bound(fresh), 3)}$ for the "
                 f"shipped "
                 f"generator too"
             )
@@ -814,7 +829,7 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
             f"only {held_out['test_right']:.1%} of the test images above it"
         )
     return (
-        f"Over the last quarter of training D's loss averages {late['d_loss']:.2f}, {reading}. "
+        f"Over the last quarter of training D's loss averages {late['d_loss']:.3f}, {reading}. "
         f"{ahead[0].upper() + ahead[1:]}, so {verdict}."
     )
 
@@ -838,7 +853,7 @@ def bce_reading_sentence(reading: dict) -> str:
         return text + ": as far as this D can tell, G's images are distributed like the real ones."
     return (
         text + f", so $\\mathrm{{JSD}}(p_{{\\text{{data}}}}, p_G) \\ge "
-        f"{lower_bound_text(reading['jsd_bound'])}$ nats "
+        f"{lower_bound_text(reading['jsd_bound'], 3)}$ nats "
         f"(at most $\\log 2$)."
     )
 

@@ -543,14 +543,10 @@ def path_summaries(changes: pd.DataFrame, predicted: dict) -> list[tuple[str, li
     return rows
 
 
-def regions_crossed(
-    positions: np.ndarray, map_points: np.ndarray, labels: np.ndarray, k: int = 10
-) -> list[int]:
-    """The digit regions a placed path crosses: the majority digit of each point's k map
-    neighbours, consecutive repeats removed."""
+def step_regions(positions: np.ndarray, map_points: np.ndarray, labels: np.ndarray, k: int = 10) -> list[int]:
+    """The digit region of each step of a placed path: the majority digit of its k map neighbours."""
     _, index = NearestNeighbors(n_neighbors=k).fit(map_points).kneighbors(positions)
-    majority = [int(np.bincount(labels[row], minlength=10).argmax()) for row in index]
-    return [d for i, d in enumerate(majority) if i == 0 or d != majority[i - 1]]
+    return [int(np.bincount(labels[row], minlength=10).argmax()) for row in index]
 
 
 ISLAND_MIN_SHARE = 0.08  # a group of a digit's map points smaller than this share is no island

@@ -43,24 +43,6 @@ def vae_loss_curves(history: dict, title: str = "") -> Figure:
         low, high = later.min(), later.max()
         margin = 0.08 * (high - low or 1.0)
         ax.set_ylim(low - margin, high + margin)
-        for edge, outside, marker, y_text, va in (
-            (high + margin, np.greater, "^", 0.97, "top"),
-            (low - margin, np.less, "v", 0.03, "bottom"),
-        ):
-            clipped = [(split, colour) for split, _, colour, _ in splits if outside(values[split][0], edge)]
-            for _split, colour in clipped:
-                ax.plot(1, edge, marker, color=colour, clip_on=False, zorder=5)
-            if clipped:
-                text = "\n".join(f"{split} {values[split][0]:.1f}" for split, _ in clipped)
-                ax.text(
-                    0.96,
-                    y_text,
-                    f"epoch 1, off the axis:\n{text}",
-                    transform=ax.transAxes,
-                    fontsize=8,
-                    va=va,
-                    ha="right",
-                )
         ax.set_title(name, fontsize=9)
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
@@ -69,8 +51,53 @@ def vae_loss_curves(history: dict, title: str = "") -> Figure:
     if title:
         figure.suptitle(title, fontsize=10)
     figure.tight_layout(rect=(0, 0.08, 1, 1))  # one legend below the panels hides no data
+    for ax, term in zip(axes, terms):
+        first = {split: history[split][0][term] for split, *_ in splits}
+        for side in ("top", "bottom"):
+            _note_epoch_one(ax, first, {split: colour for split, _, colour, _ in splits}, side)
     figure.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=8, frameon=False)
     return figure
+
+
+def _note_epoch_one(ax, first: dict, colours: dict, side: str, steps: int = 12) -> None:
+    """Mark the epoch-1 values beyond the axis's `side` ("top" or "bottom") on that edge and write
+    them in a note in the corner; the axis widens on that side, a step at a time, until the note
+    clears every curve (a value the wider axis shows is drawn, not noted)."""
+    from genmodels.plots import texts_over_lines
+
+    note = None
+    for _ in range(steps):
+        bottom, top = ax.get_ylim()
+        off = [s for s, v in first.items() if (v > top if side == "top" else v < bottom)]
+        if note is not None:
+            note.remove()
+            note = None
+        if not off:
+            return
+        text = "\n".join(f"{split} {first[split]:.1f}" for split in off)
+        note = ax.text(
+            0.96,
+            0.97 if side == "top" else 0.03,
+            f"epoch 1:\n{text}",
+            transform=ax.transAxes,
+            fontsize=8,
+            va=side,
+            ha="right",
+        )
+        if not texts_over_lines(ax.figure):  # (the other panels' notes are clear already)
+            break
+        grow = 0.06 * (top - bottom)
+        ax.set_ylim(bottom, top + grow) if side == "top" else ax.set_ylim(bottom - grow, top)
+    for split in off:  # on the edge, wherever the limits end
+        ax.plot(
+            1,
+            1.0 if side == "top" else 0.0,
+            "^" if side == "top" else "v",
+            color=colours[split],
+            clip_on=False,
+            zorder=5,
+            transform=ax.get_xaxis_transform(),
+        )
 
 
 def beta_curves(histories: dict) -> Figure:
@@ -192,13 +219,19 @@ def _label_digits(ax, points: np.ndarray, labels: np.ndarray, avoid: np.ndarray 
 
 
 def clear_offsets(
-    anchors: np.ndarray, sizes: np.ndarray, obstacles: np.ndarray, marks: np.ndarray, clearance: float = 1.0
+    anchors: np.ndarray,
+    sizes: np.ndarray,
+    obstacles: np.ndarray,
+    marks: np.ndarray,
+    clearance: float = 2.0,
+    bounds: tuple[float, float, float, float] | None = None,
 ) -> np.ndarray:
     """Offsets for labels beside `anchors` (display units; `sizes`: each label's half-width and
     half-height; `marks`: the half-size of the marker at each anchor, which the label must clear):
     of eight directions, at the marker's edge and then twice as far, the nearest spot whose label
-    box keeps `clearance` from the `obstacles` (rows of x, y, half-width, half-height) and from the
-    labels placed before it, or else the spot with the widest gap."""
+    box keeps `clearance` from the `obstacles` (rows of x, y, half-width, half-height), from the
+    labels placed before it and inside `bounds` (x0, y0, x1, y1: the axes' frame), or else the spot
+    with the widest gap."""
     directions = np.array([(np.cos(a), np.sin(a)) for a in np.arange(8) * np.pi / 4])
     taken = [np.asarray(obstacles, dtype=float).reshape(-1, 4)]
     offsets = []
@@ -214,6 +247,17 @@ def clear_offsets(
         gap_x = np.abs(centres[:, None, 0] - boxes[None, :, 0]) - (size[0] + boxes[None, :, 2])
         gap_y = np.abs(centres[:, None, 1] - boxes[None, :, 1]) - (size[1] + boxes[None, :, 3])
         gaps = np.maximum(gap_x, gap_y).min(1, initial=np.inf)
+        if bounds is not None:  # a box that crosses the frame is as bad as one that overlaps a label
+            x0, y0, x1, y1 = bounds
+            inside = np.minimum.reduce(
+                [
+                    centres[:, 0] - size[0] - x0,
+                    x1 - centres[:, 0] - size[0],
+                    centres[:, 1] - size[1] - y0,
+                    y1 - centres[:, 1] - size[1],
+                ]
+            )
+            gaps = np.minimum(gaps, inside)
         clear = np.flatnonzero(gaps >= clearance)
         if len(clear):  # the nearest ring with a clear spot, and there the widest gap
             ring = clear[0] // 8
@@ -270,7 +314,10 @@ def paths_on_map(
         )
         sizes = np.array([(2.4 * len(text) + 1.7, 5.7) for _, text, _, _ in numbered])  # 8-pt digits, boxed
         anchors = to_points([where for where, _, _, _ in numbered])
-        offsets = clear_offsets(anchors, sizes, boxes, [mark for *_, mark in numbered])
+        frame = ax.get_window_extent().get_points() * 72 / figure.dpi  # the axes, in points
+        offsets = clear_offsets(
+            anchors, sizes, boxes, [mark for *_, mark in numbered], bounds=tuple(frame.ravel())
+        )
         for (where, text, colour, _), offset in zip(numbered, offsets):
             ax.annotate(
                 text,
@@ -309,50 +356,70 @@ def latent_scatter_grid(
     axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
     labels = np.asarray(labels)
     for ax, (title, points) in zip(axes, embeddings.items()):
-        points = np.asarray(points)
-        _digit_map(ax, points, labels, size=1.5, alpha=0.6)
-        if rings and title in rings:
-            ringed = points[np.asarray(rings[title], dtype=bool)]
-            ax.scatter(
-                ringed[:, 0], ringed[:, 1], s=9, facecolors="none", edgecolors="black", linewidths=0.45
-            )
-        for index, (name, path) in enumerate((paths or {}).get(title, {}).items()):
-            path = np.asarray(path)
-            ax.plot(
-                path[:, 0],
-                path[:, 1],
-                "-o",
-                ms=2.5,
-                lw=1.2,
-                color=f"C{index}",
-                mec="black",
-                mew=0.4,
-                label=name,
-            )
-            ax.plot(*path[0], "s", ms=5, color="white", mec="black")
-            ax.plot(*path[-1], "*", ms=8, color="white", mec="black")
-        if paths and title in paths:
-            ax.legend(fontsize=7, loc="lower left", framealpha=0.9)
-        ax.set_title(title, fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
+        _map_panel(ax, title, np.asarray(points), labels, (rings or {}).get(title), (paths or {}).get(title))
     for ax in axes[len(embeddings) :]:
         ax.axis("off")
-    handles = [
-        Line2D([], [], ls="", marker="o", ms=4, color=DIGIT_COLOURS[d], label=str(d)) for d in range(10)
-    ]
     figure.tight_layout(rect=(0, 0.07 / rows, 1, 1))
+    figure.legend(handles=_digit_handles(), loc="lower center", ncol=10, **_LEGEND)
+    return figure
+
+
+def featured_scatter(embeddings: dict, labels, feature: str, width: float = 6.6, rings=None) -> Figure:
+    """The `feature` panel of `embeddings` large on the left (with `rings`, a boolean mask over its
+    points, drawn round them), the other three panels small in a 2 x 2 block on the right, whose
+    fourth cell holds the digits' legend."""
+    others = [title for title in embeddings if title != feature]
+    if len(others) != 3:
+        raise ValueError(
+            f"featured_scatter draws one large and three small panels, got {len(embeddings)} panels"
+        )
+    figure = Figure(figsize=(width, width / 2 + 0.15))
+    grid = figure.add_gridspec(2, 4)
+    labels = np.asarray(labels)
+    _map_panel(
+        figure.add_subplot(grid[:, :2]), feature, np.asarray(embeddings[feature]), labels, rings, dot=2.5
+    )
+    for cell, title in zip((grid[0, 2], grid[0, 3], grid[1, 2]), others):
+        _map_panel(figure.add_subplot(cell), title, np.asarray(embeddings[title]), labels)
+    figure.tight_layout()
     figure.legend(
-        handles=handles,
-        loc="lower center",
-        ncol=10,
-        fontsize=8,
-        frameon=False,
-        title_fontsize=8,
-        handletextpad=0.1,
-        columnspacing=0.8,
+        handles=_digit_handles(),
+        loc="center",
+        ncol=2,
+        bbox_to_anchor=grid[1, 3].get_position(figure),
+        **_LEGEND,
     )
     return figure
+
+
+_LEGEND = {"fontsize": 8, "frameon": False, "handletextpad": 0.1, "columnspacing": 0.8}
+
+
+def _digit_handles() -> list:
+    return [Line2D([], [], ls="", marker="o", ms=4, color=DIGIT_COLOURS[d], label=str(d)) for d in range(10)]
+
+
+def _map_panel(
+    ax, title: str, points, labels, rings=None, paths: dict | None = None, dot: float = 1.5
+) -> None:
+    """One 2-D map coloured by digit (dots of area `dot`), with black rings round the points of the
+    mask `rings` and the named `paths` drawn on top."""
+    _digit_map(ax, points, labels, size=dot, alpha=0.6)
+    if rings is not None:
+        ringed = points[np.asarray(rings, dtype=bool)]
+        ax.scatter(ringed[:, 0], ringed[:, 1], s=9, facecolors="none", edgecolors="black", linewidths=0.45)
+    for index, (name, path) in enumerate((paths or {}).items()):
+        path = np.asarray(path)
+        ax.plot(
+            path[:, 0], path[:, 1], "-o", ms=2.5, lw=1.2, color=f"C{index}", mec="black", mew=0.4, label=name
+        )
+        ax.plot(*path[0], "s", ms=5, color="white", mec="black")
+        ax.plot(*path[-1], "*", ms=8, color="white", mec="black")
+    if paths:
+        ax.legend(fontsize=7, loc="lower left", framealpha=0.9)
+    ax.set_title(title, fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])
 
 
 def _digit_tile(ax, image) -> None:
@@ -366,7 +433,7 @@ def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
     """Rows of decoded images along latent paths; optional classifier labels above each step."""
     rows = len(strips)
     steps = len(next(iter(strips.values())))
-    figure = Figure(figsize=(0.5 * steps, 0.63 * rows + 0.2))
+    figure = Figure(figsize=(0.54 * steps, 0.68 * rows + 0.2))
     axes = figure.subplots(rows, steps, squeeze=False)
     for row, (name, images) in enumerate(strips.items()):
         for column in range(steps):
@@ -376,9 +443,12 @@ def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
             ax.set_yticks([])
             if predicted is not None:
                 label, confidence = predicted[name][column]
-                ax.set_title(f"{label}:{confidence:.0%}", fontsize=7.5, pad=1)
+                ax.set_title(f"{label}:{confidence:.0%}", fontsize=8, pad=1)
         axes[row, 0].set_ylabel(name, fontsize=8, rotation=0, ha="right", va="center")
-    figure.subplots_adjust(left=0.12, right=0.99, top=0.95, bottom=0.02, wspace=0.05, hspace=0.36)
+    # row names take 0.62 in; the rest goes to the tiles, so that their labels keep apart
+    figure.subplots_adjust(
+        left=0.62 / figure.get_figwidth(), right=0.995, top=0.95, bottom=0.02, wspace=0.05, hspace=0.36
+    )
     return figure
 
 
