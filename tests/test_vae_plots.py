@@ -49,6 +49,9 @@ def test_epoch_one_notes_clear_the_curves():
     assert not plots.texts_over_lines(figure)
     notes = [text.get_text() for ax in figure.axes for text in ax.texts]
     assert notes[0].startswith("epoch 1:\ntrain 151.0")
+    marks = [line for line in figure.axes[0].lines if len(line.get_xdata()) == 1]
+    at = {float(line.get_transform().transform((1, 1))[0]) for line in marks}
+    assert len(marks) == 2 and len(at) == 2  # train's and test's edge markers side by side, not stacked
     for ax in figure.axes:  # what a note lists is off its axis; the rest is drawn
         bottom, top = ax.get_ylim()
         for text in ax.texts:

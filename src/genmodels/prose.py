@@ -795,8 +795,9 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
         else f"Over that quarter D barely separates real from fake training batches "
         f"($\\sigma(D(x)) - \\sigma(D(G(z))) = {gap:.2f}$)"
     )
-    if late["d_loss"] < 2:
-        bound = hinge_total_variation_bound(late["d_loss"])
+    d_loss = round(late["d_loss"], 3)  # the bounds follow from the losses as printed
+    if d_loss < 2:
+        bound = hinge_total_variation_bound(d_loss)
         reading = (
             f"below the value 2 of the equilibrium. Since no D does better than $2 - 2\\,\\mathrm{{TV}}$, "
             f"this D would show $\\mathrm{{TV}}(p_{{\\text{{data}}}}, p_G) \\ge {lower_bound_text(bound, 3)}$"
@@ -807,7 +808,7 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
                 "than fresh images, and of the raw G rather than its average"
             )
         else:
-            fresh = held_out["test_hinge"] + held_out["fake_hinge"]
+            fresh = round(held_out["test_hinge"] + held_out["fake_hinge"], 3)
             seen = held_out["train_hinge"] + held_out["fake_hinge"]
             reading += (
                 f" for the raw G it trained against, were its training batches fresh images; D has "
@@ -829,7 +830,7 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
             f"only {held_out['test_right']:.1%} of the test images above it"
         )
     return (
-        f"Over the last quarter of training D's loss averages {late['d_loss']:.3f}, {reading}. "
+        f"Over the last quarter of training D's loss averages {d_loss:.3f}, {reading}. "
         f"{ahead[0].upper() + ahead[1:]}, so {verdict}."
     )
 
@@ -849,11 +850,12 @@ def bce_reading_sentence(reading: dict) -> str:
         f"{reading['real_d']:.2f} for test images and {reading['fake_d']:.2f} for samples, against "
         f"$\\tfrac12$ for both, and a BCE loss of {reading['loss']:.3f} against $\\log 4 = {log4:.3f}$"
     )
-    if reading["jsd_bound"] < 0.005:
+    jsd_bound = (log4 - round(reading["loss"], 3)) / 2  # from the loss as printed
+    if jsd_bound < 0.005:
         return text + ": as far as this D can tell, G's images are distributed like the real ones."
     return (
         text + f", so $\\mathrm{{JSD}}(p_{{\\text{{data}}}}, p_G) \\ge "
-        f"{lower_bound_text(reading['jsd_bound'], 3)}$ nats "
+        f"{lower_bound_text(jsd_bound, 3)}$ nats "
         f"(at most $\\log 2$)."
     )
 

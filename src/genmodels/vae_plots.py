@@ -11,6 +11,7 @@ from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import ScaledTranslation
 
 from genmodels.plots import pixelated
 
@@ -88,7 +89,8 @@ def _note_epoch_one(ax, first: dict, colours: dict, side: str, steps: int = 12) 
             break
         grow = 0.06 * (top - bottom)
         ax.set_ylim(bottom, top + grow) if side == "top" else ax.set_ylim(bottom - grow, top)
-    for split in off:  # on the edge, wherever the limits end
+    for index, split in enumerate(off):  # on the edge, wherever the limits end, side by side
+        shift = ScaledTranslation((index - (len(off) - 1) / 2) * 5 / 72, 0, ax.figure.dpi_scale_trans)
         ax.plot(
             1,
             1.0 if side == "top" else 0.0,
@@ -96,7 +98,7 @@ def _note_epoch_one(ax, first: dict, colours: dict, side: str, steps: int = 12) 
             color=colours[split],
             clip_on=False,
             zorder=5,
-            transform=ax.get_xaxis_transform(),
+            transform=ax.get_xaxis_transform() + shift,
         )
 
 
@@ -407,7 +409,9 @@ def _map_panel(
     _digit_map(ax, points, labels, size=dot, alpha=0.6)
     if rings is not None:
         ringed = points[np.asarray(rings, dtype=bool)]
-        ax.scatter(ringed[:, 0], ringed[:, 1], s=9, facecolors="none", edgecolors="black", linewidths=0.45)
+        ax.scatter(  # above the digit labels' halos, which would hide outliers
+            ringed[:, 0], ringed[:, 1], s=9, facecolors="none", edgecolors="black", linewidths=0.45, zorder=7
+        )
     for index, (name, path) in enumerate((paths or {}).items()):
         path = np.asarray(path)
         ax.plot(
