@@ -372,6 +372,12 @@ def nearest_neighbours(
 # --------------------------------------------------------------------------------------------------
 
 
+def bce_jsd_bound(loss: float) -> float:
+    """The Jensen–Shannon divergence JSD(p_data, p_G) (nats) that a BCE discriminator loss
+    −E log D(x) − E log(1 − D(G(z))) implies at least: no D does better than log 4 − 2 JSD."""
+    return max(0.0, (math.log(4) - loss) / 2)
+
+
 def calibrated_bce(real_scores: ArrayLike, fake_scores: ArrayLike, seed: int = 0) -> dict[str, float]:
     """Read a discriminator's scores as BCE probabilities: the logistic map D = σ(a·s + b) with the
     lowest BCE on a random half of the real and of the fake scores (maximum likelihood), measured on
@@ -395,7 +401,7 @@ def calibrated_bce(real_scores: ArrayLike, fake_scores: ArrayLike, seed: int = 0
         "real_d": float(torch.sigmoid(real_logit).mean()),
         "fake_d": float(torch.sigmoid(fake_logit).mean()),
         "loss": loss,
-        "jsd_bound": max(0.0, (math.log(4) - loss) / 2),
+        "jsd_bound": bce_jsd_bound(loss),
         "slope": a,
         "intercept": b,
         "evaluated": len(real_eval) + len(fake_eval),

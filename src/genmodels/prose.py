@@ -850,7 +850,9 @@ def bce_reading_sentence(reading: dict) -> str:
         f"{reading['real_d']:.2f} for test images and {reading['fake_d']:.2f} for samples, against "
         f"$\\tfrac12$ for both, and a BCE loss of {reading['loss']:.3f} against $\\log 4 = {log4:.3f}$"
     )
-    jsd_bound = (log4 - round(reading["loss"], 3)) / 2  # from the loss as printed
+    from genmodels.metrics import bce_jsd_bound
+
+    jsd_bound = bce_jsd_bound(round(reading["loss"], 3))  # from the loss as printed
     if jsd_bound < 0.005:
         return text + ": as far as this D can tell, G's images are distributed like the real ones."
     return (

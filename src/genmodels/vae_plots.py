@@ -13,7 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
-from genmodels.plots import pixelated
+from genmodels.plots import pixelated, texts_over_lines
 
 DIGIT_COLOURS = [f"C{i}" for i in range(10)]
 
@@ -64,8 +64,6 @@ def _note_epoch_one(ax, first: dict, colours: dict, side: str, steps: int = 12) 
     """Mark the epoch-1 values beyond the axis's `side` ("top" or "bottom") on that edge and write
     them in a note in the corner; the axis widens on that side, a step at a time, until the note
     clears every curve (a value the wider axis shows is drawn, not noted)."""
-    from genmodels.plots import texts_over_lines
-
     note = None
     for _ in range(steps):
         bottom, top = ax.get_ylim()
