@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from genmodels import prose
@@ -36,7 +37,15 @@ def test_map_regions_without_a_clear_digit():
 
 def test_path_labels_direct_and_detour():
     text = prose.path_labels_sentence([("1→0 lin", [1, 0], 0.9, 5), ("3→8 lin", [3, 5, 8], 0.4, 7)])
-    assert "1→0 lin goes straight" in text
+    assert text.startswith(
+        "By the classifier's labels, 1→0 lin goes straight from the start digit to the end digit;"
+    )
+    two = prose.path_labels_sentence([("a", [1, 0], 0.9, 5), ("b", [4, 9], 0.8, 2), ("c", [3, 5, 8], 0.4, 7)])
+    assert two.startswith(
+        "By the classifier's labels, 2 of the 3 paths go straight from the start digit to the end"
+    )
+    every = prose.path_labels_sentence([("a", [1, 0], 0.9, 5), ("b", [4, 9], 0.8, 2)])
+    assert every.startswith("By the classifier's labels, all 2 paths go straight") and "pass" not in every
     assert "3→8 lin (3 → 5 → 8) passes through other digits" in text
     assert "step 7 of 3→8 lin (40% confidence)" in text
 
@@ -368,6 +377,61 @@ def test_latent_size_reason_prefers_the_smallest_level_size_with_room():
     assert prose.latent_size_reason(full, 32).endswith("with at least a quarter idle is none")
 
 
+def test_sweeps_from_several_seeds_are_read_by_their_means_and_show_their_spread():
+    """A setting measured from several seeds is compared by its mean, and prints it with the
+    seeds' standard deviation."""
+    elbo = {3e-4: (98.0, 98.4, 98.2), 1e-3: (96.1, 96.9, 96.5), 3e-3: (96.0, 96.2, 96.1)}
+    assert prose.sweep_reason(elbo, 1e-3) == (
+        "0.001 and 0.003 are level (within 0.5 nats), 0.0003 is worse: 0.0003: 98.2 ± 0.2, "
+        "0.001: 96.5 ± 0.4, 0.003: 96.1 ± 0.1"
+    )
+    # 96.1 from one seed would be level with 96.0 from another; the means are 0.6 apart
+    apart = {**elbo, 1e-3: (96.1, 96.9, 97.1)}
+    assert prose.sweep_reason(apart, 1e-3).startswith("not the best value tried (0.003 is 0.6 nats lower)")
+    study = {
+        16: {"elbo": (96.4, 96.6), "active_units": (11, 12)},
+        32: {"elbo": (96.3, 96.5), "active_units": (17, 17)},
+        8: {"elbo": (104.0, 104.2), "active_units": (8, 8)},
+    }
+    assert prose.latent_size_reason(study, 32) == (
+        "16 and 32 dimensions are level (within 0.5 nats), 8 is worse: 8: 104.1 ± 0.1 (8 active), "
+        "16: 96.5 ± 0.1 (11–12 active), 32: 96.4 ± 0.1 (17 active); kept although the smallest "
+        "level size with at least a quarter idle is 16"
+    )
+    # a size is roomy if its seeds leave a quarter of it idle on average
+    tight16 = {
+        **study,
+        16: {**study[16], "active_units": (12, 14)},
+        32: {**study[32], "active_units": (17, 26)},
+    }
+    assert prose.latent_size_reason(tight16, 32).endswith(
+        "32: 96.4 ± 0.1 (17–26 active); 16 uses 12–14 of its 16, so it may cap the model; 32 is the smallest "
+        "level size whose KL leaves at least a quarter of its dimensions idle on average"
+    )
+
+
+def test_sweep_threshold_pools_the_distinct_settings_once():
+    centre = (97.5, 96.84, 97.45)
+    sweeps = {
+        "latent_dim": {16: (97.57, 97.41, 97.2), 32: centre},
+        "batch_size": {128: centre, 64: (98, 97.7, 98)},
+    }
+    test = prose.sweep_threshold(sweeps)
+    assert test["dof"] == 6  # three settings of three seeds, the shared centre once
+    spread = [np.asarray(v) - np.mean(v) for v in ((97.57, 97.41, 97.2), centre, (98, 97.7, 98))]
+    pooled = np.sqrt(sum((d**2).sum() for d in spread) / 6)
+    assert test["pooled_sd"] == pytest.approx(pooled)
+    assert test["threshold"] == pytest.approx(2.4469 * pooled * np.sqrt(2 / 3), rel=1e-4)  # t(6) at 97.5%
+    from genmodels.config import VAEConfig
+
+    table = prose.hyperparameter_table(
+        VAEConfig(name="t"), sweeps={"batch_size": sweeps["batch_size"]}, tolerance=1.1, sweep_tolerance=0.3
+    )
+    assert (
+        "128 is the lowest" not in table and "the lowest −ELBO of the values tried: 64: 97.9 ± 0.2" in table
+    )
+
+
 def test_selection_reasons_read_the_validation_runs():
     import pandas as pd
 
@@ -408,6 +472,10 @@ def test_split_agreement_sentence_compares_the_level_sets():
         "Measured on the test set, the sweeps would keep every chosen value among the best: the batch-size "
         "sweep finds 64, 128 and 256 level there (64: 96.5, 128: 96.3, 256: 96.6 nats), 64 and 128 here."
     )
+    assert prose.split_agreement_sentence(validation, test, chosen, 0.5, validation_tolerance=0.15) == (
+        "Measured on the test set, the sweeps would keep every chosen value among the best: the batch-size "
+        "sweep finds 64, 128 and 256 level there (64: 96.5, 128: 96.3, 256: 96.6 nats), 128 here."
+    )
     moved = {"latent_dim": {16: 95.0, 32: 96.3, 8: 104.0}, "batch_size": {64: 95.5, 128: 96.3, 256: 96.6}}
     assert prose.split_agreement_sentence(validation, moved, chosen) == (
         "Measured on the test set instead, the latent-size sweep would pick 16 instead of 32; the batch-size "
@@ -439,6 +507,23 @@ def test_free_bits_sentence_reads_both_runs():
     assert text == (
         "the active units go from 3 to 30, the test KL from 9.0 to 16.2 nats and the reconstruction "
         "term from 120.0 to 101.3 nats."
+    )
+
+
+def test_warmup_sentence_compares_the_active_units_of_the_three_runs():
+    runs = {"plain": {"active_units": 3}, "free_bits": {"active_units": 30}, "warmup": {"active_units": 4}}
+    text = prose.warmup_sentence(runs, 10.0, 3, 6)
+    assert text == (
+        "KL warm-up instead (β = 10·e/3 in epoch e ≤ 3, then 10, for 6 epochs) ends with 4 active units "
+        "against 3 without it and 30 with free bits: once β reaches 10, the dimensions collapse as without "
+        "warm-up."
+    )
+    some = prose.warmup_sentence(runs | {"warmup": {"active_units": 12}}, 10.0, 3, 6)
+    assert some.endswith(
+        " (one run each): it keeps 9 of the dimensions that the plain run loses, free bits 27."
+    )
+    assert prose.warmup_sentence(runs | {"warmup": {"active_units": 30}}, 10.0, 3, 6).endswith(
+        "it keeps as many dimensions as free bits."
     )
 
 
@@ -667,15 +752,6 @@ def test_memorisation_sentence_suspects_copies_only_beyond_twice_the_expected_sh
     )
 
 
-def test_kid_stage_sentence_reads_every_restart_against_the_spread():
-    assert prose.kid_stage_sentence([29.0, 21.3, 16.0, 15.3, 15.7], 1.3, "@tbl-gan-runs") == (
-        "For KID×1000 (@tbl-gan-runs), whose spread over subsets is ±1.3, restarts 1 and 2 lowered it by "
-        "more than that, by less each time; the changes of restarts 3 and 4 (−0.7 and +0.4) are within it."
-    )
-    assert prose.kid_stage_sentence([20.0, 25.0], 1.3).endswith(", restart 1 raised it by more than that.")
-    assert prose.kid_stage_sentence([15.34, 15.31], 1.3).endswith("the change of restart 1 (0) is within it.")
-
-
 def test_prior_samples_sentence_compares_with_the_reconstructions():
     doubt = {
         "threshold": 0.9,
@@ -758,16 +834,20 @@ def test_seed_tolerance_is_the_floor_or_the_largest_seed_move_rounded_up():
     assert prose.seed_tolerance({"mlp_elbo": 0.7, "mlp_nll": 0.1, "study_elbo": 0.0}) == 0.7
     noise = {"mlp_elbo": 0.12, "mlp_nll": 0.31, "study_elbo": 0.05}
     text = prose.seed_noise_sentence(noise, 0.5)
-    assert "moves its test −ELBO by 0.12 and its NLL by 0.31 nats" in text
-    assert (
-        "run at the sweeps' centre moves its test −ELBO by 0.05 nats (trained on all 60,000 images), so "
-        in text
+    assert text == (
+        "Each comparison here is one run per setting. Another seed moves the 10-epoch MLP's test −ELBO by "
+        "0.12 and its NLL by 0.31 nats, and the −ELBO of the 6-epoch β = 1 run at the sweeps' centre by 0.05 "
+        "(test). So runs within 0.5 nats of each other are read as level (a rough bound: one reseed each)."
     )
-    assert text.endswith("of each other are read as level (a rough bound: one reseed each).")
-    with_validation = prose.seed_noise_sentence({**noise, "validation_elbo": 0.21}, 0.5)
-    assert (
-        "its test −ELBO by 0.05 nats (trained on all 60,000 images) and its validation −ELBO by 0.21 (on the "
-        "first 50,000), so runs within" in with_validation
+    test = {"threshold": 0.553, "pooled_sd": 0.316, "dof": 16}
+    swept = prose.seed_noise_sentence({**noise, "validation_elbo": 0.21, "sweep_range": 1.06}, 1.1, 3, test)
+    assert swept == (
+        "Each comparison here is one run per setting, except the hyperparameter sweeps (3 seeds each). "
+        "Another seed moves the 10-epoch MLP's test −ELBO by 0.12 and its NLL by 0.31 nats, and the −ELBO of "
+        "the 6-epoch β = 1 run at the sweeps' centre by 0.05 (test) and 0.21 (validation); a sweep setting's "
+        "runs span up to 1.06 nats. So single runs within 1.1 nats of each other are read as level, and the "
+        "sweeps' means within 0.55 nats (two-sided t-test at 5%; pooled standard deviation 0.32 nats, 16 "
+        "degrees of freedom)."
     )
 
 

@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 import qmdrender
-from genmodels import runs
+from genmodels import prose, runs
 from genmodels.paths import PROJECT_ROOT
 from genmodels.weights import load_entry, load_trained
 
@@ -15,11 +15,11 @@ from genmodels.weights import load_entry, load_trained
 def section_headings() -> list[str]:
     headings = []
     for path in sorted((PROJECT_ROOT / "report").glob("*.qmd")):
-        prose = re.sub(
+        text = re.sub(
             r"^```.*?^```", "", path.read_text(), flags=re.M | re.S
-        )  # a cell's comments are no headings
+        )  # cell comments are no headings
         headings += [
-            m.group(2).strip() for m in re.finditer(r"^(#{1,3}) (.+?)(?: \{[#.][\w-]+\})?$", prose, re.M)
+            m.group(2).strip() for m in re.finditer(r"^(#{1,3}) (.+?)(?: \{[#.][\w-]+\})?$", text, re.M)
         ]
     return headings
 
@@ -59,6 +59,17 @@ def test_numbers_in_the_pdf_come_from_the_manifest(report_text):
     assert f"{nll:.1f}" in text
     fid = load_trained(runs.FINAL_GAN).entry["metrics"]["evaluation_10k"]["fid"]
     assert f"{fid:.1f}" in text
+
+
+def test_the_free_bits_sentence_counts_the_free_bits_row(report_text):
+    """The count of dimensions near λ in the text is the free-bits run's, not another row's."""
+    from genmodels import vae_results
+
+    text, _ = report_text
+    table = vae_results.free_bits_table(vae_results.collapse_mitigation(), runs.FREE_BITS_VAE.free_bits_nats)
+    near = int(table.set_index("run").loc["β = 10, free bits", "dims at ≈ λ"])
+    count = "all" if near == runs.FREE_BITS_VAE.latent_dim else ("none" if near == 0 else str(near))
+    assert f"Of its {runs.FREE_BITS_VAE.latent_dim} dimensions, {count} carry between" in text
 
 
 def test_inline_expressions_use_quartos_single_backtick_syntax():
@@ -263,6 +274,7 @@ def test_numbers_typed_into_captions_match_the_code():
 
     part1 = (PROJECT_ROOT / "report" / "_part1.qmd").read_text()
     assert f"validation split after {runs.SELECTION_EPOCHS} epochs" in part1
+    assert f"the mean ± standard deviation over seeds {prose._digits(runs.SWEEP_SEEDS)} (" in part1
     assert f"{runs.BETA_STUDY[0].epochs} epochs each" in part1
     assert f"the same runs for {runs.BETA_LONG_EPOCHS} epochs" in part1
     from genmodels import latent

@@ -18,6 +18,7 @@ SHIPPED = {
         *runs.SEED_RUNS,
         *runs.BETA_LONG_STUDY,
         *runs.SELECTION_RUNS,
+        *runs.SWEEP_SEED_RUNS,
         *runs.GAN_ABLATION.values(),
         *runs.LEAVE_ONE_OUT_RUNS,
     )
@@ -76,6 +77,26 @@ def test_selection_runs_copy_each_choice_run_onto_the_validation_split():
         assert dataclasses.replace(copy, name=source.name, epochs=source.epochs, validation=False) == source
         assert weights.load_manifest()[copy.name]["evaluated_on"] == "validation"
     assert set(runs.SELECTION_RUNS) <= set(runs.target_configs("vae"))
+
+
+def test_sweep_seed_runs_repeat_every_sweep_setting_from_each_seed():
+    """Each validation-split sweep run exists from every seed of SWEEP_SEEDS, differing in its
+    seed alone; seed 0 is the selection run itself and the centre's seed 1 that of STUDY_SEED_VAE."""
+    sweeps = (*runs.LATENT_STUDY, *runs.OPTIMISER_RUNS)
+    for config in sweeps:
+        copies = [runs.sweep_seed_config(config, seed) for seed in runs.SWEEP_SEEDS]
+        assert [c.seed for c in copies] == list(runs.SWEEP_SEEDS) and len({c.name for c in copies}) == len(
+            copies
+        )
+        assert copies[0] == runs.selection_config(config)
+        for copy in copies:
+            assert dataclasses.replace(copy, seed=0, name=copies[0].name) == copies[0]
+            assert copy in runs.SELECTION_RUNS or copy in runs.SWEEP_SEED_RUNS
+    assert runs.sweep_seed_config(runs.beta_study_config(1.0), 1) == runs.selection_config(
+        runs.STUDY_SEED_VAE
+    )
+    assert len(runs.SWEEP_SEED_RUNS) == len(sweeps) * (len(runs.SWEEP_SEEDS) - 1)
+    assert set(runs.SWEEP_SEED_RUNS) <= set(runs.target_configs("vae"))
 
 
 def test_targets_list_every_stage_after_the_stage_it_continues_from():

@@ -165,9 +165,12 @@ def test_featured_scatter_draws_the_feature_large_with_its_rings():
 
 def test_step_numbers_go_where_nothing_else_is_drawn():
     size = np.array([[4.0, 4.0]])
-    ring = [(12 * np.cos(a), 12 * np.sin(a), 3.0, 3.0) for a in np.arange(8) * np.pi / 4 if a != np.pi]
+    # obstacles all round but on the left, far enough apart for the label to fit between two
+    ring = [(13 * np.cos(a), 13 * np.sin(a), 3.0, 3.0) for a in np.arange(8) * np.pi / 4 if a != np.pi]
     offset = vae_plots.clear_offsets(np.zeros((1, 2)), size, np.array(ring), [2.0])[0]
-    assert offset[0] <= -(4 + 2) and abs(offset[1]) < 1e-9  # the one free side, left, clear of its marker
+    assert -9 <= offset[0] <= -(4 + 2) and abs(offset[1]) < 1e-9  # the free side, left, next to its marker
+    narrow = [(x * 12 / 13, y * 12 / 13, w, h) for x, y, w, h in ring]  # the gap is too tight on the left
+    assert np.hypot(*vae_plots.clear_offsets(np.zeros((1, 2)), size, np.array(narrow), [2.0])[0]) > 12
     two = vae_plots.clear_offsets(np.zeros((2, 2)), np.repeat(size, 2, 0), np.empty((0, 4)), [2.0, 2.0])
     assert np.abs(two[0] - two[1]).max() >= 8  # a second label at the same place does not cover the first
     closed = [(12 * np.cos(a), 12 * np.sin(a), 3.0, 3.0) for a in np.arange(8) * np.pi / 4]
@@ -179,6 +182,66 @@ def test_step_numbers_go_where_nothing_else_is_drawn():
     assert (
         corner[0] + 4 <= 8 - 2 and corner[1] + 4 <= 8 - 2
     )  # near the top right corner: the box stays inside
+
+
+def _drawn_step_numbers(figure):
+    """The step-number boxes of a `paths_on_map` figure as drawn (points) and their leaders' ends."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Annotation
+
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    numbers = [t for t in figure.axes[0].texts if isinstance(t, Annotation)]
+    digits = [t for t in figure.axes[0].texts if not isinstance(t, Annotation)]
+    scale = 72 / figure.dpi
+    boxes = np.array([t.get_bbox_patch().get_window_extent(renderer).extents for t in numbers]) * scale
+    leaders = np.array([t.arrow_patch.get_path().vertices[[0, -1]].ravel() for t in numbers]) * scale
+    frame = figure.axes[0].get_window_extent(renderer).extents * scale
+    labels = np.array([t.get_bbox_patch().get_window_extent(renderer).extents for t in digits]) * scale
+    return boxes, leaders, frame, labels
+
+
+def test_step_numbers_as_drawn_keep_apart_inside_the_frame_and_leaders_off_other_labels():
+    """Two paths of the real map, one with a crowded end (three positions within a few points):
+    measured in the drawn figure, no two step-number boxes come within
+    1.5 pt, every box is inside the axes and no leader runs through another step number or a digit
+    label."""
+    generator = np.random.default_rng(0)
+    centres = 3.5 * np.c_[np.cos(np.arange(10) * 0.63), np.sin(np.arange(10) * 0.63)]
+    points = np.repeat(centres, 40, axis=0) + generator.normal(scale=0.7, size=(400, 2))  # a region per digit
+    labels = np.repeat(np.arange(10), 40)
+    # the real map's 3→8 and 4→9 paths, in its frame scaled to (-5, 5)
+    first = np.array([[0.7, 4.62], [0.64, 4.38], [0.45, 4.33], [0.39, 3.58], [0.43, 3.01], [0.73, 2.05]])
+    first = np.concatenate([first, [[0.22, 1.17], [-0.05, 1.13], [0.14, 1.22]]])
+    second = np.array(
+        [[0.1, -3.74], [-0.19, -2.7], [-1.16, -2.06], [-1.32, -1.59], [-1, -1.54], [-0.79, -1.49]]
+    )
+    numbers = {
+        "a": list(zip(first, ["1", "2", "3", "4", "5", "6", "7", "8–9", "10–12"])),
+        "b": list(zip(second, ["1–5", "6", "7", "8", "9", "10–12"])),
+    }
+    boxes, leaders, frame, labels = _drawn_step_numbers(
+        vae_plots.paths_on_map(points, labels, {"a": first, "b": second}, numbers, size=3.5)
+    )
+    for i, box in enumerate(boxes):
+        others = np.delete(boxes, i, axis=0)
+        gaps = np.maximum.reduce(
+            [others[:, 0] - box[2], box[0] - others[:, 2], others[:, 1] - box[3], box[1] - others[:, 3]]
+        )
+        assert gaps.min() >= 1.5, (i, gaps.min())
+        assert box[0] >= frame[0] and box[1] >= frame[1] and box[2] <= frame[2] and box[3] <= frame[3]
+    t = np.linspace(0, 1, 200)[:, None]
+    for j, (x0, y0, x1, y1) in enumerate(leaders):
+        line = np.array([x0, y0]) + t * np.array([x1 - x0, y1 - y0])
+        for i, box in enumerate(np.concatenate([boxes, labels])):
+            inside = (line > box[:2]) & (line < box[2:])
+            assert i == j or not inside.all(1).any(), (j, "runs through", i)
+
+
+def test_segments_cross_only_when_they_properly_intersect():
+    a0, a1 = np.zeros(2), np.array([[2.0, 2.0], [2.0, 0.0], [1.0, 1.0]])
+    b0, b1 = np.array([[0.0, 2.0]]), np.array([[2.0, 0.0]])
+    assert vae_plots.segments_cross(a0, a1, b0, b1)[:, 0].tolist() == [True, False, False]  # the last touches
 
 
 def test_interpolation_labels_keep_apart_at_their_widest():

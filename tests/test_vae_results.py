@@ -57,15 +57,19 @@ def test_free_bits_table_rows():
     mitigation = {
         "plain": {"active_units": 3, "kl_per_dimension": torch.tensor([0.0, 0.5, 3.0, 0.45])},
         "free_bits": {"active_units": 30, "kl_per_dimension": torch.tensor([0.5, 0.55, 0.39, 0.61])},
+        "plain_final": {"test_kl": 9.0, "test_reconstruction": 120.0},
+        "free_bits_final": {"test_kl": 16.0, "test_reconstruction": 101.0},
     }
-    table = vae_results.free_bits_table(
-        mitigation,
-        {"test_kl": 9.0, "test_reconstruction": 120.0},
-        {"test_kl": 16.0, "test_reconstruction": 101.0},
-        free_bits_nats=0.5,
-    )
+    table = vae_results.free_bits_table(mitigation, free_bits_nats=0.5)
     assert list(table["active units"]) == [3, 30] and list(table["KL"]) == [9.0, 16.0]
     assert list(table["dims at ≈ λ"]) == [2, 2]  # 0.4 < KL < 0.6
+    warmed = mitigation | {
+        "warmup": {"active_units": 5, "kl_per_dimension": torch.tensor([0.0, 0.0, 4.0, 0.5])},
+        "warmup_final": {"test_kl": 9.5, "test_reconstruction": 118.0},
+    }
+    table = vae_results.free_bits_table(warmed, free_bits_nats=0.5)
+    assert list(table["run"]) == ["β = 10", "β = 10, free bits", "β = 10, KL warm-up"]
+    assert table.iloc[2].tolist()[1:] == [5, 1, 9.5, 118.0]
 
 
 def test_tsne_maps_embed_the_whole_test_set():

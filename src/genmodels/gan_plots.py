@@ -53,7 +53,7 @@ def gan_loss_curves(
     d_star, g_star = equilibrium_losses(loss)
     names = ("2", "0") if loss == "hinge" else ("log 4", "log 2")
     events = schedule_events or {}
-    figure = Figure(figsize=(6.6, 2.0))
+    figure = Figure(figsize=(6.6, 1.9))
     axes = figure.subplots(1, 2)
     iterations = np.arange(1, len(iteration_log) + 1)
     curves = []  # one legend entry per loss: a solid line, as both panels draw it
@@ -115,7 +115,7 @@ def discriminator_outputs(
     an axis of its own so that its changes show); `schedule_events` ({epoch: what happens after
     it}) are marked. At the equilibrium of either loss the two curves coincide (gap 0); only BCE
     also fixes their level (D = 1/2, drawn), while the hinge loss allows any D in [-1, 1]."""
-    figure = Figure(figsize=(6.5, 1.65))
+    figure = Figure(figsize=(6.5, 1.55))
     ax, gap_ax = figure.subplots(1, 2)
     drawn = []
     for column, name, colour in ((2, "σ(D(x)), real batch", "C2"), (3, "σ(D(G(z))), fake batch", "C3")):

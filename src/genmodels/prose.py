@@ -59,9 +59,15 @@ def path_labels_sentence(summaries: list[tuple[str, list[int], float, int]]) -> 
     detour = [f"{name} ({_route(visited)})" for name, visited, _, _ in summaries if len(visited) > 2]
     parts = []
     if direct:
+        which = (
+            f"all {len(direct)}"
+            if len(direct) == len(summaries)
+            else f"{len(direct)} of the {len(summaries)}"
+        )
         parts.append(
-            f"{_digits(direct)} go{'es' if len(direct) == 1 else ''} straight from the start digit "
-            "to the end digit"
+            f"{which} paths go straight from the start digit to the end digit"
+            if len(direct) > 1
+            else f"{direct[0]} goes straight from the start digit to the end digit"
         )
     if detour:
         parts.append(
@@ -252,20 +258,30 @@ def seed_tolerance(noise: dict[str, float], floor: float = 0.5) -> float:
     return max(floor, math.ceil(max(noise.values()) * 10 - 1e-9) / 10)
 
 
-def seed_noise_sentence(noise: dict[str, float], tolerance: float) -> str:
-    """What a second seed moves, and the tolerance that follows from it."""
-    return (
-        f"Each comparison here is one run per setting. Trained again from another seed, the MLP moves "
-        f"its test −ELBO by {noise['mlp_elbo']:.2f} and its NLL by {noise['mlp_nll']:.2f} nats, and the "
-        f"6-epoch β = 1 run at the sweeps' centre moves its test −ELBO by {noise['study_elbo']:.2f} nats "
-        f"(trained on all 60,000 images)"
-        + (
-            f" and its validation −ELBO by {noise['validation_elbo']:.2f} (on the first 50,000)"
-            if "validation_elbo" in noise
-            else ""
+def seed_noise_sentence(
+    noise: dict[str, float], tolerance: float, sweep_seeds: int = 1, sweep_test: dict | None = None
+) -> str:
+    """What another seed moves, and the tolerance that follows from it; with `sweep_seeds` > 1
+    the sweeps were run from that many seeds each, `noise["sweep_range"]` is the widest range of a
+    sweep setting's runs and `sweep_test` (`sweep_threshold`) the difference their means resolve."""
+    sweeps = sweep_seeds > 1 and "sweep_range" in noise and sweep_test is not None
+    validation = f" and {noise['validation_elbo']:.2f} (validation)" if "validation_elbo" in noise else ""
+    text = (
+        f"Another seed moves the 10-epoch MLP's test −ELBO by {noise['mlp_elbo']:.2f} and its NLL by "
+        f"{noise['mlp_nll']:.2f} nats, and the −ELBO of the 6-epoch β = 1 run at the sweeps' centre by "
+        f"{noise['study_elbo']:.2f} (test){validation}"
+    )
+    if not sweeps:
+        return (
+            f"Each comparison here is one run per setting. {text}. So runs within {tolerance:g} nats of each "
+            f"other are read as level (a rough bound: one reseed each)."
         )
-        + f", so runs within {tolerance:g} nats of each other are "
-        f"read as level (a rough bound: one reseed each)."
+    return (
+        f"Each comparison here is one run per setting, except the hyperparameter sweeps ({sweep_seeds} seeds "
+        f"each). {text}; a sweep setting's runs span up to {noise['sweep_range']:.2f} nats. So single runs "
+        f"within {tolerance:g} nats of each other are read as level, and the sweeps' means within "
+        f"{sweep_test['threshold']:.2f} nats (two-sided t-test at 5%; pooled standard deviation "
+        f"{sweep_test['pooled_sd']:.2f} nats, {sweep_test['dof']} degrees of freedom)."
     )
 
 
@@ -419,6 +435,25 @@ def overfitting_sentence(history: dict, tolerance: float = 0.25) -> str:
     return f"{relation} and {trend}, {verdict}"
 
 
+def warmup_sentence(mitigation: dict, beta: float, warmup_epochs: int, epochs: int) -> str:
+    """What KL warm-up does at `beta` against the plain and free-bits runs (`collapse_mitigation`):
+    its active units, and whether it keeps the dimensions that the plain run loses."""
+    plain, freed, warm = (mitigation[k]["active_units"] for k in ("plain", "free_bits", "warmup"))
+    text = (
+        f"KL warm-up instead (β = {beta:g}·e/{warmup_epochs} in epoch e ≤ {warmup_epochs}, then {beta:g}, "
+        f"for {epochs} epochs) ends with {warm} active units against {plain} without it and {freed} with "
+        f"free bits"
+    )
+    if warm <= plain + 1:
+        return f"{text}: once β reaches {beta:g}, the dimensions collapse as without warm-up."
+    if warm < freed:
+        return (
+            f"{text} (one run each): it keeps {warm - plain} of the dimensions that the plain run loses, "
+            f"free bits {freed - plain}."
+        )
+    return f"{text}: it keeps as many dimensions as free bits."
+
+
 def near_floor_sentence(near_floor: int, latent_dim: int) -> str:
     """How many of a free-bits run's dimensions sit at the free amount λ (the table's 'dims at ≈ λ')."""
     count = "all" if near_floor == latent_dim else ("none" if near_floor == 0 else f"{near_floor}")
@@ -454,7 +489,7 @@ def stage_fid_sentence(fids: list[float], noise: float | None = None) -> str:
     )
 
 
-def _restart_changes(values: list[float], noise: float, noise_name: str, digits: int = 2) -> list[str]:
+def _restart_changes(values: list[float], noise: float, noise_name: str) -> list[str]:
     """Which restarts (changes between consecutive stages' `values`) lowered or raised a metric by
     more than `noise`, and the changes within it, each a clause."""
 
@@ -474,22 +509,13 @@ def _restart_changes(values: list[float], noise: float, noise_name: str, digits:
     if raised:
         parts.append(f"{restarts(raised)} raised it by more than that")
     if within:
-        changes = _digits(signed(-gains[i], digits) if round(gains[i], digits) else "0" for i in within)
+        changes = _digits(signed(-gains[i]) if round(gains[i], 2) else "0" for i in within)
         verb = "are" if len(within) > 1 else "is"
         parts.append(
             f"the change{'s' if len(within) > 1 else ''} of {restarts(within)} ({changes}) "
             f"{verb} within {noise_name}"
         )
     return parts
-
-
-def kid_stage_sentence(kids: list[float], spread: float, cite: str = "") -> str:
-    """The stage reading of `stage_fid_sentence` for KID×1000 after each stage (`cite`: where those
-    values are listed), against its standard deviation over subsets."""
-    kids = [round(k, 1) for k in kids]  # changes as the printed values show them
-    parts = _restart_changes(kids, spread, "it", digits=1)
-    where = f" ({cite})" if cite else ""
-    return f"For KID×1000{where}, whose spread over subsets is ±{spread:.1f}, {'; '.join(parts)}."
 
 
 def ema_paired_sentence(table_pair: tuple[float, float], rerun: dict) -> str:
@@ -659,19 +685,27 @@ def architecture_control_sentence(epochs: int, sngan: dict, control: dict) -> st
     return f"{text}."
 
 
-def leave_one_out_test(fids: dict[str, list[float]], level: float = 0.05) -> dict:
-    """The noise of the leave-one-out runs and the change each must exceed: `fids` {change label:
-    FID of each seed}, the control first. The seed-to-seed standard deviation is pooled over every
-    run; a change of the mean against the control's is resolved beyond the two-sided t-test's
-    threshold at `level` for two means of that many seeds each."""
+def mean_difference_threshold(groups, level: float = 0.05) -> dict:
+    """The noise of repeated runs and the change of a mean it resolves: `groups` holds the results
+    of each setting's runs (one per seed, as many in each). The seed-to-seed standard deviation is
+    pooled over every setting; a difference of two settings' means is resolved beyond the
+    two-sided t-test's threshold at `level` for two means of that many runs each."""
     from scipy import stats
 
+    groups = [np.asarray(values, dtype=float) for values in groups]
+    dof = sum(len(values) - 1 for values in groups)
+    pooled = math.sqrt(sum(((values - values.mean()) ** 2).sum() for values in groups) / dof)
+    threshold = float(stats.t.ppf(1 - level / 2, dof)) * pooled * math.sqrt(2 / len(groups[0]))
+    return {"pooled_sd": pooled, "dof": dof, "threshold": threshold}
+
+
+def leave_one_out_test(fids: dict[str, list[float]], level: float = 0.05) -> dict:
+    """The noise of the leave-one-out runs and the change each must exceed
+    (`mean_difference_threshold`): `fids` {change label: FID of each seed}, the control first;
+    "changes" holds each mean against the control's."""
     control = next(iter(fids.values()))
-    dof = sum(len(values) - 1 for values in fids.values())
-    pooled = math.sqrt(sum(((np.asarray(v) - np.mean(v)) ** 2).sum() for v in fids.values()) / dof)
-    threshold = float(stats.t.ppf(1 - level / 2, dof)) * pooled * math.sqrt(2 / len(control))
     changes = {label: float(np.mean(v) - np.mean(control)) for label, v in list(fids.items())[1:]}
-    return {"pooled_sd": pooled, "dof": dof, "threshold": threshold, "changes": changes}
+    return mean_difference_threshold(fids.values(), level) | {"changes": changes}
 
 
 def leave_one_out_sentence(fids: dict[str, list[float]], start: float, epochs: int = 1) -> str:
@@ -1025,15 +1059,55 @@ def epochs_reason(history: dict | None, last: int = 10) -> str:
     return f"{reason}; the test loss stopped falling over the last {last}"
 
 
+def _runs(value) -> tuple:
+    """A sweep setting's measurement as one value per run: a number is one run, a sequence
+    holds one per seed."""
+    return tuple(value) if isinstance(value, tuple | list) else (value,)
+
+
+def _mean(value) -> float:
+    return float(np.mean(_runs(value)))
+
+
+def _shown(value) -> str:
+    """'96.3' for one run; '96.3 ± 0.2' for several: their mean and standard deviation (nats)."""
+    values = _runs(value)
+    if len(values) == 1:
+        return f"{values[0]:.1f}"
+    return f"{np.mean(values):.1f} ± {np.std(values, ddof=1):.1f}"
+
+
+def _count(value) -> str:
+    """'17' for one run or runs that agree; '16–18' for runs that do not."""
+    values = _runs(value)
+    return str(values[0]) if min(values) == max(values) else f"{min(values)}–{max(values)}"
+
+
+def _with_active(result: dict) -> str:
+    """A latent size's −ELBO and active units: '96.3 (17 active)', or over several seeds
+    '96.3 ± 0.2 (16–18 active)'."""
+    return f"{_shown(result['elbo'])} ({_count(result['active_units'])} active)"
+
+
+def sweep_threshold(sweeps: dict[str, dict], level: float = 0.05) -> dict:
+    """`mean_difference_threshold` over the distinct settings of `sweeps` ({field: {value: −ELBO of
+    each seed's run}}); the centre, which every sweep shares, counts once."""
+    settings = dict.fromkeys(tuple(values) for sweep in sweeps.values() for values in sweep.values())
+    return mean_difference_threshold(list(settings), level)
+
+
 def _level(elbo: dict, tolerance: float) -> list:
-    best = min(elbo, key=elbo.get)
-    return sorted(v for v in elbo if elbo[v] - elbo[best] <= tolerance)
+    """The values whose mean −ELBO is within `tolerance` nats of the best mean."""
+    means = {v: _mean(e) for v, e in elbo.items()}
+    best = min(means, key=means.get)
+    return sorted(v for v in means if means[v] - means[best] <= tolerance)
 
 
 def _sweep_verdict(elbo: dict, chosen, tolerance: float, show, noun: str = "") -> str:
-    """Whether `chosen` is level with the best of a sweep (within `tolerance` nats of −ELBO), the
-    best alone, or not the best; `show` writes a value, `noun` follows a list of values."""
-    best = min(elbo, key=elbo.get)
+    """Whether `chosen` is level with the best of a sweep (within `tolerance` nats of mean −ELBO),
+    the best alone, or not the best; `show` writes a value, `noun` follows a list of values."""
+    means = {v: _mean(e) for v, e in elbo.items()}
+    best = min(means, key=means.get)
     level = _level(elbo, tolerance)
     worse = sorted(set(elbo) - set(level))
     if chosen in level and len(level) > 1:
@@ -1043,30 +1117,35 @@ def _sweep_verdict(elbo: dict, chosen, tolerance: float, show, noun: str = "") -
         return verdict
     if chosen == best:
         return "the lowest −ELBO of the values tried"
-    return f"not the best value tried ({show(best)} is {elbo[chosen] - elbo[best]:.1f} nats lower)"
+    return f"not the best value tried ({show(best)} is {means[chosen] - means[best]:.1f} nats lower)"
 
 
 def latent_size_reason(study: dict[int, dict], chosen: int, tolerance: float = 0.5) -> str:
     """Why `chosen` latent dimensions, from the latent-size study (per size: −ELBO in nats and active
-    units after the same short budget, which the table's caption names): level with the best size
-    (within `tolerance` nats), the best alone, or not the best. Among level sizes the rule is the
-    smallest roomy one, whose KL leaves at least ROOMY_SHARE of its dimensions unused, so the size
-    does not cap the model; the text says whether `chosen` is that size."""
+    units after the same short budget, which the table's caption names; each a number, or a
+    sequence with one per seed, compared by their mean): level with the best size (within
+    `tolerance` nats), the best alone, or not the best. Among level sizes the rule is the smallest
+    roomy one, whose KL leaves at least ROOMY_SHARE of its dimensions unused (on average over the
+    runs), so the size does not cap the model; the text says whether `chosen` is that size."""
     elbo = {d: v["elbo"] for d, v in study.items()}
+    active = {d: _mean(v["active_units"]) for d, v in study.items()}
+    averaged = " on average" if any(len(_runs(v["active_units"])) > 1 for v in study.values()) else ""
     verdict = _sweep_verdict(elbo, chosen, tolerance, str, " dimensions")
-    sizes = ", ".join(f"{d}: {v['elbo']:.1f} ({v['active_units']} active)" for d, v in sorted(study.items()))
+    sizes = ", ".join(f"{d}: {_with_active(v)}" for d, v in sorted(study.items()))
     text = f"{verdict}: {sizes}"
     level = _level(elbo, tolerance)
     if " are level " not in verdict:
         return text
-    roomy = [d for d in level if study[d]["active_units"] <= (1 - ROOMY_SHARE) * d]
+    roomy = [d for d in level if active[d] <= (1 - ROOMY_SHARE) * d]
     tight = [d for d in level if d < chosen and d not in roomy]
     if roomy and roomy[0] == chosen:
         why = "".join(
-            f"; {d} uses {study[d]['active_units']} of its {d}, so it may cap the model" for d in tight
+            f"; {d} uses {_count(study[d]['active_units'])} of its {d}, so it may cap the model"
+            for d in tight
         )
         rule = (
-            f"{chosen} is the smallest level size whose KL leaves at least a quarter of its dimensions idle"
+            f"{chosen} is the smallest level size whose KL leaves at least a quarter of its dimensions "
+            f"idle{averaged}"
         )
         return f"{text}{why}; {rule}"
     rule = roomy[0] if roomy else "none"
@@ -1074,11 +1153,11 @@ def latent_size_reason(study: dict[int, dict], chosen: int, tolerance: float = 0
 
 
 def sweep_reason(elbo: dict, chosen, tolerance: float = 0.5, field: str = "") -> str:
-    """Why `chosen` (a learning rate or batch size), from the −ELBO (nats) of runs that differ from
-    the chosen one only in it; when the sweep cannot separate the values, the field's prior
-    reason decides."""
+    """Why `chosen` (a learning rate or batch size), from the −ELBO (nats; a number, or a sequence
+    with one per seed) of runs that differ from the chosen one only in it; when the sweep cannot
+    separate the values, the field's prior reason decides."""
     verdict = _sweep_verdict(elbo, chosen, tolerance, lambda v: f"{v:g}")
-    text = f"{verdict}: " + ", ".join(f"{v:g}: {e:.1f}" for v, e in sorted(elbo.items()))
+    text = f"{verdict}: " + ", ".join(f"{v:g}: {_shown(e)}" for v, e in sorted(elbo.items()))
     if " are level " in verdict and field in HYPERPARAMETER_REASONS:
         return f"{text}; between level values the prior reason decides: {HYPERPARAMETER_REASONS[field]}"
     return text
@@ -1111,15 +1190,22 @@ def selection_reasons(selection: pd.DataFrame, tolerance: float = 0.5) -> dict:
 
 
 def split_agreement_sentence(
-    validation: dict[str, dict], test: dict[str, dict], chosen: dict, tolerance: float = 0.5
+    validation: dict[str, dict],
+    test: dict[str, dict],
+    chosen: dict,
+    tolerance: float = 0.5,
+    validation_tolerance: float | None = None,
 ) -> str:
-    """Whether the sweeps ({field: {value: −ELBO}}) measured on the test set would have kept the
-    `chosen` values ({field: value}) that the validation split chose: the values level with the best
-    (within `tolerance` nats) on each split."""
+    """Whether the sweeps ({field: {value: −ELBO, a number or one per seed}}) measured on the test
+    set would have kept the `chosen` values ({field: value}) that the validation split chose: the
+    values level with the best on each split, within `tolerance` nats on the test set and
+    `validation_tolerance` (default: the same) on the validation split."""
     names = {"latent_dim": "latent-size", "learning_rate": "learning-rate", "batch_size": "batch-size"}
     show = lambda values: _digits([f"{v:g}" for v in values])  # noqa: E731
+    on_validation = tolerance if validation_tolerance is None else validation_tolerance
     level = {
-        field: (_level(validation[field], tolerance), _level(test[field], tolerance)) for field in validation
+        field: (_level(validation[field], on_validation), _level(test[field], tolerance))
+        for field in validation
     }
     lost = [field for field, (_, on_test) in level.items() if chosen[field] not in on_test]
     if lost:
@@ -1133,7 +1219,7 @@ def split_agreement_sentence(
         return "Measured on the test set, the same sweeps single out the same values."
     details = "; ".join(
         f"the {names.get(f, f)} sweep finds {show(level[f][1])} level there ("
-        + ", ".join(f"{v:g}: {e:.1f}" for v, e in sorted(test[f].items()))
+        + ", ".join(f"{v:g}: {_shown(e)}" for v, e in sorted(test[f].items()))
         + f" nats), {show(level[f][0])} here"
         for f in differ
     )
@@ -1147,20 +1233,23 @@ def hyperparameter_table(
     sweeps: dict[str, dict] | None = None,
     tolerance: float = 0.5,
     selection: pd.DataFrame | None = None,
+    sweep_tolerance: float | None = None,
 ) -> str:
     """The config's hyperparameters with a one-line justification each, as a pipe table; with the
     run's `history` the epochs row says how much the test loss still moved at the end, with the
     `latent_study` (see `latent_size_reason`) the latent-size row gives its measurements, and
-    `sweeps` ({field: {value: −ELBO}}) do the same for other fields, `selection`
+    `sweeps` ({field: {value: −ELBO, a number or one per seed}}) do the same for other fields, `selection`
     (`selection_reasons`) for the architecture, dropout and BatchNorm; values within `tolerance`
-    nats of the best are level. The caption names the split and budget of the measurements."""
+    nats of the best are level (within `sweep_tolerance`, default the same, in the latent-size and
+    `sweeps` rows). The caption names the split and budget of the measurements."""
+    swept = tolerance if sweep_tolerance is None else sweep_tolerance
     measured = {}
     if history is not None:
         measured["epochs"] = epochs_reason(history)
     if latent_study is not None:
-        measured["latent_dim"] = latent_size_reason(latent_study, config.latent_dim, tolerance)
+        measured["latent_dim"] = latent_size_reason(latent_study, config.latent_dim, swept)
     for field, elbo in (sweeps or {}).items():
-        measured[field] = sweep_reason(elbo, getattr(config, field), tolerance, field)
+        measured[field] = sweep_reason(elbo, getattr(config, field), swept, field)
     if selection is not None:
         measured |= selection_reasons(selection, tolerance)
     shown = {"learning_rate": f"{config.learning_rate:g} (Adam)"}  # the optimiser is no config field

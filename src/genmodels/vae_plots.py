@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
@@ -225,24 +226,39 @@ def clear_offsets(
     marks: np.ndarray,
     clearance: float = 2.0,
     bounds: tuple[float, float, float, float] | None = None,
+    rings: int = 4,
+    near: float = 8.0,
+    crowded: float = 30.0,
+    uncrossed: np.ndarray | None = None,
+    compass: int = 16,
 ) -> np.ndarray:
     """Offsets for labels beside `anchors` (display units; `sizes`: each label's half-width and
     half-height; `marks`: the half-size of the marker at each anchor, which the label must clear):
-    of eight directions, at the marker's edge and then twice as far, the nearest spot whose label
-    box keeps `clearance` from the `obstacles` (rows of x, y, half-width, half-height), from the
-    labels placed before it and inside `bounds` (x0, y0, x1, y1: the axes' frame), or else the spot
-    with the widest gap."""
-    directions = np.array([(np.cos(a), np.sin(a)) for a in np.arange(8) * np.pi / 4])
-    taken = [np.asarray(obstacles, dtype=float).reshape(-1, 4)]
-    offsets = []
-    for anchor, size, mark in zip(
-        np.asarray(anchors, float), np.asarray(sizes, float), np.asarray(marks, float)
-    ):
+    of `compass` directions, at the marker's edge and then `rings` - 1 times further out, one ring at a
+    time, the nearest spot whose label box keeps `clearance` from the `obstacles` (rows of x, y,
+    half-width, half-height), from the labels placed before it and their leaders (the line from
+    the anchor to the label) and inside `bounds` (x0, y0, x1, y1: the axes' frame), and whose own
+    leader crosses no label placed before it, none of the boxes `uncrossed` (other labels) and no
+    leader from an anchor more than `near` away; or else the spot with the widest gap. Labels with
+    the most anchors within `crowded` of their own are placed first."""
+    directions = np.array([(np.cos(a), np.sin(a)) for a in np.arange(compass) * 2 * np.pi / compass])
+    fixed = np.asarray(obstacles, dtype=float).reshape(-1, 4)
+    placed = np.asarray(uncrossed if uncrossed is not None else [], dtype=float).reshape(-1, 4)  # labels
+    leaders = np.empty((0, 4))  # points along their leaders, as small obstacles
+    lines = np.empty((0, 4))  # the leaders: anchor and label centre
+    along = np.linspace(0, 1, 17)[1:-1]
+    anchors, sizes, marks = (np.asarray(a, float) for a in (anchors, sizes, marks))
+    anchors, sizes = anchors.reshape(-1, 2), sizes.reshape(-1, 2)
+    distances = np.hypot(*(anchors[:, None] - anchors[None]).transpose(2, 0, 1))
+    crowd = (distances < crowded).sum(1)
+    offsets = np.zeros_like(anchors)
+    for index in np.argsort(-crowd, kind="stable"):  # the most crowded anchors choose first
+        anchor, size, mark = anchors[index], sizes[index], marks[index]
         # along each direction, the distance at which the label's box clears the anchor's marker
         with np.errstate(divide="ignore"):
             reach = np.min((size + mark + 1) / np.abs(directions), axis=1)[:, None] * directions
-        reach = np.concatenate([reach, 2 * reach])  # the near ring first
-        boxes = np.concatenate(taken)
+        reach = np.concatenate([ring * reach for ring in range(1, rings + 1)])  # the near ring first
+        boxes = np.concatenate([fixed, placed, leaders])
         centres = anchor + reach
         gap_x = np.abs(centres[:, None, 0] - boxes[None, :, 0]) - (size[0] + boxes[None, :, 2])
         gap_y = np.abs(centres[:, None, 1] - boxes[None, :, 1]) - (size[1] + boxes[None, :, 3])
@@ -258,15 +274,71 @@ def clear_offsets(
                 ]
             )
             gaps = np.minimum(gaps, inside)
+        line = anchor + along[None, :, None] * reach[:, None, :]  # each candidate's leader
+        margin = placed[None, None, :, 2:] + clearance
+        crossing = (np.abs(line[:, :, None, :] - placed[None, None, :, :2]) <= margin).all(3).any((1, 2))
+        apart = np.hypot(*(lines[:, :2] - anchor).T) > near  # leaders from (nearly) one spot fan out
+        crossing |= segments_cross(anchor, centres, lines[apart, :2], lines[apart, 2:]).any(1)
+        gaps = np.where(crossing, np.minimum(gaps, -1.0), gaps)
         clear = np.flatnonzero(gaps >= clearance)
         if len(clear):  # the nearest ring with a clear spot, and there the widest gap
-            ring = clear[0] // 8
-            best = ring * 8 + int(np.argmax(gaps[ring * 8 : ring * 8 + 8]))
+            ring = clear[0] // compass
+            best = ring * compass + int(np.argmax(gaps[ring * compass : (ring + 1) * compass]))
         else:
             best = int(np.argmax(gaps))
-        offsets.append(reach[best])
-        taken.append(np.concatenate([centres[best], size])[None])
-    return np.array(offsets).reshape(-1, 2)
+        offsets[index] = reach[best]
+        placed = np.concatenate([placed, np.concatenate([centres[best], size])[None]])
+        outside = (np.abs(line[best] - centres[best]) > size).any(1)  # the visible part of the leader
+        leaders = np.concatenate([leaders, np.c_[line[best][outside], np.full((outside.sum(), 2), 0.5)]])
+        lines = np.concatenate([lines, np.concatenate([anchor, centres[best]])[None]])
+    return offsets
+
+
+def segments_cross(a0: np.ndarray, a1: np.ndarray, b0: np.ndarray, b1: np.ndarray) -> np.ndarray:
+    """Whether segment a0–a1 properly crosses b0–b1, for every pair: `a0` (2,) or (n, 2) and `a1`
+    (n, 2) against `b0`, `b1` (m, 2); an (n, m) array. Segments that only touch, such as two
+    leaders from one anchor, do not cross."""
+    a0, a1 = np.broadcast_arrays(np.asarray(a0, float).reshape(-1, 2), np.asarray(a1, float))
+    a0, a1, b0, b1 = a0[:, None], a1[:, None], np.asarray(b0, float)[None], np.asarray(b1, float)[None]
+
+    def side(p, q, r):  # the sign of the turn p → q → r
+        return np.sign(
+            (q[..., 0] - p[..., 0]) * (r[..., 1] - p[..., 1])
+            - (q[..., 1] - p[..., 1]) * (r[..., 0] - p[..., 0])
+        )
+
+    return (side(a0, a1, b0) * side(a0, a1, b1) < 0) & (side(b0, b1, a0) * side(b0, b1, a1) < 0)
+
+
+_STEP_TEXT = {"fontsize": 8.0, "pad": 0.15, "edge": 0.6}  # paths_on_map's step numbers: italic, boxed
+
+
+def boxed_text_sizes(
+    figure: Figure, texts: list[str], fontsize: float, pad: float, edge: float
+) -> np.ndarray:
+    """Half-width and half-height (points) of each of `texts` in an italic `fontsize` label boxed
+    with `pad` (a share of the font size) and an `edge` line, as the renderer draws it."""
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    probe = figure.text(0, 0, "", fontsize=fontsize, fontstyle="italic")
+    sizes = []
+    for text in texts:
+        probe.set_text(text)
+        box = probe.get_window_extent(renderer)
+        sizes.append((box.width, box.height))
+    probe.remove()
+    return np.array(sizes).reshape(-1, 2) * 72 / figure.dpi / 2 + pad * fontsize + edge / 2
+
+
+def segment_obstacles(paths: list[np.ndarray], spacing: float = 3.0, half: float = 1.0) -> np.ndarray:
+    """Obstacles (x, y, half-width, half-height) every `spacing` points along the segments of
+    `paths` (each an (n, 2) array in points), so that labels keep off the lines between markers."""
+    rows = []
+    for path in paths:
+        for start, end in zip(path[:-1], path[1:]):
+            count = int(np.hypot(*(end - start)) // spacing)
+            for t in np.arange(1, count) / count:
+                rows.append((*(start + t * (end - start)), half, half))
+    return np.array(rows, dtype=float).reshape(-1, 4)
 
 
 def paths_on_map(
@@ -310,13 +382,19 @@ def paths_on_map(
             [
                 np.c_[to_points([p for p, _ in obstacles]), [[r, r] for _, r in obstacles]],
                 np.c_[digits, np.full((len(digits), 2), 6.0)],
+                segment_obstacles([to_points(path) for path in paths.values()]),
             ]
         )
-        sizes = np.array([(2.4 * len(text) + 1.7, 5.7) for _, text, _, _ in numbered])  # 8-pt digits, boxed
+        sizes = boxed_text_sizes(figure, [text for _, text, _, _ in numbered], **_STEP_TEXT)
         anchors = to_points([where for where, _, _, _ in numbered])
         frame = ax.get_window_extent().get_points() * 72 / figure.dpi  # the axes, in points
         offsets = clear_offsets(
-            anchors, sizes, boxes, [mark for *_, mark in numbered], bounds=tuple(frame.ravel())
+            anchors,
+            sizes,
+            boxes,
+            [mark for *_, mark in numbered],
+            bounds=tuple(frame.ravel()),
+            uncrossed=np.c_[digits, np.full((len(digits), 2), 6.0)],  # no leader runs through a digit label
         )
         for (where, text, colour, _), offset in zip(numbered, offsets):
             ax.annotate(
@@ -324,13 +402,19 @@ def paths_on_map(
                 where,
                 xytext=offset,
                 textcoords="offset points",
-                fontsize=8,
+                fontsize=_STEP_TEXT["fontsize"],
                 fontstyle="italic",  # step numbers, boxed in their path's colour: not the digit labels
                 color=colour,
                 ha="center",
                 va="center",
                 zorder=5,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": colour, "alpha": 0.9, "lw": 0.6},
+                bbox={
+                    "boxstyle": f"round,pad={_STEP_TEXT['pad']}",
+                    "fc": "white",
+                    "ec": colour,
+                    "alpha": 0.9,
+                    "lw": _STEP_TEXT["edge"],
+                },
                 # a leader to the position: it may lie under the start square or end star
                 arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.6, "shrinkA": 0, "shrinkB": 0},
             )
@@ -435,7 +519,7 @@ def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
     """Rows of decoded images along latent paths; optional classifier labels above each step."""
     rows = len(strips)
     steps = len(next(iter(strips.values())))
-    figure = Figure(figsize=(0.54 * steps, 0.68 * rows + 0.2))
+    figure = Figure(figsize=(0.54 * steps, 0.66 * rows + 0.2))
     axes = figure.subplots(rows, steps, squeeze=False)
     for row, (name, images) in enumerate(strips.items()):
         for column in range(steps):

@@ -123,9 +123,10 @@ def run_elbo(config) -> float:
 
 
 def seed_noise() -> dict[str, float]:
-    """How far seed 1 alone moves a result from seed 0's (nats): the test −ELBO and NLL of the
-    10-epoch MLP, and the test −ELBO of the 6-epoch β = 1 study run, which the latent-size and
-    optimiser sweeps vary."""
+    """How far the seed alone moves a result (nats): seed 1 against seed 0 for the test −ELBO and
+    NLL of the 10-epoch MLP and the test and validation −ELBO of the 6-epoch β = 1 study run,
+    which the latent-size and optimiser sweeps vary; and the widest range of the validation
+    −ELBO over `runs.SWEEP_SEEDS` at any setting of those sweeps."""
     return {
         "mlp_elbo": abs(run_elbo(runs.MLP_SEED_VAE) - run_elbo(runs.MLP_VAE)),
         "mlp_nll": abs(test_nll_nats(runs.MLP_SEED_VAE) - test_nll_nats(runs.MLP_VAE)),
@@ -134,38 +135,53 @@ def seed_noise() -> dict[str, float]:
             run_elbo(runs.selection_config(runs.STUDY_SEED_VAE))
             - run_elbo(runs.selection_config(runs.beta_study_config(1.0)))
         ),
+        "sweep_range": max(
+            max(seeds) - min(seeds)
+            for sweep in sweep_elbos(runs.SWEEP_SEEDS).values()
+            for seeds in sweep.values()
+        ),
     }
 
 
-def _split(config, validation: bool):
-    return runs.selection_config(config) if validation else config
+def _sweep_run(config, seed: int | None):
+    """`config` of a sweep as measured: on the test set (`seed` None), else its model-selection
+    copy on the validation split from `seed`."""
+    return config if seed is None else runs.sweep_seed_config(config, seed)
 
 
-def latent_size_study(validation: bool = False) -> dict[int, dict]:
-    """Test −ELBO (nats; reconstruction + KL, β = 1 as trained) and active units of the latent-size
-    study, keyed by latent size; with `validation`, those of its model-selection copies on the
-    validation split."""
-    return {
-        config.latent_dim: {"elbo": run_elbo(config), "active_units": latent_summary(config)["active_units"]}
-        for config in (_split(c, validation) for c in runs.LATENT_STUDY)
-    }
+def latent_size_study(seeds: tuple[int, ...] | None = None) -> dict[int, dict]:
+    """The latent-size study, keyed by latent size: the −ELBO (nats; reconstruction + KL, β = 1 as
+    trained) and active units of each run, as tuples: the one run on the test set, or with `seeds`
+    the model-selection copies on the validation split, one per seed."""
+    study = {}
+    for config in runs.LATENT_STUDY:
+        measured = [_sweep_run(config, seed) for seed in seeds or (None,)]
+        study[config.latent_dim] = {
+            "elbo": tuple(run_elbo(c) for c in measured),
+            "active_units": tuple(latent_summary(c)["active_units"] for c in measured),
+        }
+    return study
 
 
-def optimiser_study(validation: bool = False) -> dict[str, dict]:
-    """Test (with `validation`: validation) −ELBO (nats) of the β = 1 study run and its copies at
-    other learning rates and batch sizes, per field: {value: −ELBO}."""
-    base = _split(runs.beta_study_config(1.0), validation)
-    return {
-        field: {getattr(base, field): run_elbo(base)}
-        | {value: run_elbo(_split(runs.optimiser_study_config(field, value), validation)) for value in values}
-        for field, values in runs.OPTIMISER_STUDY.items()
-    }
+def optimiser_study(seeds: tuple[int, ...] | None = None) -> dict[str, dict]:
+    """The −ELBO (nats) of the β = 1 study run and its copies at other learning rates and batch
+    sizes, per field: {value: (−ELBO of each run)}, measured as `latent_size_study` measures."""
+    base = runs.beta_study_config(1.0)
+    study = {}
+    for field, values in runs.OPTIMISER_STUDY.items():
+        configs = [base] + [runs.optimiser_study_config(field, value) for value in values]
+        study[field] = {
+            getattr(c, field): tuple(run_elbo(_sweep_run(c, seed)) for seed in seeds or (None,))
+            for c in configs
+        }
+    return study
 
 
-def sweep_elbos(validation: bool = False) -> dict[str, dict]:
-    """Every sweep behind Table 1 as {field: {value: −ELBO}}: latent size, learning rate, batch size."""
-    latent = {d: v["elbo"] for d, v in latent_size_study(validation).items()}
-    return {"latent_dim": latent, **optimiser_study(validation)}
+def sweep_elbos(seeds: tuple[int, ...] | None = None) -> dict[str, dict]:
+    """Every sweep behind Table 1 as {field: {value: (−ELBO of each run)}}: latent size, learning
+    rate, batch size; on the test set, or with `seeds` on the validation split."""
+    latent = {d: v["elbo"] for d, v in latent_size_study(seeds).items()}
+    return {"latent_dim": latent, **optimiser_study(seeds)}
 
 
 def selection_study() -> pd.DataFrame:
@@ -224,14 +240,16 @@ def beta_table(study: dict, others: dict[str, dict] | None = None) -> pd.DataFra
 
 
 def collapse_mitigation() -> dict:
-    """The free-bits run against the plain run at the same beta (10) and budget."""
-    plain = latent_summary(runs.beta_study_config(10.0))
-    freed = latent_summary(runs.FREE_BITS_VAE)
-    return {
-        "plain": plain,
-        "free_bits": freed,
-        "plain_final": manifest_entry(runs.beta_study_config(10.0))["final"],
-        "free_bits_final": manifest_entry(runs.FREE_BITS_VAE)["final"],
+    """The two remedies for collapse, free bits and KL warm-up, against the plain run at the same
+    beta (10) and budget: each run's latent summary ("plain", "free_bits", "warmup") and final
+    test terms ("plain_final", ...)."""
+    named = {
+        "plain": runs.beta_study_config(10.0),
+        "free_bits": runs.FREE_BITS_VAE,
+        "warmup": runs.WARMUP_VAE,
+    }
+    return {name: latent_summary(config) for name, config in named.items()} | {
+        f"{name}_final": manifest_entry(config)["final"] for name, config in named.items()
     }
 
 
@@ -333,27 +351,25 @@ def exported_vae_agreement(
     return float((from_file - in_memory).abs().max())
 
 
-def free_bits_table(
-    mitigation: dict, plain_final: dict, free_final: dict, free_bits_nats: float
-) -> pd.DataFrame:
-    """The plain β = 10 run against the free-bits run: active units, dimensions whose KL sits
-    near the free-bits floor λ (between 0.8 λ and 1.2 λ), KL and reconstruction."""
+def free_bits_table(mitigation: dict, free_bits_nats: float) -> pd.DataFrame:
+    """The plain β = 10 run against the free-bits run and, when `mitigation` has it, the warm-up
+    run: active units, dimensions whose KL sits near the free-bits floor λ (between 0.8 λ and
+    1.2 λ), KL and reconstruction."""
+    names = {"plain": "β = 10", "free_bits": "β = 10, free bits", "warmup": "β = 10, KL warm-up"}
     rows = [
         {
-            "run": name,
-            "active units": stats["active_units"],
+            "run": label,
+            "active units": mitigation[name]["active_units"],
             "dims at ≈ λ": int(
                 (
-                    (stats["kl_per_dimension"] > 0.8 * free_bits_nats)
-                    & (stats["kl_per_dimension"] < 1.2 * free_bits_nats)
+                    (mitigation[name]["kl_per_dimension"] > 0.8 * free_bits_nats)
+                    & (mitigation[name]["kl_per_dimension"] < 1.2 * free_bits_nats)
                 ).sum()
             ),
-            "KL": final["test_kl"],
-            "recon.": final["test_reconstruction"],
+            "KL": mitigation[f"{name}_final"]["test_kl"],
+            "recon.": mitigation[f"{name}_final"]["test_reconstruction"],
         }
-        for name, stats, final in (
-            ("β = 10", mitigation["plain"], plain_final),
-            ("β = 10, free bits", mitigation["free_bits"], free_final),
-        )
+        for name, label in names.items()
+        if name in mitigation
     ]
     return pd.DataFrame(rows)
