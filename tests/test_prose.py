@@ -333,9 +333,9 @@ def test_latent_size_reason_says_whether_the_chosen_size_is_the_best():
     study = _latent_study((8, 104.0, 8), (32, 96.3, 17), (64, 96.1, 26))
     level = prose.latent_size_reason(study, 32)
     assert level == (
-        "32 and 64 dimensions are level (within 0.5 nats), 8 is worse: 8: 104.0 (8 active), 32: 96.3 "
-        "(17 active), 64: 96.1 (26 active); 32 is the smallest level size whose KL leaves at least a quarter "
-        "of its dimensions idle"
+        "32 and 64 dimensions are level (within 0.5 nats of the best), 8 is worse: 8: 104.0 (8 active), "
+        "32: 96.3 (17 active), 64: 96.1 (26 active); 32 is the smallest level size whose KL leaves at least "
+        "a quarter of its dimensions idle"
     )
     apart = {**study, 32: {**study[32], "elbo": 97.0}}
     assert prose.latent_size_reason(apart, 64).startswith("the lowest −ELBO of the values tried")
@@ -349,7 +349,8 @@ def test_latent_size_reason_says_whether_the_chosen_size_is_the_best():
 def test_sweep_reason_reads_a_learning_rate_sweep():
     elbo = {3e-4: 98.2, 1e-3: 96.3, 3e-3: 96.6}
     assert prose.sweep_reason(elbo, 1e-3) == (
-        "0.001 and 0.003 are level (within 0.5 nats), 0.0003 is worse: 0.0003: 98.2, 0.001: 96.3, 0.003: 96.6"
+        "0.001 and 0.003 are level (within 0.5 nats of the best), 0.0003 is worse: 0.0003: 98.2, "
+        "0.001: 96.3, 0.003: 96.6"
     )
     assert prose.sweep_reason(elbo, 1e-3, field="learning_rate").endswith(
         "0.003: 96.6; between level values the prior reason decides: Adam's usual 10⁻³, stable with BatchNorm"
@@ -382,7 +383,7 @@ def test_sweeps_from_several_seeds_are_read_by_their_means_and_show_their_spread
     seeds' standard deviation."""
     elbo = {3e-4: (98.0, 98.4, 98.2), 1e-3: (96.1, 96.9, 96.5), 3e-3: (96.0, 96.2, 96.1)}
     assert prose.sweep_reason(elbo, 1e-3) == (
-        "0.001 and 0.003 are level (within 0.5 nats), 0.0003 is worse: 0.0003: 98.2 ± 0.2, "
+        "0.001 and 0.003 are level (within 0.5 nats of the best), 0.0003 is worse: 0.0003: 98.2 ± 0.2, "
         "0.001: 96.5 ± 0.4, 0.003: 96.1 ± 0.1"
     )
     # 96.1 from one seed would be level with 96.0 from another; the means are 0.6 apart
@@ -394,8 +395,8 @@ def test_sweeps_from_several_seeds_are_read_by_their_means_and_show_their_spread
         8: {"elbo": (104.0, 104.2), "active_units": (8, 8)},
     }
     assert prose.latent_size_reason(study, 32) == (
-        "16 and 32 dimensions are level (within 0.5 nats), 8 is worse: 8: 104.1 ± 0.1 (8 active), "
-        "16: 96.5 ± 0.1 (11–12 active), 32: 96.4 ± 0.1 (17 active); kept although the smallest "
+        "16 and 32 dimensions are level (within 0.5 nats of the best), 8 is worse: 8: 104.1 ± 0.1 "
+        "(8 active), 16: 96.5 ± 0.1 (11–12 active), 32: 96.4 ± 0.1 (17 active); kept although the smallest "
         "level size with at least a quarter idle is 16"
     )
     # a size is roomy if its seeds leave a quarter of it idle on average
@@ -772,7 +773,10 @@ def test_capacity_sentence_splits_the_gap_between_width_and_architecture():
     partial = prose.capacity_sentence(98.12, 96.14, 94.01, widths)  # as printed: 98.1, 96.1, 94.0
     assert "reaches 96.1 nats: width closes 49% of the 4.1-nat gap" in partial
     assert "capacity, not convolution" in prose.capacity_sentence(98.1, 94.3, 94.0, widths)
-    assert "no better than at 512 units" in prose.capacity_sentence(98.1, 97.9, 94.0, widths)
+    assert prose.capacity_sentence(98.1, 97.3, 94.0, widths, 1.1).endswith(
+        "reaches 97.3 nats against 98.1 at 512 units, a change within 1.1 nats, and stays 3.3 nats above the "
+        "convolutional model: the gain belongs to the convolutional architecture, not to its size"
+    )
     assert "buy nothing here" in prose.capacity_sentence(98.1, 97.0, 97.9, widths)
 
 
@@ -854,7 +858,7 @@ def test_seed_tolerance_is_the_floor_or_the_largest_seed_move_rounded_up():
 def test_a_larger_tolerance_makes_the_sweeps_level():
     elbo = {1e-3: 96.3, 3e-4: 97.5, 3e-3: 97.7}
     assert "3e-3 is worse" not in prose.sweep_reason(elbo, 1e-3, tolerance=1.5)
-    assert "are level (within 1.5 nats)" in prose.sweep_reason(elbo, 1e-3, tolerance=1.5)
+    assert "are level (within 1.5 nats of the best)" in prose.sweep_reason(elbo, 1e-3, tolerance=1.5)
     assert prose.sweep_reason(elbo, 1e-3).startswith("the lowest −ELBO")
 
 

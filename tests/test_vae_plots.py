@@ -51,7 +51,9 @@ def test_epoch_one_notes_clear_the_curves():
     assert notes[0].startswith("epoch 1:\ntrain 151.0")
     marks = [line for line in figure.axes[0].lines if len(line.get_xdata()) == 1]
     at = {float(line.get_transform().transform((1, 1))[0]) for line in marks}
-    assert len(marks) == 2 and len(at) == 2  # train's and test's edge markers side by side, not stacked
+    assert len(marks) == 2 and at == {float(figure.axes[0].transData.transform((1, 0))[0])}  # at epoch 1
+    outer, inner = marks  # train's hollow and large round test's, so that both show
+    assert outer.get_markerfacecolor() == "none" and outer.get_markersize() > 1.5 * inner.get_markersize()
     for ax in figure.axes:  # what a note lists is off its axis; the rest is drawn
         bottom, top = ax.get_ylim()
         for text in ax.texts:

@@ -115,7 +115,7 @@ def discriminator_outputs(
     an axis of its own so that its changes show); `schedule_events` ({epoch: what happens after
     it}) are marked. At the equilibrium of either loss the two curves coincide (gap 0); only BCE
     also fixes their level (D = 1/2, drawn), while the hinge loss allows any D in [-1, 1]."""
-    figure = Figure(figsize=(6.5, 1.55))
+    figure = Figure(figsize=(6.5, 1.65))
     ax, gap_ax = figure.subplots(1, 2)
     drawn = []
     for column, name, colour in ((2, "σ(D(x)), real batch", "C2"), (3, "σ(D(G(z))), fake batch", "C3")):

@@ -323,8 +323,9 @@ def capacity_sentence(
             f"{mlp - conv:.1f}-nat gap, and the rest belongs to the convolutional architecture"
         )
     return (
-        f"{widened} reaches {wide:.1f} nats, no better than at {widths[0]} units: the gain belongs to the "
-        f"convolutional architecture, not to its size"
+        f"{widened} reaches {wide:.1f} nats against {mlp:.1f} at {widths[0]} units, a change within "
+        f"{tolerance:g} nats, and stays {wide - conv:.1f} nats above the convolutional model: the gain "
+        f"belongs to the convolutional architecture, not to its size"
     )
 
 
@@ -1111,7 +1112,9 @@ def _sweep_verdict(elbo: dict, chosen, tolerance: float, show, noun: str = "") -
     level = _level(elbo, tolerance)
     worse = sorted(set(elbo) - set(level))
     if chosen in level and len(level) > 1:
-        verdict = f"{_digits([show(v) for v in level])}{noun} are level (within {tolerance:g} nats)"
+        verdict = (
+            f"{_digits([show(v) for v in level])}{noun} are level (within {tolerance:g} nats of the best)"
+        )
         if worse:
             verdict += f", {_digits([show(v) for v in worse])} {'is' if len(worse) == 1 else 'are'} worse"
         return verdict

@@ -203,11 +203,8 @@ def gaussian_kl_per_dimension(mu: torch.Tensor, logvar: torch.Tensor) -> torch.T
 
 def bernoulli_nll(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """-log p(x|z) for Bernoulli pixels, summed over pixels: nats per image."""
-    return (
-        F.binary_cross_entropy_with_logits(logits, x, reduction="none")
-        .flatten(1)
-        .sum(1)
-    )
+    per_pixel = F.binary_cross_entropy_with_logits(logits, x, reduction="none")
+    return per_pixel.flatten(1).sum(1)
 
 
 def vae_loss(

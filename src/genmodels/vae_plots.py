@@ -12,7 +12,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
-from matplotlib.transforms import ScaledTranslation
 
 from genmodels.plots import pixelated, texts_over_lines
 
@@ -88,16 +87,19 @@ def _note_epoch_one(ax, first: dict, colours: dict, side: str, steps: int = 12) 
             break
         grow = 0.06 * (top - bottom)
         ax.set_ylim(bottom, top + grow) if side == "top" else ax.set_ylim(bottom - grow, top)
-    for index, split in enumerate(off):  # on the edge, wherever the limits end, side by side
-        shift = ScaledTranslation((index - (len(off) - 1) / 2) * 5 / 72, 0, ax.figure.dpi_scale_trans)
+    for index, split in enumerate(off):  # at epoch 1 on the edge: the first hollow round the second
+        hollow = index == 0 and len(off) > 1
         ax.plot(
             1,
             1.0 if side == "top" else 0.0,
             "^" if side == "top" else "v",
+            ms=10 if hollow else 5,
+            mfc="none" if hollow else colours[split],
+            mew=1.3,
             color=colours[split],
             clip_on=False,
             zorder=5,
-            transform=ax.get_xaxis_transform() + shift,
+            transform=ax.get_xaxis_transform(),
         )
 
 
@@ -142,7 +144,7 @@ def beta_curves(histories: dict) -> Figure:
 def kl_per_dimension(kl_by_beta: dict, floor_nats: float = 1e-4) -> Figure:
     """Per-dimension KL (sorted, descending) for each beta; collapsed dimensions sit near 0, values
     below `floor_nats` are drawn at it."""
-    figure = Figure(figsize=(6.6, 2.3))
+    figure = Figure(figsize=(6.6, 2.1))
     ax = figure.add_subplot()
     for index, (beta, kl) in enumerate(kl_by_beta.items()):
         values = np.sort(np.asarray(kl))[::-1]
@@ -156,10 +158,13 @@ def kl_per_dimension(kl_by_beta: dict, floor_nats: float = 1e-4) -> Figure:
         )
     ax.set_yscale("log")
     ax.set_xlabel("latent dimension (sorted by KL)")
-    ax.set_ylabel("test KL per\ndimension [nats]")
+    ax.set_ylabel("KL [nats]")
     ax.grid(alpha=0.3)
-    figure.tight_layout(rect=(0, 0.2, 1, 1))  # legend rows below the axis hide no data
-    figure.legend(*ax.get_legend_handles_labels(), fontsize=8, ncol=4, loc="lower center", frameon=False)
+    figure.tight_layout(rect=(0, 0.11, 1, 1))  # the legend's row below the axis hides no data
+    handles, names = ax.get_legend_handles_labels()
+    figure.legend(
+        handles, names, fontsize=8, ncol=len(names), loc="lower center", frameon=False, columnspacing=1.2
+    )
     return figure
 
 

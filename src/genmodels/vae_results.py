@@ -353,8 +353,8 @@ def exported_vae_agreement(
 
 def free_bits_table(mitigation: dict, free_bits_nats: float) -> pd.DataFrame:
     """The plain β = 10 run against the free-bits run and, when `mitigation` has it, the warm-up
-    run: active units, dimensions whose KL sits near the free-bits floor λ (between 0.8 λ and
-    1.2 λ), KL and reconstruction."""
+    run: active units, the free-bits run's dimensions whose KL sits near its floor λ (between
+    0.8 λ and 1.2 λ; None for the other runs), KL and reconstruction."""
     names = {"plain": "β = 10", "free_bits": "β = 10, free bits", "warmup": "β = 10, KL warm-up"}
     rows = [
         {
@@ -365,11 +365,13 @@ def free_bits_table(mitigation: dict, free_bits_nats: float) -> pd.DataFrame:
                     (mitigation[name]["kl_per_dimension"] > 0.8 * free_bits_nats)
                     & (mitigation[name]["kl_per_dimension"] < 1.2 * free_bits_nats)
                 ).sum()
-            ),
+            )
+            if name == "free_bits"
+            else None,  # λ means nothing to a run without free bits
             "KL": mitigation[f"{name}_final"]["test_kl"],
             "recon.": mitigation[f"{name}_final"]["test_reconstruction"],
         }
         for name, label in names.items()
         if name in mitigation
     ]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).astype({"dims at ≈ λ": "Int64"})  # a count, or missing
