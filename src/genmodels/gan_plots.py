@@ -87,7 +87,7 @@ def gan_loss_curves(
     axes[1].set_ylim(min(drawn) - margin, max(drawn) + margin)
     axes[1].set_xlabel("epoch")
     axes[1].xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-    axes[1].set_ylabel("mean loss per epoch" + ("" if loss == "hinge" else " [nats]"))
+    axes[1].set_ylabel("epoch mean" + ("" if loss == "hinge" else " [nats]"))
     _mark_schedule(axes[1], events, lambda epoch: epoch + 0.5, label=False)
     for ax in axes:
         ax.grid(alpha=0.3)
