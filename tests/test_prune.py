@@ -74,9 +74,11 @@ def test_the_report_reads_metrics_only_runs_without_their_modules(monkeypatch):
         "learning_rate": {3e-4, 1e-3, 3e-3},
         "batch_size": {64, 128, 256},
     }
-    seeded = vae_results.sweep_elbos(runs.SWEEP_SEEDS)
-    assert all(len(e) == len(runs.SWEEP_SEEDS) for sweep in seeded.values() for e in sweep.values())
-    assert vae_results.seed_noise()["sweep_range"] > 0
+    seeds = runs.SWEEP_SEEDS
+    seeded = vae_results.sweep_elbos(vae_results.latent_size_study(seeds), vae_results.optimiser_study(seeds))
+    assert set(seeded) == {"latent_dim", "learning_rate", "batch_size"}
+    assert all(len(e) == len(seeds) for sweep in seeded.values() for e in sweep.values())
+    assert vae_results.seed_noise(seeded)["sweep_range"] > 0
     assert len(gan_results.gan_runs_table()) == len(gan_results.GAN_RUNS)
     assert len(gan_results.ablation_table()) == len(runs.GAN_ABLATION)
     assert gan_results.ema_paired_fid()["seeds"] == list(gan_results.EMA_PAIR_SEEDS)

@@ -275,7 +275,7 @@ def test_numbers_typed_into_captions_match_the_code():
     part1 = (PROJECT_ROOT / "report" / "_part1.qmd").read_text()
     assert f"validation split after {runs.SELECTION_EPOCHS} epochs" in part1
     assert f"the mean ± standard deviation over seeds {prose._digits(runs.SWEEP_SEEDS)} (" in part1
-    assert f"{runs.BETA_STUDY[0].epochs} epochs each" in part1
+    assert f"{runs.BETA_STUDY[0].epochs} epochs on all 60,000 training images" in part1
     assert f"the same runs for {runs.BETA_LONG_EPOCHS} epochs" in part1
     from genmodels import latent
 

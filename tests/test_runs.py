@@ -69,7 +69,13 @@ def test_beta_seed_study_is_the_beta_study_from_seed_1():
 def test_selection_runs_copy_each_choice_run_onto_the_validation_split():
     """Every run behind a choice of Table 1 has a 6-epoch copy evaluated on the validation split,
     differing from it in nothing else, and `make train-vae` trains them."""
-    sources = (*runs.LATENT_STUDY, *runs.OPTIMISER_RUNS, runs.STUDY_SEED_VAE, runs.CONV_DROPOUT_VAE)
+    sources = (
+        *runs.LATENT_STUDY,
+        *runs.OPTIMISER_RUNS,
+        runs.STUDY_SEED_VAE,
+        runs.CONV_DROPOUT_VAE,
+        runs.CONV_NO_BATCHNORM_VAE,
+    )
     sources += (runs.MLP_VAE, runs.MLP_DROPOUT_VAE, runs.MLP_NO_BATCHNORM_VAE)
     assert len(runs.SELECTION_RUNS) == len(sources)
     for source, copy in zip(sources, runs.SELECTION_RUNS, strict=True):

@@ -27,8 +27,25 @@ def test_batch_norm_switch_removes_only_the_mlp_batchnorm_layers():
     # the default stays out of the config hash, so models trained before the switch still load
     assert VAEConfig(**small).config_hash != VAEConfig(**small, batch_norm=False).config_hash
     assert "batch_norm" not in VAEConfig(**small).to_dict()
-    with pytest.raises(ValueError, match="MLP VAE only"):
-        vae.build_vae(VAEConfig(name="t", batch_norm=False))
+
+
+def test_batch_norm_switch_removes_every_conv_batchnorm_layer_and_gives_the_convolutions_a_bias():
+    small = {"name": "t", "latent_dim": 4, "hidden_dim": 16, "conv_channels": (4, 8)}
+    with_bn, without = vae.build_vae(VAEConfig(**small)), vae.build_vae(VAEConfig(**small, batch_norm=False))
+    norms = (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d)
+    # encoder: 2 conv + 2 MLP layers; decoder: 2 MLP layers, the unflattened head, 1 upsampling block
+    assert sum(isinstance(m, norms) for m in with_bn.modules()) == 2 + 2 + 2 + 1 + 1
+    assert not any(isinstance(m, norms) for m in without.modules())
+    convs = lambda m: [c for c in m.modules() if isinstance(c, torch.nn.Conv2d | torch.nn.ConvTranspose2d)]  # noqa: E731
+    assert [c.bias is None for c in convs(with_bn)] == [
+        True,
+        True,
+        True,
+        False,
+    ]  # the output layer keeps its bias
+    assert all(c.bias is not None for c in convs(without))
+    logits, mu, _ = without(torch.rand(3, 1, 28, 28))
+    assert logits.shape == (3, 1, 28, 28) and mu.shape == (3, 4)
 
 
 def test_closed_form_kl_matches_monte_carlo():

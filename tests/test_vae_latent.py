@@ -66,10 +66,22 @@ def test_class_islands_finds_a_split_class():
 def test_path_ink_finds_a_faint_middle():
     import torch
 
-    bright = torch.ones(1, 1, 4, 4)
+    bright = torch.zeros(1, 1, 4, 4)
+    bright[..., :2] = 1.0  # half the pixels inked, all of them solid
     strip = torch.cat([bright, 0.3 * bright, bright])
-    ratio, where = vae_latent.path_ink({"p": strip})["p"]
-    assert abs(ratio - 0.3) < 1e-6 and where == 0.5
+    row = vae_latent.path_ink({"p": strip})["p"]
+    assert abs(row["ink"] - 0.3) < 1e-6 and row["where"] == 0.5
+    assert row["solid"] == 0  # at 0.3 no pixel is solid
+
+
+def test_path_ink_tells_a_blur_from_a_fade():
+    import torch
+
+    digit = torch.zeros(1, 1, 4, 4)
+    digit[..., :2] = 1.0
+    grey = torch.full((1, 1, 4, 4), 0.5 * 0.9)  # the same ink spread over every pixel, below 0.5
+    row = vae_latent.path_ink({"p": torch.cat([digit, grey, digit])})["p"]
+    assert abs(row["ink"] - 0.9) < 1e-6 and row["solid"] == 0
 
 
 def test_step_groups_join_consecutive_steps_that_land_together():

@@ -7,6 +7,7 @@ tests/test_prose.py checks each choice on made-up data.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -38,8 +39,8 @@ def map_regions_sentence(purity: dict[int, float], clear: float = 0.85, worst: i
     )
     if separate and len(separate) == len(ranked):
         lead = (
-            f"every digit has a region of its own (on average at least {clear:.0%} of a point's {k} map "
-            f"neighbours share its digit)"
+            f"every digit has a region of its own (on average at least {percent[ranked[-1]]}% of a "
+            f"point's {k} map neighbours share its digit)"
         )
     if not mixed or len(mixed) == len(ranked):
         return lead
@@ -301,11 +302,17 @@ def comparison_sentence(
 
 
 def capacity_sentence(
-    mlp: float, wide: float, conv: float, widths: tuple[int, int], tolerance: float = 0.5
+    mlp: float,
+    wide: float,
+    conv: float,
+    widths: tuple[int, int],
+    tolerance: float = 0.5,
+    nlls: tuple[float, float] | None = None,
 ) -> str:
     """Whether the conv VAE's lead over the MLP at equal epochs is its size or its architecture:
     test −ELBOs (nats, compared as the table prints them, to 0.1) of the MLP, the MLP widened from
-    `widths[0]` to `widths[1]` units (about the conv model's parameter count) and the conv model."""
+    `widths[0]` to `widths[1]` units (about the conv model's parameter count) and the conv model;
+    `nlls`, the two MLPs' test NLLs, are quoted beside their −ELBOs."""
     mlp, wide, conv = (round(v, 1) for v in (mlp, wide, conv))
     widened = f"the MLP widened from {widths[0]} to {widths[1]} units, about the convolutional model's size,"
     if conv >= mlp - tolerance:
@@ -317,15 +324,21 @@ def capacity_sentence(
             f"{widened} reaches {wide:.1f} nats against the convolutional model's {conv:.1f}: width alone "
             f"closes the gap, so the gain is capacity, not convolution"
         )
-    if wide < mlp - tolerance:
+    nll = f" (test NLL {nlls[1]:.1f} against {nlls[0]:.1f})" if nlls else ""
+    if abs(mlp - wide) <= tolerance:  # the width's effect is not resolved: no share of the gap is its
         return (
-            f"{widened} reaches {wide:.1f} nats: width closes {(mlp - wide) / (mlp - conv):.0%} of the "
-            f"{mlp - conv:.1f}-nat gap, and the rest belongs to the convolutional architecture"
+            f"{widened} reaches a test −ELBO of {wide:.1f} nats against {mlp:.1f} at {widths[0]} units{nll}, "
+            f"a change within {tolerance:g} nats, and stays {wide - conv:.1f} nats above the convolutional "
+            f"model: most of the {mlp - conv:.1f}-nat gap belongs to the convolutional architecture, not to "
+            f"its size"
         )
+    share = (mlp - wide) / (mlp - conv)
+    closes = f"width closes {share:.0%} of the {mlp - conv:.1f}-nat gap, and the rest belongs"
+    if share <= 0:
+        closes = f"width closes none of the {mlp - conv:.1f}-nat gap, which belongs"
     return (
-        f"{widened} reaches {wide:.1f} nats against {mlp:.1f} at {widths[0]} units, a change within "
-        f"{tolerance:g} nats, and stays {wide - conv:.1f} nats above the convolutional model: the gain "
-        f"belongs to the convolutional architecture, not to its size"
+        f"{widened} reaches a test −ELBO of {wide:.1f} nats against {mlp:.1f} at {widths[0]} units{nll}, "
+        f"{wide - conv:.1f} nats above the convolutional model: {closes} to the convolutional architecture"
     )
 
 
@@ -403,6 +416,24 @@ def batchnorm_sentence(plain_nll: float, without_nll: float, tolerance: float = 
     )
 
 
+def conv_batchnorm_sentence(
+    plain_elbo: float, without_elbo: float, epochs: int, tolerance: float = 0.5
+) -> str:
+    """What the conv run without BatchNorm says about it, from the test −ELBO after `epochs` with
+    and without (nats, compared as the table prints them)."""
+    plain_elbo, without_elbo = round(plain_elbo, 1), round(without_elbo, 1)
+    run = f"The convolutional model without it (its convolutions with a bias instead) ends {epochs} epochs at"
+    values = f"({without_elbo:.1f} against {plain_elbo:.1f} nats)"
+    return _by_change(
+        plain_elbo,
+        without_elbo,
+        tolerance,
+        same=f"{run} about the same test −ELBO {values}, so there BatchNorm does not help measurably.",
+        worse=f"{run} a higher test −ELBO {values}, so BatchNorm helps there.",
+        better=f"{run} a lower test −ELBO {values}, so there BatchNorm costs more than it gives.",
+    )
+
+
 def collapse_sentence(active: int, latent_dim: int) -> str:
     """Whether the final VAE has collapsed dimensions, and what that means."""
     if active < latent_dim:
@@ -465,7 +496,8 @@ def stage_fid_sentence(fids: list[float], noise: float | None = None) -> str:
     """What the FID after each training stage shows about the warm restarts: `fids` in stage order;
     `noise`, how far the FID moves with a second sample set of the same generator, decides which
     restarts' changes are resolved."""
-    values = ", ".join(f"{f:.1f}" for f in fids[:-1]) + f" and {fids[-1]:.1f}"
+    digits = 1 if noise is None else 2  # against a noise of hundredths, the changes are read to hundredths
+    values = ", ".join(f"{f:.{digits}f}" for f in fids[:-1]) + f" and {fids[-1]:.{digits}f}"
     gains = [before - after for before, after in zip(fids, fids[1:])]
     if noise is None:
         if all(g > 0 for g in gains):
@@ -490,7 +522,7 @@ def stage_fid_sentence(fids: list[float], noise: float | None = None) -> str:
     )
 
 
-def _restart_changes(values: list[float], noise: float, noise_name: str) -> list[str]:
+def _restart_changes(values: list[float], noise: float, noise_name: str, digits: int = 2) -> list[str]:
     """Which restarts (changes between consecutive stages' `values`) lowered or raised a metric by
     more than `noise`, and the changes within it, each a clause."""
 
@@ -510,13 +542,22 @@ def _restart_changes(values: list[float], noise: float, noise_name: str) -> list
     if raised:
         parts.append(f"{restarts(raised)} raised it by more than that")
     if within:
-        changes = _digits(signed(-gains[i]) if round(gains[i], 2) else "0" for i in within)
+        changes = _digits(signed(-gains[i], digits) if round(gains[i], digits) else "0" for i in within)
         verb = "are" if len(within) > 1 else "is"
         parts.append(
             f"the change{'s' if len(within) > 1 else ''} of {restarts(within)} ({changes}) "
             f"{verb} within {noise_name}"
         )
     return parts
+
+
+def kid_stage_sentence(kids: list[float], spread: float, cite: str = "") -> str:
+    """The stage reading of `stage_fid_sentence` for KID×1000 after each stage (`cite`: where those
+    values are listed), against its standard deviation over subsets."""
+    kids = [round(k, 1) for k in kids]  # changes as the printed values show them
+    parts = _restart_changes(kids, spread, "it", digits=1)
+    where = f" ({cite})" if cite else ""
+    return f"For KID×1000{where}, whose spread over subsets is ±{spread:.1f}, {'; '.join(parts)}."
 
 
 def ema_paired_sentence(table_pair: tuple[float, float], rerun: dict) -> str:
@@ -682,7 +723,10 @@ def architecture_control_sentence(epochs: int, sngan: dict, control: dict) -> st
         return f"{text}: at this budget the SNGAN CNN did not lower the FID."
     text += f": at this budget the SNGAN CNN lowered the FID by {control['fid'] - sngan['fid']:.1f}"
     if control["recall"] < sngan["recall"] / 2:
-        text += ", and without it the recipe partly collapsed"
+        text += (
+            ": without it the recipe's samples reached few of the real images' neighbourhoods, the mark of "
+            "mode dropping (read from recall alone: the run's weights were not kept, so no samples are shown)"
+        )
     return f"{text}."
 
 
@@ -948,22 +992,42 @@ def unassigned_range(islands: dict[int, list[int]], totals: dict[int, int]) -> s
     return range_text((min(shares), max(shares)), 0, percent=True)
 
 
-def ink_sentence(ink: dict[str, tuple[float, float]], faint: float = 0.7) -> str:
-    """Which paths lose ink between their endpoints (the strokes fade before the next digit forms)."""
+def ink_sentence(ink: dict[str, dict], faint: float = 0.7, blurred: float = 0.8) -> str:
+    """Whether the paths' strokes fade or blur between their endpoints, from `vae_latent.path_ink`:
+    a path fades if an image inside it keeps less than `faint` of the fainter endpoint's ink, and
+    blurs if an image's share of ink in solid strokes falls below `blurred` of the endpoints'."""
     fading = [
-        f"{name} (down to {ratio:.0%} of the fainter endpoint's ink)"
-        for name, (ratio, where) in ink.items()
-        if ratio < faint and 0 < where < 1
+        f"{name} (down to {row['ink']:.0%} of the fainter endpoint's ink)"
+        for name, row in ink.items()
+        if row["ink"] < faint and 0 < row["where"] < 1
     ]
-    if not fading:
+    if fading:
         return (
-            "No path loses much ink between its endpoints: the strokes move from one digit to the "
-            "other rather than fading out."
+            f"On {_digits(fading)} the strokes fade before the end digit forms: the images midway are "
+            f"faint, partial shapes rather than digits, and a confident classifier label there reads a "
+            f"fragment."
+        )
+    least = min(ink, key=lambda name: ink[name]["ink"])
+    if ink[least]["ink"] >= 0.995:
+        kept = "no decoded image has less ink (mean pixel value) than its path's fainter endpoint"
+    else:
+        kept = (
+            f"every decoded image keeps at least {ink[least]['ink']:.0%} of the ink (mean pixel value) of "
+            f"its path's fainter endpoint (least on {least})"
+        )
+    blur = min(ink, key=lambda name: ink[name]["solid"])
+    solid = (
+        f"the share of the ink in solid strokes (pixels of at least 0.5) falls no lower than "
+        f"{ink[blur]['solid']:.0%} of the endpoints' (on {blur})"
+    )
+    if ink[blur]["solid"] >= blurred:
+        return (
+            f"No path loses much ink between its endpoints: {kept}, and {solid}: the strokes move from one "
+            f"digit to the other rather than fading out."
         )
     return (
-        f"On {_digits(fading)} the strokes fade before the end digit forms: the images midway are "
-        f"faint, partial shapes rather than digits, and a confident classifier label there reads a "
-        f"fragment."
+        f"No path loses much ink between its endpoints: {kept}; but it blurs: {solid}, where the strokes "
+        f"turn grey."
     )
 
 
@@ -973,9 +1037,10 @@ def training_length_separation(final: float, study: float, final_epochs: int, st
         return f"about the same after {final_epochs} epochs as in the {study_epochs}-epoch run"
     if final < study:
         return (
-            f"lower after {final_epochs} epochs than in the {study_epochs}-epoch run (one seed each): "
-            f"the ELBO rewards codes that reconstruct each image, not codes that separate the digits, so "
-            f"longer training need not separate them more"
+            f"no higher after {final_epochs} epochs than in the {study_epochs}-epoch run (one seed each, so "
+            f"the {100 * (study - final):.1f}-point drop may be the seed's): the ELBO rewards codes that "
+            f"reconstruct each image, not codes that separate the digits, so longer training need not "
+            f"separate them more"
         )
     return f"higher after {final_epochs} epochs than in the {study_epochs}-epoch run"
 
@@ -1180,15 +1245,22 @@ def selection_reasons(selection: pd.DataFrame, tolerance: float = 0.5) -> dict:
             f"{'raises' if difference > 0 else 'lowers'} the −ELBO by {abs(difference):.1f} nats ({values})"
         )
 
+    def in_both(conv: str, mlp: str) -> str:
+        """A change's effect in the conv model and in the MLP, the verb once if it is the same."""
+        first, second = effect("conv", conv), effect("MLP", mlp)
+        verb = " ".join(first.split()[:2])  # "raises the", "lowers the" or "leaves the"
+        if second.startswith(verb) and not first.startswith("leaves"):
+            second = second.removeprefix(f"{verb} −ELBO ")
+        return f"{first} in the conv model and {second} in the MLP"
+
     dropout = next(name for name in elbo.index if name.startswith("conv, dropout"))
     mlp_dropout = next(name for name in elbo.index if name.startswith("MLP, dropout"))
     rate = dropout.removeprefix("conv, dropout ")
     return {
         "architecture": f"{ARCHITECTURE_REASON}; the MLP {effect('conv', 'MLP')}",
-        "dropout": f"{HYPERPARAMETER_REASONS['dropout']}; dropout {rate} {effect('conv', dropout)} in the "
-        f"conv model and {effect('MLP', mlp_dropout)} in the MLP",
-        "batch_norm": f"{HYPERPARAMETER_REASONS['batch_norm']}; removing it from the MLP "
-        f"{effect('MLP', 'MLP, no BatchNorm')}",
+        "dropout": f"{HYPERPARAMETER_REASONS['dropout']}; dropout {rate} {in_both(dropout, mlp_dropout)}",
+        "batch_norm": f"{HYPERPARAMETER_REASONS['batch_norm']}; removing it "
+        f"{in_both('conv, no BatchNorm', 'MLP, no BatchNorm')}",
     }
 
 
@@ -1261,11 +1333,16 @@ def hyperparameter_table(
         {
             "hyperparameter": key,
             "value": shown.get(key, str(getattr(config, key))),
-            "why": measured.get(key, reason),
+            "why": _unbroken(measured.get(key, reason)),
         }
         for key, reason in reasons.items()
     ]
     return pd.DataFrame(rows).to_markdown(index=False)
+
+
+def _unbroken(text: str) -> str:
+    """`text` with no line break inside a mean ± sd or a '(16–18 active)' (non-breaking spaces)."""
+    return re.sub(r"(\d) active\)", "\\1\u00a0active)", text.replace(" ± ", "\u00a0±\u00a0"))
 
 
 def free_bits_sentence(mitigation: dict) -> str:

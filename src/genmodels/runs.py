@@ -18,6 +18,10 @@ MLP_DROPOUT_VAE = dataclasses.replace(MLP_VAE, name="vae_mlp_beta1_dropout", dro
 CONV_DROPOUT_VAE = dataclasses.replace(FINAL_VAE, name="vae_conv_beta1_dropout", dropout=0.2, epochs=10)
 # Does BatchNorm help? The MLP run again without it (metrics only).
 MLP_NO_BATCHNORM_VAE = dataclasses.replace(MLP_VAE, name="vae_mlp_beta1_no_batchnorm", batch_norm=False)
+# And in the final architecture: the conv model without it for the MLP's budget (metrics only).
+CONV_NO_BATCHNORM_VAE = dataclasses.replace(
+    FINAL_VAE, name="vae_conv_beta1_no_batchnorm", batch_norm=False, epochs=10
+)
 # Is the conv model better for its architecture or its size? The MLP widened to about the conv
 # model's parameter count (metrics only).
 MLP_WIDE_VAE = dataclasses.replace(MLP_VAE, name="vae_mlp_beta1_wide", hidden_dim=1024)
@@ -93,6 +97,7 @@ SELECTION_RUNS = tuple(
         *OPTIMISER_RUNS,
         STUDY_SEED_VAE,
         CONV_DROPOUT_VAE,
+        CONV_NO_BATCHNORM_VAE,
         MLP_VAE,
         MLP_DROPOUT_VAE,
         MLP_NO_BATCHNORM_VAE,
@@ -303,6 +308,7 @@ def target_configs(what: str) -> list:
             MLP_NO_BATCHNORM_VAE,
             MLP_WIDE_VAE,
             CONV_DROPOUT_VAE,
+            CONV_NO_BATCHNORM_VAE,
             *BETA_STUDY,
             FREE_BITS_VAE,
             WARMUP_VAE,

@@ -75,13 +75,13 @@ class MLPDecoder(nn.Module):
 
 
 def conv_block(
-    in_channels: int, out_channels: int, transposed: bool = False
+    in_channels: int, out_channels: int, transposed: bool = False, batch_norm: bool = True
 ) -> nn.Sequential:
     """Stride-2 (transposed) convolution, halving (doubling) the side; BatchNorm, ReLU."""
     conv = nn.ConvTranspose2d if transposed else nn.Conv2d
     return nn.Sequential(
-        conv(in_channels, out_channels, 4, 2, 1, bias=False),
-        nn.BatchNorm2d(out_channels),
+        conv(in_channels, out_channels, 4, 2, 1, bias=not batch_norm),  # BN has the bias
+        nn.BatchNorm2d(out_channels) if batch_norm else nn.Identity(),
         nn.ReLU(),
     )
 
@@ -95,16 +95,14 @@ class ConvEncoder(nn.Module):
         hidden_dim: int,
         latent_dim: int,
         dropout: float = 0.0,
+        batch_norm: bool = True,
     ):
         super().__init__()
         widths = (IMAGE_SHAPE[0], *channels)
-        self.features = nn.Sequential(
-            *(conv_block(a, b) for a, b in zip(widths, widths[1:]))
-        )
-        side = IMAGE_SHAPE[1] // 2 ** len(channels)
-        self.head = MLPEncoder(
-            channels[-1] * side * side, hidden_dim, latent_dim, dropout
-        )
+        blocks = (conv_block(a, b, False, batch_norm) for a, b in zip(widths, widths[1:]))
+        self.features = nn.Sequential(*blocks)
+        features = channels[-1] * (IMAGE_SHAPE[1] // 2 ** len(channels)) ** 2
+        self.head = MLPEncoder(features, hidden_dim, latent_dim, dropout, batch_norm)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         return self.head(self.features(x))
@@ -119,20 +117,19 @@ class ConvDecoder(nn.Module):
         hidden_dim: int,
         latent_dim: int,
         dropout: float = 0.0,
+        batch_norm: bool = True,
     ):
         super().__init__()
         side = IMAGE_SHAPE[1] // 2 ** len(channels)
         widths = tuple(reversed(channels))
         self.head = nn.Sequential(
-            MLPDecoder(latent_dim, hidden_dim, widths[0] * side * side, dropout),
+            MLPDecoder(latent_dim, hidden_dim, widths[0] * side * side, dropout, batch_norm),
             nn.Unflatten(1, (widths[0], side, side)),
-            nn.BatchNorm2d(widths[0]),
+            nn.BatchNorm2d(widths[0]) if batch_norm else nn.Identity(),
             nn.ReLU(),
         )
-        upsample = [
-            conv_block(a, b, transposed=True) for a, b in zip(widths, widths[1:])
-        ]
-        self.upsample = nn.Sequential(*upsample)
+        blocks = (conv_block(a, b, True, batch_norm) for a, b in zip(widths, widths[1:]))
+        self.upsample = nn.Sequential(*blocks)
         self.to_logits = nn.ConvTranspose2d(widths[-1], IMAGE_SHAPE[0], 4, 2, 1)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
@@ -181,11 +178,9 @@ def build_vae(config: VAEConfig) -> VAE:
     if config.architecture == "mlp":
         encoder = MLPEncoder(pixels, config.hidden_dim, config.latent_dim, config.dropout, config.batch_norm)
         decoder = MLPDecoder(config.latent_dim, config.hidden_dim, pixels, config.dropout, config.batch_norm)
-    elif not config.batch_norm:
-        raise ValueError(f"{config.name}: batch_norm=False is implemented for the MLP VAE only")
     elif config.architecture == "conv":
-        encoder = ConvEncoder(config.conv_channels, config.hidden_dim, config.latent_dim, config.dropout)
-        decoder = ConvDecoder(config.conv_channels, config.hidden_dim, config.latent_dim, config.dropout)
+        shape = config.conv_channels, config.hidden_dim, config.latent_dim, config.dropout, config.batch_norm
+        encoder, decoder = ConvEncoder(*shape), ConvDecoder(*shape)
     else:
         raise ValueError(f"unknown VAE architecture {config.architecture!r}: use 'mlp' or 'conv'")
     return VAE(encoder, decoder, config.latent_dim)
@@ -210,16 +205,13 @@ def bernoulli_nll(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
 def vae_loss(
     logits, x, mu, logvar, beta: float = 1.0, free_bits_nats: float = 0.0
 ) -> dict:
-    """The beta-VAE loss, reconstruction + beta * KL, batch mean (nats per image).
-
-    With free bits, each latent dimension's batch-mean KL below `free_bits_nats` is not
-    penalised (Kingma et al., 2016); the reported KL is always the true one."""
+    """The beta-VAE loss, reconstruction + beta * KL, batch mean (nats per image). With free
+    bits, each latent dimension's batch-mean KL below `free_bits_nats` is not penalised
+    (Kingma et al., 2016); the reported KL is always the true one."""
     reconstruction = bernoulli_nll(logits, x).mean()
     kl_per_dimension = gaussian_kl_per_dimension(mu, logvar).mean(0)
-    kl = kl_per_dimension.sum()
-    penalised_kl = (
-        kl_per_dimension.clamp(min=free_bits_nats).sum() if free_bits_nats > 0 else kl
-    )
+    kl = kl_per_dimension.sum()  # a KL is never negative: 0 free bits clamp nothing
+    penalised_kl = kl_per_dimension.clamp(min=free_bits_nats).sum()
     return {
         "total": reconstruction + beta * penalised_kl,
         "reconstruction": reconstruction,

@@ -577,12 +577,20 @@ def class_islands(
     return islands
 
 
-def path_ink(strips: dict) -> dict[str, tuple[float, float]]:
-    """Per path, the least ink (mean pixel value) of a decoded image on it relative to the less
-    inked endpoint, and where that minimum lies (0 = start, 1 = end)."""
+def path_ink(strips: dict, solid: float = 0.5) -> dict[str, dict]:
+    """Per path of decoded images (pixel means in [0, 1]): the least ink (mean pixel value) of an
+    image on it relative to the less inked endpoint ("ink") and where it lies ("where": 0 = start,
+    1 = end); and the least share of an image's ink in solid strokes (pixels of at least `solid`)
+    relative to the lower endpoint's share ("solid"), which falls where strokes blur into grey."""
     rows = {}
     for name, images in strips.items():
-        ink = images.flatten(1).mean(1)
+        pixels = images.flatten(1)
+        ink = pixels.mean(1)
+        share = (pixels * (pixels >= solid)).sum(1) / pixels.sum(1)
         lowest = int(ink.argmin())
-        rows[name] = (float(ink[lowest] / min(ink[0], ink[-1])), lowest / (len(ink) - 1))
+        rows[name] = {
+            "ink": float(ink[lowest] / min(ink[0], ink[-1])),
+            "where": lowest / (len(ink) - 1),
+            "solid": float(share.min() / min(share[0], share[-1])),
+        }
     return rows

@@ -44,9 +44,10 @@ def vae_loss_curves(history: dict, title: str = "") -> Figure:
         low, high = later.min(), later.max()
         margin = 0.08 * (high - low or 1.0)
         ax.set_ylim(low - margin, high + margin)
-        ax.set_title(name, fontsize=9)
+        ax.set_title(name, fontsize=9, pad=9)  # room for an epoch-1 marker on the top edge
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        ax.tick_params(axis="x", pad=7)  # and on the bottom edge
         ax.set_ylabel("nats per image")
         ax.grid(alpha=0.3)
     if title:
@@ -93,7 +94,7 @@ def _note_epoch_one(ax, first: dict, colours: dict, side: str, steps: int = 12) 
             1,
             1.0 if side == "top" else 0.0,
             "^" if side == "top" else "v",
-            ms=10 if hollow else 5,
+            ms=8 if hollow else 4,
             mfc="none" if hollow else colours[split],
             mew=1.3,
             color=colours[split],
@@ -117,9 +118,10 @@ def beta_curves(histories: dict) -> Figure:
             for split, style in splits:
                 ax.plot(epochs, [e[term] for e in history[split]], style, color=f"C{index}", lw=1.2)
     for ax, name in zip(axes, names):
-        ax.set_title(name, fontsize=9)
+        ax.set_title(name, fontsize=9, pad=9)  # room for an epoch-1 marker on the top edge
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        ax.tick_params(axis="x", pad=7)  # and on the bottom edge
         ax.set_ylabel("nats per image")
         ax.grid(alpha=0.3)
     axes[0].set_yscale("log")
@@ -219,7 +221,12 @@ def _label_digits(ax, points: np.ndarray, labels: np.ndarray, avoid: np.ndarray 
             weight="bold",
             ha="center",
             va="center",
-            bbox={"boxstyle": "circle,pad=0.15", "fc": "white", "alpha": 0.8, "lw": 0},
+            bbox={
+                "boxstyle": "circle,pad=0.15",
+                "fc": "white",
+                "alpha": 0.5,
+                "lw": 0,
+            },  # the data shows through
             zorder=6,  # above outlier rings and paths
         )
 
@@ -565,7 +572,7 @@ def traversal_panels(
                     0.95,
                     str(label),
                     transform=axes[row, column].transAxes,
-                    fontsize=7.5,
+                    fontsize=8.5,  # at least 7 pt once the figure is scaled to the page
                     weight="bold",
                     color="gold",
                     ha="left",
