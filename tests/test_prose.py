@@ -457,7 +457,7 @@ def test_sweep_threshold_pools_the_distinct_settings_once():
     )
     assert (
         "128 is the lowest" not in table
-        and "the lowest −ELBO of the values tried: 64: 97.9\u00a0±\u00a00.2" in table  # kept on one line
+        and "the lowest −ELBO of the values tried: 64:\u00a097.9\u00a0±\u00a00.2" in table  # kept on one line
     )
 
 
@@ -1145,3 +1145,14 @@ def test_long_runs_sentence_places_the_first_sngan_stage_among_the_dcgan_runs():
 def test_lower_bounds_are_rounded_down():
     assert prose.lower_bound_text(0.3055) == "0.30" and prose.lower_bound_text(0.425) == "0.42"
     assert prose.lower_bound_text(0.43) == "0.43" and prose.lower_bound_text(0.0) == "0.00"
+
+
+def test_feature_precision_sentence_compares_the_change_with_the_sampling_noise():
+    fids = {"bf16": 97.314, "fp32": 97.25, "samples": 2000}
+    assert prose.feature_precision_sentence(fids, 0.2, 24.34) == (
+        "Of these differences, the bf16 features matter less than sampling: on the first 2,000 samples "
+        "against 2,000 real images (so few that the FID itself rises to 97.3), fp32 features change the FID "
+        "by −0.06, where a second set of 10,000 samples moves the 10,000-sample FID of 24.3 by 0.20."
+    )
+    assert "matter more than sampling" in prose.feature_precision_sentence({**fids, "fp32": 98.0}, 0.2, 24.34)
+    assert "(so few" not in prose.feature_precision_sentence({**fids, "bf16": 24.0}, 0.2, 24.34)

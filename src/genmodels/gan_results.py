@@ -132,6 +132,30 @@ def fid_resampled(config=runs.FINAL_GAN, seed: int = 3) -> dict:
     return cached_metric(config, "fid_resampled", compute)
 
 
+PRECISION_SAMPLES = 2000  # fp32 features for 2 x 10,000 images would take ~40 min on two cores
+
+
+def feature_precision_fid(config=runs.FINAL_GAN, count: int = PRECISION_SAMPLES) -> dict:
+    """FID of the evaluation's first `count` samples (noise seed 1) against the first `count`
+    images of the real subset, with Inception features in bf16 (as every FID here) and in fp32,
+    computed once: how far the features' precision alone moves the FID."""
+    manifest_entry(config)
+
+    def compute():
+        from genmodels import metrics
+
+        fake = generate(count, seed=1, config=config)
+        real = cifar_train()[0][real_subset_indices()[:count]]
+        fids = {}
+        for name, bf16 in (("bf16", True), ("fp32", False)):
+            real_features_, _ = metrics.inception_features(real, bf16=bf16)
+            fake_features, _ = metrics.inception_features(fake, bf16=bf16)
+            fids[name] = metrics.fid_from_features(real_features_, fake_features)
+        return {**fids, "samples": count}
+
+    return cached_metric(config, f"fid_{count}_bf16_fp32", compute)
+
+
 HELD_OUT_SEED = 4  # noise for the held-out D check: samples neither the evaluation nor the grid uses
 
 

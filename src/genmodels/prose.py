@@ -560,6 +560,23 @@ def kid_stage_sentence(kids: list[float], spread: float, cite: str = "") -> str:
     return f"For KID×1000{where}, whose spread over subsets is ±{spread:.1f}, {'; '.join(parts)}."
 
 
+def feature_precision_sentence(fids: dict, noise: float, full_fid: float) -> str:
+    """How far Inception features in fp32 instead of bf16 move the FID (`fids`:
+    `gan_results.feature_precision_fid`), against `noise`, how far a second set of 10,000 samples
+    moves the 10,000-sample FID (`full_fid`)."""
+    change = fids["fp32"] - fids["bf16"]
+    count = f"{fids['samples']:,}"
+    matter = "less" if abs(change) < noise else "more"
+    small = f"{count} samples against {count} real images"
+    if fids["bf16"] > full_fid:  # few samples bias the FID upwards
+        small += f" (so few that the FID itself rises to {fids['bf16']:.1f})"
+    return (
+        f"Of these differences, the bf16 features matter {matter} than sampling: on the first {small}, "
+        f"fp32 features change the FID by {signed(change)}, where a second set of 10,000 samples moves "
+        f"the 10,000-sample FID of {full_fid:.1f} by {noise:.2f}."
+    )
+
+
 def ema_paired_sentence(table_pair: tuple[float, float], rerun: dict) -> str:
     """EMA's effect in two paired runs, each the baseline's G against its average on the same noise:
     `table_pair` (baseline FID, EMA FID) of the ablation table's runs, one noise set, and `rerun`
@@ -1341,8 +1358,10 @@ def hyperparameter_table(
 
 
 def _unbroken(text: str) -> str:
-    """`text` with no line break inside a mean ± sd or a '(16–18 active)' (non-breaking spaces)."""
-    return re.sub(r"(\d) active\)", "\\1\u00a0active)", text.replace(" ± ", "\u00a0±\u00a0"))
+    """`text` with no line break inside a mean ± sd, between a swept value and its result ('8: 103.7')
+    or inside a '(16–18 active)' (non-breaking spaces)."""
+    text = re.sub(r"(\d): (\d)", "\\1:\u00a0\\2", text.replace(" ± ", "\u00a0±\u00a0"))
+    return re.sub(r"(\d) active\)", "\\1\u00a0active)", text)
 
 
 def free_bits_sentence(mitigation: dict) -> str:
