@@ -326,11 +326,14 @@ def capacity_sentence(
         )
     nll = f" (test NLL {nlls[1]:.1f} against {nlls[0]:.1f})" if nlls else ""
     if abs(mlp - wide) <= tolerance:  # the width's effect is not resolved: no share of the gap is its
+        within = f"a −ELBO change within {tolerance:g} nats"
+        if nlls and abs(round(nlls[0], 1) - round(nlls[1], 1)) > tolerance:  # as the table prints them
+            moved = "falls" if nlls[1] < nlls[0] else "rises"
+            within += f", though its test NLL {moved} by {abs(round(nlls[0], 1) - round(nlls[1], 1)):.1f}"
         return (
             f"{widened} reaches a test −ELBO of {wide:.1f} nats against {mlp:.1f} at {widths[0]} units{nll}, "
-            f"a change within {tolerance:g} nats, and stays {wide - conv:.1f} nats above the convolutional "
-            f"model: most of the {mlp - conv:.1f}-nat gap belongs to the convolutional architecture, not to "
-            f"its size"
+            f"{within}, and stays {wide - conv:.1f} nats above the convolutional model: most of the "
+            f"{mlp - conv:.1f}-nat gap belongs to the convolutional architecture, not to its size"
         )
     share = (mlp - wide) / (mlp - conv)
     closes = f"width closes {share:.0%} of the {mlp - conv:.1f}-nat gap, and the rest belongs"
