@@ -327,9 +327,11 @@ def capacity_sentence(
     nll = f" (test NLL {nlls[1]:.1f} against {nlls[0]:.1f})" if nlls else ""
     if abs(mlp - wide) <= tolerance:  # the width's effect is not resolved: no share of the gap is its
         within = f"a −ELBO change within {tolerance:g} nats"
-        if nlls and abs(round(nlls[0], 1) - round(nlls[1], 1)) > tolerance:  # as the table prints them
-            moved = "falls" if nlls[1] < nlls[0] else "rises"
-            within += f", though its test NLL {moved} by {abs(round(nlls[0], 1) - round(nlls[1], 1)):.1f}"
+        nll_change = round(nlls[1], 1) - round(nlls[0], 1) if nlls else 0.0  # as the table prints them
+        if abs(nll_change) > tolerance:
+            within += (
+                f", though its test NLL {'falls' if nll_change < 0 else 'rises'} by {abs(nll_change):.1f}"
+            )
         return (
             f"{widened} reaches a test −ELBO of {wide:.1f} nats against {mlp:.1f} at {widths[0]} units{nll}, "
             f"{within}, and stays {wide - conv:.1f} nats above the convolutional model: most of the "
@@ -1256,22 +1258,25 @@ def selection_reasons(selection: pd.DataFrame, tolerance: float = 0.5) -> dict:
     model-selection runs (`vae_results.selection_study`: −ELBO after equal epochs)."""
     elbo = selection["−ELBO"]
 
-    def effect(base: str, variant: str) -> str:
+    def change(base: str, variant: str) -> tuple[str, str]:
+        """(verb, how much) of the variant's −ELBO against the base's."""
         difference = round(elbo[variant], 1) - round(elbo[base], 1)  # as the row prints them
-        values = f"{elbo[variant]:.1f} against {elbo[base]:.1f}"
+        values = f"({elbo[variant]:.1f} against {elbo[base]:.1f})"
         if abs(difference) <= tolerance:
-            return f"leaves the −ELBO level ({values})"
+            return "leaves the −ELBO level", values
         return (
-            f"{'raises' if difference > 0 else 'lowers'} the −ELBO by {abs(difference):.1f} nats ({values})"
+            f"{'raises' if difference > 0 else 'lowers'} the −ELBO",
+            f"by {abs(difference):.1f} nats {values}",
         )
+
+    def effect(base: str, variant: str) -> str:
+        return " ".join(change(base, variant))
 
     def in_both(conv: str, mlp: str) -> str:
         """A change's effect in the conv model and in the MLP, the verb once if it is the same."""
-        first, second = effect("conv", conv), effect("MLP", mlp)
-        verb = " ".join(first.split()[:2])  # "raises the", "lowers the" or "leaves the"
-        if second.startswith(verb) and not first.startswith("leaves"):
-            second = second.removeprefix(f"{verb} −ELBO ")
-        return f"{first} in the conv model and {second} in the MLP"
+        (verb, conv_size), (mlp_verb, mlp_size) = change("conv", conv), change("MLP", mlp)
+        second = mlp_size if mlp_verb == verb and "level" not in verb else f"{mlp_verb} {mlp_size}"
+        return f"{verb} {conv_size} in the conv model and {second} in the MLP"
 
     dropout = next(name for name in elbo.index if name.startswith("conv, dropout"))
     mlp_dropout = next(name for name in elbo.index if name.startswith("MLP, dropout"))
