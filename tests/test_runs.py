@@ -19,6 +19,8 @@ SHIPPED = {
         *runs.BETA_LONG_STUDY,
         *runs.SELECTION_RUNS,
         *runs.SWEEP_SEED_RUNS,
+        *runs.WIDTH_RUNS,
+        *runs.BUDGET_RUNS,
         *runs.GAN_ABLATION.values(),
         *runs.LEAVE_ONE_OUT_RUNS,
     )
@@ -103,6 +105,32 @@ def test_sweep_seed_runs_repeat_every_sweep_setting_from_each_seed():
     )
     assert len(runs.SWEEP_SEED_RUNS) == len(sweeps) * (len(runs.SWEEP_SEEDS) - 1)
     assert set(runs.SWEEP_SEED_RUNS) <= set(runs.target_configs("vae"))
+
+
+def test_width_runs_change_one_width_of_the_centres_selection_copy():
+    centre = runs.selection_config(runs.beta_study_config(1.0))
+    for config in runs.WIDTH_RUNS:
+        changed = [f for f in runs.WIDTH_STUDY if getattr(config, f) != getattr(centre, f)]
+        assert len(changed) == 1 and getattr(config, changed[0]) in runs.WIDTH_STUDY[changed[0]]
+        assert (
+            dataclasses.replace(config, name=centre.name, **{changed[0]: getattr(centre, changed[0])})
+            == centre
+        )
+        assert weights.load_manifest()[config.name]["evaluated_on"] == "validation"
+    assert len(runs.WIDTH_RUNS) == sum(map(len, runs.WIDTH_STUDY.values()))
+
+
+def test_budget_runs_are_the_final_model_with_one_optimiser_value_changed():
+    for config in runs.BUDGET_RUNS:
+        changed = [
+            f for f in ("learning_rate", "batch_size") if getattr(config, f) != getattr(runs.FINAL_VAE, f)
+        ]
+        assert len(changed) == 1 and getattr(config, changed[0]) in runs.OPTIMISER_STUDY[changed[0]]
+        reverted = dataclasses.replace(
+            config, name=runs.FINAL_VAE.name, **{changed[0]: getattr(runs.FINAL_VAE, changed[0])}
+        )
+        assert reverted == runs.FINAL_VAE
+    assert set(runs.BUDGET_RUNS) <= set(runs.target_configs("vae"))
 
 
 def test_targets_list_every_stage_after_the_stage_it_continues_from():
