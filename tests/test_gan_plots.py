@@ -71,6 +71,11 @@ def test_nearest_neighbour_grid_splits_its_rows_into_side_by_side_blocks():
     for ax in shown[::2]:  # each "sample" column holds four of the eight images
         rows, columns = ax.images[0].get_array().shape[:2]
         assert abs(rows / columns - (4 * 32 + 3) / 32) < 0.01
+    one_block = gan_plots.nearest_neighbour_grid(
+        torch.rand(4, 3, 32, 32), torch.rand(4, 5, 3, 32, 32), 1, 0.7
+    )
+    assert len(one_block.axes) == 2  # one block
+    assert abs(one_block.get_figheight() - (4 * 0.7 + 0.35)) < 1e-9  # cell: inches
 
 
 def test_d_outputs_draw_the_bce_level_only_since_the_hinge_equilibrium_fixes_none():

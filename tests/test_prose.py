@@ -380,7 +380,7 @@ def test_sweep_reason_reads_a_learning_rate_sweep():
         "0.001: 96.3, 0.003: 96.6"
     )
     assert prose.sweep_reason(elbo, 1e-3, field="learning_rate").endswith(
-        "0.003: 96.6; between level values the prior reason decides: Adam's usual 10⁻³, stable with BatchNorm"
+        "0.003: 96.6; the prior reason decides: Adam's usual 10⁻³, stable with BatchNorm"
     )
     assert prose.sweep_reason({**elbo, 3e-3: 97.0}, 1e-3).startswith("the lowest −ELBO of the values tried")
     assert prose.sweep_reason(elbo, 3e-4).startswith("not the best value tried (0.001 is 1.9 nats lower)")
@@ -904,7 +904,8 @@ def test_seed_tolerance_is_the_floor_or_the_largest_seed_move_rounded_up():
     test = {"threshold": 0.553, "pooled_sd": 0.316, "dof": 16}
     swept = prose.seed_noise_sentence({**noise, "validation_elbo": 0.21, "sweep_range": 1.06}, 1.1, 3, test)
     assert swept == (
-        "Each comparison here is one run per setting, except the hyperparameter sweeps (3 seeds each). "
+        "Each comparison here is one run per setting, except the latent-size, learning-rate and batch-size "
+        "sweeps (3 seeds each). "
         "Another seed moves the 10-epoch MLP's test −ELBO by 0.12 and its NLL by 0.31 nats, and the −ELBO of "
         "the 6-epoch β = 1 run at the sweeps' centre by 0.05 (test) and 0.21 (validation); a sweep setting's "
         "runs span up to 1.06 nats. So single runs within 1.1 nats of each other are read as level, and the "
@@ -997,6 +998,50 @@ def test_still_falling_sentence_counts_the_runs_that_had_not_converged():
     )
     assert prose.still_falling_sentence([0.05, -0.1]).startswith("In the last epoch 1 of the 2 models' test")
     assert prose.still_falling_sentence([-0.1, 0.0]).startswith("No model's test loss fell")
+    further = prose.still_falling_sentence([0.05, 1.2], [0.3, 2.5], 12, "@fig-x")
+    assert further.endswith(
+        "not at convergence; in the copies trained for 12 epochs (@fig-x), all test losses fell by a further "
+        "0.30 to 2.50 nats after that budget."
+    )
+    assert "1 of the 2 test losses fell by a further 0.30 nats after" in prose.still_falling_sentence(
+        [0.05], [0.3, -0.2], 12
+    )
+    assert prose.still_falling_sentence([0.05], [-0.3], 12).endswith("no test loss fell after that budget.")
+
+
+def test_budget_check_sentence_says_whether_the_short_budgets_choice_holds():
+    worse = prose.budget_check_sentence({"learning rate 0.0003": 92.0, "batch size 256": 91.9}, 90.4, 40, 1.1)
+    assert worse == (
+        "Trained for the final 40 epochs, the values a longer budget could favour, learning rate 0.0003 and "
+        "batch size 256, reach a test −ELBO of 92.0 and 91.9 nats against the final model's 90.4: the "
+        "6-epoch choices also win at 40 epochs."
+    )
+    level = prose.budget_check_sentence({"learning rate 0.0003": 91.5, "batch size 256": 92.0}, 90.4, 40, 1.1)
+    assert level.endswith(
+        "90.4: learning rate 0.0003 ends level with it, so the 6-epoch choice costs nothing measurable."
+    )
+    both = prose.budget_check_sentence({"learning rate 0.0003": 91.1, "batch size 256": 90.3}, 90.4, 40, 1.1)
+    assert both.endswith(
+        "91.1 and 90.3 nats against the final model's 90.4: level, so the 6-epoch choice costs nothing "
+        "measurable."
+    )
+    better = prose.budget_check_sentence(
+        {"learning rate 0.0003": 89.2, "batch size 256": 92.0}, 90.4, 40, 1.1
+    )
+    assert better.endswith(": at the full budget learning rate 0.0003 would have been the better choice.")
+
+
+def test_width_rows_read_their_one_run_sweeps_and_print_channel_pairs():
+    from genmodels.config import VAEConfig
+
+    widths = {
+        "hidden_dim": {256: 98.1, 512: 97.5, 1024: 97.3},
+        "conv_channels": {(16, 32): 99.0, (32, 64): 97.5},
+    }
+    table = prose.hyperparameter_table(VAEConfig(name="t"), widths=widths, tolerance=1.1)
+    assert "256, 512 and 1024 are level (within 1.1 nats of the best)" in table
+    assert "16/32:\u00a099.0, 32/64:\u00a097.5" in table
+    assert "the lowest −ELBO of the values tried" in table  # the channels: 32/64 alone is best
 
 
 def test_scientific_writes_powers_of_ten_for_prose():
@@ -1158,3 +1203,25 @@ def test_feature_precision_sentence_compares_the_change_with_the_sampling_noise(
     )
     assert "matter more than sampling" in prose.feature_precision_sentence({**fids, "fp32": 98.0}, 0.2, 24.34)
     assert "(so few" not in prose.feature_precision_sentence({**fids, "bf16": 24.0}, 0.2, 24.34)
+
+
+def test_remedies_sentence_credits_only_the_change_that_raised_recall():
+    def run(recall, coverage):
+        return {"recall": recall, "coverage": coverage}
+
+    text = prose.remedies_sentence(
+        run(0.02, 0.19), run(0.30, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19, ("@a", "@b")
+    )
+    assert "with DCGAN's CNN they reached a recall of only 0.02 (coverage 0.19) after 19 epochs." in text
+    assert (
+        "the deeper SNGAN CNN: with the same recipe and epochs (one run each, @a) it reached 0.30 "
+        "(coverage 0.43)" in text
+    )
+    assert "warm restarts raised it to 0.53 (coverage 0.66); the shipped model's recall is above" in text
+    assert text.endswith(
+        "the best DCGAN run's 0.42 (coverage 0.56; @b), a run that differs in more than these."
+    )
+    same = prose.remedies_sentence(run(0.30, 0.19), run(0.30, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19)
+    assert same.endswith("and the SNGAN CNN did no better (one run each): 0.30 (coverage 0.43).")
+    flat = prose.remedies_sentence(run(0.02, 0.19), run(0.30, 0.43), run(0.30, 0.5), run(0.42, 0.56), 19)
+    assert "warm restarts" not in flat and "recall is not above" in flat

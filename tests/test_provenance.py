@@ -60,3 +60,14 @@ def test_renderer_reports_quarto_and_its_typst_compiler(tmp_path):
     assert got == "Quarto 1.2.3, typst 9.9.9"
     quarto.write_text('#!/bin/sh\nif [ "$1" = typst ]; then echo "typst 9.9.9" >&2; else echo 1.2.3; fi\n')
     assert provenance.renderer({"QUARTO_DOCUMENT_PATH": "report"}, which=lambda _: str(quarto)) == got
+
+
+def test_side_by_side_halves_a_two_column_table_in_height():
+    import pandas as pd
+
+    from genmodels.provenance import side_by_side
+
+    table = pd.DataFrame({"item": list("abcde"), "value": ["1", "2", "3", "4", "5"]})
+    wide = side_by_side(table, ("package", "version"))
+    assert list(wide.columns) == ["item", "value", "package", "version"]
+    assert wide.values.tolist() == [["a", "1", "d", "4"], ["b", "2", "e", "5"], ["c", "3", "", ""]]

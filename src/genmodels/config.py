@@ -57,7 +57,7 @@ class VAEConfig(HashedConfig):
     hidden_dim: int = 512  # width of the MLP layers (the conv model's head too)
     conv_channels: tuple[int, ...] = (32, 64)  # 28 -> 14 -> 7
     dropout: float = 0.0
-    batch_norm: bool = True  # after every hidden layer; False only for the MLP (a 1.1a control run)
+    batch_norm: bool = True  # after every hidden layer; False only in the 1.1a control runs
     beta: float = 1.0
     kl_warmup_epochs: int = 0  # beta ramps linearly from 0 over these epochs
     free_bits_nats: float = 0.0  # per latent dimension, KL below this is not penalised

@@ -163,7 +163,7 @@ def epoch_curves_against_equilibrium(
     history (`epochs`: dicts with d_loss, g_loss, d_real, d_fake), against the equilibrium values
     d_star, g_star and output_star (dotted); the last `fraction` of epochs, which the text
     averages, is shaded; `schedule_events` ({epoch: what happens after it}) are marked."""
-    figure = Figure(figsize=(6.6, 2.7))
+    figure = Figure(figsize=(6.6, 2.1))
     left, right = figure.subplots(1, 2)
     x = np.arange(1, len(epochs) + 1)
     start = len(epochs) - max(1, round(len(epochs) * fraction)) + 0.5
@@ -217,9 +217,12 @@ def class_histogram(counts, class_names, reference=None) -> Figure:
     return figure
 
 
-def nearest_neighbour_grid(queries: torch.Tensor, neighbours: torch.Tensor, blocks: int = 2) -> Figure:
+def nearest_neighbour_grid(
+    queries: torch.Tensor, neighbours: torch.Tensor, blocks: int = 2, cell: float = 0.46
+) -> Figure:
     """Generated images, each followed (apart) by its nearest training images, one row each; the
-    rows split into `blocks` side-by-side blocks so that the figure is wide rather than tall."""
+    rows split into `blocks` side-by-side blocks so that the figure is wide rather than tall;
+    `cell`: the side of one image in inches."""
     rows, k = neighbours.shape[:2]
     per_block = -(-rows // blocks)
     panels = []
@@ -230,7 +233,7 @@ def nearest_neighbour_grid(queries: torch.Tensor, neighbours: torch.Tensor, bloc
             (f"{k} nearest training images", grid_array(neighbours[part].flatten(0, 1), k)),
         ]
     count = len(panels) // 2
-    figure = Figure(figsize=(count * (0.46 * (k + 1) + 0.3) + 0.3 * (count - 1), 0.46 * per_block + 0.35))
+    figure = Figure(figsize=(count * (cell * (k + 1) + 0.3) + 0.3 * (count - 1), cell * per_block + 0.35))
     ratios = [1, k] + [0.6, 1, k] * (count - 1)  # an empty column (no axes) between the blocks
     grid = figure.add_gridspec(1, len(ratios), width_ratios=ratios, wspace=0.08)
     shown = [figure.add_subplot(grid[0, index]) for index in range(len(ratios)) if index % 3 != 2]

@@ -444,7 +444,7 @@ def gan_runs_table(run_configs=GAN_RUNS) -> pd.DataFrame:
                 "this stage's learning rate": prose.stage_schedule(config),
                 "epochs": config.total_epochs,
                 "hours": prose.training_hours_text(training_hours(config)),
-                "FID": f"{evaluation['fid']:.1f}",
+                "FID": f"{evaluation['fid']:.2f}",
                 "KID×1000": f"{1000 * evaluation['kid']:.1f}",
                 "recall": f"{evaluation['recall']:.2f}",
                 "coverage": f"{evaluation['coverage']:.2f}",

@@ -278,9 +278,10 @@ def seed_noise_sentence(
             f"other are read as level (a rough bound: one reseed each)."
         )
     return (
-        f"Each comparison here is one run per setting, except the hyperparameter sweeps ({sweep_seeds} seeds "
-        f"each). {text}; a sweep setting's runs span up to {noise['sweep_range']:.2f} nats. So single runs "
-        f"within {tolerance:g} nats of each other are read as level, and the sweeps' means within "
+        f"Each comparison here is one run per setting, except the latent-size, learning-rate and batch-size "
+        f"sweeps ({sweep_seeds} seeds each). {text}; a sweep setting's runs span up to "
+        f"{noise['sweep_range']:.2f} nats. So single runs within {tolerance:g} nats of each other are read "
+        f"as level, and the sweeps' means within "
         f"{sweep_test['threshold']:.2f} nats (two-sided t-test at 5%; pooled standard deviation "
         f"{sweep_test['pooled_sd']:.2f} nats, {sweep_test['dof']} degrees of freedom)."
     )
@@ -1114,8 +1115,8 @@ def path_methods_sentence(
 HYPERPARAMETER_REASONS = {
     "latent_dim": "room for MNIST's factors of variation; dimensions the data do not need stay inactive "
     "(@fig-kl-dims)",
-    "hidden_dim": "MLP width of the encoder and decoder heads, as in Kingma and Welling's MNIST models (500)",
-    "conv_channels": "two stride-2 convolutions take 28 → 14 → 7 pixels; channels double as the side halves",
+    "hidden_dim": "Kingma and Welling's MNIST width (500)",
+    "conv_channels": "the pair set before the sweep, channels doubling as the side halves (28 → 14 → 7)",
     "dropout": "off: the sampling noise and the KL term already regularise",
     "batch_norm": "after every hidden layer, for activations at a stable scale",
     "beta": "β = 1 optimises the ELBO itself, so the NLL bound is meaningful; other β in the β study",
@@ -1242,14 +1243,19 @@ def latent_size_reason(study: dict[int, dict], chosen: int, tolerance: float = 0
     return f"{text}; kept although the smallest level size with at least a quarter idle is {rule}"
 
 
+def _value(value) -> str:
+    """A swept value as the table writes it: '0.001', '128', or '16/32' for a channel pair."""
+    return "/".join(map(str, value)) if isinstance(value, tuple) else f"{value:g}"
+
+
 def sweep_reason(elbo: dict, chosen, tolerance: float = 0.5, field: str = "") -> str:
-    """Why `chosen` (a learning rate or batch size), from the −ELBO (nats; a number, or a sequence
-    with one per seed) of runs that differ from the chosen one only in it; when the sweep cannot
-    separate the values, the field's prior reason decides."""
-    verdict = _sweep_verdict(elbo, chosen, tolerance, lambda v: f"{v:g}")
-    text = f"{verdict}: " + ", ".join(f"{v:g}: {_shown(e)}" for v, e in sorted(elbo.items()))
+    """Why `chosen` (a learning rate, batch size, width or channel pair), from the −ELBO (nats; a
+    number, or a sequence with one per seed) of runs that differ from the chosen one only in it;
+    when the sweep cannot separate the values, the field's prior reason decides."""
+    verdict = _sweep_verdict(elbo, chosen, tolerance, _value)
+    text = f"{verdict}: " + ", ".join(f"{_value(v)}: {_shown(e)}" for v, e in sorted(elbo.items()))
     if " are level " in verdict and field in HYPERPARAMETER_REASONS:
-        return f"{text}; between level values the prior reason decides: {HYPERPARAMETER_REASONS[field]}"
+        return f"{text}; the prior reason decides: {HYPERPARAMETER_REASONS[field]}"
     return text
 
 
@@ -1287,6 +1293,33 @@ def selection_reasons(selection: pd.DataFrame, tolerance: float = 0.5) -> dict:
         "batch_norm": f"{HYPERPARAMETER_REASONS['batch_norm']}; removing it "
         f"{in_both('conv, no BatchNorm', 'MLP, no BatchNorm')}",
     }
+
+
+def budget_check_sentence(
+    checks: dict[str, float], chosen: float, epochs: int, tolerance: float = 0.5
+) -> str:
+    """Whether the 6-epoch choices hold at the final budget: the test −ELBO (nats, compared as
+    printed, to 0.1) of the final model (`chosen`) and of its copies trained for the same `epochs`
+    with one changed value each (`checks`, {what changed, e.g. 'learning rate 0.0003': −ELBO})."""
+    chosen = round(chosen, 1)
+    checks = {label: round(elbo, 1) for label, elbo in checks.items()}
+    better = [label for label, elbo in checks.items() if chosen - elbo > tolerance]
+    level = [label for label, elbo in checks.items() if abs(chosen - elbo) <= tolerance]
+    text = (
+        f"Trained for the final {epochs} epochs, the values a longer budget could favour, {_digits(checks)}, "
+        f"reach a test −ELBO of {_digits([f'{elbo:.1f}' for elbo in checks.values()])} nats against the "
+        f"final model's {chosen:.1f}"
+    )
+    if better:
+        return f"{text}: at the full budget {_digits(better)} would have been the better choice."
+    if len(level) == len(checks):
+        return f"{text}: level, so the 6-epoch choice costs nothing measurable."
+    if level:
+        ends = "ends" if len(level) == 1 else "end"
+        return (
+            f"{text}: {_digits(level)} {ends} level with it, so the 6-epoch choice costs nothing measurable."
+        )
+    return f"{text}: the 6-epoch choices also win at {epochs} epochs."
 
 
 def split_agreement_sentence(
@@ -1334,12 +1367,14 @@ def hyperparameter_table(
     tolerance: float = 0.5,
     selection: pd.DataFrame | None = None,
     sweep_tolerance: float | None = None,
+    widths: dict[str, dict] | None = None,
 ) -> str:
     """The config's hyperparameters with a one-line justification each, as a pipe table; with the
     run's `history` the epochs row says how much the test loss still moved at the end, with the
     `latent_study` (see `latent_size_reason`) the latent-size row gives its measurements, and
     `sweeps` ({field: {value: −ELBO, a number or one per seed}}) do the same for other fields, `selection`
-    (`selection_reasons`) for the architecture, dropout and BatchNorm; values within `tolerance`
+    (`selection_reasons`) for the architecture, dropout and BatchNorm, `widths` (like `sweeps`, one
+    run per value) for the MLP width and conv channels; values within `tolerance`
     nats of the best are level (within `sweep_tolerance`, default the same, in the latent-size and
     `sweeps` rows). The caption names the split and budget of the measurements."""
     swept = tolerance if sweep_tolerance is None else sweep_tolerance
@@ -1350,6 +1385,8 @@ def hyperparameter_table(
         measured["latent_dim"] = latent_size_reason(latent_study, config.latent_dim, swept)
     for field, elbo in (sweeps or {}).items():
         measured[field] = sweep_reason(elbo, getattr(config, field), swept, field)
+    for field, elbo in (widths or {}).items():
+        measured[field] = sweep_reason(elbo, getattr(config, field), tolerance, field)
     if selection is not None:
         measured |= selection_reasons(selection, tolerance)
     shown = {"learning_rate": f"{config.learning_rate:g} (Adam)"}  # the optimiser is no config field
@@ -1564,6 +1601,38 @@ def snapshot_motion_sentence(motion: dict) -> str:
     )
 
 
+def remedies_sentence(
+    control: dict, first: dict, final: dict, dcgan: dict, epochs: int, cites: tuple[str, str] = ("", "")
+) -> str:
+    """What combated mode dropping, from the recall and coverage of four evaluations: `control`,
+    DCGAN's CNN trained with the first SNGAN stage's recipe (hinge loss, spectral norm, EMA) for
+    the same `epochs`; `first`, that first stage; `final`, the shipped model after its warm
+    restarts; `dcgan`, the best DCGAN run (`cites`: where the controlled pair and the runs are)."""
+
+    def shown(evaluation: dict, cite: str = "") -> str:
+        return f"{evaluation['recall']:.2f} (coverage {evaluation['coverage']:.2f}{cite})"
+
+    control_cite, runs_cite = (f", {cites[0]}" if cites[0] else "", f"; {cites[1]}" if cites[1] else "")
+    text = (
+        f"The shipped model uses the hinge loss, spectral normalisation and EMA, but these alone did not "
+        f"keep G from dropping modes: with DCGAN's CNN they reached a recall of only {shown(control)} after "
+        f"{epochs} epochs"
+    )
+    if round(first["recall"], 2) <= round(control["recall"], 2):
+        return f"{text}, and the SNGAN CNN did no better (one run each{control_cite}): {shown(first)}."
+    text += (
+        f". What raised recall here was the deeper SNGAN CNN: with the same recipe and epochs (one run "
+        f"each{control_cite}) it reached {shown(first)}"
+    )
+    if round(final["recall"], 2) > round(first["recall"], 2):
+        text += f", and training on with warm restarts raised it to {shown(final)}"
+    beat = round(final["recall"], 2) > round(dcgan["recall"], 2)
+    return (
+        f"{text}; the shipped model's recall is {'above' if beat else 'not above'} the best DCGAN run's "
+        f"{shown(dcgan, runs_cite)}, a run that differs in more than these."
+    )
+
+
 def mode_collapse_verdict(
     evaluation: dict, real_recall: float, class_names, dropped: float = 2 / 3, short: float = 0.8
 ) -> str:
@@ -1720,14 +1789,29 @@ def beta_order_sentence(
     return text[0].upper() + text[1:]
 
 
-def still_falling_sentence(falls: list[float]) -> str:
+def still_falling_sentence(
+    falls: list[float], further: list[float] | None = None, epochs: int = 0, cite: str = ""
+) -> str:
     """Whether a study's runs had converged: `falls`, how much each run's test loss fell in its last
-    epoch (nats; negative if it rose)."""
+    epoch (nats; negative if it rose); `further`, how much each run's copy trained to `epochs`
+    epochs fell from the study's budget to its own last epoch (`cite`: the figure drawing them)."""
     falling = [f for f in falls if f > 0]
     if not falling:
-        return "No model's test loss fell in the last epoch, so the βs are compared near convergence."
-    who = "every model's" if len(falling) == len(falls) else f"{len(falling)} of the {len(falls)} models'"
+        text = "No model's test loss fell in the last epoch, so the βs are compared near convergence"
+    else:
+        who = "every model's" if len(falling) == len(falls) else f"{len(falling)} of the {len(falls)} models'"
+        text = (
+            f"In the last epoch {who} test loss still fell (by {range_text((min(falling), max(falling)), 2)} "
+            "nats), so the study compares the βs at one budget, not at convergence"
+        )
+    if further is None:
+        return text + "."
+    copies = f"the copies trained for {epochs} epochs{f' ({cite})' if cite else ''}"
+    down = [f for f in further if f > 0]
+    if not down:
+        return f"{text}; in {copies}, no test loss fell after that budget."
+    who = "all" if len(down) == len(further) else f"{len(down)} of the {len(further)}"
     return (
-        f"In the last epoch {who} test loss still fell (by {range_text((min(falling), max(falling)), 2)} "
-        "nats), so the study compares the βs at one budget, not at convergence."
+        f"{text}; in {copies}, {who} test losses fell by a further "
+        f"{range_text((min(down), max(down)), 2, collapse=True)} nats after that budget."
     )

@@ -118,7 +118,17 @@ def environment_table() -> str:
             rows.append({"item": label, "value": metadata.version(package)})
         except metadata.PackageNotFoundError:
             rows.append({"item": package, "value": "not installed"})
-    return pd.DataFrame(rows).to_markdown(index=False)
+    return side_by_side(pd.DataFrame(rows), ("package", "version")).to_markdown(index=False)
+
+
+def side_by_side(table: pd.DataFrame, names: tuple[str, str]) -> pd.DataFrame:
+    """A two-column `table` as four columns, its first half beside its second (the second half's
+    columns renamed to `names`; an odd last row leaves its right half empty), half as tall."""
+    half = -(-len(table) // 2)
+    left = table.iloc[:half].reset_index(drop=True)
+    right = table.iloc[half:].reset_index(drop=True)
+    right.columns = list(names)
+    return pd.concat([left, right], axis=1).fillna("")
 
 
 def model_provenance_table(entries: dict) -> str:

@@ -134,35 +134,22 @@ def train_vae(
 
 # Listed in the report (listing.py), whose pages fit 88 columns: kept as formatted at 88.
 # fmt: off
-def gan_train_step(
-    generator,
-    discriminator,
-    optimiser_g,
-    optimiser_d,
-    real,
-    noise,
-    config: GANConfig,
-    augment_generator=None,
-    sync: bool = True,
-) -> dict:
+def gan_train_step(generator, discriminator, optimiser_g, optimiser_d, real, noise,
+                   config: GANConfig, augment_generator=None, sync=True) -> dict:
     """One discriminator step then one generator step on the same fake batch."""
-    augment = (
-        (lambda x: diffaugment(x, augment_generator))
-        if config.diffaugment
-        else (lambda x: x)
-    )
-    autocast = torch.autocast(
-        real.device.type, dtype=torch.bfloat16, enabled=config.bf16_autocast
-    )
-    # D step (config.loss: the hinge loss of the shipped model, or BCE). The fake batch is
+
+    def augment(x):  # D's input: DiffAugment (off in the shipped model) or unchanged
+        return diffaugment(x, augment_generator) if config.diffaugment else x
+
+    device = real.device.type
+    autocast = torch.autocast(device, torch.bfloat16, enabled=config.bf16_autocast)
+    # D step (config.loss: hinge in the shipped model, or BCE). The fake batch is
     # detached, so this step changes only D.
     with autocast:
         fake = generator(noise)
         real_logits = discriminator(augment(real)).float()
         fake_logits = discriminator(augment(fake.detach())).float()
-    d_loss = discriminator_loss(
-        real_logits, fake_logits, config.loss, config.real_label
-    )
+    d_loss = discriminator_loss(real_logits, fake_logits, config.loss, config.real_label)
     optimiser_d.zero_grad(set_to_none=True)
     d_loss.backward()
     optimiser_d.step()

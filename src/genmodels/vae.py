@@ -147,8 +147,8 @@ class VAE(nn.Module):
         return self.encoder(x)
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
-        """Latent codes -> pixel logits of shape (N, 1, 28, 28)."""
-        return self.decoder(z).view(-1, 1, 28, 28)
+        """Latent codes -> pixel logits of shape (N, 1, 28, 28), IMAGE_SHAPE per image."""
+        return self.decoder(z).view((-1,) + IMAGE_SHAPE)
 
     @staticmethod
     def reparameterise(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
@@ -165,9 +165,10 @@ class VAE(nn.Module):
     def sample(
         self, num_samples: int, generator: torch.Generator | None = None
     ) -> torch.Tensor:
-        """Pixel means of images decoded from z ~ N(0, I)."""
+        """Pixel means of images decoded from z ~ N(0, I) (drawn by `generator`, on the
+        CPU, then moved to the model's device)."""
         z = torch.randn(num_samples, self.latent_dim, generator=generator)
-        return torch.sigmoid(self.decode(z))
+        return torch.sigmoid(self.decode(z.to(next(self.parameters()).device)))
 # fmt: on
 
 
@@ -202,9 +203,7 @@ def bernoulli_nll(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     return per_pixel.flatten(1).sum(1)
 
 
-def vae_loss(
-    logits, x, mu, logvar, beta: float = 1.0, free_bits_nats: float = 0.0
-) -> dict:
+def vae_loss(logits, x, mu, logvar, beta: float = 1.0, free_bits_nats: float = 0.0) -> dict:
     """The beta-VAE loss, reconstruction + beta * KL, batch mean (nats per image). With free
     bits, each latent dimension's batch-mean KL below `free_bits_nats` is not penalised
     (Kingma et al., 2016); the reported KL is always the true one."""
@@ -212,11 +211,8 @@ def vae_loss(
     kl_per_dimension = gaussian_kl_per_dimension(mu, logvar).mean(0)
     kl = kl_per_dimension.sum()  # a KL is never negative: 0 free bits clamp nothing
     penalised_kl = kl_per_dimension.clamp(min=free_bits_nats).sum()
-    return {
-        "total": reconstruction + beta * penalised_kl,
-        "reconstruction": reconstruction,
-        "kl": kl,
-    }
+    total = reconstruction + beta * penalised_kl  # what training minimises
+    return {"total": total, "reconstruction": reconstruction, "kl": kl}
 # fmt: on
 
 

@@ -104,9 +104,10 @@ def _note_epoch_one(ax, first: dict, colours: dict, side: str, steps: int = 12) 
         )
 
 
-def beta_curves(histories: dict) -> Figure:
+def beta_curves(histories: dict, mark_epoch: int | None = None) -> Figure:
     """Train and test total loss (the minimised reconstruction + β·KL), reconstruction and KL per
-    epoch, one colour per beta (keys are beta values), test solid and train dashed."""
+    epoch, one colour per beta (keys are beta values), test solid and train dashed; a dotted grey
+    line at `mark_epoch` (the budget of shorter runs compared with these)."""
     figure = Figure(figsize=(6.6, 2.7))
     axes = figure.subplots(1, 3)
     terms = ("total", "reconstruction", "kl")
@@ -118,6 +119,8 @@ def beta_curves(histories: dict) -> Figure:
             for split, style in splits:
                 ax.plot(epochs, [e[term] for e in history[split]], style, color=f"C{index}", lw=1.2)
     for ax, name in zip(axes, names):
+        if mark_epoch is not None:
+            ax.axvline(mark_epoch, color="0.5", ls=":", lw=1.0, zorder=0)
         ax.set_title(name, fontsize=9, pad=9)  # room for an epoch-1 marker on the top edge
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
@@ -127,6 +130,7 @@ def beta_curves(histories: dict) -> Figure:
     axes[0].set_yscale("log")
     axes[1].set_yscale("log")
     axes[2].set_yscale("symlog", linthresh=1)
+    axes[2].set_ylim(bottom=-0.3)  # a KL is never negative; a KL of 0 stays visible above the spine
     handles = [Line2D([], [], color=f"C{i}", label=f"β={beta:g}") for i, beta in enumerate(histories)]
     handles += [Line2D([], [], color="black", ls=style, label=split) for split, style in splits]
     figure.legend(
@@ -221,13 +225,10 @@ def _label_digits(ax, points: np.ndarray, labels: np.ndarray, avoid: np.ndarray 
             weight="bold",
             ha="center",
             va="center",
-            bbox={
-                "boxstyle": "circle,pad=0.15",
-                "fc": "white",
-                "alpha": 0.5,
-                "lw": 0,
-            },  # the data shows through
-            zorder=6,  # above outlier rings and paths
+            path_effects=[
+                patheffects.withStroke(linewidth=2.0, foreground="white")
+            ],  # a thin halo, not a disc:
+            zorder=6,  # above outlier rings and paths, it hides as few points as the digit itself
         )
 
 
@@ -555,11 +556,12 @@ def traversal_panels(
 ) -> Figure:
     """Side-by-side panels (title: {row label: images}), each row the decoded images along one
     latent coordinate; the coordinate's `values` head the columns. `predicted` ({title: {row label:
-    [(label, confidence)] per image}}) writes each image's classifier label in its top-left corner."""
+    [(label, confidence)] per image}}) writes each image's classifier label below it, off the digit."""
     rows = max(len(strips) for strips in panels.values())
     steps = len(values)
     panel_width = label_width + cell * steps
-    figure = Figure(figsize=(panel_width * len(panels), cell * rows * 1.1 + 0.5))
+    gap = 0.45 if predicted else 0.1  # between rows, as a share of a row: room for the labels
+    figure = Figure(figsize=(panel_width * len(panels), cell * rows * (1 + gap) + 0.5))
     for sub, (title, strips) in zip(figure.subfigures(1, len(panels), squeeze=False)[0], panels.items()):
         axes = sub.subplots(rows, steps, squeeze=False)
         for row, (name, images) in enumerate(strips.items()):
@@ -567,18 +569,7 @@ def traversal_panels(
                 _digit_tile(axes[row, column], images[column])
             axes[row, 0].set_ylabel(name, fontsize=8, rotation=0, ha="right", va="center")
             for column, (label, _) in enumerate((predicted or {}).get(title, {}).get(name, [])):
-                axes[row, column].text(
-                    0.05,
-                    0.95,
-                    str(label),
-                    transform=axes[row, column].transAxes,
-                    fontsize=8.5,  # at least 7 pt once the figure is scaled to the page
-                    weight="bold",
-                    color="gold",
-                    ha="left",
-                    va="top",
-                    path_effects=[patheffects.withStroke(linewidth=1.5, foreground="black")],
-                )  # MNIST digits are centred: the corner is background; the outline keeps it legible
+                axes[row, column].set_xlabel(str(label), fontsize=8, labelpad=1)  # at least 7 pt on the page
         for ax in axes.flat:
             ax.set_xticks([])
             ax.set_yticks([])
@@ -586,6 +577,11 @@ def traversal_panels(
             axes[0, column].set_title(f"{value:+g}".replace("-", "−") if value else "0", fontsize=8, pad=2)
         sub.suptitle(title, fontsize=9)
         sub.subplots_adjust(
-            left=label_width / panel_width, right=0.98, top=0.8, bottom=0.02, wspace=0.05, hspace=0.1
+            left=label_width / panel_width,
+            right=0.98,
+            top=0.8,
+            bottom=0.1 if predicted else 0.02,
+            wspace=0.05,
+            hspace=gap,
         )
     return figure

@@ -111,6 +111,11 @@ def beta_finals(configs) -> dict[float, dict]:
     return {config.beta: manifest_entry(config)["final"] for config in configs}
 
 
+def beta_histories(configs) -> dict[float, dict]:
+    """The per-epoch histories of a β study's runs (`runs.BETA_LONG_STUDY`), keyed by β."""
+    return {config.beta: manifest_entry(config)["history"] for config in configs}
+
+
 def final_elbo(final: dict) -> float:
     """Test −ELBO (nats; reconstruction + KL, at β = 1 whatever β the run trained with) of a
     manifest entry's "final" record."""
@@ -179,6 +184,28 @@ def sweep_elbos(latent_sizes: dict[int, dict], optimiser: dict[str, dict]) -> di
     rate, batch size, from the results of `latent_size_study` and `optimiser_study` (measured
     alike: on the test set, or from the same seeds on the validation split)."""
     return {"latent_dim": {d: v["elbo"] for d, v in latent_sizes.items()}, **optimiser}
+
+
+def width_study() -> dict[str, dict]:
+    """The validation −ELBO (nats, one run each) of the β = 1 study run's model-selection copy and
+    of its copies with other MLP widths and conv channels, per field: {value: −ELBO}."""
+    centre = runs.beta_study_config(1.0)
+    study = {}
+    for field, values in runs.WIDTH_STUDY.items():
+        configs = [runs.selection_config(centre)] + [runs.width_study_config(field, v) for v in values]
+        study[field] = {getattr(c, field): run_elbo(c) for c in configs}
+    return study
+
+
+def budget_check() -> dict[str, float]:
+    """The test −ELBO (nats) of each `runs.BUDGET_RUNS` run, the final model trained again with one
+    optimiser value changed, keyed by that change ('learning rate 0.0003')."""
+    names = {"learning_rate": "learning rate", "batch_size": "batch size"}
+    checks = {}
+    for config in runs.BUDGET_RUNS:
+        field = next(f for f in names if getattr(config, f) != getattr(runs.FINAL_VAE, f))
+        checks[f"{names[field]} {getattr(config, field):g}"] = run_elbo(config)
+    return checks
 
 
 def selection_study() -> pd.DataFrame:
