@@ -305,3 +305,13 @@ def test_no_inline_expression_or_reference_is_left_unrendered(renderer, request)
     cross-reference prints as ?@label."""
     text = request.getfixturevalue(renderer)[0]
     assert "{python}" not in text and "?@" not in text
+
+
+def test_every_listing_floats_whole_so_none_breaks_mid_function():
+    """A listing set in the text flow breaks wherever the page ends, mid-function; each floats as
+    one block instead (and is flush left, which a floating figure is not by default)."""
+    sources = "\n".join(path.read_text() for path in (PROJECT_ROOT / "report").glob("*.qmd"))
+    labels = set(re.findall(r'label="(lst-[\w-]+)"', sources))
+    preamble = (PROJECT_ROOT / "report" / "submission.qmd").read_text()
+    assert labels and all(f"#show <{label}>: set figure(placement: auto)" in preamble for label in labels)
+    assert all(f"#show <{label}>: flush-left" in preamble for label in labels)
