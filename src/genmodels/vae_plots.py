@@ -225,10 +225,9 @@ def _label_digits(ax, points: np.ndarray, labels: np.ndarray, avoid: np.ndarray 
             weight="bold",
             ha="center",
             va="center",
-            path_effects=[
-                patheffects.withStroke(linewidth=2.0, foreground="white")
-            ],  # a thin halo, not a disc:
-            zorder=6,  # above outlier rings and paths, it hides as few points as the digit itself
+            # a thin white halo rather than a disc: the label hides as few points as the digit itself
+            path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")],
+            zorder=6,  # above outlier rings and paths
         )
 
 
