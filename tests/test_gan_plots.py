@@ -20,6 +20,10 @@ def test_gan_loss_curves_mark_the_equilibrium_of_their_loss(loss, expected):
         if len(set(line.get_ydata())) == 1
     }
     assert {round(v, 3) for v in expected} <= levels
+    bands = [line for line in figure.axes[0].get_lines() if len(set(line.get_ydata())) > 1]
+    for line in figure.axes[0].get_lines():  # every equilibrium line over the loss curves, not under
+        if len(set(line.get_ydata())) == 1:
+            assert line.get_zorder() > max(band.get_zorder() for band in bands)
     assert figure.axes[0].get_ylim()[0] < 0  # a hinge G loss can be negative: not cut off at 0
     # losses all below the equilibrium value: its line is still drawn inside the axis, not on its edge
     low = gan_plots.gan_loss_curves(log * 0.5, iterations_per_epoch=100, window=20, loss=loss)

@@ -102,3 +102,21 @@ def test_leave_one_out_table_reads_each_seed_and_the_change_against_the_control(
     assert table["FID"].tolist() == ["24.90", "24.00 / 25.00", "26.00 / 27.50"]
     assert table["change"].tolist() == ["", "", "+2.25"]  # 26.75 against 24.5
     assert table.iloc[:, -1].tolist() == ["", "0.11", "0.21"]  # the last epoch, mean over the seeds
+
+
+def test_cnn_pair_table_names_each_runs_cnn_loss_and_normalisation():
+    from genmodels import runs
+
+    def evaluation(fid, recall):
+        return {"fid": fid, "kid": fid / 1000, "precision": 0.7, "recall": recall, "coverage": 0.4}
+
+    configs = [runs.SNGAN_STAGE1, *runs.CNN_CONTROL_ABLATION.values()]
+    table = gan_results.cnn_pair_table({c: evaluation(40.0 + i, 0.1 * i) for i, c in enumerate(configs)})
+    assert table[["CNN", "loss", "D's normalisation"]].values.tolist() == [
+        ["SNGAN", "hinge", "spectral"],
+        ["DCGAN", "hinge", "spectral"],
+        ["DCGAN", "hinge", "BatchNorm"],
+        ["DCGAN", "BCE", "spectral"],
+    ]
+    assert table["KID×1000"].tolist() == [40.0, 41.0, 42.0, 43.0]
+    assert table["recall"].tolist() == [0.0, 0.1, 0.2, 0.1 * 3]

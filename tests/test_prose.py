@@ -791,15 +791,6 @@ def test_memorisation_sentence_suspects_copies_only_beyond_twice_the_expected_sh
     )
 
 
-def test_kid_stage_sentence_reads_every_restart_against_the_spread():
-    assert prose.kid_stage_sentence([29.0, 21.3, 16.0, 15.3, 15.7], 1.3, "@tbl-gan-runs") == (
-        "For KID×1000 (@tbl-gan-runs), whose spread over subsets is ±1.3, restarts 1 and 2 lowered it by "
-        "more than that, by less each time; the changes of restarts 3 and 4 (−0.7 and +0.4) are within it."
-    )
-    assert prose.kid_stage_sentence([20.0, 25.0], 1.3).endswith(", restart 1 raised it by more than that.")
-    assert prose.kid_stage_sentence([15.34, 15.31], 1.3).endswith("the change of restart 1 (0) is within it.")
-
-
 def test_prior_samples_sentence_compares_with_the_reconstructions():
     doubt = {
         "threshold": 0.9,
@@ -1109,8 +1100,9 @@ def test_random_pairs_sentence_says_whether_the_shown_paths_are_typical():
     )
     # medians far apart, but only half the shown paths above the random median: not surer
     assert prose.random_pairs_sentence(random, shown(1, 0.85, lowests=[0.9, 0.95, 0.5, 0.55])).endswith(
-        "so, as far as 4 paths can tell, the shown paths detour like typical ones; their medians are higher, "
-        "but only 4 of their 8 lowest confidences exceed the random median, too few to call them surer."
+        "so, as far as 4 paths per method can tell, the shown paths detour like typical ones. Their "
+        "lowest confidences have the higher medians, but only 4 of the 8 exceed the random paths' median, "
+        "too few to call the shown paths surer."
     )
     assert "like typical ones" in prose.random_pairs_sentence(random, shown(0, 0.85))  # 0 of 4: plausible
     assert "detour less than typical ones" in prose.random_pairs_sentence(random, shown(0, 0.85, paths=12))
@@ -1157,8 +1149,7 @@ def test_architecture_control_sentence_credits_the_deeper_cnn_only_when_the_cont
     collapsed = prose.architecture_control_sentence(19, sngan, {"fid": 106.9, "recall": 0.02})
     assert collapsed.endswith(
         "lowered the FID by 62.7: without it the recipe's samples reached few of the real images' "
-        "neighbourhoods, the mark of mode dropping (read from recall alone: the run's weights were not kept, "
-        "so no samples are shown)."
+        "neighbourhoods, the mark of mode dropping."
     )
     better = prose.architecture_control_sentence(19, sngan, {"fid": 43.0, "recall": 0.02})
     assert better.endswith(": at this budget the SNGAN CNN did not lower the FID.")
@@ -1198,11 +1189,16 @@ def test_feature_precision_sentence_compares_the_change_with_the_sampling_noise(
     fids = {"bf16": 97.314, "fp32": 97.25, "samples": 2000}
     assert prose.feature_precision_sentence(fids, 0.2, 24.34) == (
         "Of these differences, the bf16 features matter less than sampling: on the first 2,000 samples "
-        "against 2,000 real images (so few that the FID itself rises to 97.3), fp32 features change the FID "
-        "by −0.06, where a second set of 10,000 samples moves the 10,000-sample FID of 24.3 by 0.20."
+        "against 2,000 real images (fewer than the features' 2,048 dimensions, so both covariance estimates "
+        "are singular and the FID itself rises to 97.3), fp32 features change the FID by −0.06, where a "
+        "second set of 10,000 samples moves the 10,000-sample FID of 24.3 by 0.20."
     )
     assert "matter more than sampling" in prose.feature_precision_sentence({**fids, "fp32": 98.0}, 0.2, 24.34)
-    assert "(so few" not in prose.feature_precision_sentence({**fids, "bf16": 24.0}, 0.2, 24.34)
+    assert "rises" not in prose.feature_precision_sentence({**fids, "bf16": 24.0}, 0.2, 24.34)
+    more = {**fids, "samples": 5000}  # more samples than dimensions: no singular covariance
+    assert "5,000 real images (so few that the FID itself rises to 97.3)" in (
+        prose.feature_precision_sentence(more, 0.2, 24.34)
+    )
 
 
 def test_remedies_sentence_credits_only_the_change_that_raised_recall():
@@ -1225,3 +1221,33 @@ def test_remedies_sentence_credits_only_the_change_that_raised_recall():
     assert same.endswith("and the SNGAN CNN did no better (one run each): 0.30 (coverage 0.43).")
     flat = prose.remedies_sentence(run(0.02, 0.19), run(0.30, 0.43), run(0.30, 0.5), run(0.42, 0.56), 19)
     assert "warm restarts" not in flat and "recall is not above" in flat
+
+
+def test_cnn_pair_sentence_names_the_feature_whose_removal_avoids_the_mode_dropping():
+    sngan = {"fid": 44.2, "recall": 0.30}
+
+    def runs(*recalls):
+        return {
+            k: {"fid": 50.0 + i, "recall": r}
+            for i, (k, r) in enumerate(zip(("hinge + SN", "hinge + BN", "BCE + SN"), recalls))
+        }
+
+    text = prose.cnn_pair_sentence(runs(0.02, 0.35, 0.03), sngan, 19, "@tbl-x")
+    assert text.startswith(
+        "Trained from scratch for as long (@tbl-x), DCGAN's CNN without spectral normalisation (hinge loss, "
+        "BatchNorm in D) reached an FID of 51.0 and a recall of 0.35, and without the hinge loss (BCE, "
+        "spectral normalisation) 52.0 and 0.03: so spectral normalisation, not the hinge loss, is"
+    )
+    assert text.endswith("(recall below half the SNGAN stage's 0.30; one run each).")
+    assert "so the hinge loss, not spectral normalisation," in prose.cnn_pair_sentence(
+        runs(0.02, 0.03, 0.35), sngan, 19
+    )
+    assert "only the pair causes it" in prose.cnn_pair_sentence(runs(0.02, 0.2, 0.2), sngan, 19)
+    assert "either one alone does not avoid" in prose.cnn_pair_sentence(runs(0.02, 0.1, 0.1), sngan, 19)
+    assert "pair does not drop modes on DCGAN's CNN at this budget:" not in prose.cnn_pair_sentence(
+        runs(0.2, 0.1, 0.2), sngan, 19
+    )
+    assert "at this budget, but taking one of them out does" in prose.cnn_pair_sentence(
+        runs(0.2, 0.1, 0.2), sngan, 19
+    )
+    assert "at this budget (recall below" in prose.cnn_pair_sentence(runs(0.2, 0.2, 0.2), sngan, 19)

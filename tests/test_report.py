@@ -294,6 +294,10 @@ def test_numbers_typed_into_captions_match_the_code():
         f"learning rate 'auto', {rate:.0f} for {vae_results.TSNE_POINTS:,} points; early exaggeration "
         f"{latent.TSNE_EXAGGERATION:g}; {latent.TSNE_ITERATIONS:,} iterations" in part1
     )
+    part2 = (PROJECT_ROOT / "report" / "_part2.qmd").read_text()
+    appendix = (PROJECT_ROOT / "report" / "_appendix.qmd").read_text()
+    assert f"From scratch for {runs.SNGAN_STAGE1.epochs} epochs with the first SNGAN stage's recipe" in part2
+    assert f"DCGAN's CNN after {runs.DCGAN_CNN_CONTROL.epochs} epochs" in appendix
     assert part1.count(f"K = {vae_results.NLL_IMPORTANCE_SAMPLES}") >= 1 and "K = " not in part1.replace(
         f"K = {vae_results.NLL_IMPORTANCE_SAMPLES}", ""
     )

@@ -22,6 +22,7 @@ SHIPPED = {
         *runs.WIDTH_RUNS,
         *runs.BUDGET_RUNS,
         *runs.GAN_ABLATION.values(),
+        *runs.CNN_CONTROL_ABLATION.values(),
         *runs.LEAVE_ONE_OUT_RUNS,
     )
 }
@@ -185,3 +186,19 @@ def test_each_leave_one_out_run_continues_the_final_model_with_one_feature_chang
         runs.LEAVE_ONE_OUT["without spectral norm in D"][0].batch_norm_in_d is False
     )  # plain, not DCGAN's BatchNorm
     assert set(runs.LEAVE_ONE_OUT_RUNS) <= set(runs.target_configs("gan"))
+
+
+def test_the_cnn_control_ablation_takes_out_one_feature_of_the_control_per_run():
+    control, no_sn, no_hinge = runs.CNN_CONTROL_ABLATION.values()
+    assert control is runs.DCGAN_CNN_CONTROL
+    changed = [
+        {f.name for f in dataclasses.fields(c) if getattr(c, f.name) != getattr(control, f.name)} - {"name"}
+        for c in (no_sn, no_hinge)
+    ]
+    assert changed == [{"spectral_norm"}, {"loss"}]
+    assert no_sn.batch_norm_in_d  # without spectral norm, D has DCGAN's BatchNorm back
+
+
+def test_the_final_gan_is_the_last_shipped_run():
+    """The provenance table lists the shipped runs but the last, then the final GAN's stages in order."""
+    assert runs.SHIPPED[-1] is runs.FINAL_GAN

@@ -206,3 +206,19 @@ def test_tsne_variation_table_has_a_row_per_initialisation_and_per_changed_setti
         "map 5-NN accuracy [%]": "90.0",
     }
     assert len(rows) == 3  # the default map is the reference, not a row
+
+
+def test_quality_table_shown_prints_the_accuracies_in_percent_and_keeps_trustworthiness():
+    quality = pd.DataFrame(
+        {
+            "model": ["final"],
+            "perplexity": [30],
+            "trustworthiness": [0.98],
+            "knn_accuracy_latent": [0.932],
+            "knn_accuracy_embedding": [0.947],
+        }
+    )
+    shown = vae_latent.quality_table_shown(quality)
+    assert list(shown.columns) == ["model", "perplexity", *vae_latent.QUALITY_COLUMNS.values()]
+    assert shown.iloc[0].tolist()[2:] == pytest.approx([0.98, 93.2, 94.7])
+    assert quality["knn_accuracy_latent"].iloc[0] == 0.932  # the summary's source is left as it was

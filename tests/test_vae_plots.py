@@ -93,6 +93,17 @@ def test_beta_curves_draw_train_and_test_of_each_term_for_every_beta():
     assert entries == ["β=0", "β=1", "β=1000", "test", "train"]
 
 
+def test_kl_per_dimension_leaves_a_labelled_decade_above_the_largest_kl_and_sets_the_final_model_apart():
+    figure = vae_plots.kl_per_dimension({"0": np.array([9.5, 3.0, 1.0]), "1 (final)": np.array([2.0, 1e-6])})
+    ax = figure.axes[0]
+    bottom, top = ax.get_ylim()
+    assert bottom == pytest.approx(5e-5) and top > 10  # the decade tick 10 lies above the 9.5 nats
+    study, final = ax.get_lines()
+    assert final.get_ydata()[-1] == 1e-4  # below the floor: drawn at it
+    assert final.get_linestyle() == "--" and final.get_markerfacecolor() == "none"
+    assert study.get_linestyle() == "-"
+
+
 def test_every_vae_plot_returns_a_figure_with_no_text_below_7_points():
     labels = np.repeat(np.arange(10), 5)
     figures = [

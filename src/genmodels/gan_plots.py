@@ -18,6 +18,7 @@ def _smooth(values: np.ndarray, window: int) -> np.ndarray:
 
 
 _THOUSANDS = FuncFormatter(lambda x, _: f"{x / 1000:g}k" if x else "0")
+_DARK = {"C0": "#0b3d75", "C1": "#a34a00"}  # darker shades of matplotlib's first two colours
 
 
 def _epochs_text(epochs: list[int]) -> str:
@@ -62,9 +63,11 @@ def gan_loss_curves(
         smooth = _smooth(iteration_log[:, column], window)
         (mean,) = axes[0].plot(iterations[window - 1 : window - 1 + len(smooth)], smooth, color=colour)
         curves.append((mean, name))
-    axes[0].axhline(d_star, color="C0", ls=":", lw=1, label=f"D at equilibrium: {names[0]}")
+    # over the per-iteration bands, in darker shades of the losses' colours, so the bands hide neither
+    star = {"lw": 1.3, "ls": ":", "zorder": 4}
+    axes[0].axhline(d_star, color=_DARK["C0"], label=f"D at equilibrium: {names[0]}", **star)
     if loss != "hinge":  # under the hinge loss G's equilibrium value is not determined
-        axes[0].axhline(g_star, color="C1", ls=":", lw=1, label=f"G at equilibrium: {names[1]}")
+        axes[0].axhline(g_star, color=_DARK["C1"], label=f"G at equilibrium: {names[1]}", **star)
     axes[0].set_xlabel("iteration")
     axes[0].xaxis.set_major_formatter(_THOUSANDS)
     axes[0].set_ylabel("loss" if loss == "hinge" else "loss [nats]")
@@ -79,9 +82,9 @@ def gan_loss_curves(
     )
     for column, (line, _) in enumerate(curves):
         axes[1].plot(np.arange(1, epochs + 1), per_epoch[:, column], "o-", ms=2.5, color=line.get_color())
-    axes[1].axhline(d_star, color="C0", ls=":", lw=1)
+    axes[1].axhline(d_star, color=_DARK["C0"], **star)
     if loss != "hinge":
-        axes[1].axhline(g_star, color="C1", ls=":", lw=1)
+        axes[1].axhline(g_star, color=_DARK["C1"], **star)
     drawn = [per_epoch[:, :2].min(), per_epoch[:, :2].max(), d_star] + ([g_star] if loss != "hinge" else [])
     margin = 0.1 * (max(drawn) - min(drawn))  # the equilibrium lines stay clear of the axis' edges
     axes[1].set_ylim(min(drawn) - margin, max(drawn) + margin)
@@ -163,7 +166,7 @@ def epoch_curves_against_equilibrium(
     history (`epochs`: dicts with d_loss, g_loss, d_real, d_fake), against the equilibrium values
     d_star, g_star and output_star (dotted); the last `fraction` of epochs, which the text
     averages, is shaded; `schedule_events` ({epoch: what happens after it}) are marked."""
-    figure = Figure(figsize=(6.6, 2.1))
+    figure = Figure(figsize=(6.6, 1.9))
     left, right = figure.subplots(1, 2)
     x = np.arange(1, len(epochs) + 1)
     start = len(epochs) - max(1, round(len(epochs) * fraction)) + 0.5

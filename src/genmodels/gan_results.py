@@ -589,6 +589,24 @@ def leave_one_out_table(fids: dict[str, list[float]], start: float) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
+def cnn_pair_table(evaluations: dict) -> pd.DataFrame:
+    """From-scratch runs side by side (`evaluations`: {config: its `gan_evaluation`}): CNN, loss,
+    D's normalisation and 10k-sample quality, one row per run."""
+    rows = []
+    for config, evaluation in evaluations.items():
+        rows.append(
+            {
+                "CNN": "SNGAN" if config.architecture == "sngan" else "DCGAN",
+                "loss": "hinge" if config.loss == "hinge" else "BCE",
+                "D's normalisation": "spectral" if config.spectral_norm else "BatchNorm",
+                "FID": evaluation["fid"],
+                "KID×1000": 1000 * evaluation["kid"],
+                **{key: evaluation[key] for key in ("precision", "recall", "coverage")},
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 LOG_COLUMNS = ("d_loss", "g_loss", "d_real", "d_fake")
 
 

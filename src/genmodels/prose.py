@@ -106,11 +106,11 @@ def random_pairs_sentence(random: dict, shown: dict[str, dict]) -> str:
     )
     surer = higher and binomtest(above, total, 0.5, "greater").pvalue < 0.05
     count = shown["linear"]["paths"]
-    as_far = f"so, as far as {count} paths can tell, the shown paths detour like typical ones"
+    as_far = f"so, as far as {count} paths per method can tell, the shown paths detour like typical ones"
     if direct and higher and not surer:
         verdict = (
-            f"{as_far}; their medians are higher, but only {above} of their {total} lowest confidences "
-            "exceed the random median, too few to call them surer"
+            f"{as_far}. Their lowest confidences have the higher medians, but only {above} of the {total} "
+            "exceed the random paths' median, too few to call the shown paths surer"
         )
     elif direct and not surer:
         verdict = f"so, as far as {count} paths per method can tell, the shown paths are typical ones"
@@ -557,25 +557,22 @@ def _restart_changes(values: list[float], noise: float, noise_name: str, digits:
     return parts
 
 
-def kid_stage_sentence(kids: list[float], spread: float, cite: str = "") -> str:
-    """The stage reading of `stage_fid_sentence` for KID×1000 after each stage (`cite`: where those
-    values are listed), against its standard deviation over subsets."""
-    kids = [round(k, 1) for k in kids]  # changes as the printed values show them
-    parts = _restart_changes(kids, spread, "it", digits=1)
-    where = f" ({cite})" if cite else ""
-    return f"For KID×1000{where}, whose spread over subsets is ±{spread:.1f}, {'; '.join(parts)}."
-
-
-def feature_precision_sentence(fids: dict, noise: float, full_fid: float) -> str:
+def feature_precision_sentence(fids: dict, noise: float, full_fid: float, dims: int = 2048) -> str:
     """How far Inception features in fp32 instead of bf16 move the FID (`fids`:
     `gan_results.feature_precision_fid`), against `noise`, how far a second set of 10,000 samples
-    moves the 10,000-sample FID (`full_fid`)."""
+    moves the 10,000-sample FID (`full_fid`); `dims`: the features' dimensions."""
     change = fids["fp32"] - fids["bf16"]
     count = f"{fids['samples']:,}"
     matter = "less" if abs(change) < noise else "more"
     small = f"{count} samples against {count} real images"
     if fids["bf16"] > full_fid:  # few samples bias the FID upwards
-        small += f" (so few that the FID itself rises to {fids['bf16']:.1f})"
+        if fids["samples"] <= dims:  # the sample covariances are singular: the bias is no longer small
+            small += (
+                f" (fewer than the features' {dims:,} dimensions, so both covariance estimates are "
+                f"singular and the FID itself rises to {fids['bf16']:.1f})"
+            )
+        else:
+            small += f" (so few that the FID itself rises to {fids['bf16']:.1f})"
     return (
         f"Of these differences, the bf16 features matter {matter} than sampling: on the first {small}, "
         f"fp32 features change the FID by {signed(change)}, where a second set of 10,000 samples moves "
@@ -737,7 +734,7 @@ def architecture_control_sentence(epochs: int, sngan: dict, control: dict) -> st
     """What the control run says of the architecture: DCGAN's CNN trained with everything else of
     the first SNGAN stage (`epochs`; `sngan`, `control`: each run's "fid" and "recall")."""
     text = (
-        "Trained afterwards with the first stage's loss, spectral norm, EMA and schedule, DCGAN's CNN "
+        "Trained afterwards with the first stage's recipe, DCGAN's CNN "
         f"reached an FID of {control['fid']:.1f} after {epochs} epochs against the SNGAN CNN's "
         f"{sngan['fid']:.1f}, and a recall of {control['recall']:.2f} against {sngan['recall']:.2f} "
         "(one run each)"
@@ -748,7 +745,7 @@ def architecture_control_sentence(epochs: int, sngan: dict, control: dict) -> st
     if control["recall"] < sngan["recall"] / 2:
         text += (
             ": without it the recipe's samples reached few of the real images' neighbourhoods, the mark of "
-            "mode dropping (read from recall alone: the run's weights were not kept, so no samples are shown)"
+            "mode dropping"
         )
     return f"{text}."
 
@@ -1599,6 +1596,35 @@ def snapshot_motion_sentence(motion: dict) -> str:
         f"([0, 1] pixels), against a median of {motion['spread_last']:.1f} between the images of two of "
         f"these vectors at the end: {trend}the last stage still moves them by {share:.0%} of that distance."
     )
+
+
+def cnn_pair_sentence(runs: dict[str, dict], sngan: dict, epochs: int, cite: str = "") -> str:
+    """Which of the hinge loss and spectral normalisation fails on DCGAN's CNN, from three runs from
+    scratch for `epochs` with the first SNGAN stage's recipe: `runs` {"hinge + SN", "hinge + BN",
+    "BCE + SN": its `gan_evaluation` ("fid", "recall")}, `sngan` that stage's. A run drops modes
+    when its recall is below half the SNGAN stage's, as `architecture_control_sentence` reads it."""
+    no_sn, no_hinge = runs["hinge + BN"], runs["BCE + SN"]
+    where = f" ({cite})" if cite else ""
+    text = (
+        f"Trained from scratch for as long{where}, DCGAN's CNN without spectral normalisation (hinge "
+        f"loss, BatchNorm in D) reached an FID of {no_sn['fid']:.1f} and a recall of {no_sn['recall']:.2f}, "
+        f"and without the hinge loss (BCE, spectral normalisation) {no_hinge['fid']:.1f} and "
+        f"{no_hinge['recall']:.2f}"
+    )
+    drops = {name: e["recall"] < sngan["recall"] / 2 for name, e in runs.items()}
+    if not drops["hinge + SN"]:
+        verdict = "the pair does not drop modes on DCGAN's CNN at this budget"
+        if drops["hinge + BN"] or drops["BCE + SN"]:
+            verdict += ", but taking one of them out does"
+    elif drops["BCE + SN"] and not drops["hinge + BN"]:
+        verdict = "so spectral normalisation, not the hinge loss, is what DCGAN's CNN does not take"
+    elif drops["hinge + BN"] and not drops["BCE + SN"]:
+        verdict = "so the hinge loss, not spectral normalisation, is what DCGAN's CNN does not take"
+    elif not drops["hinge + BN"]:
+        verdict = "so taking out either one avoids the mode dropping: only the pair causes it"
+    else:
+        verdict = "so taking out either one alone does not avoid the mode dropping"
+    return f"{text}: {verdict} (recall below half the SNGAN stage's {sngan['recall']:.2f}; one run each)."
 
 
 def remedies_sentence(

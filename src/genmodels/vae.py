@@ -90,11 +90,7 @@ class ConvEncoder(nn.Module):
     """Image -> conv features (28 -> 14 -> 7) -> the MLP encoder -> (mu, logvar)."""
 
     def __init__(
-        self,
-        channels: tuple[int, ...],
-        hidden_dim: int,
-        latent_dim: int,
-        dropout: float = 0.0,
+        self, channels: tuple[int, ...], hidden_dim: int, latent_dim: int, dropout: float = 0.0,
         batch_norm: bool = True,
     ):
         super().__init__()
@@ -112,11 +108,7 @@ class ConvDecoder(nn.Module):
     """z -> MLP decoder -> (C, 7, 7) -> transposed convs (7 -> 14 -> 28) -> logits."""
 
     def __init__(
-        self,
-        channels: tuple[int, ...],
-        hidden_dim: int,
-        latent_dim: int,
-        dropout: float = 0.0,
+        self, channels: tuple[int, ...], hidden_dim: int, latent_dim: int, dropout: float = 0.0,
         batch_norm: bool = True,
     ):
         super().__init__()
@@ -209,7 +201,8 @@ def vae_loss(logits, x, mu, logvar, beta: float = 1.0, free_bits_nats: float = 0
     (Kingma et al., 2016); the reported KL is always the true one."""
     reconstruction = bernoulli_nll(logits, x).mean()
     kl_per_dimension = gaussian_kl_per_dimension(mu, logvar).mean(0)
-    kl = kl_per_dimension.sum()  # a KL is never negative: 0 free bits clamp nothing
+    kl = kl_per_dimension.sum()
+    # a KL is never negative, so 0 free bits clamp nothing
     penalised_kl = kl_per_dimension.clamp(min=free_bits_nats).sum()
     total = reconstruction + beta * penalised_kl  # what training minimises
     return {"total": total, "reconstruction": reconstruction, "kl": kl}

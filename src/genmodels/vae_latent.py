@@ -399,9 +399,15 @@ def pca_map(config) -> tuple[np.ndarray, np.ndarray]:
 
 QUALITY_COLUMNS = {
     "trustworthiness": "trustworthiness",
-    "knn_accuracy_latent": "5-NN accuracy (latent)",
-    "knn_accuracy_embedding": "5-NN accuracy (2-D map)",
+    "knn_accuracy_latent": "5-NN accuracy, latent (%)",
+    "knn_accuracy_embedding": "5-NN accuracy, 2-D map (%)",
 }
+
+
+def quality_table_shown(quality: pd.DataFrame) -> pd.DataFrame:
+    """`tsne_quality_table` as the report prints it: accuracies in percent, as the prose quotes them."""
+    percent = {c: 100 * quality[c] for c in ("knn_accuracy_latent", "knn_accuracy_embedding")}
+    return quality.assign(**percent).rename(columns=QUALITY_COLUMNS)
 
 
 def tsne_summary(quality: pd.DataFrame) -> dict:

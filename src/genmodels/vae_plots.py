@@ -150,19 +150,24 @@ def beta_curves(histories: dict, mark_epoch: int | None = None) -> Figure:
 def kl_per_dimension(kl_by_beta: dict, floor_nats: float = 1e-4) -> Figure:
     """Per-dimension KL (sorted, descending) for each beta; collapsed dimensions sit near 0, values
     below `floor_nats` are drawn at it."""
-    figure = Figure(figsize=(6.6, 2.1))
+    figure = Figure(figsize=(6.6, 2.5))
     ax = figure.add_subplot()
+    top = floor_nats
     for index, (beta, kl) in enumerate(kl_by_beta.items()):
         values = np.sort(np.asarray(kl))[::-1]
+        top = max(top, float(values.max()))
+        final = "final" in beta  # drawn open and dashed, so a study curve beneath it stays visible
         ax.plot(
             np.arange(1, len(values) + 1),
             np.maximum(values, floor_nats),
-            "o-",
-            ms=3,
-            color=f"C{index}",
+            "o--" if final else "o-",
+            ms=4 if final else 3,
+            mfc="none" if final else None,
+            color="black" if final else f"C{index}",
             label=f"β={beta}",
         )
     ax.set_yscale("log")
+    ax.set_ylim(floor_nats / 2, max(2 * top, 10 ** np.ceil(np.log10(top))))  # a labelled decade above the top
     ax.set_xlabel("latent dimension (sorted by KL)")
     ax.set_ylabel("KL [nats]")
     ax.grid(alpha=0.3)
