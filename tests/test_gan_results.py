@@ -120,3 +120,20 @@ def test_cnn_pair_table_names_each_runs_cnn_loss_and_normalisation():
     ]
     assert table["KID×1000"].tolist() == [40.0, 41.0, 42.0, 43.0]
     assert table["recall"].tolist() == [0.0, 0.1, 0.2, 0.1 * 3]
+
+
+def test_stored_samples_keep_the_generated_pixels_in_eight_bits(monkeypatch):
+    images = torch.linspace(-1, 1, 2 * 3 * 4 * 4).reshape(2, 3, 4, 4)
+    stored = {}
+
+    def cached(config, key, compute):
+        stored.setdefault(key, compute())
+        return stored[key]
+
+    monkeypatch.setattr(gan_results, "manifest_entry", lambda config: {})
+    monkeypatch.setattr(gan_results, "generate", lambda count, seed, config: images[:count])
+    monkeypatch.setattr(gan_results, "cached_metric", cached)
+    samples = gan_results.stored_samples("run", 2)
+    assert list(stored) == ["samples_2"] and isinstance(stored["samples_2"], list)  # JSON for the manifest
+    assert samples.shape == (2, 3, 4, 4)
+    assert torch.allclose(samples, (images + 1) / 2, atol=1 / 255)

@@ -77,6 +77,18 @@ def generate(count: int, seed: int = 0, config=runs.FINAL_GAN, batch_size: int =
     return sample(gan(config)["generator"], config.latent_dim, count, seed, batch_size)
 
 
+def stored_samples(config, count: int = 8) -> torch.Tensor:
+    """The first `count` images of the grid's noise (seed 0) in [0, 1], computed once and stored
+    with `config` as 8-bit pixels, so that they outlive the run's pruned weight file."""
+    manifest_entry(config)
+
+    def compute():
+        images = data.gan_output_to_image(generate(count, seed=0, config=config))
+        return images.mul(255).round().to(torch.uint8).tolist()
+
+    return torch.tensor(cached_metric(config, f"samples_{count}", compute), dtype=torch.uint8).float() / 255
+
+
 def sample(generator, latent_dim: int, count: int, seed: int, batch_size: int = 500) -> torch.Tensor:
     """`count` images of `generator` in [-1, 1] from noise drawn after torch.manual_seed(seed)."""
     torch.manual_seed(seed)
