@@ -41,9 +41,11 @@ def test_gan_curves_mark_every_change_of_the_learning_rate_schedule():
     legend = [text.get_text() for text in losses.legends[0].get_texts()]  # one legend below both panels
     assert "after epoch 3: restart at LR 0.0001" in legend
     repeated = {1: "restart", 2: "restart", 3: "restart"}  # the same change thrice: one legend entry
-    grouped = gan_plots.discriminator_outputs(log, 100, window=20, schedule_events=repeated)
+    grouped = gan_plots.gan_loss_curves(log, 100, window=20, schedule_events=repeated)
     entries = [text.get_text() for text in grouped.legends[0].get_texts()]
     assert [e for e in entries if "restart" in e] == ["after epochs 1, 2 and 3: restart"]
+    outputs_legend = [text.get_text() for text in outputs.legends[0].get_texts()]
+    assert not any("restart" in e for e in outputs_legend)  # Figure 13's legend names the lines
     assert not any(
         len(set(line.get_xdata())) == 1
         for line in gan_plots.gan_loss_curves(log, 100, 20).axes[0].get_lines()

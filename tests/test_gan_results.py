@@ -117,9 +117,21 @@ def test_cnn_pair_table_names_each_runs_cnn_loss_and_normalisation():
         ["DCGAN", "hinge", "spectral"],
         ["DCGAN", "hinge", "BatchNorm"],
         ["DCGAN", "BCE", "spectral"],
+        ["DCGAN", "BCE", "BatchNorm"],
     ]
-    assert table["KID×1000"].tolist() == [40.0, 41.0, 42.0, 43.0]
-    assert table["recall"].tolist() == [0.0, 0.1, 0.2, 0.1 * 3]
+    assert table["KID×1000"].tolist() == [40.0, 41.0, 42.0, 43.0, 44.0]
+    assert table["recall"].tolist() == [0.1 * i for i in range(5)]
+
+
+def test_loss_and_norm_label_names_the_loss_and_ds_normalisation():
+    from genmodels import runs
+
+    assert [gan_results.loss_and_norm_label(c) for c in runs.CNN_CONTROL_ABLATION.values()] == [
+        "hinge loss, spectral norm",
+        "hinge loss, BatchNorm",
+        "BCE, spectral norm",
+        "BCE, BatchNorm",
+    ]
 
 
 def test_stored_samples_keep_the_generated_pixels_in_eight_bits(monkeypatch):

@@ -508,11 +508,13 @@ def test_split_agreement_sentence_compares_the_level_sets():
     test = {**validation, "batch_size": {64: 96.5, 128: 96.3, 256: 96.6}}
     assert prose.split_agreement_sentence(validation, test, chosen) == (
         "Measured on the test set, the sweeps would keep every chosen value among the best: the batch-size "
-        "sweep finds 64, 128 and 256 level there (64: 96.5, 128: 96.3, 256: 96.6 nats), 64 and 128 here."
+        "sweep finds 64, 128 and 256 level on the test set (64: 96.5, 128: 96.3, 256: 96.6 nats), 64 and 128 "
+        "on the validation split."
     )
     assert prose.split_agreement_sentence(validation, test, chosen, 0.5, validation_tolerance=0.15) == (
         "Measured on the test set, the sweeps would keep every chosen value among the best: the batch-size "
-        "sweep finds 64, 128 and 256 level there (64: 96.5, 128: 96.3, 256: 96.6 nats), 128 here."
+        "sweep finds 64, 128 and 256 level on the test set (64: 96.5, 128: 96.3, 256: 96.6 nats), 128 on the "
+        "validation split."
     )
     moved = {"latent_dim": {16: 95.0, 32: 96.3, 8: 104.0}, "batch_size": {64: 95.5, 128: 96.3, 256: 96.6}}
     assert prose.split_agreement_sentence(validation, moved, chosen) == (
@@ -989,15 +991,18 @@ def test_still_falling_sentence_counts_the_runs_that_had_not_converged():
     )
     assert prose.still_falling_sentence([0.05, -0.1]).startswith("In the last epoch 1 of the 2 models' test")
     assert prose.still_falling_sentence([-0.1, 0.0]).startswith("No model's test loss fell")
-    further = prose.still_falling_sentence([0.05, 1.2], [0.3, 2.5], 12, "@fig-x")
+    further = prose.still_falling_sentence([0.05, 1.2], {0: 0.3, 1: 2.5}, 12, "@fig-x", 6)
     assert further.endswith(
         "not at convergence; in the copies trained for 12 epochs (@fig-x), all test losses fell by a further "
-        "0.30 to 2.50 nats after that budget."
+        "0.30 to 2.50 nats from their own epoch 6 (dotted) to epoch 12."
     )
-    assert "1 of the 2 test losses fell by a further 0.30 nats after" in prose.still_falling_sentence(
-        [0.05], [0.3, -0.2], 12
+    assert prose.still_falling_sentence([0.05], {0.5: 0.3, 1000: -0.2}, 12, budget=6).endswith(
+        "1 of the 2 test losses fell by a further 0.30 nats from their own epoch 6 (dotted) to epoch 12, "
+        "and that of β = 1000 rose by 0.20."
     )
-    assert prose.still_falling_sentence([0.05], [-0.3], 12).endswith("no test loss fell after that budget.")
+    assert prose.still_falling_sentence([0.05], {1: -0.3}, 12, budget=6).endswith(
+        "no test loss fell after epoch 6."
+    )
 
 
 def test_budget_check_sentence_says_whether_the_short_budgets_choice_holds():
@@ -1141,15 +1146,14 @@ def test_beta_order_sentence_reports_the_largest_move_and_any_change_of_order():
 def test_architecture_control_sentence_credits_the_deeper_cnn_only_when_the_control_did_worse():
     sngan = {"fid": 44.2, "recall": 0.30}
     worse = prose.architecture_control_sentence(19, sngan, {"fid": 52.8, "recall": 0.25})
-    assert (
-        "an FID of 52.8 after 19 epochs against the SNGAN CNN's 44.2, and a recall of 0.25 against 0.30"
-        in worse
+    assert worse == (
+        "Trained afterwards with the first stage's recipe for 19 epochs (one run each), DCGAN's CNN reached "
+        "an FID of 52.8 against the SNGAN CNN's 44.2 and a recall of 0.25 against 0.30."
     )
-    assert worse.endswith("(one run each): at this budget the SNGAN CNN lowered the FID by 8.6.")
     collapsed = prose.architecture_control_sentence(19, sngan, {"fid": 106.9, "recall": 0.02})
     assert collapsed.endswith(
-        "lowered the FID by 62.7: without it the recipe's samples reached few of the real images' "
-        "neighbourhoods, the mark of mode dropping."
+        "0.02 against 0.30: its samples reached few of the real images' neighbourhoods, the mark of mode "
+        "dropping."
     )
     better = prose.architecture_control_sentence(19, sngan, {"fid": 43.0, "recall": 0.02})
     assert better.endswith(": at this budget the SNGAN CNN did not lower the FID.")
@@ -1185,19 +1189,22 @@ def test_lower_bounds_are_rounded_down():
     assert prose.lower_bound_text(0.43) == "0.43" and prose.lower_bound_text(0.0) == "0.00"
 
 
-def test_feature_precision_sentence_compares_the_change_with_the_sampling_noise():
+def test_feature_precision_sentence_compares_the_change_with_the_sampling_noise_at_its_size():
     fids = {"bf16": 97.314, "fp32": 97.25, "samples": 2000}
-    assert prose.feature_precision_sentence(fids, 0.2, 24.34) == (
-        "Of these differences, the bf16 features matter less than sampling: on the first 2,000 samples "
-        "against 2,000 real images (fewer than the features' 2,048 dimensions, so both covariance estimates "
-        "are singular and the FID itself rises to 97.3), fp32 features change the FID by −0.06, where a "
-        "second set of 10,000 samples moves the 10,000-sample FID of 24.3 by 0.20."
+    resampled = {"fid": 97.614, "samples": 2000}
+    assert prose.feature_precision_sentence(fids, resampled, 24.34) == (
+        "On the first 2,000 samples against 2,000 real images (fewer than the features' 2,048 dimensions, so "
+        "both covariance estimates are singular and the FID itself rises to 97.3), fp32 features change the "
+        "FID by −0.06, less than the 0.30 by which 2,000 samples of another noise seed change it."
     )
-    assert "matter more than sampling" in prose.feature_precision_sentence({**fids, "fp32": 98.0}, 0.2, 24.34)
-    assert "rises" not in prose.feature_precision_sentence({**fids, "bf16": 24.0}, 0.2, 24.34)
+    worse = prose.feature_precision_sentence({**fids, "fp32": 98.0}, resampled, 24.3)
+    assert "by +0.69, more than the 0.30" in worse
+    level = prose.feature_precision_sentence(fids, {"fid": 97.263, "samples": 2000}, 24.3)
+    assert "by −0.06, about as much as the 0.05 by which" in level
+    assert "rises" not in prose.feature_precision_sentence({**fids, "bf16": 24.0}, resampled, 24.34)
     more = {**fids, "samples": 5000}  # more samples than dimensions: no singular covariance
     assert "5,000 real images (so few that the FID itself rises to 97.3)" in (
-        prose.feature_precision_sentence(more, 0.2, 24.34)
+        prose.feature_precision_sentence(more, resampled, 24.34)
     )
 
 
@@ -1227,27 +1234,37 @@ def test_cnn_pair_sentence_names_the_feature_whose_removal_avoids_the_mode_dropp
     sngan = {"fid": 44.2, "recall": 0.30}
 
     def runs(*recalls):
-        return {
-            k: {"fid": 50.0 + i, "recall": r}
-            for i, (k, r) in enumerate(zip(("hinge + SN", "hinge + BN", "BCE + SN"), recalls))
-        }
+        keys = ("hinge + SN", "hinge + BN", "BCE + SN", "BCE + BN")
+        return {k: {"fid": 50.0 + i, "recall": r} for i, (k, r) in enumerate(zip(keys, recalls))}
 
-    text = prose.cnn_pair_sentence(runs(0.02, 0.35, 0.03), sngan, 19, "@tbl-x")
+    text = prose.cnn_pair_sentence(runs(0.02, 0.35, 0.03, 0.25), sngan, 19, "@tbl-x")
     assert text.startswith(
-        "Trained from scratch for as long (@tbl-x), DCGAN's CNN without spectral normalisation (hinge loss, "
-        "BatchNorm in D) reached an FID of 51.0 and a recall of 0.35, and without the hinge loss (BCE, "
-        "spectral normalisation) 52.0 and 0.03: so spectral normalisation, not the hinge loss, is"
+        "Without spectral normalisation (hinge loss, BatchNorm in D; @tbl-x) DCGAN's CNN reached an FID of "
+        "51.0 and a recall of 0.35, without the hinge loss (BCE, spectral normalisation) 52.0 and 0.03, and "
+        "without both (DCGAN's own BCE and BatchNorm) 53.0 and 0.25; so spectral normalisation, not the "
+        "hinge loss, is"
     )
-    assert text.endswith("(recall below half the SNGAN stage's 0.30; one run each).")
-    assert "so the hinge loss, not spectral normalisation," in prose.cnn_pair_sentence(
-        runs(0.02, 0.03, 0.35), sngan, 19
+    assert text.endswith(
+        "(dropping: a recall below 0.15, half the SNGAN stage's); none of the four reached the SNGAN stage's "
+        "FID of 44.2."
     )
-    assert "only the pair causes it" in prose.cnn_pair_sentence(runs(0.02, 0.2, 0.2), sngan, 19)
-    assert "either one alone does not avoid" in prose.cnn_pair_sentence(runs(0.02, 0.1, 0.1), sngan, 19)
-    assert "pair does not drop modes on DCGAN's CNN at this budget:" not in prose.cnn_pair_sentence(
-        runs(0.2, 0.1, 0.2), sngan, 19
+    sngan_behind = {"fid": 52.0, "recall": 0.30}  # 50.0 and 51.0 are below it, 52.0 ties it
+    assert prose.cnn_pair_sentence(runs(0.02, 0.35, 0.03, 0.25), sngan_behind, 19).endswith(
+        "hinge loss with spectral norm (50.0) and hinge loss with BatchNorm (51.0) beat the SNGAN stage's "
+        "FID of 52.0."
     )
-    assert "at this budget, but taking one of them out does" in prose.cnn_pair_sentence(
-        runs(0.2, 0.1, 0.2), sngan, 19
+
+    def verdict(*recalls):
+        text = prose.cnn_pair_sentence(runs(*recalls), sngan, 19)
+        return text.split("; so ")[1].split(" (dropping")[0]
+
+    assert verdict(0.02, 0.03, 0.35, 0.25).startswith("the hinge loss, not spectral normalisation,")
+    assert verdict(0.02, 0.2, 0.2, 0.2).startswith("only the pair drops modes")
+    assert verdict(0.02, 0.1, 0.1, 0.1).startswith("all four drop modes")
+    assert verdict(0.2, 0.2, 0.2, 0.2).startswith("none of the four")
+    assert verdict(0.2, 0.1, 0.2, 0.1).endswith("but hinge loss with BatchNorm and BCE with BatchNorm do not")
+    assert verdict(0.02, 0.1, 0.2, 0.1).endswith(
+        "for it: hinge loss with spectral norm, hinge loss with BatchNorm, BCE with BatchNorm drop modes"
     )
-    assert "at this budget (recall below" in prose.cnn_pair_sentence(runs(0.2, 0.2, 0.2), sngan, 19)
+    # spectral norm is named only when the BatchNorm runs both keep their modes
+    assert verdict(0.02, 0.2, 0.1, 0.1).startswith("neither feature alone")

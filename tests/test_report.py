@@ -284,7 +284,7 @@ def test_numbers_typed_into_captions_match_the_code():
     assert f"validation split after {runs.SELECTION_EPOCHS} epochs" in part1
     assert f"the mean ± standard deviation over seeds {prose._digits(runs.SWEEP_SEEDS)} (" in part1
     assert f"{runs.BETA_STUDY[0].epochs} epochs on all 60,000 training images" in part1
-    assert f"the same runs for {runs.BETA_LONG_EPOCHS} epochs" in part1
+    assert f"the same configurations trained again for {runs.BETA_LONG_EPOCHS} epochs" in part1
     assert f"from the runs trained for {runs.BETA_LONG_EPOCHS} epochs" in part1
     assert f"Dotted: epoch {runs.BETA_STUDY[0].epochs}, where the study's main runs" in part1
     from genmodels import latent

@@ -188,15 +188,16 @@ def test_each_leave_one_out_run_continues_the_final_model_with_one_feature_chang
     assert set(runs.LEAVE_ONE_OUT_RUNS) <= set(runs.target_configs("gan"))
 
 
-def test_the_cnn_control_ablation_takes_out_one_feature_of_the_control_per_run():
-    control, no_sn, no_hinge = runs.CNN_CONTROL_ABLATION.values()
+def test_the_cnn_control_ablation_takes_out_each_feature_of_the_control_and_both():
+    control, no_sn, no_hinge, neither = runs.CNN_CONTROL_ABLATION.values()
     assert control is runs.DCGAN_CNN_CONTROL
     changed = [
         {f.name for f in dataclasses.fields(c) if getattr(c, f.name) != getattr(control, f.name)} - {"name"}
-        for c in (no_sn, no_hinge)
+        for c in (no_sn, no_hinge, neither)
     ]
-    assert changed == [{"spectral_norm"}, {"loss"}]
-    assert no_sn.batch_norm_in_d  # without spectral norm, D has DCGAN's BatchNorm back
+    assert changed == [{"spectral_norm"}, {"loss"}, {"spectral_norm", "loss"}]
+    assert no_sn.batch_norm_in_d and neither.batch_norm_in_d  # without spectral norm, DCGAN's BatchNorm
+    assert (neither.loss, neither.spectral_norm) == (runs.GAN_STAGE1.loss, runs.GAN_STAGE1.spectral_norm)
 
 
 def test_the_final_gan_is_the_last_shipped_run():

@@ -93,6 +93,21 @@ def test_beta_curves_draw_train_and_test_of_each_term_for_every_beta():
     assert entries == ["β=0", "β=1", "β=1000", "test", "train"]
 
 
+def test_beta_curves_label_plain_numbers_down_to_the_lowest_loss_curve():
+    low = [{"total": t, "reconstruction": t, "kl": 0.0} for t in (60.0, 50.0, 44.0)]
+    high = [{"total": t, "reconstruction": t - 2, "kl": 2.0} for t in (300.0, 250.0, 210.0)]
+    figure = vae_plots.beta_curves({0.0: {"test": low, "train": low}, 1000.0: {"test": high, "train": high}})
+    figure.canvas.draw()
+    for ax in figure.axes:
+        bottom, top = ax.get_ylim()
+        shown = [t for t in ax.get_yticklabels() if bottom <= t.get_position()[1] <= top]
+        assert all(t.get_text() and "$" not in t.get_text() for t in shown)  # 50, not 5×10¹
+    for ax in figure.axes[:2]:  # the log axes: a labelled tick near β = 0's lowest loss (44)
+        bottom, top = ax.get_ylim()
+        ticks = [t for t in ax.get_yticks() if bottom <= t <= top]
+        assert min(ticks) <= 1.25 * 44 and len(ticks) >= 4
+
+
 def test_kl_per_dimension_leaves_a_labelled_decade_above_the_largest_kl_and_sets_the_final_model_apart():
     figure = vae_plots.kl_per_dimension({"0": np.array([9.5, 3.0, 1.0]), "1 (final)": np.array([2.0, 1e-6])})
     ax = figure.axes[0]

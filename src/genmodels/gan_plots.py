@@ -117,8 +117,9 @@ def discriminator_outputs(
     """Mean sigma(D) on real and fake batches (smoothed, left) and the gap between them (right, on
     an axis of its own so that its changes show); `schedule_events` ({epoch: what happens after
     it}) are marked. At the equilibrium of either loss the two curves coincide (gap 0); only BCE
-    also fixes their level (D = 1/2, drawn), while the hinge loss allows any D in [-1, 1]."""
-    figure = Figure(figsize=(6.5, 1.65))
+    also fixes their level (D = 1/2, drawn), while the hinge loss allows any D in [-1, 1]. The
+    schedule's lines carry no legend entry: the loss curves' figure names them."""
+    figure = Figure(figsize=(6.5, 1.5))
     ax, gap_ax = figure.subplots(1, 2)
     drawn = []
     for column, name, colour in ((2, "σ(D(x)), real batch", "C2"), (3, "σ(D(G(z))), fake batch", "C3")):
@@ -133,7 +134,7 @@ def discriminator_outputs(
         ax.axhline(0.5, color="grey", ls=":", label="equilibrium D = 1/2")
         drawn.append(np.array([0.5]))
     for axis, curves, label in ((ax, drawn, "mean σ(D)"), (gap_ax, [gap], "gap")):
-        _mark_schedule(axis, schedule_events or {}, lambda epoch: epoch * iterations_per_epoch, axis is ax)
+        _mark_schedule(axis, schedule_events or {}, lambda epoch: epoch * iterations_per_epoch, False)
         low, high = min(c.min() for c in curves), max(c.max() for c in curves)
         margin = 0.15 * (high - low) + 0.01  # the axis spans the curves, so their changes show
         axis.set_ylim(max(-1.0 if axis is gap_ax else 0.0, low - margin), min(1.0, high + margin))
@@ -141,13 +142,13 @@ def discriminator_outputs(
         axis.xaxis.set_major_formatter(_THOUSANDS)
         axis.set_ylabel(label)
         axis.grid(alpha=0.3)
-    figure.tight_layout(rect=(0, 0.2, 1, 1))
+    figure.tight_layout(rect=(0, 0.12, 1, 1))
     handles, labels = ax.get_legend_handles_labels()
     figure.legend(
         [*handles, gap_line],
         [*labels, gap_line.get_label()],
         loc="lower center",
-        ncol=2,
+        ncol=len(handles) + 1,  # one row
         fontsize=8,
         frameon=False,
     )

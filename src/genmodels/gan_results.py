@@ -168,6 +168,22 @@ def feature_precision_fid(config=runs.FINAL_GAN, count: int = PRECISION_SAMPLES)
     return cached_metric(config, f"fid_{count}_bf16_fp32", compute)
 
 
+def feature_precision_resampled(config=runs.FINAL_GAN, count: int = PRECISION_SAMPLES, seed: int = 3) -> dict:
+    """The bf16 FID of `count` samples from another noise seed against the same `count` real
+    images as `feature_precision_fid`, computed once: how far the sample set alone moves that FID,
+    the yardstick for the features' precision at the same sample size."""
+    manifest_entry(config)
+
+    def compute():
+        from genmodels import metrics
+
+        real, _ = metrics.inception_features(cifar_train()[0][real_subset_indices()[:count]], bf16=True)
+        fake, _ = metrics.inception_features(generate(count, seed=seed, config=config), bf16=True)
+        return {"fid": metrics.fid_from_features(real, fake), "seed": seed, "samples": count}
+
+    return cached_metric(config, f"fid_{count}_resampled", compute)
+
+
 HELD_OUT_SEED = 4  # noise for the held-out D check: samples neither the evaluation nor the grid uses
 
 
@@ -599,6 +615,12 @@ def leave_one_out_table(fids: dict[str, list[float]], start: float) -> pd.DataFr
             }
         )
     return pd.DataFrame(rows)
+
+
+def loss_and_norm_label(config) -> str:
+    """A run's loss and D's normalisation in words, e.g. "BCE, spectral norm"."""
+    loss = "hinge loss" if config.loss == "hinge" else "BCE"
+    return f"{loss}, {'spectral norm' if config.spectral_norm else 'BatchNorm'}"
 
 
 def cnn_pair_table(evaluations: dict) -> pd.DataFrame:

@@ -557,13 +557,15 @@ def _restart_changes(values: list[float], noise: float, noise_name: str, digits:
     return parts
 
 
-def feature_precision_sentence(fids: dict, noise: float, full_fid: float, dims: int = 2048) -> str:
+def feature_precision_sentence(fids: dict, resampled: dict, full_fid: float, dims: int = 2048) -> str:
     """How far Inception features in fp32 instead of bf16 move the FID (`fids`:
-    `gan_results.feature_precision_fid`), against `noise`, how far a second set of 10,000 samples
-    moves the 10,000-sample FID (`full_fid`); `dims`: the features' dimensions."""
+    `gan_results.feature_precision_fid`), against how far samples of another noise seed move the
+    same small-sample FID (`resampled`: `gan_results.feature_precision_resampled`; within a factor
+    of 2 of it reads as "about as much"); `full_fid`, the 10,000-sample FID; `dims`: the features'
+    dimensions."""
     change = fids["fp32"] - fids["bf16"]
+    noise = abs(resampled["fid"] - fids["bf16"])
     count = f"{fids['samples']:,}"
-    matter = "less" if abs(change) < noise else "more"
     small = f"{count} samples against {count} real images"
     if fids["bf16"] > full_fid:  # few samples bias the FID upwards
         if fids["samples"] <= dims:  # the sample covariances are singular: the bias is no longer small
@@ -573,10 +575,13 @@ def feature_precision_sentence(fids: dict, noise: float, full_fid: float, dims: 
             )
         else:
             small += f" (so few that the FID itself rises to {fids['bf16']:.1f})"
+    if noise / 2 <= abs(change) <= 2 * noise:
+        than = "about as much as"
+    else:
+        than = "less than" if abs(change) < noise else "more than"
     return (
-        f"Of these differences, the bf16 features matter {matter} than sampling: on the first {small}, "
-        f"fp32 features change the FID by {signed(change)}, where a second set of 10,000 samples moves "
-        f"the 10,000-sample FID of {full_fid:.1f} by {noise:.2f}."
+        f"On the first {small}, fp32 features change the FID by {signed(change)}, {than} the "
+        f"{noise:.2f} by which {count} samples of another noise seed change it."
     )
 
 
@@ -734,19 +739,14 @@ def architecture_control_sentence(epochs: int, sngan: dict, control: dict) -> st
     """What the control run says of the architecture: DCGAN's CNN trained with everything else of
     the first SNGAN stage (`epochs`; `sngan`, `control`: each run's "fid" and "recall")."""
     text = (
-        "Trained afterwards with the first stage's recipe, DCGAN's CNN "
-        f"reached an FID of {control['fid']:.1f} after {epochs} epochs against the SNGAN CNN's "
-        f"{sngan['fid']:.1f}, and a recall of {control['recall']:.2f} against {sngan['recall']:.2f} "
-        "(one run each)"
+        f"Trained afterwards with the first stage's recipe for {epochs} epochs (one run each), DCGAN's CNN "
+        f"reached an FID of {control['fid']:.1f} against the SNGAN CNN's {sngan['fid']:.1f} and a recall of "
+        f"{control['recall']:.2f} against {sngan['recall']:.2f}"
     )
     if control["fid"] <= sngan["fid"]:
         return f"{text}: at this budget the SNGAN CNN did not lower the FID."
-    text += f": at this budget the SNGAN CNN lowered the FID by {control['fid'] - sngan['fid']:.1f}"
     if control["recall"] < sngan["recall"] / 2:
-        text += (
-            ": without it the recipe's samples reached few of the real images' neighbourhoods, the mark of "
-            "mode dropping"
-        )
+        text += ": its samples reached few of the real images' neighbourhoods, the mark of mode dropping"
     return f"{text}."
 
 
@@ -1348,9 +1348,9 @@ def split_agreement_sentence(
     if not differ:
         return "Measured on the test set, the same sweeps single out the same values."
     details = "; ".join(
-        f"the {names.get(f, f)} sweep finds {show(level[f][1])} level there ("
+        f"the {names.get(f, f)} sweep finds {show(level[f][1])} level on the test set ("
         + ", ".join(f"{v:g}: {_shown(e)}" for v, e in sorted(test[f].items()))
-        + f" nats), {show(level[f][0])} here"
+        + f" nats), {show(level[f][0])} on the validation split"
         for f in differ
     )
     return f"Measured on the test set, the sweeps would keep every chosen value among the best: {details}."
@@ -1599,32 +1599,58 @@ def snapshot_motion_sentence(motion: dict) -> str:
 
 
 def cnn_pair_sentence(runs: dict[str, dict], sngan: dict, epochs: int, cite: str = "") -> str:
-    """Which of the hinge loss and spectral normalisation fails on DCGAN's CNN, from three runs from
-    scratch for `epochs` with the first SNGAN stage's recipe: `runs` {"hinge + SN", "hinge + BN",
-    "BCE + SN": its `gan_evaluation` ("fid", "recall")}, `sngan` that stage's. A run drops modes
-    when its recall is below half the SNGAN stage's, as `architecture_control_sentence` reads it."""
-    no_sn, no_hinge = runs["hinge + BN"], runs["BCE + SN"]
-    where = f" ({cite})" if cite else ""
+    """Which of the hinge loss and spectral normalisation fails on DCGAN's CNN, from the 2 x 2 of
+    runs from scratch for `epochs` with the first SNGAN stage's recipe: `runs` {"hinge + SN",
+    "hinge + BN", "BCE + SN", "BCE + BN": its `gan_evaluation` ("fid", "recall")}, `sngan` that
+    stage's. A run drops modes when its recall is below half the SNGAN stage's, as
+    `architecture_control_sentence` reads it; the FIDs are then ranked against that stage's."""
+
+    def shown(key: str) -> str:
+        return f"{runs[key]['fid']:.1f} and {runs[key]['recall']:.2f}"
+
+    def words(key: str) -> str:  # "hinge + BN" -> "hinge loss with BatchNorm"
+        loss, norm = key.split(" + ")
+        loss = "hinge loss" if loss == "hinge" else loss
+        return f"{loss} with {'spectral norm' if norm == 'SN' else 'BatchNorm'}"
+
+    where = f"; {cite}" if cite else ""
     text = (
-        f"Trained from scratch for as long{where}, DCGAN's CNN without spectral normalisation (hinge "
-        f"loss, BatchNorm in D) reached an FID of {no_sn['fid']:.1f} and a recall of {no_sn['recall']:.2f}, "
-        f"and without the hinge loss (BCE, spectral normalisation) {no_hinge['fid']:.1f} and "
-        f"{no_hinge['recall']:.2f}"
+        f"Without spectral normalisation (hinge loss, BatchNorm in D{where}) DCGAN's CNN reached an FID of "
+        f"{runs['hinge + BN']['fid']:.1f} and a recall of {runs['hinge + BN']['recall']:.2f}, without the "
+        f"hinge loss (BCE, spectral normalisation) {shown('BCE + SN')}, and without both (DCGAN's own BCE "
+        f"and BatchNorm) {shown('BCE + BN')}"
     )
-    drops = {name: e["recall"] < sngan["recall"] / 2 for name, e in runs.items()}
-    if not drops["hinge + SN"]:
-        verdict = "the pair does not drop modes on DCGAN's CNN at this budget"
-        if drops["hinge + BN"] or drops["BCE + SN"]:
-            verdict += ", but taking one of them out does"
-    elif drops["BCE + SN"] and not drops["hinge + BN"]:
-        verdict = "so spectral normalisation, not the hinge loss, is what DCGAN's CNN does not take"
-    elif drops["hinge + BN"] and not drops["BCE + SN"]:
-        verdict = "so the hinge loss, not spectral normalisation, is what DCGAN's CNN does not take"
-    elif not drops["hinge + BN"]:
-        verdict = "so taking out either one avoids the mode dropping: only the pair causes it"
+    dropping = [name for name, e in runs.items() if e["recall"] < sngan["recall"] / 2]  # in table order
+    named, named_and = ", ".join(map(words, dropping)), " and ".join(map(words, dropping))
+    if not dropping:
+        verdict = "so none of the four drops modes at this budget"
+    elif dropping == ["hinge + SN"]:
+        verdict = "so only the pair drops modes: taking out either one avoids it"
+    elif set(dropping) == {"hinge + SN", "BCE + SN"}:
+        verdict = (
+            "so spectral normalisation, not the hinge loss, is what DCGAN's CNN does not take: "
+            "both runs with it drop modes, neither without it does"
+        )
+    elif set(dropping) == {"hinge + SN", "hinge + BN"}:
+        verdict = (
+            "so the hinge loss, not spectral normalisation, is what DCGAN's CNN does not take: "
+            "both runs with it drop modes, neither without it does"
+        )
+    elif len(dropping) == len(runs):
+        verdict = "so all four drop modes: at this budget DCGAN's CNN does, whatever its loss and D"
+    elif "hinge + SN" not in dropping:
+        verdict = f"so the pair keeps its modes at this budget, but {named_and} do not"
     else:
-        verdict = "so taking out either one alone does not avoid the mode dropping"
-    return f"{text}: {verdict} (recall below half the SNGAN stage's {sngan['recall']:.2f}; one run each)."
+        verdict = f"so neither feature alone accounts for it: {named} drop modes"
+    better = [name for name, e in runs.items() if round(e["fid"], 1) < round(sngan["fid"], 1)]
+    if better:
+        fids = " and ".join(f"{words(name)} ({runs[name]['fid']:.1f})" for name in better)
+        verb = "beats" if len(better) == 1 else "beat"
+        ranking = f"{fids} {verb} the SNGAN stage's FID of {sngan['fid']:.1f}"
+    else:
+        ranking = f"none of the four reached the SNGAN stage's FID of {sngan['fid']:.1f}"
+    threshold = f"(dropping: a recall below {sngan['recall'] / 2:.2f}, half the SNGAN stage's)"
+    return f"{text}; {verdict} {threshold}; {ranking}."
 
 
 def remedies_sentence(
@@ -1816,11 +1842,12 @@ def beta_order_sentence(
 
 
 def still_falling_sentence(
-    falls: list[float], further: list[float] | None = None, epochs: int = 0, cite: str = ""
+    falls: list[float], further: dict | None = None, epochs: int = 0, cite: str = "", budget: int = 0
 ) -> str:
     """Whether a study's runs had converged: `falls`, how much each run's test loss fell in its last
-    epoch (nats; negative if it rose); `further`, how much each run's copy trained to `epochs`
-    epochs fell from the study's budget to its own last epoch (`cite`: the figure drawing them)."""
+    epoch (nats; negative if it rose); `further` ({β: fall}), how much each run's copy trained to
+    `epochs` epochs fell from its own epoch `budget` (the study's) to its last (`cite`: the figure
+    drawing them, with `budget` dotted); the copies whose loss did not fall are named."""
     falling = [f for f in falls if f > 0]
     if not falling:
         text = "No model's test loss fell in the last epoch, so the βs are compared near convergence"
@@ -1833,11 +1860,17 @@ def still_falling_sentence(
     if further is None:
         return text + "."
     copies = f"the copies trained for {epochs} epochs{f' ({cite})' if cite else ''}"
-    down = [f for f in further if f > 0]
+    down = [f for f in further.values() if f > 0]
     if not down:
-        return f"{text}; in {copies}, no test loss fell after that budget."
+        return f"{text}; in {copies}, no test loss fell after epoch {budget}."
     who = "all" if len(down) == len(further) else f"{len(down)} of the {len(further)}"
+    rest = "".join(
+        f", and that of β = {b:g} " + (f"rose by {-f:.2f}" if f < 0 else "stayed level")
+        for b, f in further.items()
+        if f <= 0
+    )
+    fell = range_text((min(down), max(down)), 2, collapse=True)
     return (
-        f"{text}; in {copies}, {who} test losses fell by a further "
-        f"{range_text((min(down), max(down)), 2, collapse=True)} nats after that budget."
+        f"{text}; in {copies}, {who} test losses fell by a further {fell} nats from their own epoch {budget} "
+        f"(dotted) to epoch {epochs}{rest}."
     )

@@ -207,13 +207,17 @@ FINAL_GAN = SNGAN_STAGE5  # the shipped generator
 # linear decay, 19 epochs) with DCGAN's CNN instead, trained afterwards on the CPU (metrics only).
 DCGAN_CNN_CONTROL = dataclasses.replace(SNGAN_STAGE1, name="dcgan_hinge_short", architecture="dcgan")
 # Which half of the pair fails on DCGAN's CNN? The control from scratch again, for as long, with
-# spectral norm (DCGAN's BatchNorm in D instead) or the hinge loss (BCE instead) taken out.
+# spectral norm (DCGAN's BatchNorm in D instead), the hinge loss (BCE instead) or both taken out:
+# a 2 x 2 whose last cell is DCGAN's own loss and D with the same EMA and schedule.
 CNN_CONTROL_ABLATION = {
     "hinge + SN": DCGAN_CNN_CONTROL,
     "hinge + BN": dataclasses.replace(DCGAN_CNN_CONTROL, name="dcgan_hinge_bn_short", spectral_norm=False),
     "BCE + SN": dataclasses.replace(DCGAN_CNN_CONTROL, name="dcgan_bce_sn_short", loss="bce"),
+    "BCE + BN": dataclasses.replace(
+        DCGAN_CNN_CONTROL, name="dcgan_bce_bn_short", loss="bce", spectral_norm=False
+    ),
 }
-CNN_ONE_FEATURE_OUT = tuple(CNN_CONTROL_ABLATION.values())[1:]  # their samples are stored (Appendix H)
+CNN_FEATURES_OUT = tuple(CNN_CONTROL_ABLATION.values())[1:]  # their samples are stored (Appendix H)
 
 # The ablation of 2.1d: each feature of the final model added to the DCGAN baseline, all at
 # the same short budget, ranked by FID on 2,000 samples.

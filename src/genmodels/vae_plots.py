@@ -11,7 +11,7 @@ from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from genmodels.plots import pixelated, texts_over_lines
 
@@ -127,9 +127,13 @@ def beta_curves(histories: dict, mark_epoch: int | None = None) -> Figure:
         ax.tick_params(axis="x", pad=7)  # and on the bottom edge
         ax.set_ylabel("nats per image")
         ax.grid(alpha=0.3)
-    axes[0].set_yscale("log")
-    axes[1].set_yscale("log")
+    for ax in axes[:2]:  # log axes labelled in plain numbers at 1, 2, 3 and 5 per decade
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1, 2, 3, 5)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
     axes[2].set_yscale("symlog", linthresh=1)
+    axes[2].yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))  # 0, 1, 10, 100
     axes[2].set_ylim(bottom=-0.3)  # a KL is never negative; a KL of 0 stays visible above the spine
     handles = [Line2D([], [], color=f"C{i}", label=f"β={beta:g}") for i, beta in enumerate(histories)]
     handles += [Line2D([], [], color="black", ls=style, label=split) for split, style in splits]
@@ -564,7 +568,7 @@ def traversal_panels(
     rows = max(len(strips) for strips in panels.values())
     steps = len(values)
     panel_width = label_width + cell * steps
-    gap = 0.45 if predicted else 0.1  # between rows, as a share of a row: room for the labels
+    gap = 0.6 if predicted else 0.1  # between rows, as a share of a row: room for the labels
     figure = Figure(figsize=(panel_width * len(panels), cell * rows * (1 + gap) + 0.5))
     for sub, (title, strips) in zip(figure.subfigures(1, len(panels), squeeze=False)[0], panels.items()):
         axes = sub.subplots(rows, steps, squeeze=False)
