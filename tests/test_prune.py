@@ -83,7 +83,6 @@ def test_the_report_reads_metrics_only_runs_without_their_modules(monkeypatch):
     assert len(gan_results.ablation_table()) == len(runs.GAN_ABLATION)
     assert gan_results.ema_paired_fid()["seeds"] == list(gan_results.EMA_PAIR_SEEDS)
     assert gan_results.feature_precision_fid()["samples"] == gan_results.PRECISION_SAMPLES  # stored
-    assert gan_results.feature_precision_resampled()["samples"] == gan_results.PRECISION_SAMPLES
     assert [c.name for c, _ in reporting.training_stages(runs.FINAL_GAN)][:2] == [
         runs.SNGAN_STAGE1.name,
         runs.SNGAN_STAGE2.name,

@@ -54,7 +54,7 @@ def gan_loss_curves(
     d_star, g_star = equilibrium_losses(loss)
     names = ("2", "0") if loss == "hinge" else ("log 4", "log 2")
     events = schedule_events or {}
-    figure = Figure(figsize=(6.6, 1.9))
+    figure = Figure(figsize=(6.6, 1.75))
     axes = figure.subplots(1, 2)
     iterations = np.arange(1, len(iteration_log) + 1)
     curves = []  # one legend entry per loss: a solid line, as both panels draw it
@@ -94,7 +94,7 @@ def gan_loss_curves(
     _mark_schedule(axes[1], events, lambda epoch: epoch + 0.5, label=False)
     for ax in axes:
         ax.grid(alpha=0.3)
-    figure.tight_layout(rect=(0, 0.15, 1, 1))
+    figure.tight_layout(rect=(0, 0.17, 1, 1))
     handles, labels = axes[0].get_legend_handles_labels()
     figure.legend(
         [line for line, _ in curves] + handles,
@@ -167,7 +167,7 @@ def epoch_curves_against_equilibrium(
     history (`epochs`: dicts with d_loss, g_loss, d_real, d_fake), against the equilibrium values
     d_star, g_star and output_star (dotted); the last `fraction` of epochs, which the text
     averages, is shaded; `schedule_events` ({epoch: what happens after it}) are marked."""
-    figure = Figure(figsize=(6.6, 1.9))
+    figure = Figure(figsize=(6.6, 1.75))
     left, right = figure.subplots(1, 2)
     x = np.arange(1, len(epochs) + 1)
     start = len(epochs) - max(1, round(len(epochs) * fraction)) + 0.5
@@ -188,7 +188,7 @@ def epoch_curves_against_equilibrium(
     right.set_ylabel("mean D on the batch")
     left.set_ylim(bottom=min(0.0, left.get_ylim()[0]))  # BCE losses sit well above the spine
     right.set_ylim(-0.04, 1.04)  # outputs near 0 or 1 stay off the spines
-    figure.tight_layout(rect=(0, 0.16, 1, 1), w_pad=2.5)
+    figure.tight_layout(rect=(0, 0.18, 1, 1), w_pad=2.5)
     handles = [h for ax in (left, right) for h in ax.get_legend_handles_labels()[0]]
     labels = [t for ax in (left, right) for t in ax.get_legend_handles_labels()[1]]
     figure.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False)
@@ -198,7 +198,7 @@ def epoch_curves_against_equilibrium(
 def class_histogram(counts, class_names, reference=None) -> Figure:
     """Shares of generated images per predicted class, with the real data's shares for reference
     (the text quotes the shares that matter)."""
-    figure = Figure(figsize=(6.5, 1.35))
+    figure = Figure(figsize=(6.5, 1.25))
     ax = figure.add_subplot()
     positions = np.arange(len(class_names))
     counts = np.asarray(counts)

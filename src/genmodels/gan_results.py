@@ -144,7 +144,8 @@ def fid_resampled(config=runs.FINAL_GAN, seed: int = 3) -> dict:
     return cached_metric(config, "fid_resampled", compute)
 
 
-PRECISION_SAMPLES = 2000  # fp32 features for 2 x 10,000 images would take ~40 min on two cores
+PRECISION_SAMPLES = 2000
+FULL_FP32_MINUTES = 40  # fp32 features for 2 x 10,000 images on the two cores: why only 2,000 are compared
 
 
 def feature_precision_fid(config=runs.FINAL_GAN, count: int = PRECISION_SAMPLES) -> dict:
@@ -166,22 +167,6 @@ def feature_precision_fid(config=runs.FINAL_GAN, count: int = PRECISION_SAMPLES)
         return {**fids, "samples": count}
 
     return cached_metric(config, f"fid_{count}_bf16_fp32", compute)
-
-
-def feature_precision_resampled(config=runs.FINAL_GAN, count: int = PRECISION_SAMPLES, seed: int = 3) -> dict:
-    """The bf16 FID of `count` samples from another noise seed against the same `count` real
-    images as `feature_precision_fid`, computed once: how far the sample set alone moves that FID,
-    the yardstick for the features' precision at the same sample size."""
-    manifest_entry(config)
-
-    def compute():
-        from genmodels import metrics
-
-        real, _ = metrics.inception_features(cifar_train()[0][real_subset_indices()[:count]], bf16=True)
-        fake, _ = metrics.inception_features(generate(count, seed=seed, config=config), bf16=True)
-        return {"fid": metrics.fid_from_features(real, fake), "seed": seed, "samples": count}
-
-    return cached_metric(config, f"fid_{count}_resampled", compute)
 
 
 HELD_OUT_SEED = 4  # noise for the held-out D check: samples neither the evaluation nor the grid uses

@@ -557,14 +557,11 @@ def _restart_changes(values: list[float], noise: float, noise_name: str, digits:
     return parts
 
 
-def feature_precision_sentence(fids: dict, resampled: dict, full_fid: float, dims: int = 2048) -> str:
-    """How far Inception features in fp32 instead of bf16 move the FID (`fids`:
-    `gan_results.feature_precision_fid`), against how far samples of another noise seed move the
-    same small-sample FID (`resampled`: `gan_results.feature_precision_resampled`; within a factor
-    of 2 of it reads as "about as much"); `full_fid`, the 10,000-sample FID; `dims`: the features'
-    dimensions."""
+def feature_precision_sentence(fids: dict, full_fid: float, dims: int = 2048, full_minutes: int = 40) -> str:
+    """How far Inception features in fp32 instead of bf16 move the FID of a small sample (`fids`:
+    `gan_results.feature_precision_fid`), and that the `full_fid` of 10,000 samples was not
+    recomputed in fp32 (`full_minutes` on the two cores); `dims`: the features' dimensions."""
     change = fids["fp32"] - fids["bf16"]
-    noise = abs(resampled["fid"] - fids["bf16"])
     count = f"{fids['samples']:,}"
     small = f"{count} samples against {count} real images"
     if fids["bf16"] > full_fid:  # few samples bias the FID upwards
@@ -575,13 +572,10 @@ def feature_precision_sentence(fids: dict, resampled: dict, full_fid: float, dim
             )
         else:
             small += f" (so few that the FID itself rises to {fids['bf16']:.1f})"
-    if noise / 2 <= abs(change) <= 2 * noise:
-        than = "about as much as"
-    else:
-        than = "less than" if abs(change) < noise else "more than"
     return (
-        f"On the first {small}, fp32 features change the FID by {signed(change)}, {than} the "
-        f"{noise:.2f} by which {count} samples of another noise seed change it."
+        f"On the first {small}, fp32 features change the FID by {signed(change)} "
+        f"({abs(change) / fids['bf16']:.2%}); the 10,000-sample FID of {full_fid:.1f} was not recomputed in "
+        f"fp32 (about {full_minutes} minutes on the two cores)."
     )
 
 
@@ -1353,7 +1347,11 @@ def split_agreement_sentence(
         + f" nats), {show(level[f][0])} on the validation split"
         for f in differ
     )
-    return f"Measured on the test set, the sweeps would keep every chosen value among the best: {details}."
+    swept = _digits([names.get(f, f) for f in validation])
+    return (
+        f"Measured on the test set (one run each), the {swept} sweeps would keep their chosen values among "
+        f"the best: {details}."
+    )
 
 
 def hyperparameter_table(
@@ -1628,12 +1626,12 @@ def cnn_pair_sentence(runs: dict[str, dict], sngan: dict, epochs: int, cite: str
         verdict = "so only the pair drops modes: taking out either one avoids it"
     elif set(dropping) == {"hinge + SN", "BCE + SN"}:
         verdict = (
-            "so spectral normalisation, not the hinge loss, is what DCGAN's CNN does not take: "
+            "so spectral normalisation, not the hinge loss, brings the mode dropping on DCGAN's CNN: "
             "both runs with it drop modes, neither without it does"
         )
     elif set(dropping) == {"hinge + SN", "hinge + BN"}:
         verdict = (
-            "so the hinge loss, not spectral normalisation, is what DCGAN's CNN does not take: "
+            "so the hinge loss, not spectral normalisation, brings the mode dropping on DCGAN's CNN: "
             "both runs with it drop modes, neither without it does"
         )
     elif len(dropping) == len(runs):
@@ -1650,16 +1648,34 @@ def cnn_pair_sentence(runs: dict[str, dict], sngan: dict, epochs: int, cite: str
     else:
         ranking = f"none of the four reached the SNGAN stage's FID of {sngan['fid']:.1f}"
     threshold = f"(dropping: a recall below {sngan['recall'] / 2:.2f}, half the SNGAN stage's)"
-    return f"{text}; {verdict} {threshold}; {ranking}."
+    costs = {
+        norm: runs[f"hinge + {key}"]["fid"] - runs[f"BCE + {key}"]["fid"]
+        for key, norm in (("BN", "BatchNorm"), ("SN", "spectral norm"))
+    }
+    if all(c > 0 for c in costs.values()) or all(c < 0 for c in costs.values()):
+        moved = "raised" if next(iter(costs.values())) > 0 else "lowered"
+        by = " and ".join(f"{abs(c):.1f} with {norm}" for norm, c in costs.items())
+        loss = f"the hinge loss {moved} the FID with either D (by {by})"
+    else:
+        by = " and ".join(f"{signed(c, 1)} with {norm}" for norm, c in costs.items())
+        loss = f"the hinge loss moved the FID by {by}"
+    return f"{text}; {verdict} {threshold}; {loss}, and {ranking}."
 
 
 def remedies_sentence(
-    control: dict, first: dict, final: dict, dcgan: dict, epochs: int, cites: tuple[str, str] = ("", "")
+    control: dict,
+    first: dict,
+    final: dict,
+    dcgan: dict,
+    epochs: int,
+    cites: tuple[str, str] = ("", ""),
+    own: dict | None = None,
 ) -> str:
-    """What combated mode dropping, from the recall and coverage of four evaluations: `control`,
+    """What combated mode dropping, from the recall and coverage of the evaluations: `control`,
     DCGAN's CNN trained with the first SNGAN stage's recipe (hinge loss, spectral norm, EMA) for
-    the same `epochs`; `first`, that first stage; `final`, the shipped model after its warm
-    restarts; `dcgan`, the best DCGAN run (`cites`: where the controlled pair and the runs are)."""
+    the same `epochs`; `own`, DCGAN's CNN with its own BCE and BatchNorm and that recipe's EMA and
+    schedule; `first`, that first stage; `final`, the shipped model after its warm restarts;
+    `dcgan`, the best DCGAN run (`cites`: where the controlled runs and the long runs are)."""
 
     def shown(evaluation: dict, cite: str = "") -> str:
         return f"{evaluation['recall']:.2f} (coverage {evaluation['coverage']:.2f}{cite})"
@@ -1667,15 +1683,19 @@ def remedies_sentence(
     control_cite, runs_cite = (f", {cites[0]}" if cites[0] else "", f"; {cites[1]}" if cites[1] else "")
     text = (
         f"The shipped model uses the hinge loss, spectral normalisation and EMA, but these alone did not "
-        f"keep G from dropping modes: with DCGAN's CNN they reached a recall of only {shown(control)} after "
-        f"{epochs} epochs"
+        f"keep G from dropping modes: with DCGAN's CNN they reached a recall of only {control['recall']:.2f} "
+        f"after {epochs} epochs"
     )
+    if own is not None:
+        text += f", DCGAN's own BCE and BatchNorm {own['recall']:.2f}"
     if round(first["recall"], 2) <= round(control["recall"], 2):
         return f"{text}, and the SNGAN CNN did no better (one run each{control_cite}): {shown(first)}."
     text += (
-        f". What raised recall here was the deeper SNGAN CNN: with the same recipe and epochs (one run "
-        f"each{control_cite}) it reached {shown(first)}"
+        f". The deeper SNGAN CNN takes them: with the same recipe and epochs (one run each{control_cite}) "
+        f"it reached {shown(first)}"
     )
+    if own is not None and round(first["recall"], 2) <= round(own["recall"], 2):
+        text += ", no more than DCGAN's own pair"
     if round(final["recall"], 2) > round(first["recall"], 2):
         text += f", and training on with warm restarts raised it to {shown(final)}"
     beat = round(final["recall"], 2) > round(dcgan["recall"], 2)
@@ -1845,9 +1865,9 @@ def still_falling_sentence(
     falls: list[float], further: dict | None = None, epochs: int = 0, cite: str = "", budget: int = 0
 ) -> str:
     """Whether a study's runs had converged: `falls`, how much each run's test loss fell in its last
-    epoch (nats; negative if it rose); `further` ({β: fall}), how much each run's copy trained to
-    `epochs` epochs fell from its own epoch `budget` (the study's) to its last (`cite`: the figure
-    drawing them, with `budget` dotted); the copies whose loss did not fall are named."""
+    epoch (nats; negative if it rose); `further` ({β: fall}), how much lower each run's copy trained
+    to `epochs` epochs ends than the run itself after `budget` (the study's) epochs (`cite`: the
+    table of both); the copies whose loss is not lower are named."""
     falling = [f for f in falls if f > 0]
     if not falling:
         text = "No model's test loss fell in the last epoch, so the βs are compared near convergence"
@@ -1862,15 +1882,15 @@ def still_falling_sentence(
     copies = f"the copies trained for {epochs} epochs{f' ({cite})' if cite else ''}"
     down = [f for f in further.values() if f > 0]
     if not down:
-        return f"{text}; in {copies}, no test loss fell after epoch {budget}."
+        return f"{text}; in {copies}, no test loss is lower than after {budget} epochs."
     who = "all" if len(down) == len(further) else f"{len(down)} of the {len(further)}"
     rest = "".join(
-        f", and that of β = {b:g} " + (f"rose by {-f:.2f}" if f < 0 else "stayed level")
+        f", and that of β = {b:g} " + (f"is {-f:.2f} higher" if f < 0 else "is level")
         for b, f in further.items()
         if f <= 0
     )
     fell = range_text((min(down), max(down)), 2, collapse=True)
     return (
-        f"{text}; in {copies}, {who} test losses fell by a further {fell} nats from their own epoch {budget} "
-        f"(dotted) to epoch {epochs}{rest}."
+        f"{text}; in {copies}, {who} test losses are a further {fell} nats lower than after {budget} "
+        f"epochs{rest}."
     )
