@@ -1193,16 +1193,16 @@ def test_lower_bounds_are_rounded_down():
 
 def test_feature_precision_sentence_gives_the_change_and_what_was_not_recomputed():
     fids = {"bf16": 97.314, "fp32": 97.25, "samples": 2000}
-    assert prose.feature_precision_sentence(fids, 24.34) == (
+    assert prose.feature_precision_sentence(fids, 24.34, 40) == (
         "On the first 2,000 samples against 2,000 real images (fewer than the features' 2,048 dimensions, so "
         "both covariance estimates are singular and the FID itself rises to 97.3), fp32 features change the "
         "FID by −0.06 (0.07%); the 10,000-sample FID of 24.3 was not recomputed in fp32 (about 40 minutes on "
         "the two cores)."
     )
-    assert "rises" not in prose.feature_precision_sentence({**fids, "bf16": 24.0}, 24.34)
+    assert "rises" not in prose.feature_precision_sentence({**fids, "bf16": 24.0}, 24.34, 40)
     more = {**fids, "samples": 5000}  # more samples than dimensions: no singular covariance
     assert "5,000 real images (so few that the FID itself rises to 97.3)" in (
-        prose.feature_precision_sentence(more, 24.34)
+        prose.feature_precision_sentence(more, 24.34, 40)
     )
 
 
@@ -1239,7 +1239,7 @@ def test_cnn_pair_sentence_names_the_feature_whose_removal_avoids_the_mode_dropp
         keys = ("hinge + SN", "hinge + BN", "BCE + SN", "BCE + BN")
         return {k: {"fid": 50.0 + i, "recall": r} for i, (k, r) in enumerate(zip(keys, recalls))}
 
-    text = prose.cnn_pair_sentence(runs(0.02, 0.35, 0.03, 0.25), sngan, 19, "@tbl-x")
+    text = prose.cnn_pair_sentence(runs(0.02, 0.35, 0.03, 0.25), sngan, "@tbl-x")
     assert text.startswith(
         "Without spectral normalisation (hinge loss, BatchNorm in D; @tbl-x) DCGAN's CNN reached an FID of "
         "51.0 and a recall of 0.35, without the hinge loss (BCE, spectral normalisation) 52.0 and 0.03, and "
@@ -1252,18 +1252,18 @@ def test_cnn_pair_sentence_names_the_feature_whose_removal_avoids_the_mode_dropp
         "stage's FID of 44.2."
     )
     sngan_behind = {"fid": 52.0, "recall": 0.30}  # 50.0 and 51.0 are below it, 52.0 ties it
-    assert prose.cnn_pair_sentence(runs(0.02, 0.35, 0.03, 0.25), sngan_behind, 19).endswith(
+    assert prose.cnn_pair_sentence(runs(0.02, 0.35, 0.03, 0.25), sngan_behind).endswith(
         "hinge loss with spectral norm (50.0) and hinge loss with BatchNorm (51.0) beat the SNGAN stage's "
         "FID of 52.0."
     )
 
     mixed = {**runs(0.02, 0.35, 0.03, 0.25), "BCE + SN": {"fid": 49.0, "recall": 0.03}}
     assert "the hinge loss moved the FID by −2.0 with BatchNorm and +1.0 with spectral norm, and" in (
-        prose.cnn_pair_sentence(mixed, sngan, 19)
+        prose.cnn_pair_sentence(mixed, sngan)
     )
 
     def verdict(*recalls):
-        text = prose.cnn_pair_sentence(runs(*recalls), sngan, 19)
+        text = prose.cnn_pair_sentence(runs(*recalls), sngan)
         return text.split("; so ")[1].split(" (dropping")[0]
 
     assert verdict(0.02, 0.03, 0.35, 0.25).startswith("the hinge loss, not spectral normalisation,")

@@ -557,7 +557,7 @@ def _restart_changes(values: list[float], noise: float, noise_name: str, digits:
     return parts
 
 
-def feature_precision_sentence(fids: dict, full_fid: float, dims: int = 2048, full_minutes: int = 40) -> str:
+def feature_precision_sentence(fids: dict, full_fid: float, full_minutes: int, dims: int = 2048) -> str:
     """How far Inception features in fp32 instead of bf16 move the FID of a small sample (`fids`:
     `gan_results.feature_precision_fid`), and that the `full_fid` of 10,000 samples was not
     recomputed in fp32 (`full_minutes` on the two cores); `dims`: the features' dimensions."""
@@ -1596,9 +1596,9 @@ def snapshot_motion_sentence(motion: dict) -> str:
     )
 
 
-def cnn_pair_sentence(runs: dict[str, dict], sngan: dict, epochs: int, cite: str = "") -> str:
+def cnn_pair_sentence(runs: dict[str, dict], sngan: dict, cite: str = "") -> str:
     """Which of the hinge loss and spectral normalisation fails on DCGAN's CNN, from the 2 x 2 of
-    runs from scratch for `epochs` with the first SNGAN stage's recipe: `runs` {"hinge + SN",
+    runs from scratch with the first SNGAN stage's recipe and epochs: `runs` {"hinge + SN",
     "hinge + BN", "BCE + SN", "BCE + BN": its `gan_evaluation` ("fid", "recall")}, `sngan` that
     stage's. A run drops modes when its recall is below half the SNGAN stage's, as
     `architecture_control_sentence` reads it; the FIDs are then ranked against that stage's."""
