@@ -172,6 +172,31 @@ def test_ema_warm_up_forgets_the_initial_weights():
     assert ema.decay_at(0) == 0.1 and ema.decay_at(10**6) == 0.999
 
 
+def test_standing_statistics_are_the_generators_own_batch_statistics():
+    generator, _ = gan.build_gan(TINY)
+    for module in generator.modules():  # statistics copied from another network: far from its own
+        if isinstance(module, torch.nn.BatchNorm2d):
+            module.running_mean.fill_(5.0)
+            module.running_var.fill_(9.0)
+    standing = gan.standing_statistics(generator, TINY.latent_dim, batches=4, batch_size=64)
+    assert not standing.training
+    original = next(m for m in generator.modules() if isinstance(m, torch.nn.BatchNorm2d))
+    assert torch.all(original.running_mean == 5.0)  # the original is left alone
+    # the first BatchNorm's statistics are the mean of its inputs' over the 4 batches of the same noise
+    first = next(m for m in standing.modules() if isinstance(m, torch.nn.BatchNorm2d))
+    inputs = []
+    hook = original.register_forward_hook(lambda module, args, out: inputs.append(args[0]))
+    noise = torch.Generator().manual_seed(5)
+    generator.train()
+    with torch.no_grad():
+        for _ in range(4):
+            generator(torch.randn(64, TINY.latent_dim, 1, 1, generator=noise))
+    hook.remove()
+    means = torch.stack([x.mean(dim=(0, 2, 3)) for x in inputs]).mean(0)
+    assert torch.allclose(first.running_mean, means, atol=1e-5)
+    assert not torch.allclose(first.running_mean, torch.full_like(means, 5.0))
+
+
 def test_diffaugment_keeps_shape_and_gradients():
     images = torch.rand(4, 3, 32, 32, requires_grad=True)
     out = gan.diffaugment(images, torch.Generator().manual_seed(0))

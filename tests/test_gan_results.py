@@ -127,11 +127,19 @@ def test_loss_and_norm_label_names_the_loss_and_ds_normalisation():
     from genmodels import runs
 
     assert [gan_results.loss_and_norm_label(c) for c in runs.CNN_CONTROL_ABLATION.values()] == [
-        "hinge loss, spectral norm",
-        "hinge loss, BatchNorm",
-        "BCE, spectral norm",
+        "hinge, spectral",
+        "hinge, BatchNorm",
+        "BCE, spectral",
         "BCE, BatchNorm",
     ]
+    rows = gan_results.cnn_pair_table(
+        {
+            c: {key: 0.0 for key in ("fid", "kid", "precision", "recall", "coverage")}
+            for c in runs.CNN_CONTROL_ABLATION.values()
+        }
+    )
+    shown = rows["loss"] + ", " + rows["D's normalisation"]  # the figure's titles are the table's words
+    assert list(shown) == [gan_results.loss_and_norm_label(c) for c in runs.CNN_CONTROL_ABLATION.values()]
 
 
 def test_stored_samples_keep_the_generated_pixels_in_eight_bits(monkeypatch):

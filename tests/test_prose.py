@@ -986,24 +986,18 @@ def test_traversal_sentence_reads_identity_changes_and_the_collapsed_coordinate(
     assert prose.traversal_sentence(readings, moved).endswith("moves pixels by up to 0.30.")
 
 
-def test_still_falling_sentence_counts_the_runs_that_had_not_converged():
-    assert prose.still_falling_sentence([0.05, 1.2, 0.4]) == (
-        "In the last epoch every model's test loss still fell (by 0.05 to 1.20 nats), so the study "
-        "compares the βs at one budget, not at convergence."
+def test_still_falling_sentence_reads_convergence_from_the_longer_copies():
+    assert prose.still_falling_sentence({0: 0.3, 1: 2.5}, 12, 6, "@tbl-x") == (
+        "The study compares the βs at one budget, not at convergence: in the copies trained for 12 epochs "
+        "(@tbl-x), all test losses are a further 0.30 to 2.50 nats lower than after 6 epochs."
     )
-    assert prose.still_falling_sentence([0.05, -0.1]).startswith("In the last epoch 1 of the 2 models' test")
-    assert prose.still_falling_sentence([-0.1, 0.0]).startswith("No model's test loss fell")
-    further = prose.still_falling_sentence([0.05, 1.2], {0: 0.3, 1: 2.5}, 12, "@fig-x", 6)
-    assert further.endswith(
-        "not at convergence; in the copies trained for 12 epochs (@fig-x), all test losses are a further "
-        "0.30 to 2.50 nats lower than after 6 epochs."
-    )
-    assert prose.still_falling_sentence([0.05], {0.5: 0.3, 1000: -0.2}, 12, budget=6).endswith(
+    assert prose.still_falling_sentence({0.5: 0.3, 1000: -0.2}, 12, 6).endswith(
         "1 of the 2 test losses are a further 0.30 nats lower than after 6 epochs, and that of β = 1000 is "
         "0.20 higher."
     )
-    assert prose.still_falling_sentence([0.05], {1: -0.3}, 12, budget=6).endswith(
-        "no test loss is lower than after 6 epochs."
+    assert prose.still_falling_sentence({1: -0.3, 2: 0.0}, 12, 6) == (
+        "The βs are compared near convergence: in the copies trained for 12 epochs, no test loss is lower "
+        "than after 6 epochs."
     )
 
 
@@ -1214,20 +1208,17 @@ def test_remedies_sentence_credits_only_the_change_that_raised_recall():
         run(0.02, 0.19), run(0.30, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19, ("@a", "@b"), run(0.26, 0.43)
     )
     assert (
-        "with DCGAN's CNN they reached a recall of only 0.02 after 19 epochs, DCGAN's own BCE and BatchNorm "
-        "0.26. The deeper SNGAN CNN takes them: with the same recipe and "
-        "epochs (one run each, @a) it reached 0.30 (coverage 0.43), and training on" in text
+        "on DCGAN's CNN they reached a recall of only 0.02 after 19 epochs (DCGAN's own BCE and BatchNorm: "
+        "0.26). The deeper SNGAN CNN takes them: with the same recipe (one run each, @a) it reached 0.30, "
+        "and warm restarts raised it to 0.53; the shipped model's recall is above" in text
     )
-    assert "warm restarts raised it to 0.53 (coverage 0.66); the shipped model's recall is above" in text
-    assert text.endswith(
-        "the best DCGAN run's 0.42 (coverage 0.56; @b), a run that differs in more than these."
-    )
+    assert text.endswith("the best DCGAN run's 0.42 (@b), a run that differs in more than these.")
     level = prose.remedies_sentence(
         run(0.02, 0.19), run(0.26, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19, own=run(0.26, 0.43)
     )
-    assert "it reached 0.26 (coverage 0.43), no more than DCGAN's own pair, and training on" in level
+    assert "it reached 0.26, no more than DCGAN's own pair, and warm restarts" in level
     same = prose.remedies_sentence(run(0.30, 0.19), run(0.30, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19)
-    assert same.endswith("and the SNGAN CNN did no better (one run each): 0.30 (coverage 0.43).")
+    assert same.endswith("and the SNGAN CNN did no better (one run each): 0.30.")
     flat = prose.remedies_sentence(run(0.02, 0.19), run(0.30, 0.43), run(0.30, 0.5), run(0.42, 0.56), 19)
     assert "warm restarts" not in flat and "recall is not above" in flat and "own BCE" not in flat
 
@@ -1242,14 +1233,14 @@ def test_cnn_pair_sentence_names_the_feature_whose_removal_avoids_the_mode_dropp
     text = prose.cnn_pair_sentence(runs(0.02, 0.35, 0.03, 0.25), sngan, "@tbl-x")
     assert text.startswith(
         "Without spectral normalisation (hinge loss, BatchNorm in D; @tbl-x) DCGAN's CNN reached an FID of "
-        "51.0 and a recall of 0.35, without the hinge loss (BCE, spectral normalisation) 52.0 and 0.03, and "
-        "without both (DCGAN's own BCE and BatchNorm) 53.0 and 0.25; so spectral normalisation, not the "
+        "51.0 and a recall of 0.35; without the hinge loss (BCE, spectral normalisation), 52.0 and 0.03; "
+        "without both (DCGAN's own BCE and BatchNorm), 53.0 and 0.25. So spectral normalisation, not the "
         "hinge loss, brings the mode dropping on DCGAN's CNN"
     )
     assert text.endswith(
-        "(dropping: a recall below 0.15, half the SNGAN stage's); the hinge loss lowered the FID with either "
-        "D (by 2.0 with BatchNorm and 2.0 with spectral norm), and none of the four reached the SNGAN "
-        "stage's FID of 44.2."
+        "(a recall below 0.15, half the SNGAN stage's), neither without it does. The hinge loss lowered the "
+        "FID with either D (by 2.0 with BatchNorm and 2.0 with spectral norm), and none of the four reached "
+        "the SNGAN stage's FID of 44.2."
     )
     sngan_behind = {"fid": 52.0, "recall": 0.30}  # 50.0 and 51.0 are below it, 52.0 ties it
     assert prose.cnn_pair_sentence(runs(0.02, 0.35, 0.03, 0.25), sngan_behind).endswith(
@@ -1258,13 +1249,14 @@ def test_cnn_pair_sentence_names_the_feature_whose_removal_avoids_the_mode_dropp
     )
 
     mixed = {**runs(0.02, 0.35, 0.03, 0.25), "BCE + SN": {"fid": 49.0, "recall": 0.03}}
-    assert "the hinge loss moved the FID by −2.0 with BatchNorm and +1.0 with spectral norm, and" in (
+    assert "The hinge loss moved the FID by −2.0 with BatchNorm and +1.0 with spectral norm, and" in (
         prose.cnn_pair_sentence(mixed, sngan)
     )
 
     def verdict(*recalls):
         text = prose.cnn_pair_sentence(runs(*recalls), sngan)
-        return text.split("; so ")[1].split(" (dropping")[0]
+        text = text.split(" So ")[1].split(" The hinge loss")[0]
+        return text.replace(" (a recall below 0.15, half the SNGAN stage's)", "").removesuffix(".")
 
     assert verdict(0.02, 0.03, 0.35, 0.25).startswith("the hinge loss, not spectral normalisation,")
     assert verdict(0.02, 0.2, 0.2, 0.2).startswith("only the pair drops modes")
@@ -1276,3 +1268,53 @@ def test_cnn_pair_sentence_names_the_feature_whose_removal_avoids_the_mode_dropp
     )
     # spectral norm is named only when the BatchNorm runs both keep their modes
     assert verdict(0.02, 0.2, 0.1, 0.1).startswith("neither feature alone")
+
+
+def test_cnn_pair_sentence_reads_the_probes_classes_against_its_verdict():
+    sngan = {"fid": 44.2, "recall": 0.30, "class_counts": [10] * 10}
+    even, skewed = [10] * 10, [40, 1] + [59 / 8] * 8
+    runs = {
+        "hinge + SN": {"fid": 100.0, "recall": 0.02, "class_counts": skewed},
+        "hinge + BN": {"fid": 60.0, "recall": 0.21, "class_counts": even},
+        "BCE + SN": {"fid": 90.0, "recall": 0.03, "class_counts": [30, 2] + [68 / 8] * 8},
+        "BCE + BN": {"fid": 50.0, "recall": 0.26, "class_counts": [9] * 5 + [11] * 5},
+    }
+    names = [f"c{i}" for i in range(10)]
+    text = prose.cnn_pair_sentence(runs, sngan, class_names=names, probe="The probe of @sec-x")
+    assert (
+        "neither without it does. The probe of @sec-x agrees: it puts 40% and 30% of their samples in one "
+        "class (c0) and 1.0% and 2.0% in another (c1), where the other three runs put 9.0% to 11% of their "
+        "samples in each class (10% each in CIFAR-10). The hinge loss raised" in text
+    )
+    assert "probe" not in prose.cnn_pair_sentence(runs, sngan)  # no class names: no probe sentence
+
+
+def test_class_skew_sentence_says_when_the_classes_do_not_single_the_runs_out():
+    names = [f"c{i}" for i in range(10)]
+    even, peaked = [10] * 10, [19] + [9] * 9
+    assert prose.class_skew_sentence({"a": [15] + [85 / 9] * 9}, {"b": peaked, "c": even}, names) == (
+        "The probe does not single them out: its largest class takes 15% of its samples, where the other "
+        "two runs put 9.0% to 19% of their samples in each class (10% each in CIFAR-10)."
+    )
+    # a dropping run peaked in one class but with no class rarer than the others' rarest
+    text = prose.class_skew_sentence(
+        {"a": [30] + [70 / 9] * 9, "b": [25] + [75 / 9] * 9}, {"c": [8] + [92 / 9] * 9}, names
+    )
+    assert text.startswith("The probe agrees: it puts 30% and 25% of their samples in one class (c0), where")
+    mixed = prose.class_skew_sentence(
+        {"a": [30] + [70 / 9] * 9, "b": [5, 25] + [70 / 8] * 8}, {"c": even}, names
+    )
+    assert "in one class (c0 and c1)" in mixed
+
+
+def test_standing_statistics_sentence_reads_a_change_only_when_every_noise_set_agrees():
+    result = {"copied": [30.0, 31.0], "standing": [29.0, 30.5], "samples": 2000, "noise_vectors": 50000}
+    assert prose.standing_statistics_sentence(result) == (
+        "Recomputed over 50,000 noise vectors in training mode, the EMA G's own statistics move the FID of "
+        "2,000 samples from 30.0 to 29.0 and 31.0 to 30.5 (two noise sets): the copied ones cost 0.8 on "
+        "average, and every FID here is measured with them."
+    )
+    worse = prose.standing_statistics_sentence({**result, "standing": [31.0, 32.0]})
+    assert worse.endswith("(two noise sets): the copied ones cost nothing.")
+    mixed = prose.standing_statistics_sentence({**result, "standing": [29.5, 31.5]})
+    assert mixed.endswith(": in opposite directions, so the copied ones cost nothing measurable.")

@@ -277,6 +277,25 @@ class EMA:
             average.copy_(current)
 
 
+@torch.no_grad()
+def standing_statistics(
+    generator: nn.Module, latent_dim: int, batches: int = 100, batch_size: int = 500, seed: int = 5
+) -> nn.Module:
+    """A copy of `generator` whose BatchNorm running statistics are its own: the mean over
+    `batches` batches of noise in training mode (momentum None: a plain average) instead of
+    the statistics the EMA copied from the raw G. Returned in eval mode."""
+    copy_ = copy.deepcopy(generator)
+    for module in copy_.modules():
+        if isinstance(module, nn.modules.batchnorm._BatchNorm):
+            module.reset_running_stats()
+            module.momentum = None
+    copy_.train()
+    noise = torch.Generator().manual_seed(seed)
+    for _ in range(batches):
+        copy_(torch.randn(batch_size, latent_dim, 1, 1, generator=noise))
+    return copy_.eval()
+
+
 def diffaugment(images: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
     """DiffAugment (Zhao et al., 2020): random translation by 1/8 and a cutout of 1/2 side,
     differentiable so G is trained through the same augmentation D sees."""

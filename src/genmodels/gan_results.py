@@ -281,6 +281,33 @@ def _sample_fid(config, count: int, seed: int, generator=None) -> float:
     return metrics.fid_from_features(real, fake)
 
 
+STANDING_BATCHES = 100  # x 500 noise vectors: the BatchNorm statistics of the EMA G's own outputs
+STANDING_SEEDS = (1, 2)  # noise sets of the comparison; 1 is the evaluation's
+
+
+def ema_batchnorm_fid(config=runs.FINAL_GAN, count: int = PRECISION_SAMPLES) -> dict:
+    """FIDs of `count` samples of the shipped G, whose BatchNorm statistics the EMA copied from
+    the raw G, and of the same noise through that G with standing statistics of its own
+    (`gan.standing_statistics`), against the 10k real subset, one per noise seed of
+    STANDING_SEEDS; computed once (about 7 min on two cores)."""
+    manifest_entry(config)
+
+    def compute():
+        from genmodels.gan import standing_statistics
+
+        shipped = gan(config)["generator"]
+        standing = standing_statistics(shipped, config.latent_dim, batches=STANDING_BATCHES)
+        return {
+            "copied": [_sample_fid(config, count, seed, shipped) for seed in STANDING_SEEDS],
+            "standing": [_sample_fid(config, count, seed, standing) for seed in STANDING_SEEDS],
+            "seeds": list(STANDING_SEEDS),
+            "samples": count,
+            "noise_vectors": STANDING_BATCHES * 500,
+        }
+
+    return cached_metric(config, f"fid_{count}_standing_bn", compute)
+
+
 EMA_PAIR_SEEDS = (1, 2, 3)  # noise seeds of the paired comparison; 1 is the ablation table's
 # The ablation runs were trained on one thread (`TORCH_THREADS=1`) on another machine; the rerun
 # uses two, so its floating-point sums differ and it follows its own trajectory: a second run.
@@ -603,9 +630,9 @@ def leave_one_out_table(fids: dict[str, list[float]], start: float) -> pd.DataFr
 
 
 def loss_and_norm_label(config) -> str:
-    """A run's loss and D's normalisation in words, e.g. "BCE, spectral norm"."""
-    loss = "hinge loss" if config.loss == "hinge" else "BCE"
-    return f"{loss}, {'spectral norm' if config.spectral_norm else 'BatchNorm'}"
+    """A run's loss and D's normalisation in the words of `cnn_pair_table`, e.g. "BCE, spectral"."""
+    loss = "hinge" if config.loss == "hinge" else "BCE"
+    return f"{loss}, {'spectral' if config.spectral_norm else 'BatchNorm'}"
 
 
 def cnn_pair_table(evaluations: dict) -> pd.DataFrame:

@@ -1596,12 +1596,59 @@ def snapshot_motion_sentence(motion: dict) -> str:
     )
 
 
-def cnn_pair_sentence(runs: dict[str, dict], sngan: dict, cite: str = "") -> str:
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def _share_text(share: float) -> str:
+    """A class share as a percentage: one decimal below 10%, none above ("0.6%", "40%")."""
+    return f"{share:.1%}" if share < 0.1 else f"{share:.0%}"
+
+
+def class_skew_sentence(
+    dropping: dict[str, list[int]], others: dict[str, list[int]], class_names, probe: str = "The probe"
+) -> str:
+    """Whether the `probe`'s class counts single out the runs that drop modes: `dropping` and
+    `others` map a run to its samples' class counts. They agree when each dropping run's largest
+    class takes more of its samples than any class of any other run does."""
+    shares = {name: np.asarray(c) / np.sum(c) for name, c in {**dropping, **others}.items()}
+    tops = [shares[name].max() for name in dropping]
+    lows = [shares[name].min() for name in dropping]
+    other_top = max(shares[name].max() for name in others)
+    other_low = min(shares[name].min() for name in others)
+    their = "their" if len(dropping) > 1 else "its"
+
+    def classes(pick) -> str:
+        return " and ".join(dict.fromkeys(class_names[int(pick(shares[name]))] for name in dropping))
+
+    count = NUMBER_WORDS.get(len(others), str(len(others)))
+    others_range = (
+        f"where the other {count} runs put {_share_text(other_low)} to {_share_text(other_top)} of "
+        "their samples in each class (10% each in CIFAR-10)"
+    )
+    top = _digits([_share_text(t) for t in tops])
+    if min(tops) <= other_top:
+        return (
+            f"{probe} does not single them out: {their} largest class takes {top} of {their} samples, "
+            f"{others_range}."
+        )
+    low = ""
+    if max(lows) < other_low:
+        low = f" and {_digits([_share_text(x) for x in lows])} in another ({classes(np.argmin)})"
+    return (
+        f"{probe} agrees: it puts {top} of {their} samples in one class ({classes(np.argmax)}){low}, "
+        f"{others_range}."
+    )
+
+
+def cnn_pair_sentence(
+    runs: dict[str, dict], sngan: dict, cite: str = "", class_names=None, probe: str = "The probe"
+) -> str:
     """Which of the hinge loss and spectral normalisation fails on DCGAN's CNN, from the 2 x 2 of
     runs from scratch with the first SNGAN stage's recipe and epochs: `runs` {"hinge + SN",
-    "hinge + BN", "BCE + SN", "BCE + BN": its `gan_evaluation` ("fid", "recall")}, `sngan` that
-    stage's. A run drops modes when its recall is below half the SNGAN stage's, as
-    `architecture_control_sentence` reads it; the FIDs are then ranked against that stage's."""
+    "hinge + BN", "BCE + SN", "BCE + BN": its `gan_evaluation` ("fid", "recall", and with
+    `class_names` "class_counts")}, `sngan` that stage's. A run drops modes when its recall is below
+    half the SNGAN stage's, as `architecture_control_sentence` reads it; given `class_names`, the
+    probe's class counts are read against that verdict; the FIDs are then ranked against that stage's."""
 
     def shown(key: str) -> str:
         return f"{runs[key]['fid']:.1f} and {runs[key]['recall']:.2f}"
@@ -1614,32 +1661,44 @@ def cnn_pair_sentence(runs: dict[str, dict], sngan: dict, cite: str = "") -> str
     where = f"; {cite}" if cite else ""
     text = (
         f"Without spectral normalisation (hinge loss, BatchNorm in D{where}) DCGAN's CNN reached an FID of "
-        f"{runs['hinge + BN']['fid']:.1f} and a recall of {runs['hinge + BN']['recall']:.2f}, without the "
-        f"hinge loss (BCE, spectral normalisation) {shown('BCE + SN')}, and without both (DCGAN's own BCE "
-        f"and BatchNorm) {shown('BCE + BN')}"
+        f"{runs['hinge + BN']['fid']:.1f} and a recall of {runs['hinge + BN']['recall']:.2f}; without the "
+        f"hinge loss (BCE, spectral normalisation), {shown('BCE + SN')}; without both (DCGAN's own BCE "
+        f"and BatchNorm), {shown('BCE + BN')}."
     )
     dropping = [name for name, e in runs.items() if e["recall"] < sngan["recall"] / 2]  # in table order
     named, named_and = ", ".join(map(words, dropping)), " and ".join(map(words, dropping))
+    threshold = f"(a recall below {sngan['recall'] / 2:.2f}, half the SNGAN stage's)"
     if not dropping:
-        verdict = "so none of the four drops modes at this budget"
+        verdict = f"So none of the four drops modes {threshold} at this budget."
     elif dropping == ["hinge + SN"]:
-        verdict = "so only the pair drops modes: taking out either one avoids it"
+        verdict = f"So only the pair drops modes {threshold}: taking out either one avoids it."
     elif set(dropping) == {"hinge + SN", "BCE + SN"}:
         verdict = (
-            "so spectral normalisation, not the hinge loss, brings the mode dropping on DCGAN's CNN: "
-            "both runs with it drop modes, neither without it does"
+            "So spectral normalisation, not the hinge loss, brings the mode dropping on DCGAN's CNN: "
+            f"both runs with it drop modes {threshold}, neither without it does."
         )
     elif set(dropping) == {"hinge + SN", "hinge + BN"}:
         verdict = (
-            "so the hinge loss, not spectral normalisation, brings the mode dropping on DCGAN's CNN: "
-            "both runs with it drop modes, neither without it does"
+            "So the hinge loss, not spectral normalisation, brings the mode dropping on DCGAN's CNN: "
+            f"both runs with it drop modes {threshold}, neither without it does."
         )
     elif len(dropping) == len(runs):
-        verdict = "so all four drop modes: at this budget DCGAN's CNN does, whatever its loss and D"
+        verdict = (
+            f"So all four drop modes {threshold}: at this budget DCGAN's CNN does, whatever its loss and D."
+        )
     elif "hinge + SN" not in dropping:
-        verdict = f"so the pair keeps its modes at this budget, but {named_and} do not"
+        verdict = f"So the pair keeps its modes at this budget, but {named_and} do not {threshold}."
     else:
-        verdict = f"so neither feature alone accounts for it: {named} drop modes"
+        verdict = f"So neither feature alone accounts for it: {named} drop modes {threshold}."
+    classes = ""
+    if class_names is not None and dropping:
+        kept = {name: e["class_counts"] for name, e in runs.items() if name not in dropping}
+        classes = " " + class_skew_sentence(
+            {name: runs[name]["class_counts"] for name in dropping},
+            {**kept, "SNGAN": sngan["class_counts"]},
+            class_names,
+            probe,
+        )
     better = [name for name, e in runs.items() if round(e["fid"], 1) < round(sngan["fid"], 1)]
     if better:
         fids = " and ".join(f"{words(name)} ({runs[name]['fid']:.1f})" for name in better)
@@ -1647,7 +1706,6 @@ def cnn_pair_sentence(runs: dict[str, dict], sngan: dict, cite: str = "") -> str
         ranking = f"{fids} {verb} the SNGAN stage's FID of {sngan['fid']:.1f}"
     else:
         ranking = f"none of the four reached the SNGAN stage's FID of {sngan['fid']:.1f}"
-    threshold = f"(dropping: a recall below {sngan['recall'] / 2:.2f}, half the SNGAN stage's)"
     costs = {
         norm: runs[f"hinge + {key}"]["fid"] - runs[f"BCE + {key}"]["fid"]
         for key, norm in (("BN", "BatchNorm"), ("SN", "spectral norm"))
@@ -1655,11 +1713,11 @@ def cnn_pair_sentence(runs: dict[str, dict], sngan: dict, cite: str = "") -> str
     if all(c > 0 for c in costs.values()) or all(c < 0 for c in costs.values()):
         moved = "raised" if next(iter(costs.values())) > 0 else "lowered"
         by = " and ".join(f"{abs(c):.1f} with {norm}" for norm, c in costs.items())
-        loss = f"the hinge loss {moved} the FID with either D (by {by})"
+        loss = f"The hinge loss {moved} the FID with either D (by {by})"
     else:
         by = " and ".join(f"{signed(c, 1)} with {norm}" for norm, c in costs.items())
-        loss = f"the hinge loss moved the FID by {by}"
-    return f"{text}; {verdict} {threshold}; {loss}, and {ranking}."
+        loss = f"The hinge loss moved the FID by {by}"
+    return f"{text} {verdict}{classes} {loss}, and {ranking}."
 
 
 def remedies_sentence(
@@ -1671,37 +1729,34 @@ def remedies_sentence(
     cites: tuple[str, str] = ("", ""),
     own: dict | None = None,
 ) -> str:
-    """What combated mode dropping, from the recall and coverage of the evaluations: `control`,
+    """What combated mode dropping, from the recall of the evaluations: `control`,
     DCGAN's CNN trained with the first SNGAN stage's recipe (hinge loss, spectral norm, EMA) for
     the same `epochs`; `own`, DCGAN's CNN with its own BCE and BatchNorm and that recipe's EMA and
     schedule; `first`, that first stage; `final`, the shipped model after its warm restarts;
     `dcgan`, the best DCGAN run (`cites`: where the controlled runs and the long runs are)."""
 
-    def shown(evaluation: dict, cite: str = "") -> str:
-        return f"{evaluation['recall']:.2f} (coverage {evaluation['coverage']:.2f}{cite})"
-
-    control_cite, runs_cite = (f", {cites[0]}" if cites[0] else "", f"; {cites[1]}" if cites[1] else "")
+    control_cite, runs_cite = (f", {cites[0]}" if cites[0] else "", f" ({cites[1]})" if cites[1] else "")
     text = (
         f"The shipped model uses the hinge loss, spectral normalisation and EMA, but these alone did not "
-        f"keep G from dropping modes: with DCGAN's CNN they reached a recall of only {control['recall']:.2f} "
+        f"keep G from dropping modes: on DCGAN's CNN they reached a recall of only {control['recall']:.2f} "
         f"after {epochs} epochs"
     )
     if own is not None:
-        text += f", DCGAN's own BCE and BatchNorm {own['recall']:.2f}"
+        text += f" (DCGAN's own BCE and BatchNorm: {own['recall']:.2f})"
     if round(first["recall"], 2) <= round(control["recall"], 2):
-        return f"{text}, and the SNGAN CNN did no better (one run each{control_cite}): {shown(first)}."
+        return f"{text}, and the SNGAN CNN did no better (one run each{control_cite}): {first['recall']:.2f}."
     text += (
-        f". The deeper SNGAN CNN takes them: with the same recipe and epochs (one run each{control_cite}) "
-        f"it reached {shown(first)}"
+        f". The deeper SNGAN CNN takes them: with the same recipe (one run each{control_cite}) "
+        f"it reached {first['recall']:.2f}"
     )
     if own is not None and round(first["recall"], 2) <= round(own["recall"], 2):
         text += ", no more than DCGAN's own pair"
     if round(final["recall"], 2) > round(first["recall"], 2):
-        text += f", and training on with warm restarts raised it to {shown(final)}"
+        text += f", and warm restarts raised it to {final['recall']:.2f}"
     beat = round(final["recall"], 2) > round(dcgan["recall"], 2)
     return (
         f"{text}; the shipped model's recall is {'above' if beat else 'not above'} the best DCGAN run's "
-        f"{shown(dcgan, runs_cite)}, a run that differs in more than these."
+        f"{dcgan['recall']:.2f}{runs_cite}, a run that differs in more than these."
     )
 
 
@@ -1861,28 +1916,18 @@ def beta_order_sentence(
     return text[0].upper() + text[1:]
 
 
-def still_falling_sentence(
-    falls: list[float], further: dict | None = None, epochs: int = 0, cite: str = "", budget: int = 0
-) -> str:
-    """Whether a study's runs had converged: `falls`, how much each run's test loss fell in its last
-    epoch (nats; negative if it rose); `further` ({β: fall}), how much lower each run's copy trained
-    to `epochs` epochs ends than the run itself after `budget` (the study's) epochs (`cite`: the
-    table of both); the copies whose loss is not lower are named."""
-    falling = [f for f in falls if f > 0]
-    if not falling:
-        text = "No model's test loss fell in the last epoch, so the βs are compared near convergence"
-    else:
-        who = "every model's" if len(falling) == len(falls) else f"{len(falling)} of the {len(falls)} models'"
-        text = (
-            f"In the last epoch {who} test loss still fell (by {range_text((min(falling), max(falling)), 2)} "
-            "nats), so the study compares the βs at one budget, not at convergence"
-        )
-    if further is None:
-        return text + "."
+def still_falling_sentence(further: dict, epochs: int, budget: int, cite: str = "") -> str:
+    """Whether a study's runs had converged after `budget` epochs: `further` ({β: fall}), how much
+    lower each run's copy trained to `epochs` epochs ends than the run itself after `budget`
+    epochs (nats; negative if higher; `cite`: the table of both); the copies whose loss is not
+    lower are named."""
     copies = f"the copies trained for {epochs} epochs{f' ({cite})' if cite else ''}"
     down = [f for f in further.values() if f > 0]
     if not down:
-        return f"{text}; in {copies}, no test loss is lower than after {budget} epochs."
+        return (
+            f"The βs are compared near convergence: in {copies}, no test loss is lower than after "
+            f"{budget} epochs."
+        )
     who = "all" if len(down) == len(further) else f"{len(down)} of the {len(further)}"
     rest = "".join(
         f", and that of β = {b:g} " + (f"is {-f:.2f} higher" if f < 0 else "is level")
@@ -1891,6 +1936,26 @@ def still_falling_sentence(
     )
     fell = range_text((min(down), max(down)), 2, collapse=True)
     return (
-        f"{text}; in {copies}, {who} test losses are a further {fell} nats lower than after {budget} "
-        f"epochs{rest}."
+        f"The study compares the βs at one budget, not at convergence: in {copies}, {who} test losses "
+        f"are a further {fell} nats lower than after {budget} epochs{rest}."
     )
+
+
+def standing_statistics_sentence(result: dict) -> str:
+    """What the EMA generator's copied BatchNorm statistics cost: `result` from
+    `gan_results.ema_batchnorm_fid` (FIDs with the copied and with its own statistics, one per
+    noise set). A change is read as real only when every noise set moves the same way."""
+    changes = [s - c for c, s in zip(result["copied"], result["standing"])]
+    pairs = _digits([f"{c:.1f} to {s:.1f}" for c, s in zip(result["copied"], result["standing"])])
+    count = NUMBER_WORDS.get(len(changes), str(len(changes)))
+    sets = f"{count} noise set{'s' if len(changes) > 1 else ''}"
+    text = (
+        f"Recomputed over {result['noise_vectors']:,} noise vectors in training mode, the EMA G's own "
+        f"statistics move the FID of {result['samples']:,} samples from {pairs} ({sets})"
+    )
+    if all(c < 0 for c in changes):
+        cost = f"the copied ones cost {abs(sum(changes)) / len(changes):.1f} on average"
+        return f"{text}: {cost}, and every FID here is measured with them."
+    if all(c > 0 for c in changes):
+        return f"{text}: the copied ones cost nothing."
+    return f"{text}: in opposite directions, so the copied ones cost nothing measurable."

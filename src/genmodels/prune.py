@@ -33,7 +33,7 @@ def store_report_metrics(config) -> None:
         gan_results.leave_one_out_fid(config)
     elif isinstance(config, GANConfig):
         gan_results.gan_evaluation(config)
-        if config in runs.CNN_FEATURES_OUT:  # Appendix H shows their samples
+        if config in runs.CNN_SAMPLES_STORED:  # Appendix H shows their samples
             gan_results.stored_samples(config)
     else:
         raise ValueError(f"{config.name}: no report metrics are known for a {type(config).__name__}")
