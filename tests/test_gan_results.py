@@ -108,7 +108,15 @@ def test_cnn_pair_table_names_each_runs_cnn_loss_and_normalisation():
     from genmodels import runs
 
     def evaluation(fid, recall):
-        return {"fid": fid, "kid": fid / 1000, "precision": 0.7, "recall": recall, "coverage": 0.4}
+        counts = [1000] * 10
+        return {
+            "fid": fid,
+            "kid": fid / 1000,
+            "precision": 0.7,
+            "recall": recall,
+            "coverage": 0.4,
+            "class_counts": counts,
+        }
 
     configs = [runs.SNGAN_STAGE1, *runs.CNN_CONTROL_ABLATION.values()]
     table = gan_results.cnn_pair_table({c: evaluation(40.0 + i, 0.1 * i) for i, c in enumerate(configs)})
@@ -121,6 +129,7 @@ def test_cnn_pair_table_names_each_runs_cnn_loss_and_normalisation():
     ]
     assert table["KID×1000"].tolist() == [40.0, 41.0, 42.0, 43.0, 44.0]
     assert table["recall"].tolist() == [0.1 * i for i in range(5)]
+    assert table["probe's class shares"].tolist() == ["10%–10%"] * 5
 
 
 def test_loss_and_norm_label_names_the_loss_and_ds_normalisation():
@@ -135,11 +144,18 @@ def test_loss_and_norm_label_names_the_loss_and_ds_normalisation():
     rows = gan_results.cnn_pair_table(
         {
             c: {key: 0.0 for key in ("fid", "kid", "precision", "recall", "coverage")}
+            | {"class_counts": [1] * 10}
             for c in runs.CNN_CONTROL_ABLATION.values()
         }
     )
     shown = rows["loss"] + ", " + rows["D's normalisation"]  # the figure's titles are the table's words
     assert list(shown) == [gan_results.loss_and_norm_label(c) for c in runs.CNN_CONTROL_ABLATION.values()]
+
+
+def test_class_share_range_gives_the_rarest_and_commonest_class():
+    assert gan_results.class_share_range([55, 3166] + [847.375] * 8) == "0.5%–32%"  # 55 of 10,000
+    assert gan_results.class_share_range([310, 1865] + [978] * 8) == "3.1%–19%"
+    assert gan_results.class_share_range([1] * 10) == "10%–10%"
 
 
 def test_stored_samples_keep_the_generated_pixels_in_eight_bits(monkeypatch):

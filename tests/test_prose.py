@@ -989,15 +989,15 @@ def test_traversal_sentence_reads_identity_changes_and_the_collapsed_coordinate(
 def test_still_falling_sentence_reads_convergence_from_the_longer_copies():
     assert prose.still_falling_sentence({0: 0.3, 1: 2.5}, 12, 6, "@tbl-x") == (
         "The study compares the βs at one budget, not at convergence: in the copies trained for 12 epochs "
-        "(@tbl-x), all test losses are a further 0.30 to 2.50 nats lower than after 6 epochs."
+        "(@tbl-x), all minimised test losses are a further 0.30 to 2.50 nats lower than after 6 epochs."
     )
     assert prose.still_falling_sentence({0.5: 0.3, 1000: -0.2}, 12, 6).endswith(
-        "1 of the 2 test losses are a further 0.30 nats lower than after 6 epochs, and that of β = 1000 is "
-        "0.20 higher."
+        "1 of the 2 minimised test losses are a further 0.30 nats lower than after 6 epochs, and that of "
+        "β = 1000 is 0.20 higher."
     )
     assert prose.still_falling_sentence({1: -0.3, 2: 0.0}, 12, 6) == (
-        "The βs are compared near convergence: in the copies trained for 12 epochs, no test loss is lower "
-        "than after 6 epochs."
+        "The βs are compared near convergence: in the copies trained for 12 epochs, no minimised test loss "
+        "is lower than after 6 epochs."
     )
 
 
@@ -1148,8 +1148,8 @@ def test_architecture_control_sentence_credits_the_deeper_cnn_only_when_the_cont
     )
     collapsed = prose.architecture_control_sentence(19, sngan, {"fid": 106.9, "recall": 0.02})
     assert collapsed.endswith(
-        "0.02 against 0.30: its samples reached few of the real images' neighbourhoods, the mark of mode "
-        "dropping."
+        "0.02 against 0.30: its samples reached few of the real images' neighbourhoods, the mark of severe "
+        "mode dropping."
     )
     better = prose.architecture_control_sentence(19, sngan, {"fid": 43.0, "recall": 0.02})
     assert better.endswith(": at this budget the SNGAN CNN did not lower the FID.")
@@ -1208,15 +1208,19 @@ def test_remedies_sentence_credits_only_the_change_that_raised_recall():
         run(0.02, 0.19), run(0.30, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19, ("@a", "@b"), run(0.26, 0.43)
     )
     assert (
-        "on DCGAN's CNN they reached a recall of only 0.02 after 19 epochs (DCGAN's own BCE and BatchNorm: "
-        "0.26). The deeper SNGAN CNN takes them: with the same recipe (one run each, @a) it reached 0.30, "
-        "and warm restarts raised it to 0.53; the shipped model's recall is above" in text
+        "on DCGAN's CNN they reached a recall of only 0.02 after 19 epochs, below DCGAN's own BCE and "
+        "BatchNorm (0.26). The deeper SNGAN CNN takes them: with the same recipe (one run each, @a) it "
+        "reached 0.30, and warm restarts raised it to 0.53; the shipped model's recall is above" in text
     )
     assert text.endswith("the best DCGAN run's 0.42 (@b), a run that differs in more than these.")
     level = prose.remedies_sentence(
         run(0.02, 0.19), run(0.26, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19, own=run(0.26, 0.43)
     )
     assert "it reached 0.26, no more than DCGAN's own pair, and warm restarts" in level
+    equal = prose.remedies_sentence(
+        run(0.26, 0.19), run(0.30, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19, own=run(0.26, 0.4)
+    )
+    assert "after 19 epochs, not below DCGAN's own BCE and BatchNorm (0.26). The deeper" in equal
     same = prose.remedies_sentence(run(0.30, 0.19), run(0.30, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19)
     assert same.endswith("and the SNGAN CNN did no better (one run each): 0.30.")
     flat = prose.remedies_sentence(run(0.02, 0.19), run(0.30, 0.43), run(0.30, 0.5), run(0.42, 0.56), 19)
@@ -1235,7 +1239,7 @@ def test_cnn_pair_sentence_names_the_feature_whose_removal_avoids_the_mode_dropp
         "Without spectral normalisation (hinge loss, BatchNorm in D; @tbl-x) DCGAN's CNN reached an FID of "
         "51.0 and a recall of 0.35; without the hinge loss (BCE, spectral normalisation), 52.0 and 0.03; "
         "without both (DCGAN's own BCE and BatchNorm), 53.0 and 0.25. So spectral normalisation, not the "
-        "hinge loss, brings the mode dropping on DCGAN's CNN"
+        "hinge loss, brings the severe mode dropping on DCGAN's CNN"
     )
     assert text.endswith(
         "(a recall below 0.15, half the SNGAN stage's), neither without it does. The hinge loss lowered the "
@@ -1259,12 +1263,13 @@ def test_cnn_pair_sentence_names_the_feature_whose_removal_avoids_the_mode_dropp
         return text.replace(" (a recall below 0.15, half the SNGAN stage's)", "").removesuffix(".")
 
     assert verdict(0.02, 0.03, 0.35, 0.25).startswith("the hinge loss, not spectral normalisation,")
-    assert verdict(0.02, 0.2, 0.2, 0.2).startswith("only the pair drops modes")
-    assert verdict(0.02, 0.1, 0.1, 0.1).startswith("all four drop modes")
+    assert verdict(0.02, 0.2, 0.2, 0.2).startswith("only the pair drops modes severely")
+    assert verdict(0.02, 0.1, 0.1, 0.1).startswith("all four drop modes severely")
     assert verdict(0.2, 0.2, 0.2, 0.2).startswith("none of the four")
-    assert verdict(0.2, 0.1, 0.2, 0.1).endswith("but hinge loss with BatchNorm and BCE with BatchNorm do not")
+    assert verdict(0.2, 0.1, 0.2, 0.1).endswith("but hinge loss with BatchNorm and BCE with BatchNorm do")
     assert verdict(0.02, 0.1, 0.2, 0.1).endswith(
-        "for it: hinge loss with spectral norm, hinge loss with BatchNorm, BCE with BatchNorm drop modes"
+        "for it: hinge loss with spectral norm, hinge loss with BatchNorm, BCE with BatchNorm drop modes "
+        "severely"
     )
     # spectral norm is named only when the BatchNorm runs both keep their modes
     assert verdict(0.02, 0.2, 0.1, 0.1).startswith("neither feature alone")
@@ -1309,10 +1314,11 @@ def test_class_skew_sentence_says_when_the_classes_do_not_single_the_runs_out():
 
 def test_standing_statistics_sentence_reads_a_change_only_when_every_noise_set_agrees():
     result = {"copied": [30.0, 31.0], "standing": [29.0, 30.5], "samples": 2000, "noise_vectors": 50000}
-    assert prose.standing_statistics_sentence(result) == (
-        "Recomputed over 50,000 noise vectors in training mode, the EMA G's own statistics move the FID of "
-        "2,000 samples from 30.0 to 29.0 and 31.0 to 30.5 (two noise sets): the copied ones cost 0.8 on "
-        "average, and every FID here is measured with them."
+    assert prose.standing_statistics_sentence(result, "@tbl-x") == (
+        "Recomputed as a plain average over 50,000 noise vectors in training mode, the EMA G's own "
+        "statistics move the FID of 2,000 samples (against @tbl-x; the same noise through both) from 30.0 "
+        "to 29.0 and 31.0 to 30.5 (two noise sets): the copied ones cost 0.8 on average, and every FID here "
+        "is measured with them."
     )
     worse = prose.standing_statistics_sentence({**result, "standing": [31.0, 32.0]})
     assert worse.endswith("(two noise sets): the copied ones cost nothing.")

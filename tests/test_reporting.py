@@ -64,3 +64,15 @@ def test_side_by_side_sets_consecutive_blocks_of_rows_beside_each_other():
     table = reporting.format_table(reporting.side_by_side(frame), 1).split("\n")
     assert table[0].split("|")[1:-1] == [" metric   ", "   value ", " metric   ", "   value "]
     assert [row.replace(" ", "") for row in table[2:]] == ["|a|1.0|d|4.0|", "|b|2.0|e|5.0|", "|c|3.0|||"]
+
+
+def test_tiny_as_powers_keeps_values_that_would_print_as_zero():
+    frame = pd.DataFrame({"β": ["1", "1000"], "KL": [23.351, 6.93e-4], "other": [0.0001, 2.0]})
+    shown = reporting.tiny_as_powers(frame, ["KL"])
+    assert list(shown["KL"]) == ["23.35", "6.9 × 10⁻⁴"]
+    assert list(shown["other"]) == [0.0001, 2.0]  # other columns untouched
+    assert list(reporting.tiny_as_powers(pd.DataFrame({"KL": [0.0, 0.004, 0.005]}), ["KL"])["KL"]) == [
+        "0.00",
+        "4 × 10⁻³",
+        "0.01",
+    ]

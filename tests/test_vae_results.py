@@ -36,6 +36,9 @@ def test_beta_table_has_one_row_per_beta():
     assert list(again["KL, seed 1"]) == [2.0, 3.0, 12.0]
     assert list(again["reconstruction, 12 epochs"]) == [0.5, 1.5, 10.5]
     assert again.drop(columns=added).equals(table)
+    seed1_totals = {b: {**t, "test_total": 5.0 + b} for b, t in seed1.items()}
+    totals = vae_results.beta_table(STUDY, {"seed 1": seed1_totals}, totals=("seed 1",))
+    assert list(totals["β-weighted loss, seed 1"]) == [5.0, 6.0, 15.0]
 
 
 def test_loss_dynamics_finds_where_the_kl_settles_and_the_gap():

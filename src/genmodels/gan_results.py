@@ -637,7 +637,7 @@ def loss_and_norm_label(config) -> str:
 
 def cnn_pair_table(evaluations: dict) -> pd.DataFrame:
     """From-scratch runs side by side (`evaluations`: {config: its `gan_evaluation`}): CNN, loss,
-    D's normalisation and 10k-sample quality, one row per run."""
+    D's normalisation, 10k-sample quality and the range of the probe's class shares, one row per run."""
     rows = []
     for config, evaluation in evaluations.items():
         rows.append(
@@ -648,9 +648,16 @@ def cnn_pair_table(evaluations: dict) -> pd.DataFrame:
                 "FID": evaluation["fid"],
                 "KID×1000": 1000 * evaluation["kid"],
                 **{key: evaluation[key] for key in ("precision", "recall", "coverage")},
+                "probe's class shares": class_share_range(evaluation["class_counts"]),
             }
         )
     return pd.DataFrame(rows)
+
+
+def class_share_range(counts) -> str:
+    """The smallest and largest share of the probe's classes, as the prose writes them ("0.5%–32%")."""
+    shares = np.asarray(counts, dtype=float) / np.sum(counts)
+    return f"{prose.share_text(shares.min())}–{prose.share_text(shares.max())}"
 
 
 LOG_COLUMNS = ("d_loss", "g_loss", "d_real", "d_fake")

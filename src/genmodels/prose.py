@@ -740,7 +740,9 @@ def architecture_control_sentence(epochs: int, sngan: dict, control: dict) -> st
     if control["fid"] <= sngan["fid"]:
         return f"{text}: at this budget the SNGAN CNN did not lower the FID."
     if control["recall"] < sngan["recall"] / 2:
-        text += ": its samples reached few of the real images' neighbourhoods, the mark of mode dropping"
+        text += (
+            ": its samples reached few of the real images' neighbourhoods, the mark of severe mode dropping"
+        )
     return f"{text}."
 
 
@@ -1599,7 +1601,7 @@ def snapshot_motion_sentence(motion: dict) -> str:
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 
 
-def _share_text(share: float) -> str:
+def share_text(share: float) -> str:
     """A class share as a percentage: one decimal below 10%, none above ("0.6%", "40%")."""
     return f"{share:.1%}" if share < 0.1 else f"{share:.0%}"
 
@@ -1622,10 +1624,10 @@ def class_skew_sentence(
 
     count = NUMBER_WORDS.get(len(others), str(len(others)))
     others_range = (
-        f"where the other {count} runs put {_share_text(other_low)} to {_share_text(other_top)} of "
+        f"where the other {count} runs put {share_text(other_low)} to {share_text(other_top)} of "
         "their samples in each class (10% each in CIFAR-10)"
     )
-    top = _digits([_share_text(t) for t in tops])
+    top = _digits([share_text(t) for t in tops])
     if min(tops) <= other_top:
         return (
             f"{probe} does not single them out: {their} largest class takes {top} of {their} samples, "
@@ -1633,7 +1635,7 @@ def class_skew_sentence(
         )
     low = ""
     if max(lows) < other_low:
-        low = f" and {_digits([_share_text(x) for x in lows])} in another ({classes(np.argmin)})"
+        low = f" and {_digits([share_text(x) for x in lows])} in another ({classes(np.argmin)})"
     return (
         f"{probe} agrees: it puts {top} of {their} samples in one class ({classes(np.argmax)}){low}, "
         f"{others_range}."
@@ -1669,27 +1671,28 @@ def cnn_pair_sentence(
     named, named_and = ", ".join(map(words, dropping)), " and ".join(map(words, dropping))
     threshold = f"(a recall below {sngan['recall'] / 2:.2f}, half the SNGAN stage's)"
     if not dropping:
-        verdict = f"So none of the four drops modes {threshold} at this budget."
+        verdict = f"So none of the four drops modes severely {threshold} at this budget."
     elif dropping == ["hinge + SN"]:
-        verdict = f"So only the pair drops modes {threshold}: taking out either one avoids it."
+        verdict = f"So only the pair drops modes severely {threshold}: taking out either one avoids it."
     elif set(dropping) == {"hinge + SN", "BCE + SN"}:
         verdict = (
-            "So spectral normalisation, not the hinge loss, brings the mode dropping on DCGAN's CNN: "
-            f"both runs with it drop modes {threshold}, neither without it does."
+            "So spectral normalisation, not the hinge loss, brings the severe mode dropping on DCGAN's CNN: "
+            f"both runs with it drop modes severely {threshold}, neither without it does."
         )
     elif set(dropping) == {"hinge + SN", "hinge + BN"}:
         verdict = (
-            "So the hinge loss, not spectral normalisation, brings the mode dropping on DCGAN's CNN: "
-            f"both runs with it drop modes {threshold}, neither without it does."
+            "So the hinge loss, not spectral normalisation, brings the severe mode dropping on DCGAN's CNN: "
+            f"both runs with it drop modes severely {threshold}, neither without it does."
         )
     elif len(dropping) == len(runs):
         verdict = (
-            f"So all four drop modes {threshold}: at this budget DCGAN's CNN does, whatever its loss and D."
+            f"So all four drop modes severely {threshold}: at this budget DCGAN's CNN does, whatever its "
+            "loss and D."
         )
     elif "hinge + SN" not in dropping:
-        verdict = f"So the pair keeps its modes at this budget, but {named_and} do not {threshold}."
+        verdict = f"So the pair does not drop modes severely at this budget, but {named_and} do {threshold}."
     else:
-        verdict = f"So neither feature alone accounts for it: {named} drop modes {threshold}."
+        verdict = f"So neither feature alone accounts for it: {named} drop modes severely {threshold}."
     classes = ""
     if class_names is not None and dropping:
         kept = {name: e["class_counts"] for name, e in runs.items() if name not in dropping}
@@ -1742,7 +1745,8 @@ def remedies_sentence(
         f"after {epochs} epochs"
     )
     if own is not None:
-        text += f" (DCGAN's own BCE and BatchNorm: {own['recall']:.2f})"
+        below = round(control["recall"], 2) < round(own["recall"], 2)
+        text += f", {'below' if below else 'not below'} DCGAN's own BCE and BatchNorm ({own['recall']:.2f})"
     if round(first["recall"], 2) <= round(control["recall"], 2):
         return f"{text}, and the SNGAN CNN did no better (one run each{control_cite}): {first['recall']:.2f}."
     text += (
@@ -1925,8 +1929,8 @@ def still_falling_sentence(further: dict, epochs: int, budget: int, cite: str = 
     down = [f for f in further.values() if f > 0]
     if not down:
         return (
-            f"The βs are compared near convergence: in {copies}, no test loss is lower than after "
-            f"{budget} epochs."
+            f"The βs are compared near convergence: in {copies}, no minimised test loss is lower than "
+            f"after {budget} epochs."
         )
     who = "all" if len(down) == len(further) else f"{len(down)} of the {len(further)}"
     rest = "".join(
@@ -1936,22 +1940,24 @@ def still_falling_sentence(further: dict, epochs: int, budget: int, cite: str = 
     )
     fell = range_text((min(down), max(down)), 2, collapse=True)
     return (
-        f"The study compares the βs at one budget, not at convergence: in {copies}, {who} test losses "
-        f"are a further {fell} nats lower than after {budget} epochs{rest}."
+        f"The study compares the βs at one budget, not at convergence: in {copies}, {who} minimised test "
+        f"losses are a further {fell} nats lower than after {budget} epochs{rest}."
     )
 
 
-def standing_statistics_sentence(result: dict) -> str:
+def standing_statistics_sentence(result: dict, reference: str = "the real subset") -> str:
     """What the EMA generator's copied BatchNorm statistics cost: `result` from
-    `gan_results.ema_batchnorm_fid` (FIDs with the copied and with its own statistics, one per
-    noise set). A change is read as real only when every noise set moves the same way."""
+    `gan_results.ema_batchnorm_fid` (FIDs against `reference` with the copied and with its own
+    statistics, one per noise set, the same noise through both). A change is read as real only
+    when every noise set moves the same way."""
     changes = [s - c for c, s in zip(result["copied"], result["standing"])]
     pairs = _digits([f"{c:.1f} to {s:.1f}" for c, s in zip(result["copied"], result["standing"])])
     count = NUMBER_WORDS.get(len(changes), str(len(changes)))
     sets = f"{count} noise set{'s' if len(changes) > 1 else ''}"
     text = (
-        f"Recomputed over {result['noise_vectors']:,} noise vectors in training mode, the EMA G's own "
-        f"statistics move the FID of {result['samples']:,} samples from {pairs} ({sets})"
+        f"Recomputed as a plain average over {result['noise_vectors']:,} noise vectors in training mode, "
+        f"the EMA G's own statistics move the FID of {result['samples']:,} samples (against {reference}; "
+        f"the same noise through both) from {pairs} ({sets})"
     )
     if all(c < 0 for c in changes):
         cost = f"the copied ones cost {abs(sum(changes)) / len(changes):.1f} on average"

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from genmodels import weights
+from genmodels import prose, weights
 
 
 def format_table(
@@ -44,6 +44,17 @@ def format_table(
         + "|"
     )
     return "\n".join([header, rule, *body])
+
+
+def tiny_as_powers(frame: pd.DataFrame, columns, digits: int = 2) -> pd.DataFrame:
+    """`frame` with `columns` as text: `digits` decimals, except values that would print as zero
+    (nonzero, below half a unit of the last decimal), which are written as powers of ten
+    ("6.9 × 10⁻⁴"), so that a table's sums can be rebuilt from its cells."""
+
+    def shown(value: float) -> str:
+        return prose.scientific(value) if 0 < abs(value) < 0.5 * 10**-digits else f"{value:.{digits}f}"
+
+    return frame.assign(**{column: frame[column].map(shown) for column in columns})
 
 
 def side_by_side(frame: pd.DataFrame, parts: int = 2) -> pd.DataFrame:

@@ -239,10 +239,11 @@ def prior_samples(config, count: int = 256) -> torch.Tensor:
     return vae(config).sample(count, torch.Generator().manual_seed(0))
 
 
-def beta_table(study: dict, others: dict[str, dict] | None = None) -> pd.DataFrame:
+def beta_table(study: dict, others: dict[str, dict] | None = None, totals=()) -> pd.DataFrame:
     """One row per β of `study` (`beta_study`); with `others` ({label: {β: final test terms}} of
     the study trained again, e.g. from seed 1, `beta_finals`), each one's reconstruction term and
-    KL after them, labelled "reconstruction, <label>" and "KL, <label>"."""
+    KL after them, labelled "reconstruction, <label>" and "KL, <label>", and for the labels in
+    `totals` its β-weighted loss too ("β-weighted loss, <label>")."""
     rows = []
     for beta, result in study.items():
         final = result["final"]
@@ -250,6 +251,8 @@ def beta_table(study: dict, others: dict[str, dict] | None = None) -> pd.DataFra
         for label, finals in (others or {}).items():
             again[f"reconstruction, {label}"] = finals[beta]["test_reconstruction"]
             again[f"KL, {label}"] = finals[beta]["test_kl"]
+            if label in totals:
+                again[f"β-weighted loss, {label}"] = finals[beta]["test_total"]
         rows.append(
             {
                 "β": f"{beta:g}",
