@@ -1209,18 +1209,19 @@ def test_remedies_sentence_credits_only_the_change_that_raised_recall():
     )
     assert (
         "on DCGAN's CNN they reached a recall of only 0.02 after 19 epochs, below DCGAN's own BCE and "
-        "BatchNorm (0.26). The deeper SNGAN CNN takes them: with the same recipe (one run each, @a) it "
-        "reached 0.30, and warm restarts raised it to 0.53; the shipped model's recall is above" in text
+        "BatchNorm (0.26). With them the deeper SNGAN CNN reached 0.30 with the same recipe (one run each, "
+        "@a; none without them), and warm restarts raised it to 0.53; the shipped model's recall is above"
+        in text
     )
     assert text.endswith("the best DCGAN run's 0.42 (@b), a run that differs in more than these.")
     level = prose.remedies_sentence(
         run(0.02, 0.19), run(0.26, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19, own=run(0.26, 0.43)
     )
-    assert "it reached 0.26, no more than DCGAN's own pair, and warm restarts" in level
+    assert "(one run each; none without them), no more than DCGAN's own pair, and warm restarts" in level
     equal = prose.remedies_sentence(
         run(0.26, 0.19), run(0.30, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19, own=run(0.26, 0.4)
     )
-    assert "after 19 epochs, not below DCGAN's own BCE and BatchNorm (0.26). The deeper" in equal
+    assert "after 19 epochs, not below DCGAN's own BCE and BatchNorm (0.26). With them" in equal
     same = prose.remedies_sentence(run(0.30, 0.19), run(0.30, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19)
     assert same.endswith("and the SNGAN CNN did no better (one run each): 0.30.")
     flat = prose.remedies_sentence(run(0.02, 0.19), run(0.30, 0.43), run(0.30, 0.5), run(0.42, 0.56), 19)

@@ -1750,8 +1750,8 @@ def remedies_sentence(
     if round(first["recall"], 2) <= round(control["recall"], 2):
         return f"{text}, and the SNGAN CNN did no better (one run each{control_cite}): {first['recall']:.2f}."
     text += (
-        f". The deeper SNGAN CNN takes them: with the same recipe (one run each{control_cite}) "
-        f"it reached {first['recall']:.2f}"
+        f". With them the deeper SNGAN CNN reached {first['recall']:.2f} with the same recipe (one run "
+        f"each{control_cite}; none without them)"
     )
     if own is not None and round(first["recall"], 2) <= round(own["recall"], 2):
         text += ", no more than DCGAN's own pair"
