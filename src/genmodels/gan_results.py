@@ -281,7 +281,7 @@ def _sample_fid(config, count: int, seed: int, generator=None) -> float:
     return metrics.fid_from_features(real, fake)
 
 
-STANDING_BATCHES = 100  # x 500 noise vectors: the BatchNorm statistics of the EMA G's own outputs
+STANDING_BATCHES, STANDING_BATCH_SIZE = 100, 500  # the noise behind the EMA G's own BatchNorm statistics
 STANDING_SEEDS = (1, 2)  # noise sets of the comparison; 1 is the evaluation's
 
 
@@ -296,13 +296,13 @@ def ema_batchnorm_fid(config=runs.FINAL_GAN, count: int = PRECISION_SAMPLES) -> 
         from genmodels.gan import standing_statistics
 
         shipped = gan(config)["generator"]
-        standing = standing_statistics(shipped, config.latent_dim, batches=STANDING_BATCHES)
+        standing = standing_statistics(shipped, config.latent_dim, STANDING_BATCHES, STANDING_BATCH_SIZE)
         return {
             "copied": [_sample_fid(config, count, seed, shipped) for seed in STANDING_SEEDS],
             "standing": [_sample_fid(config, count, seed, standing) for seed in STANDING_SEEDS],
             "seeds": list(STANDING_SEEDS),
             "samples": count,
-            "noise_vectors": STANDING_BATCHES * 500,
+            "noise_vectors": STANDING_BATCHES * STANDING_BATCH_SIZE,
         }
 
     return cached_metric(config, f"fid_{count}_standing_bn", compute)

@@ -1625,7 +1625,7 @@ def class_skew_sentence(
     count = NUMBER_WORDS.get(len(others), str(len(others)))
     others_range = (
         f"where the other {count} runs put {share_text(other_low)} to {share_text(other_top)} of "
-        "their samples in each class (10% each in CIFAR-10)"
+        f"their samples in each class ({share_text(1 / len(class_names))} each in CIFAR-10)"
     )
     top = _digits([share_text(t) for t in tops])
     if min(tops) <= other_top:
