@@ -361,8 +361,8 @@ def test_latent_size_reason_says_whether_the_chosen_size_is_the_best():
     level = prose.latent_size_reason(study, 32)
     assert level == (
         "32 and 64 dimensions are level (within 0.5 nats of the best), 8 is worse: 8: 104.0 (8 active), "
-        "32: 96.3 (17 active), 64: 96.1 (26 active); 32 is the smallest level size whose KL leaves at least "
-        "a quarter of its dimensions idle"
+        "32: 96.3 (17 active), 64: 96.1 (26 active); 32 is the smallest level size that its runs do not fill "
+        "(at least a quarter of its dimensions idle)"
     )
     apart = {**study, 32: {**study[32], "elbo": 97.0}}
     assert prose.latent_size_reason(apart, 64).startswith("the lowest −ELBO of the values tried")
@@ -394,9 +394,11 @@ def test_latent_size_reason_prefers_the_smallest_level_size_with_room():
     study = _latent_study((16, 96.4, 15), (32, 96.3, 17), (64, 96.5, 26))
     chosen = prose.latent_size_reason(study, 32)
     assert chosen.endswith(
-        "; 16 uses 15 of its 16, so it may cap the model; 32 is the smallest level size whose KL leaves at "
-        "least a quarter of its dimensions idle"
+        "; 16 uses 15 of its 16, and given room the runs use more (17 at 32), so 16 caps the model; 32 is "
+        "the smallest level size that its runs do not fill (at least a quarter of its dimensions idle)"
     )
+    fewer = {**study, 32: {**study[32], "active_units": (16, 20)}}  # one run at 32 uses no more than 16
+    assert "; 16 uses 15 of its 16, so it may cap the model; 32 is" in prose.latent_size_reason(fewer, 32)
     roomy16 = {**study, 16: {**study[16], "active_units": 10}}
     assert prose.latent_size_reason(roomy16, 32).endswith(
         "kept although the smallest level size with at least a quarter idle is 16"
@@ -433,8 +435,9 @@ def test_sweeps_from_several_seeds_are_read_by_their_means_and_show_their_spread
         32: {**study[32], "active_units": (17, 26)},
     }
     assert prose.latent_size_reason(tight16, 32).endswith(
-        "32: 96.4 ± 0.1 (17–26 active); 16 uses 12–14 of its 16, so it may cap the model; 32 is the smallest "
-        "level size whose KL leaves at least a quarter of its dimensions idle on average"
+        "32: 96.4 ± 0.1 (17–26 active); 16 uses 12–14 of its 16, and given room the runs use more (17–26 at "
+        "32), so 16 caps the model; 32 is the smallest level size that its runs do not fill (at least a "
+        "quarter of its dimensions idle on average)"
     )
 
 
@@ -509,14 +512,12 @@ def test_split_agreement_sentence_compares_the_level_sets():
     assert prose.split_agreement_sentence(validation, test, chosen) == (
         "Measured on the test set (one run each), the latent-size and batch-size sweeps would keep their "
         "chosen values among the best: the batch-size "
-        "sweep finds 64, 128 and 256 level on the test set (64: 96.5, 128: 96.3, 256: 96.6 nats), 64 and 128 "
-        "on the validation split."
+        "sweep finds 64, 128 and 256 level on the test set, 64 and 128 on the validation split."
     )
     assert prose.split_agreement_sentence(validation, test, chosen, 0.5, validation_tolerance=0.15) == (
         "Measured on the test set (one run each), the latent-size and batch-size sweeps would keep their "
         "chosen values among the best: the batch-size "
-        "sweep finds 64, 128 and 256 level on the test set (64: 96.5, 128: 96.3, 256: 96.6 nats), 128 on the "
-        "validation split."
+        "sweep finds 64, 128 and 256 level on the test set, 128 on the validation split."
     )
     moved = {"latent_dim": {16: 95.0, 32: 96.3, 8: 104.0}, "batch_size": {64: 95.5, 128: 96.3, 256: 96.6}}
     assert prose.split_agreement_sentence(validation, moved, chosen) == (
@@ -819,10 +820,10 @@ def test_capacity_sentence_splits_the_gap_between_width_and_architecture():
     )
     assert "capacity, not convolution" in prose.capacity_sentence(98.1, 94.3, 94.0, widths)
     assert prose.capacity_sentence(98.1, 97.3, 94.0, widths, 1.1, nlls=(92.74, 91.46)).endswith(
-        "reaches a test −ELBO of 97.3 nats against 98.1 at 512 units (test NLL 91.5 against 92.7), a −ELBO "
-        "change within 1.1 nats, though its test NLL falls by 1.2, and stays 3.3 nats above the "
-        "convolutional model: most of the 4.1-nat gap belongs to the convolutional architecture, not to its "
-        "size"
+        "reaches a test −ELBO of 97.3 nats against 98.1 at 512 units (test NLL 91.5 against 92.7): its −ELBO "
+        "moves by no more than 1.1 nats, though its test NLL falls by 1.2. It stays 3.3 nats above the "
+        "convolutional model, so most of the 4.1-nat gap belongs to the convolutional architecture, not to "
+        "its size"
     )
     assert "though" not in prose.capacity_sentence(98.1, 97.3, 94.0, widths, 1.1, nlls=(92.74, 91.86))
     assert "width closes 20% of the 4.1-nat gap" in prose.capacity_sentence(98.1, 97.3, 94.0, widths, 0.5)
@@ -1045,8 +1046,10 @@ def test_scientific_writes_powers_of_ten_for_prose():
 def test_bce_reading_sentence_reads_the_jsd_bound():
     apart = {"real_d": 0.61, "fake_d": 0.32, "loss": 1.102, "jsd_bound": 0.142}
     text = prose.bce_reading_sentence(apart)
-    assert "a mean probability of being real of 0.61 for test images and 0.32 for samples, against" in text
-    assert "a BCE loss of 1.102 against $\\log 4 = 1.386$" in text
+    assert (
+        "this probability averages 0.61 for test images and 0.32 for samples, where the equilibrium" in text
+    )
+    assert "its BCE loss is 1.102 against $\\log 4 = 1.386$" in text
     assert text.endswith("\\ge 0.142$ nats (at most $\\log 2$).")
     level = prose.bce_reading_sentence(
         {**apart, "real_d": 0.5, "fake_d": 0.5, "loss": 1.385, "jsd_bound": 0.0005}
@@ -1117,25 +1120,26 @@ def test_beta_order_sentence_reports_the_largest_move_and_any_change_of_order():
     seed0 = run((60.0, 40.0), (70.0, 20.0), (90.0, 5.0))
     same = run((60.5, 40.2), (71.2, 19.9), (89.9, 5.3))  # largest share: β = 1's 1.2 of 10 nats
     assert prose.beta_order_sentence(seed0, {"from seed 1": same}) == (
-        "From seed 1, the βs keep their order in both terms, and no term moves by over 12% of its "
-        "distance to the nearest other β."
+        "From seed 1, the βs keep their order in both terms: each β's term moves by at most 12% of the "
+        "gap to the nearest other β's value in that term."
     )
     longer = run((57.0, 40.5), (66.0, 20.5), (85.0, 5.5))  # largest share: β = 1's 4 of 10 nats
     assert prose.beta_order_sentence(
         seed0, {"trained for 12 epochs": longer, "from seed 1": same}, "@tbl-beta"
     ) == (
-        "Trained for 12 epochs or from seed 1, the βs keep their order in both terms, and no term moves by "
-        "over 40% (for 12 epochs) or 12% (from seed 1) of its distance to the nearest other β (@tbl-beta)."
+        "Trained for 12 epochs or from seed 1, the βs keep their order in both terms: each β's term moves by "
+        "at most 40% (for 12 epochs) or 12% (from seed 1) of the gap to the nearest other β's value in that "
+        "term (@tbl-beta)."
     )
     crossed = run((60.5, 40.2), (71.2, 4.0), (89.9, 5.3))  # β = 1's KL moves 16 of 15 nats
     assert prose.beta_order_sentence(seed0, {"from seed 1": crossed}) == (
-        "From seed 1, β = 1, 10 change places in the KL, and a term moves by up to 107% of its distance to "
-        "the nearest other β."
+        "From seed 1, β = 1, 10 change places in the KL, and a term moves by up to 107% of the gap to the "
+        "nearest other β's value in that term."
     )
     assert prose.beta_order_sentence(seed0, {"trained for 12 epochs": longer, "from seed 1": crossed}) == (
-        "Trained for 12 epochs, the βs keep their order in both terms, and no term moves by over 40% of its "
-        "distance to the nearest other β; from seed 1, β = 1, 10 change places in the KL, and a term moves "
-        "by up to 107% of its distance to the nearest other β."
+        "Trained for 12 epochs, the βs keep their order in both terms: each β's term moves by at most 40% of "
+        "the gap to the nearest other β's value in that term; from seed 1, β = 1, 10 change places in the "
+        "KL, and a term moves by up to 107% of the gap to the nearest other β's value in that term."
     )
 
 
@@ -1143,8 +1147,8 @@ def test_architecture_control_sentence_credits_the_deeper_cnn_only_when_the_cont
     sngan = {"fid": 44.2, "recall": 0.30}
     worse = prose.architecture_control_sentence(19, sngan, {"fid": 52.8, "recall": 0.25})
     assert worse == (
-        "Trained afterwards with the first stage's recipe for 19 epochs (one run each), DCGAN's CNN reached "
-        "an FID of 52.8 against the SNGAN CNN's 44.2 and a recall of 0.25 against 0.30."
+        "Trained afterwards with the first stage's recipe for 19 epochs (both from seed 0), DCGAN's CNN "
+        "reached an FID of 52.8 against the SNGAN CNN's 44.2 and a recall of 0.25 against 0.30."
     )
     collapsed = prose.architecture_control_sentence(19, sngan, {"fid": 106.9, "recall": 0.02})
     assert collapsed.endswith(
@@ -1189,7 +1193,8 @@ def test_feature_precision_sentence_gives_the_change_and_what_was_not_recomputed
     fids = {"bf16": 97.314, "fp32": 97.25, "samples": 2000}
     assert prose.feature_precision_sentence(fids, 24.34, 40) == (
         "On the first 2,000 samples against 2,000 real images (fewer than the features' 2,048 dimensions, so "
-        "both covariance estimates are singular and the FID itself rises to 97.3), fp32 features change the "
+        "both covariance estimates are singular and the FID's small-sample bias, which shrinks as either set "
+        "grows, is large: the FID itself rises to 97.3), fp32 features change the "
         "FID by −0.06 (0.07%); the 10,000-sample FID of 24.3 was not recomputed in fp32 (about 40 minutes on "
         "the two cores)."
     )
@@ -1209,21 +1214,34 @@ def test_remedies_sentence_credits_only_the_change_that_raised_recall():
     )
     assert (
         "on DCGAN's CNN they reached a recall of only 0.02 after 19 epochs, below DCGAN's own BCE and "
-        "BatchNorm (0.26). With them the deeper SNGAN CNN reached 0.30 with the same recipe (one run each, "
-        "@a; none without them), and warm restarts raised it to 0.53; the shipped model's recall is above"
-        in text
+        "BatchNorm (0.26). With them the deeper SNGAN CNN reached 0.30 with the same recipe (both from seed "
+        "0, @a; no SNGAN CNN run without them), and warm restarts raised it to 0.53; the shipped model's "
+        "recall is above" in text
     )
     assert text.endswith("the best DCGAN run's 0.42 (@b), a run that differs in more than these.")
+    blamed = prose.remedies_sentence(
+        run(0.02, 0.19),
+        run(0.30, 0.43),
+        run(0.53, 0.66),
+        run(0.42, 0.56),
+        19,
+        ("@a", "@b"),
+        run(0.26, 0.43),
+        "@c",
+    )
+    assert "BCE and BatchNorm (0.26), and spectral normalisation caused that there (@c). With them" in blamed
     level = prose.remedies_sentence(
         run(0.02, 0.19), run(0.26, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19, own=run(0.26, 0.43)
     )
-    assert "(one run each; none without them), no more than DCGAN's own pair, and warm restarts" in level
+    assert (
+        "(both from seed 0; no SNGAN CNN run without them), no more than DCGAN's own pair, and warm" in level
+    )
     equal = prose.remedies_sentence(
         run(0.26, 0.19), run(0.30, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19, own=run(0.26, 0.4)
     )
     assert "after 19 epochs, not below DCGAN's own BCE and BatchNorm (0.26). With them" in equal
     same = prose.remedies_sentence(run(0.30, 0.19), run(0.30, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19)
-    assert same.endswith("and the SNGAN CNN did no better (one run each): 0.30.")
+    assert same.endswith("and the SNGAN CNN did no better (both from seed 0): 0.30.")
     flat = prose.remedies_sentence(run(0.02, 0.19), run(0.30, 0.43), run(0.30, 0.5), run(0.42, 0.56), 19)
     assert "warm restarts" not in flat and "recall is not above" in flat and "own BCE" not in flat
 
@@ -1237,10 +1255,9 @@ def test_cnn_pair_sentence_names_the_feature_whose_removal_avoids_the_mode_dropp
 
     text = prose.cnn_pair_sentence(runs(0.02, 0.35, 0.03, 0.25), sngan, "@tbl-x")
     assert text.startswith(
-        "Without spectral normalisation (hinge loss, BatchNorm in D; @tbl-x) DCGAN's CNN reached an FID of "
-        "51.0 and a recall of 0.35; without the hinge loss (BCE, spectral normalisation), 52.0 and 0.03; "
-        "without both (DCGAN's own BCE and BatchNorm), 53.0 and 0.25. So spectral normalisation, not the "
-        "hinge loss, brings the severe mode dropping on DCGAN's CNN"
+        "Without spectral normalisation (BatchNorm in D instead; @tbl-x), without the hinge loss (BCE "
+        "instead) and without both, DCGAN's CNN reached recalls of 0.35, 0.03 and 0.25. So spectral "
+        "normalisation, not the hinge loss, brings the severe mode dropping on DCGAN's CNN"
     )
     assert text.endswith(
         "(a recall below 0.15, half the SNGAN stage's), neither without it does. The hinge loss lowered the "
@@ -1274,6 +1291,72 @@ def test_cnn_pair_sentence_names_the_feature_whose_removal_avoids_the_mode_dropp
     )
     # spectral norm is named only when the BatchNorm runs both keep their modes
     assert verdict(0.02, 0.2, 0.1, 0.1).startswith("neither feature alone")
+
+
+def test_confused_in_both_text_names_shared_pairs_once():
+    latent, mapped = [(4, 9, 0.209), (5, 8, 0.088)], [(4, 9, 0.231), (5, 8, 0.107)]
+    assert prose.confused_in_both_text(latent, mapped) == (
+        "4 with 9 and 5 with 8 (20.9% and 8.8% of the two digits' codes; on its map 23.1% and 10.7%)"
+    )
+    assert prose.confused_in_both_text(latent, mapped[::-1]) == (
+        "4 with 9 (20.9%) and 5 with 8 (8.8%) of the two digits' codes, and on its map 5 with 8 (10.7%) and "
+        "4 with 9 (23.1%)"
+    )
+
+
+def test_repeat_sentence_says_whether_the_contrast_survives_the_seed():
+    sngan = {"recall": 0.30}
+
+    def pair(sn_recall, bn_recall, fids=(105.4, 60.0)):
+        return {
+            "hinge + SN": {"fid": fids[0], "recall": sn_recall},
+            "hinge + BN": {"fid": fids[1], "recall": bn_recall},
+        }
+
+    seed0 = pair(0.02, 0.21)
+    assert prose.repeat_sentence(seed0, pair(0.04, 0.25, (98.1, 57.5)), sngan, "@tbl-x") == (
+        "From seed 1 (@tbl-x) the two hinge runs reached recalls of 0.04 with spectral normalisation and "
+        "0.25 with BatchNorm, so the contrast holds: again only the run with spectral normalisation drops "
+        "modes severely; their FIDs moved by 7.3 and 2.5 with the seed, so one run's FID resolves only "
+        "larger differences."
+    )
+    assert "both drop modes severely" in prose.repeat_sentence(seed0, pair(0.04, 0.1), sngan)
+    assert "neither drops modes severely" in prose.repeat_sentence(seed0, pair(0.2, 0.25), sngan)
+    assert "the contrast reverses" in prose.repeat_sentence(seed0, pair(0.2, 0.1), sngan)
+    assert "changes neither run's verdict" in prose.repeat_sentence(pair(0.2, 0.25), pair(0.2, 0.25), sngan)
+
+
+def test_spectral_norm_evidence_sentence_weighs_the_late_and_the_scratch_runs():
+    sngan = {"recall": 0.30}
+
+    def runs(*recalls):
+        keys = ("hinge + SN", "hinge + BN", "BCE + SN", "BCE + BN")
+        return {k: {"recall": r} for k, r in zip(keys, recalls)}
+
+    harmful, harmless = runs(0.02, 0.21, 0.03, 0.26), runs(0.2, 0.21, 0.3, 0.26)
+    assert prose.spectral_norm_evidence_sentence(0.03, 0.16, harmful, sngan) == (
+        "So these runs give no evidence for keeping spectral normalisation: taken out late it made no "
+        "resolved difference, and on DCGAN's CNN it brought severe mode dropping. It stays because every "
+        "SNGAN stage was trained with it; the SNGAN CNN was not trained from scratch without it."
+    )
+    assert prose.spectral_norm_evidence_sentence(0.5, 0.16, harmless, sngan) == (
+        "So the runs support keeping spectral normalisation: taken out late it raised the FID by 0.50, "
+        "beyond the noise, and on DCGAN's CNN it did not bring severe mode dropping by itself."
+    )
+    assert prose.spectral_norm_evidence_sentence(0.5, 0.16, harmful, sngan).startswith(
+        "So the runs are divided on spectral normalisation: taken out late it raised the FID by 0.50"
+    )
+    better = prose.spectral_norm_evidence_sentence(-0.3, 0.16, harmless, sngan)
+    assert "no evidence" in better and "lowered the FID by 0.30, beyond the noise" in better
+    # a repeat from another seed must agree before spectral norm is blamed
+    agreeing = {"hinge + SN": {"recall": 0.04}, "hinge + BN": {"recall": 0.25}}
+    assert "it brought severe" in prose.spectral_norm_evidence_sentence(0.03, 0.16, harmful, sngan, agreeing)
+    both = {"hinge + SN": {"recall": 0.04}, "hinge + BN": {"recall": 0.05}}
+    assert "by itself" in prose.spectral_norm_evidence_sentence(0.03, 0.16, harmful, sngan, both)
+    # one BatchNorm run dropping modes too: spectral norm alone is not blamed
+    assert "did not bring severe mode dropping by itself" in prose.spectral_norm_evidence_sentence(
+        0.03, 0.16, runs(0.02, 0.1, 0.03, 0.26), sngan
+    )
 
 
 def test_cnn_pair_sentence_reads_the_probes_classes_against_its_verdict():

@@ -23,6 +23,7 @@ SHIPPED = {
         *runs.BUDGET_RUNS,
         *runs.GAN_ABLATION.values(),
         *runs.CNN_CONTROL_ABLATION.values(),
+        *runs.CNN_CONTROL_REPEATS.values(),
         *runs.LEAVE_ONE_OUT_RUNS,
     )
 }
@@ -198,6 +199,14 @@ def test_the_cnn_control_ablation_takes_out_each_feature_of_the_control_and_both
     assert changed == [{"spectral_norm"}, {"loss"}, {"spectral_norm", "loss"}]
     assert no_sn.batch_norm_in_d and neither.batch_norm_in_d  # without spectral norm, DCGAN's BatchNorm
     assert (neither.loss, neither.spectral_norm) == (runs.GAN_STAGE1.loss, runs.GAN_STAGE1.spectral_norm)
+
+
+def test_the_cnn_control_repeats_change_only_the_seed_of_the_two_hinge_cells():
+    for label, repeat in runs.CNN_CONTROL_REPEATS.items():
+        original = runs.CNN_CONTROL_ABLATION[label]
+        assert dataclasses.replace(repeat, name=original.name, seed=original.seed) == original
+        assert (original.seed, repeat.seed) == (0, 1) and original.loss == "hinge"
+    assert set(runs.CNN_CONTROL_REPEATS.values()) <= set(runs.target_configs("ablation"))
 
 
 def test_the_final_gan_is_the_last_shipped_run():

@@ -93,6 +93,7 @@ def gan_loss_curves(
     axes[1].set_ylabel("epoch mean" + ("" if loss == "hinge" else " [nats]"))
     _mark_schedule(axes[1], events, lambda epoch: epoch + 0.5, label=False)
     for ax in axes:
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))  # at least three labelled levels per panel
         ax.grid(alpha=0.3)
     figure.tight_layout(rect=(0, 0.17, 1, 1))
     handles, labels = axes[0].get_legend_handles_labels()

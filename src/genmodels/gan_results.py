@@ -637,14 +637,15 @@ def loss_and_norm_label(config) -> str:
 
 def cnn_pair_table(evaluations: dict) -> pd.DataFrame:
     """From-scratch runs side by side (`evaluations`: {config: its `gan_evaluation`}): CNN, loss,
-    D's normalisation, 10k-sample quality and the range of the probe's class shares, one row per run."""
+    D's normalisation, seed, 10k-sample quality and the range of the probe's class shares, one row per run."""
     rows = []
     for config, evaluation in evaluations.items():
         rows.append(
             {
                 "CNN": "SNGAN" if config.architecture == "sngan" else "DCGAN",
                 "loss": "hinge" if config.loss == "hinge" else "BCE",
-                "D's normalisation": "spectral" if config.spectral_norm else "BatchNorm",
+                "D's norm": "spectral" if config.spectral_norm else "BatchNorm",
+                "seed": config.seed,
                 "FID": evaluation["fid"],
                 "KID×1000": 1000 * evaluation["kid"],
                 **{key: evaluation[key] for key in ("precision", "recall", "coverage")},

@@ -315,7 +315,7 @@ def capacity_sentence(
     `widths[0]` to `widths[1]` units (about the conv model's parameter count) and the conv model;
     `nlls`, the two MLPs' test NLLs, are quoted beside their −ELBOs."""
     mlp, wide, conv = (round(v, 1) for v in (mlp, wide, conv))
-    widened = f"the MLP widened from {widths[0]} to {widths[1]} units, about the convolutional model's size,"
+    widened = f"The MLP widened from {widths[0]} to {widths[1]} units, about the convolutional model's size,"
     if conv >= mlp - tolerance:
         return (
             f"{widened} reaches {wide:.1f} nats; the convolutional model's extra parameters buy nothing here"
@@ -327,15 +327,15 @@ def capacity_sentence(
         )
     nll = f" (test NLL {nlls[1]:.1f} against {nlls[0]:.1f})" if nlls else ""
     if abs(mlp - wide) <= tolerance:  # the width's effect is not resolved: no share of the gap is its
-        within = f"a −ELBO change within {tolerance:g} nats"
+        within = f"its −ELBO moves by no more than {tolerance:g} nats"
         nll_change = round(nlls[1], 1) - round(nlls[0], 1) if nlls else 0.0  # as the table prints them
         if abs(nll_change) > tolerance:
             within += (
                 f", though its test NLL {'falls' if nll_change < 0 else 'rises'} by {abs(nll_change):.1f}"
             )
         return (
-            f"{widened} reaches a test −ELBO of {wide:.1f} nats against {mlp:.1f} at {widths[0]} units{nll}, "
-            f"{within}, and stays {wide - conv:.1f} nats above the convolutional model: most of the "
+            f"{widened} reaches a test −ELBO of {wide:.1f} nats against {mlp:.1f} at {widths[0]} units{nll}: "
+            f"{within}. It stays {wide - conv:.1f} nats above the convolutional model, so most of the "
             f"{mlp - conv:.1f}-nat gap belongs to the convolutional architecture, not to its size"
         )
     share = (mlp - wide) / (mlp - conv)
@@ -568,7 +568,8 @@ def feature_precision_sentence(fids: dict, full_fid: float, full_minutes: int, d
         if fids["samples"] <= dims:  # the sample covariances are singular: the bias is no longer small
             small += (
                 f" (fewer than the features' {dims:,} dimensions, so both covariance estimates are "
-                f"singular and the FID itself rises to {fids['bf16']:.1f})"
+                f"singular and the FID's small-sample bias, which shrinks as either set grows, is large: "
+                f"the FID itself rises to {fids['bf16']:.1f})"
             )
         else:
             small += f" (so few that the FID itself rises to {fids['bf16']:.1f})"
@@ -733,9 +734,9 @@ def architecture_control_sentence(epochs: int, sngan: dict, control: dict) -> st
     """What the control run says of the architecture: DCGAN's CNN trained with everything else of
     the first SNGAN stage (`epochs`; `sngan`, `control`: each run's "fid" and "recall")."""
     text = (
-        f"Trained afterwards with the first stage's recipe for {epochs} epochs (one run each), DCGAN's CNN "
-        f"reached an FID of {control['fid']:.1f} against the SNGAN CNN's {sngan['fid']:.1f} and a recall of "
-        f"{control['recall']:.2f} against {sngan['recall']:.2f}"
+        f"Trained afterwards with the first stage's recipe for {epochs} epochs (both from seed 0), DCGAN's "
+        f"CNN reached an FID of {control['fid']:.1f} against the SNGAN CNN's {sngan['fid']:.1f} and a "
+        f"recall of {control['recall']:.2f} against {sngan['recall']:.2f}"
     )
     if control["fid"] <= sngan["fid"]:
         return f"{text}: at this budget the SNGAN CNN did not lower the FID."
@@ -940,10 +941,11 @@ def bce_reading_sentence(reading: dict) -> str:
     BCE game's prediction at p_G = p_data: D = ½ on every image and D's loss log 4."""
     log4 = math.log(4)
     text = (
-        f"Read as a BCE discriminator (a logistic regression $\\sigma(aD+b)$ on D's score, fitted on half of "
-        f"those held-out images), D gives the other half a mean probability of being real of "
-        f"{reading['real_d']:.2f} for test images and {reading['fake_d']:.2f} for samples, against "
-        f"$\\tfrac12$ for both, and a BCE loss of {reading['loss']:.3f} against $\\log 4 = {log4:.3f}$"
+        f"To test the BCE game's prediction, D's score was turned into a probability of being real by a "
+        f"logistic regression $\\sigma(aD+b)$ fitted on half of those held-out images. On the other half "
+        f"this probability averages {reading['real_d']:.2f} for test images and {reading['fake_d']:.2f} for "
+        f"samples, where the equilibrium gives $\\tfrac12$ to both, and its BCE loss is "
+        f"{reading['loss']:.3f} against $\\log 4 = {log4:.3f}$"
     )
     from genmodels.metrics import bce_jsd_bound
 
@@ -1223,15 +1225,21 @@ def latent_size_reason(study: dict[int, dict], chosen: int, tolerance: float = 0
     roomy = [d for d in level if active[d] <= (1 - ROOMY_SHARE) * d]
     tight = [d for d in level if d < chosen and d not in roomy]
     if roomy and roomy[0] == chosen:
-        why = "".join(
-            f"; {d} uses {_count(study[d]['active_units'])} of its {d}, so it may cap the model"
-            for d in tight
-        )
+        roomier = _count(study[chosen]["active_units"])
+
+        def capped(d: int) -> str:  # the chosen size's runs all use more than d: d caps the model
+            used = f"; {d} uses {_count(study[d]['active_units'])} of its {d}"
+            if min(_runs(study[chosen]["active_units"])) > d:
+                return (
+                    f"{used}, and given room the runs use more ({roomier} at {chosen}), so {d} caps the model"
+                )
+            return f"{used}, so it may cap the model"
+
         rule = (
-            f"{chosen} is the smallest level size whose KL leaves at least a quarter of its dimensions "
-            f"idle{averaged}"
+            f"{chosen} is the smallest level size that its runs do not fill (at least a quarter of its "
+            f"dimensions idle{averaged})"
         )
-        return f"{text}{why}; {rule}"
+        return f"{text}{''.join(map(capped, tight))}; {rule}"
     rule = roomy[0] if roomy else "none"
     return f"{text}; kept although the smallest level size with at least a quarter idle is {rule}"
 
@@ -1344,9 +1352,8 @@ def split_agreement_sentence(
     if not differ:
         return "Measured on the test set, the same sweeps single out the same values."
     details = "; ".join(
-        f"the {names.get(f, f)} sweep finds {show(level[f][1])} level on the test set ("
-        + ", ".join(f"{v:g}: {_shown(e)}" for v, e in sorted(test[f].items()))
-        + f" nats), {show(level[f][0])} on the validation split"
+        f"the {names.get(f, f)} sweep finds {show(level[f][1])} level on the test set, "
+        f"{show(level[f][0])} on the validation split"
         for f in differ
     )
     swept = _digits([names.get(f, f) for f in validation])
@@ -1517,6 +1524,20 @@ def confused_pairs_text(pairs: list[tuple[int, int, float]], shares: bool = Fals
     return ", ".join(listed[:-1]) + " and " + listed[-1]
 
 
+def confused_in_both_text(latent: list[tuple[int, int, float]], mapped: list[tuple[int, int, float]]) -> str:
+    """The digit pairs confused most in latent space and on a map (each as `confused_pairs_text`
+    takes them), the pairs named once when both rank the same pairs alike."""
+    codes = "of the two digits' codes"
+    if [pair[:2] for pair in latent] != [pair[:2] for pair in mapped]:
+        both = (confused_pairs_text(latent, True), confused_pairs_text(mapped, True))
+        return f"{both[0]} {codes}, and on its map {both[1]}"
+
+    def shares(pairs):
+        return _digits(f"{share:.1%}" for _, _, share in pairs)
+
+    return f"{confused_pairs_text(latent)} ({shares(latent)} {codes}; on its map {shares(mapped)})"
+
+
 def model_description(config) -> str:
     """Architecture and loss in words, e.g. 'DCGAN, BCE' or 'SNGAN CNN, hinge + SN'."""
     loss = "hinge" if config.loss == "hinge" else "BCE"
@@ -1642,6 +1663,85 @@ def class_skew_sentence(
     )
 
 
+def severe_dropping(runs: dict[str, dict], sngan: dict) -> list[str]:
+    """The runs (`runs`: {name: its `gan_evaluation`}, in table order) that drop modes severely: a
+    recall below half the first SNGAN stage's (`sngan`)."""
+    return [name for name, e in runs.items() if e["recall"] < sngan["recall"] / 2]
+
+
+def repeat_sentence(first: dict[str, dict], second: dict[str, dict], sngan: dict, cite: str = "") -> str:
+    """Whether the contrast of two runs from scratch survives another seed: `first` and `second`
+    ({"hinge + SN", "hinge + BN": its `gan_evaluation`}) from seeds 0 and 1, severe mode dropping
+    read as in `cnn_pair_sentence` against the first SNGAN stage (`sngan`)."""
+    sn, bn = "hinge + SN", "hinge + BN"
+    where = f" ({cite})" if cite else ""
+    text = (
+        f"From seed 1{where} the two hinge runs reached recalls of {second[sn]['recall']:.2f} with spectral "
+        f"normalisation and {second[bn]['recall']:.2f} with BatchNorm"
+    )
+    before, after = set(severe_dropping(first, sngan)), set(severe_dropping(second, sngan))
+    if after == before == {sn}:
+        verdict = "so the contrast holds: again only the run with spectral normalisation drops modes severely"
+    elif after == before:
+        verdict = "so the seed changes neither run's verdict"
+    elif after == {sn, bn}:
+        verdict = "so this time both drop modes severely, and spectral normalisation is not the only cause"
+    elif not after:
+        verdict = (
+            "so this time neither drops modes severely: the seed-0 contrast is not reliably spectral "
+            "normalisation's"
+        )
+    else:
+        verdict = "so the contrast reverses with the seed: it is not spectral normalisation's"
+    spread = " and ".join(f"{abs(second[k]['fid'] - first[k]['fid']):.1f}" for k in (sn, bn))
+    return (
+        f"{text}, {verdict}; their FIDs moved by {spread} with the seed, so one run's FID resolves only "
+        "larger differences."
+    )
+
+
+def spectral_norm_drops_modes(runs: dict[str, dict], sngan: dict, repeats: dict | None = None) -> bool:
+    """Whether spectral normalisation brings the severe mode dropping on DCGAN's CNN: both runs of
+    the 2 x 2 with it drop modes, neither without it, and the `repeats` from another seed agree
+    (arguments as `spectral_norm_evidence_sentence` takes them)."""
+    dropping = set(severe_dropping(runs, sngan))
+    harmful = {"hinge + SN", "BCE + SN"} <= dropping and not dropping & {"hinge + BN", "BCE + BN"}
+    if repeats is not None:
+        harmful = harmful and set(severe_dropping(repeats, sngan)) == {"hinge + SN"}
+    return harmful
+
+
+def spectral_norm_evidence_sentence(
+    late_change: float, threshold: float, runs: dict[str, dict], sngan: dict, repeats: dict | None = None
+) -> str:
+    """What this project's runs say for keeping spectral normalisation in D: `late_change`, the
+    leave-one-out change of FID without it (resolved beyond `threshold`), and the 2 x 2 of DCGAN's
+    CNN from scratch (`runs` {"hinge + SN", "hinge + BN", "BCE + SN", "BCE + BN": its
+    `gan_evaluation`}; `sngan` the first SNGAN stage's, as in `cnn_pair_sentence`), with `repeats`
+    ({"hinge + SN", "hinge + BN": ...} from another seed), which must agree for a verdict."""
+    late = "worse" if late_change > threshold else "better" if late_change < -threshold else "unresolved"
+    harmful = spectral_norm_drops_modes(runs, sngan, repeats)
+    late_words = {
+        "worse": f"taken out late it raised the FID by {late_change:.2f}, beyond the noise",
+        "better": f"taken out late it lowered the FID by {-late_change:.2f}, beyond the noise",
+        "unresolved": "taken out late it made no resolved difference",
+    }[late]
+    scratch = (
+        "on DCGAN's CNN it brought severe mode dropping"
+        if harmful
+        else "on DCGAN's CNN it did not bring severe mode dropping by itself"
+    )
+    untested = "the SNGAN CNN was not trained from scratch without it"
+    if late == "worse" and not harmful:
+        return f"So the runs support keeping spectral normalisation: {late_words}, and {scratch}."
+    if late == "worse":
+        return f"So the runs are divided on spectral normalisation: {late_words}, but {scratch}; {untested}."
+    return (
+        f"So these runs give no evidence for keeping spectral normalisation: {late_words}, and {scratch}. "
+        f"It stays because every SNGAN stage was trained with it; {untested}."
+    )
+
+
 def cnn_pair_sentence(
     runs: dict[str, dict], sngan: dict, cite: str = "", class_names=None, probe: str = "The probe"
 ) -> str:
@@ -1652,22 +1752,18 @@ def cnn_pair_sentence(
     half the SNGAN stage's, as `architecture_control_sentence` reads it; given `class_names`, the
     probe's class counts are read against that verdict; the FIDs are then ranked against that stage's."""
 
-    def shown(key: str) -> str:
-        return f"{runs[key]['fid']:.1f} and {runs[key]['recall']:.2f}"
-
     def words(key: str) -> str:  # "hinge + BN" -> "hinge loss with BatchNorm"
         loss, norm = key.split(" + ")
         loss = "hinge loss" if loss == "hinge" else loss
         return f"{loss} with {'spectral norm' if norm == 'SN' else 'BatchNorm'}"
 
     where = f"; {cite}" if cite else ""
+    recalls = _digits([f"{runs[key]['recall']:.2f}" for key in ("hinge + BN", "BCE + SN", "BCE + BN")])
     text = (
-        f"Without spectral normalisation (hinge loss, BatchNorm in D{where}) DCGAN's CNN reached an FID of "
-        f"{runs['hinge + BN']['fid']:.1f} and a recall of {runs['hinge + BN']['recall']:.2f}; without the "
-        f"hinge loss (BCE, spectral normalisation), {shown('BCE + SN')}; without both (DCGAN's own BCE "
-        f"and BatchNorm), {shown('BCE + BN')}."
+        f"Without spectral normalisation (BatchNorm in D instead{where}), without the hinge loss (BCE "
+        f"instead) and without both, DCGAN's CNN reached recalls of {recalls}."
     )
-    dropping = [name for name, e in runs.items() if e["recall"] < sngan["recall"] / 2]  # in table order
+    dropping = severe_dropping(runs, sngan)
     named, named_and = ", ".join(map(words, dropping)), " and ".join(map(words, dropping))
     threshold = f"(a recall below {sngan['recall'] / 2:.2f}, half the SNGAN stage's)"
     if not dropping:
@@ -1731,12 +1827,14 @@ def remedies_sentence(
     epochs: int,
     cites: tuple[str, str] = ("", ""),
     own: dict | None = None,
+    blamed: str = "",
 ) -> str:
     """What combated mode dropping, from the recall of the evaluations: `control`,
     DCGAN's CNN trained with the first SNGAN stage's recipe (hinge loss, spectral norm, EMA) for
     the same `epochs`; `own`, DCGAN's CNN with its own BCE and BatchNorm and that recipe's EMA and
     schedule; `first`, that first stage; `final`, the shipped model after its warm restarts;
-    `dcgan`, the best DCGAN run (`cites`: where the controlled runs and the long runs are)."""
+    `dcgan`, the best DCGAN run (`cites`: where the controlled runs and the long runs are);
+    `blamed`, where the text shows spectral normalisation to cause that mode dropping, if it does."""
 
     control_cite, runs_cite = (f", {cites[0]}" if cites[0] else "", f" ({cites[1]})" if cites[1] else "")
     text = (
@@ -1747,11 +1845,14 @@ def remedies_sentence(
     if own is not None:
         below = round(control["recall"], 2) < round(own["recall"], 2)
         text += f", {'below' if below else 'not below'} DCGAN's own BCE and BatchNorm ({own['recall']:.2f})"
+    if blamed:
+        text += f", and spectral normalisation caused that there ({blamed})"
     if round(first["recall"], 2) <= round(control["recall"], 2):
-        return f"{text}, and the SNGAN CNN did no better (one run each{control_cite}): {first['recall']:.2f}."
+        did = f"the SNGAN CNN did no better (both from seed 0{control_cite})"
+        return f"{text}, and {did}: {first['recall']:.2f}."
     text += (
-        f". With them the deeper SNGAN CNN reached {first['recall']:.2f} with the same recipe (one run "
-        f"each{control_cite}; none without them)"
+        f". With them the deeper SNGAN CNN reached {first['recall']:.2f} with the same recipe (both from "
+        f"seed 0{control_cite}; no SNGAN CNN run without them)"
     )
     if own is not None and round(first["recall"], 2) <= round(own["recall"], 2):
         text += ", no more than DCGAN's own pair"
@@ -1888,8 +1989,8 @@ def beta_order_sentence(
     changes = {how: _beta_order_change(base, other) for how, other in variants.items()}
     where = f" ({cite})" if cite else ""
     kept, nearest = (
-        "the βs keep their order in both terms, and no term moves by over",
-        "of its distance to the nearest other β",
+        "the βs keep their order in both terms: each β's term moves by at most",
+        "of the gap to the nearest other β's value in that term",
     )
 
     def percent(share: float) -> str:

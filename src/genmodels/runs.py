@@ -218,6 +218,14 @@ CNN_CONTROL_ABLATION = {
     ),
 }
 CNN_SAMPLES_STORED = tuple(CNN_CONTROL_ABLATION.values())  # for Appendix H, beside their metrics
+# Is the contrast a seed's? The two hinge cells, which differ only in D's normalisation, again from
+# seed 1 (initialisation, batch order and noise).
+CNN_CONTROL_REPEATS = {
+    label: dataclasses.replace(
+        CNN_CONTROL_ABLATION[label], name=f"{CNN_CONTROL_ABLATION[label].name}_seed1", seed=1
+    )
+    for label in ("hinge + SN", "hinge + BN")
+}
 
 # The ablation of 2.1d: each feature of the final model added to the DCGAN baseline, all at
 # the same short budget, ranked by FID on 2,000 samples.
@@ -356,7 +364,7 @@ def target_configs(what: str) -> list:
             *BUDGET_RUNS,
         ],
         "gan": [GAN_STAGE2, GAN_RESTART, FINAL_GAN, *LEAVE_ONE_OUT_RUNS],
-        "ablation": [*GAN_ABLATION.values(), *CNN_CONTROL_ABLATION.values()],
+        "ablation": [*GAN_ABLATION.values(), *CNN_CONTROL_ABLATION.values(), *CNN_CONTROL_REPEATS.values()],
     }
     todo = []
     for config in (c for target in (TARGETS if what == "all" else (what,)) for c in roots[target]):

@@ -104,10 +104,11 @@ def _note_epoch_one(ax, first: dict, colours: dict, side: str, steps: int = 12) 
         )
 
 
-def beta_curves(histories: dict, mark_epoch: int | None = None) -> Figure:
+def beta_curves(histories: dict, mark_epoch: int | None = None, shorter: dict | None = None) -> Figure:
     """Train and test total loss (the minimised reconstruction + β·KL), reconstruction and KL per
     epoch, one colour per beta (keys are beta values), test solid and train dashed; a dotted grey
-    line at `mark_epoch` (the budget of shorter runs compared with these)."""
+    line at `mark_epoch` (the budget of shorter runs compared with these), and the test values of
+    those runs (`shorter`: {beta: history}, trained separately) as open circles."""
     figure = Figure(figsize=(6.6, 2.7))
     axes = figure.subplots(1, 3)
     terms = ("total", "reconstruction", "kl")
@@ -118,6 +119,15 @@ def beta_curves(histories: dict, mark_epoch: int | None = None) -> Figure:
         for ax, term in zip(axes, terms):
             for split, style in splits:
                 ax.plot(epochs, [e[term] for e in history[split]], style, color=f"C{index}", lw=1.2)
+    for index, beta in enumerate(histories):
+        history = (shorter or {}).get(beta)
+        if history is None:
+            continue
+        epochs = np.arange(1, len(history["test"]) + 1)
+        for ax, term in zip(axes, terms):
+            ax.plot(
+                epochs, [e[term] for e in history["test"]], "o", ms=3, mfc="none", mew=0.8, color=f"C{index}"
+            )
     for ax, name in zip(axes, names):
         if mark_epoch is not None:
             ax.axvline(mark_epoch, color="0.5", ls=":", lw=1.0, zorder=0)
@@ -137,6 +147,11 @@ def beta_curves(histories: dict, mark_epoch: int | None = None) -> Figure:
     axes[2].set_ylim(bottom=-0.3)  # a KL is never negative; a KL of 0 stays visible above the spine
     handles = [Line2D([], [], color=f"C{i}", label=f"β={beta:g}") for i, beta in enumerate(histories)]
     handles += [Line2D([], [], color="black", ls=style, label=split) for split, style in splits]
+    if shorter:
+        epochs_of = len(next(iter(shorter.values()))["test"])
+        handles.append(
+            Line2D([], [], ls="", marker="o", mfc="none", color="black", label=f"{epochs_of}-ep. runs")
+        )
     figure.legend(
         handles=handles,
         loc="lower center",
@@ -144,8 +159,9 @@ def beta_curves(histories: dict, mark_epoch: int | None = None) -> Figure:
         fontsize=8,
         frameon=False,
         bbox_to_anchor=(0.5, -0.02),
-        handlelength=1.6,
-        columnspacing=1.0,
+        handlelength=1.4,
+        handletextpad=0.5,
+        columnspacing=0.8,
     )
     figure.tight_layout(rect=(0, 0.07, 1, 1), w_pad=2.0)  # room for the legend row and each y label
     return figure
