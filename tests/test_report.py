@@ -296,7 +296,7 @@ def test_numbers_typed_into_captions_match_the_code():
     )
     part2 = (PROJECT_ROOT / "report" / "_part2.qmd").read_text()
     appendix = (PROJECT_ROOT / "report" / "_appendix.qmd").read_text()
-    assert f"From scratch for {runs.SNGAN_STAGE1.epochs} epochs with the first SNGAN stage's recipe" in part2
+    assert f"{runs.SNGAN_STAGE1.epochs} epochs from scratch with the first SNGAN stage's recipe" in part2
     assert f"DCGAN's CNN after {runs.DCGAN_CNN_CONTROL.epochs} epochs" in appendix
     assert part1.count(f"K = {vae_results.NLL_IMPORTANCE_SAMPLES}") >= 1 and "K = " not in part1.replace(
         f"K = {vae_results.NLL_IMPORTANCE_SAMPLES}", ""

@@ -557,26 +557,16 @@ def _restart_changes(values: list[float], noise: float, noise_name: str, digits:
     return parts
 
 
-def feature_precision_sentence(fids: dict, full_fid: float, full_minutes: int, dims: int = 2048) -> str:
+def feature_precision_sentence(fids: dict, full_fid: float, full_minutes: int) -> str:
     """How far Inception features in fp32 instead of bf16 move the FID of a small sample (`fids`:
     `gan_results.feature_precision_fid`), and that the `full_fid` of 10,000 samples was not
-    recomputed in fp32 (`full_minutes` on the two cores); `dims`: the features' dimensions."""
+    recomputed in fp32 (`full_minutes` on the two cores)."""
     change = fids["fp32"] - fids["bf16"]
     count = f"{fids['samples']:,}"
-    small = f"{count} samples against {count} real images"
-    if fids["bf16"] > full_fid:  # few samples bias the FID upwards
-        if fids["samples"] <= dims:  # the sample covariances are singular: the bias is no longer small
-            small += (
-                f" (fewer than the features' {dims:,} dimensions, so both covariance estimates are "
-                f"singular and the FID's small-sample bias, which shrinks as either set grows, is large: "
-                f"the FID itself rises to {fids['bf16']:.1f})"
-            )
-        else:
-            small += f" (so few that the FID itself rises to {fids['bf16']:.1f})"
     return (
-        f"On the first {small}, fp32 features change the FID by {signed(change)} "
-        f"({abs(change) / fids['bf16']:.2%}); the 10,000-sample FID of {full_fid:.1f} was not recomputed in "
-        f"fp32 (about {full_minutes} minutes on the two cores)."
+        f"Inception features in fp32 instead of bf16 change the FID of the first {count} samples (against "
+        f"{count} real images) by {signed(change)} ({abs(change) / fids['bf16']:.2%}); the 10,000-sample "
+        f"FID of {full_fid:.1f} was not recomputed in fp32 (about {full_minutes} minutes on the two cores)."
     )
 
 
@@ -624,7 +614,7 @@ def memorisation_sentence(check: dict) -> str:
     to their nearest training image against the test images'. Copies are suspected when more than twice
     the expected share of samples are closer than the closest `quantile` of the test images."""
     quantile, share = check["quantile"], check["share_closer"]
-    opening = "In Inception features, which a shift or recolouring hardly moves,"
+    opening = "In Inception features,"
     searched = f"(all {check['training_images']:,} searched)"
     medians = f"median distance {check['median_fake']:.1f} against {check['median_test']:.1f}"
     count = round(share * check["samples"])
@@ -894,27 +884,22 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
     d_loss = round(late["d_loss"], 3)  # the bounds follow from the losses as printed
     if d_loss < 2:
         bound = hinge_total_variation_bound(d_loss)
-        reading = (
-            f"below the value 2 of the equilibrium. Since no D does better than $2 - 2\\,\\mathrm{{TV}}$, "
-            f"this D would show $\\mathrm{{TV}}(p_{{\\text{{data}}}}, p_G) \\ge {lower_bound_text(bound, 3)}$"
-        )
+        no_better = "Since no D does better than $2 - 2\\,\\mathrm{{TV}}$"
         if held_out is None:
-            reading += (
-                ", taken at face value: the means are over training batches, which D may fit better "
-                "than fresh images, and of the raw G rather than its average"
+            reading = (
+                f"below the value 2 of the equilibrium. {no_better}, this D would show "
+                f"$\\mathrm{{TV}}(p_{{\\text{{data}}}}, p_G) \\ge {lower_bound_text(bound, 3)}$, taken at "
+                "face value: the means are over training batches, which D may fit better than fresh "
+                "images, and of the raw G rather than its average"
             )
         else:
             fresh = round(held_out["test_hinge"] + held_out["fake_hinge"], 3)
-            seen = held_out["train_hinge"] + held_out["fake_hinge"]
-            reading += (
-                f" for the raw G it trained against, were its training batches fresh images; D has "
-                f"seen them, so this is only an estimate. On images it never trained on, "
+            tv = lower_bound_text(hinge_total_variation_bound(fresh), 3)
+            reading = (
+                f"below the value 2 of the equilibrium. On images it never trained on, "
                 f"{held_out['samples']:,} test images and {held_out['samples']:,} fresh samples of the "
-                f"shipped (EMA) G, the final D's loss is {fresh:.3f} ({seen:.3f} with training images in "
-                f"place of the test images), so "
-                f"$\\mathrm{{TV}} \\ge {lower_bound_text(hinge_total_variation_bound(fresh), 3)}$ for the "
-                f"shipped "
-                f"generator too"
+                f"shipped (EMA) G, the final D's loss is {fresh:.3f}; {no_better[0].lower()}{no_better[1:]}, "
+                f"$\\mathrm{{TV}}(p_{{\\text{{data}}}}, p_G) \\ge {tv}$ for the shipped generator"
             )
         verdict = "the networks have not reached the equilibrium"
     else:
@@ -1738,7 +1723,7 @@ def spectral_norm_evidence_sentence(
         return f"So the runs are divided on spectral normalisation: {late_words}, but {scratch}; {untested}."
     return (
         f"So these runs give no evidence for keeping spectral normalisation: {late_words}, and {scratch}. "
-        f"It stays because every SNGAN stage was trained with it; {untested}."
+        "It stays because every SNGAN stage used it; no SNGAN CNN was trained without it."
     )
 
 
@@ -1850,19 +1835,15 @@ def remedies_sentence(
     if round(first["recall"], 2) <= round(control["recall"], 2):
         did = f"the SNGAN CNN did no better (both from seed 0{control_cite})"
         return f"{text}, and {did}: {first['recall']:.2f}."
-    text += (
-        f". With them the deeper SNGAN CNN reached {first['recall']:.2f} with the same recipe (both from "
-        f"seed 0{control_cite}; no SNGAN CNN run without them)"
-    )
+    text += f". With them the deeper SNGAN CNN reached {first['recall']:.2f} (both from seed 0{control_cite})"
     if own is not None and round(first["recall"], 2) <= round(own["recall"], 2):
         text += ", no more than DCGAN's own pair"
+    beat = "above" if round(final["recall"], 2) > round(dcgan["recall"], 2) else "not above"
     if round(final["recall"], 2) > round(first["recall"], 2):
-        text += f", and warm restarts raised it to {final['recall']:.2f}"
-    beat = round(final["recall"], 2) > round(dcgan["recall"], 2)
-    return (
-        f"{text}; the shipped model's recall is {'above' if beat else 'not above'} the best DCGAN run's "
-        f"{dcgan['recall']:.2f}{runs_cite}, a run that differs in more than these."
-    )
+        text += f", and warm restarts raised it to {final['recall']:.2f}, {beat}"
+    else:
+        text += f"; the shipped model's recall is {beat}"
+    return f"{text} the best DCGAN run's {dcgan['recall']:.2f}{runs_cite}."
 
 
 def mode_collapse_verdict(
@@ -1889,13 +1870,13 @@ def mode_collapse_verdict(
             # far from 10%; a sample class further from its real share than that is G's or the probe's.
             tolerance = np.abs(real - 1 / len(real)).max()
 
-            def classes(sign):
-                order = np.argsort(sign * (generated - real), kind="stable")  # the largest first
-                return _digits(
-                    f"{class_names[i]} ({generated[i]:.1%} against {real[i]:.1%})"
-                    for i in order
-                    if sign * (real[i] - generated[i]) > tolerance
-                )
+            def classes(sign):  # the furthest first, with its shares; the rest by name
+                order = np.argsort(sign * (generated - real), kind="stable")
+                named = [i for i in order if sign * (real[i] - generated[i]) > tolerance]
+                if not named:
+                    return ""
+                first = f"{class_names[named[0]]} ({generated[named[0]]:.1%} against {real[named[0]]:.1%})"
+                return _digits([first, *(class_names[i] for i in named[1:])])
 
             over = classes(-1)
             parts.append(
