@@ -884,7 +884,7 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
     d_loss = round(late["d_loss"], 3)  # the bounds follow from the losses as printed
     if d_loss < 2:
         bound = hinge_total_variation_bound(d_loss)
-        no_better = "Since no D does better than $2 - 2\\,\\mathrm{{TV}}$"
+        no_better = "Since no D does better than $2 - 2\\,\\mathrm{TV}$"
         if held_out is None:
             reading = (
                 f"below the value 2 of the equilibrium. {no_better}, this D would show "
