@@ -98,6 +98,9 @@ def test_transform_sources_list_every_transform():
         "gan_output_to_image",
     ):
         assert f"def {name}" in source
+    # Appendix A prints them in 8-point code across the text width: a longer line wraps there, and a
+    # highlighted docstring, kept whole, drops to the next line without its indentation.
+    assert max(len(line) for line in source.splitlines()) <= 96
 
 
 def test_the_loss_recomputed_from_the_file_equals_the_models_own(exported):

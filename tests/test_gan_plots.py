@@ -117,15 +117,29 @@ def test_epoch_curves_draw_each_equilibrium_value_and_shade_the_averaged_epochs(
     assert [t.get_text() for t in figure.legends[0].get_texts()] == ["D loss", "G loss", "D(x)", "D(G(z))"]
 
 
-def test_long_runs_keep_their_tick_labels_apart():
+def _long_run_figures() -> list:
+    """The loss and D-output figures of a 240-epoch run, both losses: what crowds ticks and labels."""
     epochs = [{"d_loss": 0.4, "g_loss": 5.0, "d_real": 0.9, "d_fake": 0.01}] * 240
     log = np.random.default_rng(0).uniform(0.3, 2.0, size=(240 * 20, 4))
-    figures = [
+    return [
         gan_plots.epoch_curves_against_equilibrium(epochs, 1.376, 0.799, 0.45),
         gan_plots.gan_loss_curves(log, 20, window=50, loss="hinge"),
+        gan_plots.gan_loss_curves(log, 20, window=50, loss="bce"),
         gan_plots.discriminator_outputs(log, 20, window=50),
     ]
-    assert not any(plots.overlapping_tick_labels(figure) for figure in figures)
+
+
+def test_long_runs_keep_their_tick_labels_apart():
+    assert not any(plots.overlapping_tick_labels(figure) for figure in _long_run_figures())
+
+
+def test_no_axis_label_runs_past_its_flat_panel():
+    assert not [
+        plots.labels_longer_than_axes(f) for f in _long_run_figures() if plots.labels_longer_than_axes(f)
+    ]
+    tall = Figure(figsize=(3, 1))
+    tall.add_subplot().set_ylabel("a label far longer than the panel is tall")
+    assert plots.labels_longer_than_axes(tall) == ["a label far longer than the panel is tall"]
 
 
 def test_class_names_keep_a_gap_between_them():

@@ -176,3 +176,29 @@ def test_stored_samples_keep_the_generated_pixels_in_eight_bits(monkeypatch):
     assert list(stored) == ["samples_2"] and isinstance(stored["samples_2"], list)  # JSON for the manifest
     assert samples.shape == (2, 3, 4, 4)
     assert torch.allclose(samples, (images + 1) / 2, atol=1 / 255)
+
+
+def test_grid_probe_confidence_counts_the_images_the_probe_is_sure_of(monkeypatch):
+    from genmodels import metrics
+
+    generator = np.random.default_rng(0)
+    centres = np.array([[4.0, 0.0], [-4.0, 0.0]])
+    labels = np.repeat([0, 1], 200)
+    real = centres[labels] + generator.normal(size=(400, 2))
+    test_labels = np.array([0, 1, 0, 1])
+    test = np.array([[4.0, 0.0], [-4.0, 0.0], [0.0, 0.0], [0.0, 1.0]])  # two clear, two between
+    grid = np.concatenate([np.tile(centres, (30, 1)), np.zeros((40, 2))])  # 60 clear, 40 between
+    monkeypatch.setattr(gan_results, "GRID_SAMPLES", 100)
+    monkeypatch.setattr(gan_results, "manifest_entry", lambda config: {})
+    monkeypatch.setattr(gan_results, "cached_metric", lambda config, key, compute: compute())
+    monkeypatch.setattr(
+        gan_results,
+        "real_features",
+        lambda split: (real, labels) if split == "train" else (test, test_labels),
+    )
+    monkeypatch.setattr(gan_results, "generate", lambda count, seed, config: ("grid", count, seed))
+    monkeypatch.setattr(metrics, "inception_features", lambda images, bf16: (grid, None))
+    probe = gan_results.grid_probe_confidence("run")
+    assert (probe["grid"], probe["grid_sure"]) == (100, 60)
+    assert probe["test_sure_share"] == 0.5 and probe["test_sure_accuracy"] == 1.0
+    assert probe["grid_labels"][:2] == [0, 1] and min(probe["grid_confidence"][:60]) >= 0.9

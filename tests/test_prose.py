@@ -940,6 +940,8 @@ def test_high_beta_map_sentence_reconciles_a_faithful_map_with_lower_accuracy():
     assert plain.startswith("The map of β = 10 in @fig-tsne-beta shows this drop: its own")
     level = prose.high_beta_map_sentence(10.0, 4, trust, {**accuracy, 10.0: 0.95})
     assert level.startswith("The map of β = 10 does not show this drop")
+    pointed = prose.high_beta_map_sentence(10.0, 4, trust, accuracy, (4, 9, 0.234))
+    assert "more overlap between digits, most of all between 4 and 9: its own" in pointed
 
 
 def test_traversal_sentence_reads_identity_changes_and_the_collapsed_coordinate():
@@ -1192,9 +1194,9 @@ def test_lower_bounds_are_rounded_down():
 def test_feature_precision_sentence_gives_the_change_and_what_was_not_recomputed():
     fids = {"bf16": 97.314, "fp32": 97.25, "samples": 2000}
     assert prose.feature_precision_sentence(fids, 24.34, 40) == (
-        "Inception features in fp32 instead of bf16 change the FID of the first 2,000 samples (against 2,000 "
-        "real images) by −0.06 (0.07%); the 10,000-sample FID of 24.3 was not recomputed in fp32 (about 40 "
-        "minutes on the two cores)."
+        "Inception features in fp32 instead of bf16 change the FID of the first 2,000 samples against 2,000 "
+        "real images (97.3, as small samples bias FID upwards) by −0.06; the 10,000-sample FID of 24.3 "
+        "was not recomputed in fp32 (about 40 minutes on the two cores)."
     )
 
 
@@ -1397,3 +1399,23 @@ def test_standing_statistics_sentence_reads_a_change_only_when_every_noise_set_a
     assert worse.endswith("(two noise sets): the copied ones cost nothing.")
     mixed = prose.standing_statistics_sentence({**result, "standing": [29.5, 31.5]})
     assert mixed.endswith(": in opposite directions, so the copied ones cost nothing measurable.")
+
+
+def test_grid_probe_sentence_compares_the_grid_with_real_images():
+    probe = {
+        "threshold": 0.9,
+        "grid": 100,
+        "grid_sure": 59,
+        "test_sure_share": 0.83,
+        "test_sure_accuracy": 0.834,
+    }
+    assert prose.grid_probe_sentence(probe, "@sec-mode-collapse") == (
+        "The linear probe of @sec-mode-collapse is at least 90% sure of one class for 59 of the 100 images, "
+        "fewer than for real test images (83%, of which it labels 83% right)."
+    )
+    assert "80 of the 100 images, about as many as for real" in prose.grid_probe_sentence(
+        {**probe, "grid_sure": 80}, "x"
+    )
+    assert "90 of the 100 images, more than for real" in prose.grid_probe_sentence(
+        {**probe, "grid_sure": 90}, "x"
+    )

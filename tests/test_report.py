@@ -286,7 +286,7 @@ def test_numbers_typed_into_captions_match_the_code():
     assert f"{runs.BETA_STUDY[0].epochs} epochs on all 60,000 training images" in part1
     assert f"the same configurations trained again for {runs.BETA_LONG_EPOCHS} epochs" in part1
     assert f"from the runs trained for {runs.BETA_LONG_EPOCHS} epochs" in part1
-    assert f"that stop at epoch {runs.BETA_STUDY[0].epochs} (dotted)" in part1
+    assert f"that stop at epoch {runs.BETA_STUDY[0].epochs} (the dotted line)" in part1
     from genmodels import latent
 
     rate = latent.tsne_learning_rate(vae_results.TSNE_POINTS)

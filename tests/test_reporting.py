@@ -73,6 +73,6 @@ def test_tiny_as_powers_keeps_values_that_would_print_as_zero():
     assert list(shown["other"]) == [0.0001, 2.0]  # other columns untouched
     assert list(reporting.tiny_as_powers(pd.DataFrame({"KL": [0.0, 0.004, 0.005]}), ["KL"])["KL"]) == [
         "0.00",
-        "4 × 10⁻³",
+        "4.0 × 10⁻³",  # one precision down the column: not "4 × 10⁻³" beside "6.9 × 10⁻⁴"
         "0.01",
     ]

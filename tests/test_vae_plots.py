@@ -162,6 +162,26 @@ def test_labels_keep_clear_of_markers_drawn_over_the_map():
     moved = vae_plots.label_positions(points, labels, avoid=median_point[None])[0]
     gap = 0.07 * np.ptp(points, axis=0).max()
     assert np.hypot(*(moved - median_point)) >= gap  # a full label spacing from the marker
+    near = vae_plots.label_positions(points, labels, avoid=median_point[None], clearance=0.02)[0]
+    scale = np.ptp(points, axis=0).max()
+    assert 0.02 * scale <= np.hypot(*(near - median_point)) < gap  # a small marker needs less room
+
+
+def test_featured_scatter_keeps_digit_labels_off_the_rings():
+    points = np.random.default_rng(2).normal(size=(400, 2))
+    labels = np.repeat(np.arange(4), 100)
+    rings = np.zeros(400, bool)
+    rings[
+        [
+            int(np.argmin(((points[labels == d] - np.median(points[labels == d], 0)) ** 2).sum(1))) + 100 * d
+            for d in range(4)
+        ]
+    ] = True  # each class's median point, where its label would go
+    panels = {name: points for name in ("big", "a", "b", "c")}
+    figure = vae_plots.featured_scatter(panels, labels, "big", rings=rings)
+    texts = [t.get_position() for t in figure.axes[0].texts]
+    assert len(texts) == 4
+    assert all(np.hypot(*(points[rings] - np.asarray(t)).T).min() > 0 for t in texts)
 
 
 def test_latent_scatter_grid_rings_the_chosen_points_of_its_panel():

@@ -91,7 +91,7 @@ def pixel_shares(images_uint8: torch.Tensor, margin: float = 0.1) -> dict[str, f
 def binarise_dynamic(
     images: torch.Tensor, generator: torch.Generator | None = None
 ) -> torch.Tensor:
-    """Dynamic binarisation: each pixel ~ Bernoulli(intensity), redrawn every time it is seen."""
+    """Dynamic binarisation: each pixel ~ Bernoulli(intensity), redrawn at every use."""
     return torch.bernoulli(images, generator=generator)
 
 

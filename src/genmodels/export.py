@@ -12,13 +12,12 @@ project needed.
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 
 import torch
 from torch import nn
 
-from genmodels import data
+from genmodels import data, listing
 from genmodels.models import count_parameters
 from genmodels.paths import PROJECT_ROOT, atomic_write
 
@@ -122,13 +121,16 @@ def marker_checks(folder: Path = SUBMISSION_DIR, latent_dim: int = 100) -> dict:
     }
 
 
+# Every transform and de-normalisation function the models use, as Appendix A prints them.
+TRANSFORMS = (
+    data.to_unit_interval,
+    data.binarise_dynamic,
+    data.vae_output_to_image,
+    data.to_minus_one_one,
+    data.gan_output_to_image,
+)
+
+
 def transform_sources() -> str:
     """The source of every transform and de-normalisation function the models use."""
-    functions = (
-        data.to_unit_interval,
-        data.binarise_dynamic,
-        data.vae_output_to_image,
-        data.to_minus_one_one,
-        data.gan_output_to_image,
-    )
-    return "\n\n".join(inspect.getsource(f) for f in functions)
+    return listing.source(*TRANSFORMS)

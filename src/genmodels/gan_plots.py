@@ -70,7 +70,7 @@ def gan_loss_curves(
         axes[0].axhline(g_star, color=_DARK["C1"], label=f"G at equilibrium: {names[1]}", **star)
     axes[0].set_xlabel("iteration")
     axes[0].xaxis.set_major_formatter(_THOUSANDS)
-    axes[0].set_ylabel("loss" if loss == "hinge" else "loss [nats]")
+    axes[0].set_ylabel("loss" if loss == "hinge" else "loss\n[nats]")
     low, high = np.percentile(iteration_log[:, :2], (0.5, 99.5))
     high = max(high, d_star, g_star)  # the equilibrium lines stay inside the axis, clear of its edge
     axes[0].set_ylim(min(0.0, low * 1.1), high * 1.1)
@@ -90,7 +90,7 @@ def gan_loss_curves(
     axes[1].set_ylim(min(drawn) - margin, max(drawn) + margin)
     axes[1].set_xlabel("epoch")
     axes[1].xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-    axes[1].set_ylabel("epoch mean" + ("" if loss == "hinge" else " [nats]"))
+    axes[1].set_ylabel(axes[0].get_ylabel())  # the per-epoch means of the same losses
     _mark_schedule(axes[1], events, lambda epoch: epoch + 0.5, label=False)
     for ax in axes:
         ax.yaxis.set_major_locator(MaxNLocator(nbins=4))  # at least three labelled levels per panel
@@ -134,7 +134,7 @@ def discriminator_outputs(
     if loss != "hinge":
         ax.axhline(0.5, color="grey", ls=":", label="equilibrium D = 1/2")
         drawn.append(np.array([0.5]))
-    for axis, curves, label in ((ax, drawn, "mean σ(D)"), (gap_ax, [gap], "gap")):
+    for axis, curves, label in ((ax, drawn, "mean\nσ(D)"), (gap_ax, [gap], "gap")):
         _mark_schedule(axis, schedule_events or {}, lambda epoch: epoch * iterations_per_epoch, False)
         low, high = min(c.min() for c in curves), max(c.max() for c in curves)
         margin = 0.15 * (high - low) + 0.01  # the axis spans the curves, so their changes show
@@ -185,8 +185,8 @@ def epoch_curves_against_equilibrium(
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         ax.grid(alpha=0.3)
-    left.set_ylabel("loss [nats]")
-    right.set_ylabel("mean D on the batch")
+    left.set_ylabel("loss\n[nats]")
+    right.set_ylabel("mean D")
     left.set_ylim(bottom=min(0.0, left.get_ylim()[0]))  # BCE losses sit well above the spine
     right.set_ylim(-0.04, 1.04)  # outputs near 0 or 1 stay off the spines
     figure.tight_layout(rect=(0, 0.18, 1, 1), w_pad=2.5)

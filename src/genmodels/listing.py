@@ -17,3 +17,8 @@ def listing(*objects, label: str, caption: str) -> str:
         raise ValueError(f"listing label {label!r} must start with 'lst-' for Quarto's cross-references")
     escaped = caption.replace('"', '\\"')
     return f'```{{#{label} .python lst-cap="{escaped}"}}\n{source(*objects)}\n```'
+
+
+def code_block(*objects) -> str:
+    """A markdown Python code block of the objects' source: highlighted like a listing, uncaptioned."""
+    return f"```python\n{source(*objects)}\n```"

@@ -62,6 +62,20 @@ def overlapping_tick_labels(figure: Figure, gap: float = 0.0) -> list[str]:
     return clashes
 
 
+def labels_longer_than_axes(figure: Figure) -> list[str]:
+    """The y-axis labels that run past the top or bottom of their axes (as drawn at the figure's
+    size): a label longer than a flat panel is tall."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    return [
+        ax.yaxis.label.get_text()
+        for ax in figure.axes
+        if ax.yaxis.label.get_text() and ax.yaxis.label.get_window_extent(renderer).height > ax.bbox.height
+    ]
+
+
 def texts_over_lines(figure: Figure, pad: float = 2.0) -> list[str]:
     """The texts written in an axes (notes, annotations) that a plotted line of that axes passes
     through or comes within `pad` points of (as drawn at the figure's size)."""

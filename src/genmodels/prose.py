@@ -245,10 +245,11 @@ def signed(value: float, digits: int = 2) -> str:
     return f"{value:+.{digits}f}".replace("-", "−")
 
 
-def scientific(value: float, digits: int = 1) -> str:
-    """`value` as a power of ten for prose: 0.0002 -> '2 × 10⁻⁴', 6.93e-4 -> '6.9 × 10⁻⁴'."""
+def scientific(value: float, digits: int = 1, trim: bool = True) -> str:
+    """`value` as a power of ten for prose: 0.0002 -> '2 × 10⁻⁴', 6.93e-4 -> '6.9 × 10⁻⁴' (`trim`
+    False keeps trailing zeros, '2.0 × 10⁻⁴', so a table column shows one precision)."""
     mantissa, exponent = f"{value:.{digits}e}".split("e")
-    mantissa = mantissa.rstrip("0").rstrip(".")
+    mantissa = mantissa.rstrip("0").rstrip(".") if trim else mantissa
     power = str(int(exponent)).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
     return f"{mantissa} × 10{power}"
 
@@ -557,6 +558,26 @@ def _restart_changes(values: list[float], noise: float, noise_name: str, digits:
     return parts
 
 
+def grid_probe_sentence(probe: dict, probe_section: str) -> str:
+    """How many of the grid's images read as one class to the linear probe (of `probe_section`):
+    those it gives one class at least the threshold probability, against the share of real test
+    images it is so sure of, and how often it is right on those (`probe`:
+    `gan_results.grid_probe_confidence`)."""
+    grid, sure, real = probe["grid"], probe["grid_sure"], probe["test_sure_share"]
+    relation = (
+        "fewer than"
+        if sure / grid < real - 0.05
+        else "more than"
+        if sure / grid > real + 0.05
+        else "about as many as"
+    )
+    return (
+        f"The linear probe of {probe_section} is at least {probe['threshold']:.0%} sure of one class for "
+        f"{sure} of the {grid} images, {relation} for real test images ({real:.0%}, of which it labels "
+        f"{probe['test_sure_accuracy']:.0%} right)."
+    )
+
+
 def feature_precision_sentence(fids: dict, full_fid: float, full_minutes: int) -> str:
     """How far Inception features in fp32 instead of bf16 move the FID of a small sample (`fids`:
     `gan_results.feature_precision_fid`), and that the `full_fid` of 10,000 samples was not
@@ -564,8 +585,9 @@ def feature_precision_sentence(fids: dict, full_fid: float, full_minutes: int) -
     change = fids["fp32"] - fids["bf16"]
     count = f"{fids['samples']:,}"
     return (
-        f"Inception features in fp32 instead of bf16 change the FID of the first {count} samples (against "
-        f"{count} real images) by {signed(change)} ({abs(change) / fids['bf16']:.2%}); the 10,000-sample "
+        f"Inception features in fp32 instead of bf16 change the FID of the first {count} samples against "
+        f"{count} real images ({fids['bf16']:.1f}, as small samples bias FID upwards) by {signed(change)}; "
+        f"the 10,000-sample "
         f"FID of {full_fid:.1f} was not recomputed in fp32 (about {full_minutes} minutes on the two cores)."
     )
 
@@ -1461,9 +1483,12 @@ def range_text(
     return low if collapse and low == high else f"{low}{separator}{high}"
 
 
-def high_beta_map_sentence(beta: float, active: int, trust: dict, map_accuracy: dict) -> str:
+def high_beta_map_sentence(
+    beta: float, active: int, trust: dict, map_accuracy: dict, mapped: tuple[int, int, float] | None = None
+) -> str:
     """How the map of the largest-beta model (`beta`, with `active` active dimensions) reads beside
-    the others: `trust` and `map_accuracy` {beta: the map's trustworthiness, its 5-NN accuracy}."""
+    the others: `trust` and `map_accuracy` {beta: the map's trustworthiness, its 5-NN accuracy};
+    `mapped`, the pair of digits its map confuses most (digit, digit, share), says where to look."""
     others = [b for b in trust if b != beta]
     lower = map_accuracy[beta] < min(map_accuracy[b] for b in others)
     accuracy = (
@@ -1471,6 +1496,7 @@ def high_beta_map_sentence(beta: float, active: int, trust: dict, map_accuracy: 
         + range_text(sorted(map_accuracy[b] for b in others), 1, percent=True, collapse=True)
         + " for the others"
     )
+    most = f", most of all between {mapped[0]} and {mapped[1]}" if mapped else ""
     if not lower:
         return f"The map of β = {beta:g} does not show this drop: {accuracy}."
     if trust[beta] > max(trust[b] for b in others):
@@ -1479,9 +1505,9 @@ def high_beta_map_sentence(beta: float, active: int, trust: dict, map_accuracy: 
             f"active dimensions its code is easier to lay out in two, so it is the most faithful map "
             f"(trustworthiness {trust[beta]:.3f} against "
             f"{range_text(sorted(trust[b] for b in others), 3, collapse=True)}), and what it shows is more "
-            f"overlap between digits: {accuracy}."
+            f"overlap between digits{most}: {accuracy}."
         )
-    return f"The map of β = {beta:g} in @fig-tsne-beta shows this drop: {accuracy}."
+    return f"The map of β = {beta:g} in @fig-tsne-beta shows this drop{most}: {accuracy}."
 
 
 def outliers_sentence(count: int, total: int, misclassified: float, k: int = 5) -> str:

@@ -52,7 +52,8 @@ def tiny_as_powers(frame: pd.DataFrame, columns, digits: int = 2) -> pd.DataFram
     ("6.9 × 10⁻⁴"), so that a table's sums can be rebuilt from its cells."""
 
     def shown(value: float) -> str:
-        return prose.scientific(value) if 0 < abs(value) < 0.5 * 10**-digits else f"{value:.{digits}f}"
+        tiny = 0 < abs(value) < 0.5 * 10**-digits
+        return prose.scientific(value, trim=False) if tiny else f"{value:.{digits}f}"
 
     return frame.assign(**{column: frame[column].map(shown) for column in columns})
 

@@ -176,15 +176,17 @@ def kl_per_dimension(kl_by_beta: dict, floor_nats: float = 1e-4) -> Figure:
     for index, (beta, kl) in enumerate(kl_by_beta.items()):
         values = np.sort(np.asarray(kl))[::-1]
         top = max(top, float(values.max()))
-        final = "final" in beta  # drawn open and dashed, so a study curve beneath it stays visible
+        final = "final" in beta  # open circles drawn beneath: a study curve on them shows through
         ax.plot(
             np.arange(1, len(values) + 1),
             np.maximum(values, floor_nats),
             "o--" if final else "o-",
-            ms=4 if final else 3,
+            ms=6 if final else 3,
             mfc="none" if final else None,
+            lw=1.0 if final else 1.5,
             color="black" if final else f"C{index}",
             label=f"β={beta}",
+            zorder=1.9 if final else 2.0,
         )
     ax.set_yscale("log")
     ax.set_ylim(floor_nats / 2, max(2 * top, 10 ** np.ceil(np.log10(top))))  # a labelled decade above the top
@@ -217,13 +219,19 @@ def _digit_map(
 
 
 def label_positions(
-    points: np.ndarray, labels: np.ndarray, spacing: float = 0.07, avoid: np.ndarray | None = None
+    points: np.ndarray,
+    labels: np.ndarray,
+    spacing: float = 0.07,
+    avoid: np.ndarray | None = None,
+    clearance: float | None = None,
 ) -> dict[int, np.ndarray]:
     """Where each class's label goes: on one of its own points, the one nearest its median that is
     at least `spacing` (a fraction of the map's larger side) from every label placed before and
-    from every point of `avoid` (markers drawn over the map), so no two labels overlap
-    where the classes do (digits in order; a class with no such point takes its median point)."""
-    gap = spacing * float(np.ptp(points, axis=0).max())
+    `clearance` (default `spacing`) from every point of `avoid` (markers drawn over the map), so no
+    two labels overlap where the classes do (digits in order; a class with no such point takes its
+    median point)."""
+    scale = float(np.ptp(points, axis=0).max())
+    gap, clear_of_avoid = spacing * scale, (spacing if clearance is None else clearance) * scale
     avoid = np.empty((0, 2)) if avoid is None else np.asarray(avoid).reshape(-1, 2)
     placed: dict[int, np.ndarray] = {}
     for digit in np.unique(labels):
@@ -231,7 +239,7 @@ def label_positions(
         own = own[np.argsort(((own - np.median(own, axis=0)) ** 2).sum(1))]
         clear = np.ones(len(own), bool)
         if len(avoid):
-            clear &= np.hypot(*(own[:, None, :] - avoid[None]).transpose(2, 0, 1)).min(1) >= gap
+            clear &= np.hypot(*(own[:, None, :] - avoid[None]).transpose(2, 0, 1)).min(1) >= clear_of_avoid
         for where in placed.values():
             clear &= np.hypot(*(own - where).T) >= gap
         placed[int(digit)] = own[np.argmax(clear)] if clear.any() else own[0]
@@ -242,7 +250,9 @@ def _label_digits(ax, points: np.ndarray, labels: np.ndarray, avoid: np.ndarray 
     """Each digit's label on one of its own points, near its median, clear of the other labels
     (and of the markers in `avoid`)."""
     width = ax.get_position().width * ax.figure.get_figwidth()  # inches: labels have a fixed size
-    for digit, centre in label_positions(points, labels, spacing=0.17 / width, avoid=avoid).items():
+    # labels 0.17 inch apart; a marker of `avoid` (a ring of about 0.04 inch) 0.08 inch from a label's centre
+    placed = label_positions(points, labels, spacing=0.17 / width, avoid=avoid, clearance=0.08 / width)
+    for digit, centre in placed.items():
         ax.text(
             *centre,
             str(digit),
@@ -525,9 +535,9 @@ def _map_panel(
 ) -> None:
     """One 2-D map coloured by digit (dots of area `dot`), with black rings round the points of the
     mask `rings` and the named `paths` drawn on top."""
-    _digit_map(ax, points, labels, size=dot, alpha=0.6)
-    if rings is not None:
-        ringed = points[np.asarray(rings, dtype=bool)]
+    ringed = None if rings is None else points[np.asarray(rings, dtype=bool)]
+    _digit_map(ax, points, labels, size=dot, alpha=0.6, avoid=ringed)  # labels clear of the rings
+    if ringed is not None:
         ax.scatter(  # above the digit labels' halos, which would hide outliers
             ringed[:, 0], ringed[:, 1], s=9, facecolors="none", edgecolors="black", linewidths=0.45, zorder=7
         )
