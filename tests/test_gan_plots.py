@@ -148,6 +148,8 @@ def test_class_names_keep_a_gap_between_them():
     figure = gan_plots.class_histogram(np.ones(10), CIFAR10_CLASSES, np.ones(10))
     assert not plots.overlapping_tick_labels(figure, gap=5)  # "airplane" and "automobile" apart
     assert plots.overlapping_tick_labels(figure, gap=30)  # the gap check can fail
+    skewed = gan_plots.class_histogram(np.arange(1, 11), CIFAR10_CLASSES, np.ones(10))  # Figure 16's shape
+    assert not plots.labels_longer_than_axes(skewed) and not plots.overlapping_tick_labels(skewed)
 
 
 def test_overlapping_tick_labels_finds_crowded_ticks():

@@ -65,6 +65,15 @@ def test_snapshot_grid_marks_the_end_of_each_stage(monkeypatch):
     ]
     assert round(255 * float(grid["after epoch 4 (end of stage 1)"].max())) == 3  # the snapshot after epoch 4
     assert grid["after epoch 1"].shape == (2, 3, 2, 2)
+    # of 5 vectors, the last 3 move: measured on the first two alone, no stage moves them
+    moving = torch.zeros(16, 5, 3, 2, 2, dtype=torch.uint8)
+    moving[:, 2:] = torch.arange(16).view(16, 1, 1, 1, 1).to(torch.uint8) * 10
+    monkeypatch.setattr(
+        gan_results, "gan", lambda config: types.SimpleNamespace(extras={"snapshots": moving})
+    )
+    shown = gan_results.snapshot_motion(second, vectors=2)
+    assert shown["vectors"] == 2 and [m for _, _, m in shown["stages"]] == [0.0, 0.0]
+    assert all(m > 0 for _, _, m in gan_results.snapshot_motion(second)["stages"])
 
 
 def test_ema_pair_table_puts_each_runs_last_iterate_beside_its_average(monkeypatch):

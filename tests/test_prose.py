@@ -621,7 +621,7 @@ def test_gan_quality_sentence_quotes_fid_and_floor():
 def test_class_coverage_names_the_rarest_and_commonest_class():
     names = [f"class{i}" for i in range(10)]
     text = prose.class_coverage_sentence(EVALUATION, names, samples=9_500, reference=4_000)
-    assert "from 5.3% (class9) to 10.5% (class0)" in text and "test accuracy 85.0%" in text
+    assert "from 5.3% (class9) to 10.5% (class0)" in text and "accuracy 85.0% on real test images" in text
     assert "fitted to the 4,000 real training images" in text and "assigns the 9,500 samples" in text
 
 
@@ -836,10 +836,10 @@ def test_capacity_sentence_splits_the_gap_between_width_and_architecture():
 
 def test_snapshot_motion_sentence_reads_the_trend_and_the_last_stage():
     motion = {"stages": [(1, 19, 15.9), (19, 30, 11.2), (30, 48, 9.2)], "spread_last": 20.0, "vectors": 10}
-    text = prose.snapshot_motion_sentence(motion)
+    text = prose.snapshot_motion_sentence(motion, "@fig-gan-snapshots")
     assert text.startswith(
-        "Over the 3 stages (epochs 1–19, 19–30, 30–48) the images of the first 10 fixed vectors, which the "
-        "snapshots store, move"
+        "Over the 3 stages (epochs 1–19, 19–30, 30–48) the images of the first 10 fixed vectors "
+        "(@fig-gan-snapshots) move"
     )
     assert "15.9, 11.2 and 9.2 ([0, 1] pixels), against a median of 20.0 between the images of two" in text
     assert text.endswith(
@@ -847,10 +847,10 @@ def test_snapshot_motion_sentence_reads_the_trend_and_the_last_stage():
         "that distance."
     )
     bumpy = prose.snapshot_motion_sentence(
-        {**motion, "stages": [(1, 19, 15.9), (19, 30, 5.0), (30, 48, 7.0)]}
+        {**motion, "stages": [(1, 19, 15.9), (19, 30, 5.0), (30, 48, 7.0)]}, "x"
     )
     assert "though not at every stage" in bumpy
-    rising = prose.snapshot_motion_sentence({**motion, "stages": [(1, 19, 5.0), (19, 30, 7.0)]})
+    rising = prose.snapshot_motion_sentence({**motion, "stages": [(1, 19, 5.0), (19, 30, 7.0)]}, "x")
     assert "the changes do not shrink" in rising
 
 
@@ -1195,7 +1195,8 @@ def test_feature_precision_sentence_gives_the_change_and_what_was_not_recomputed
     fids = {"bf16": 97.314, "fp32": 97.25, "samples": 2000}
     assert prose.feature_precision_sentence(fids, 24.34, 40) == (
         "Inception features in fp32 instead of bf16 change the FID of the first 2,000 samples against 2,000 "
-        "real images (97.3, as small samples bias FID upwards) by −0.06; the 10,000-sample FID of 24.3 "
+        "real images (97.3: with fewer images than the 2,048 feature dimensions, both covariances are "
+        "rank-deficient, which inflates FID) by −0.06; the 10,000-sample FID of 24.3 "
         "was not recomputed in fp32 (about 40 minutes on the two cores)."
     )
 

@@ -461,13 +461,14 @@ def architecture_table(config=runs.FINAL_GAN) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def snapshot_motion(config=runs.FINAL_GAN) -> dict:
-    """How much the stored fixed-noise samples change over each training stage: the median over the
-    vectors of the L2 distance ([0, 1] pixels) between a vector's image before the stage and after
-    its last epoch; for scale, the median distance between two different vectors' images at the
-    end. A stage is measured from the end of the one before (from epoch 1 for the first), so it
-    includes its restart."""
-    snapshots = gan(config).extras["snapshots"].float().flatten(2) / 255  # (epochs, vectors, pixels)
+def snapshot_motion(config=runs.FINAL_GAN, vectors: int | None = None) -> dict:
+    """How much the stored fixed-noise samples (the first `vectors`, default all) change over each
+    training stage: the median over the vectors of the L2 distance ([0, 1] pixels) between a
+    vector's image before the stage and after its last epoch; for scale, the median distance
+    between two different vectors' images at the end. A stage is measured from the end of the one
+    before (from epoch 1 for the first), so it includes its restart."""
+    snapshots = gan(config).extras["snapshots"][:, :vectors]  # (epochs, vectors, 3, 32, 32), uint8
+    snapshots = snapshots.float().flatten(2) / 255
     ends = [stage.total_epochs for stage, _ in training_stages(config)]
     starts = [1] + ends[:-1]
     return {

@@ -586,7 +586,8 @@ def feature_precision_sentence(fids: dict, full_fid: float, full_minutes: int) -
     count = f"{fids['samples']:,}"
     return (
         f"Inception features in fp32 instead of bf16 change the FID of the first {count} samples against "
-        f"{count} real images ({fids['bf16']:.1f}, as small samples bias FID upwards) by {signed(change)}; "
+        f"{count} real images ({fids['bf16']:.1f}: with fewer images than the 2,048 feature "
+        f"dimensions, both covariances are rank-deficient, which inflates FID) by {signed(change)}; "
         f"the 10,000-sample "
         f"FID of {full_fid:.1f} was not recomputed in fp32 (about {full_minutes} minutes on the two cores)."
     )
@@ -1597,9 +1598,9 @@ def class_coverage_sentence(evaluation: dict, class_names, samples: int, referen
     names = class_names
     return (
         "a linear classifier on Inception features (logistic regression on standardised features, "
-        f"fitted to the {reference:,} real training images of the FID reference; test accuracy "
-        f"{evaluation['classifier_test_accuracy']:.1%} on real images) assigns the {samples:,} samples to "
-        "all ten classes, from "
+        f"fitted to the {reference:,} real training images of the FID reference; accuracy "
+        f"{evaluation['classifier_test_accuracy']:.1%} on real test images) assigns the {samples:,} "
+        "samples to all ten classes, from "
         f"{share.min():.1%} ({names[int(share.argmin())]}) to "
         f"{share.max():.1%} ({names[int(share.argmax())]}); "
         f"the entropy of this distribution is {evaluation['label_entropy_nats']:.3f} nats against "
@@ -1607,9 +1608,9 @@ def class_coverage_sentence(evaluation: dict, class_names, samples: int, referen
     )
 
 
-def snapshot_motion_sentence(motion: dict) -> str:
-    """How much the fixed-noise samples change in each stage, against the distance between two
-    different samples (`gan_results.snapshot_motion`)."""
+def snapshot_motion_sentence(motion: dict, shown: str) -> str:
+    """How much the fixed-noise samples (those `shown` in a figure) change in each stage, against
+    the distance between two different samples (`gan_results.snapshot_motion`)."""
     moves = [move for _, _, move in motion["stages"]]
     spans = ", ".join(f"{first}–{last}" for first, last, _ in motion["stages"])
     share = moves[-1] / motion["spread_last"]
@@ -1623,7 +1624,7 @@ def snapshot_motion_sentence(motion: dict) -> str:
         trend = "the changes do not shrink, and "
     return (
         f"Over the {len(moves)} stages (epochs {spans}) the images of the first {motion['vectors']} "
-        f"fixed vectors, which the snapshots store, move by a median L2 distance of "
+        f"fixed vectors ({shown}) move by a median L2 distance of "
         f"{_digits([f'{m:.1f}' for m in moves])} "
         f"([0, 1] pixels), against a median of {motion['spread_last']:.1f} between the images of two of "
         f"these vectors at the end: {trend}the last stage still moves them by {share:.0%} of that distance."

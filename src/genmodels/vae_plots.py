@@ -144,7 +144,8 @@ def beta_curves(histories: dict, mark_epoch: int | None = None, shorter: dict | 
         ax.yaxis.set_minor_formatter(NullFormatter())
     axes[2].set_yscale("symlog", linthresh=1)
     axes[2].yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))  # 0, 1, 10, 100
-    axes[2].set_ylim(bottom=-0.3)  # a KL is never negative; a KL of 0 stays visible above the spine
+    # A KL is never negative, and a KL of 0 stays visible above the spine; the largest KL stays below the top.
+    axes[2].set_ylim(-0.3, 2 * max(e["kl"] for h in histories.values() for s, _ in splits for e in h[s]))
     handles = [Line2D([], [], color=f"C{i}", label=f"β={beta:g}") for i, beta in enumerate(histories)]
     handles += [Line2D([], [], color="black", ls=style, label=split) for split, style in splits]
     if shorter:
