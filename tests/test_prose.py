@@ -1051,7 +1051,7 @@ def test_bce_reading_sentence_reads_the_jsd_bound():
     assert (
         "this probability averages 0.61 for test images and 0.32 for samples, where the equilibrium" in text
     )
-    assert "its BCE loss is 1.102 against $\\log 4 = 1.386$" in text
+    assert "its BCE loss (real plus fake term) is 1.102 against $\\log 4 = 1.386$" in text
     assert text.endswith("\\ge 0.142$ nats (at most $\\log 2$).")
     level = prose.bce_reading_sentence(
         {**apart, "real_d": 0.5, "fake_d": 0.5, "loss": 1.385, "jsd_bound": 0.0005}
@@ -1223,7 +1223,10 @@ def test_remedies_sentence_credits_only_the_change_that_raised_recall():
         run(0.26, 0.43),
         "@c",
     )
-    assert "BCE and BatchNorm (0.26), and spectral normalisation caused that there (@c). With them" in blamed
+    assert (
+        "BCE and BatchNorm (0.26), and there only the runs with spectral normalisation dropped modes (@c). "
+        "With them" in blamed
+    )
     level = prose.remedies_sentence(
         run(0.02, 0.19), run(0.26, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19, own=run(0.26, 0.43)
     )

@@ -213,12 +213,9 @@ def class_histogram(counts, class_names, reference=None) -> Figure:
     ax.set_xticks(positions, class_names, fontsize=7)  # level names: the height goes to the bars
     ax.set_xlim(-0.6, len(class_names) - 0.4)
     ax.set_ylim(0, 1.1 * max(shares.max() for _, shares, _ in bars))
-    ax.yaxis.set_major_locator(
-        MaxNLocator(nbins=3, steps=[1, 2, 5, 10])
-    )  # three or four ticks fit its height
-    ax.yaxis.set_major_formatter(
-        lambda value, _: f"{100 * value:.0f}%"
-    )  # no y label: one would outrun the axis
+    # At most four ticks fit the flat axis, and no y label does: the ticks carry the unit.
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=3, steps=[1, 2, 5, 10]))
+    ax.yaxis.set_major_formatter(lambda value, _: f"{100 * value:.0f}%")
     ax.grid(axis="y", alpha=0.3)
     ax.legend(fontsize=8, ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
     figure.tight_layout()

@@ -133,14 +133,14 @@ def gan_evaluation(config=runs.FINAL_GAN) -> dict:
     return cached_metric(config, "evaluation_10k", compute)
 
 
-PROBE_CONFIDENCE = 0.9  # the probe's class probability above which an image counts as recognised
+PROBE_CONFIDENCE = 0.9  # the probe's class probability from which an image reads as one class
 
 
 def grid_probe_confidence(config=runs.FINAL_GAN, threshold: float = PROBE_CONFIDENCE) -> dict:
     """How many of the 100 grid images (noise seed 0) the linear probe of `gan_evaluation` (fitted
     to the real subset) gives one class at least `threshold` probability, against the share of
-    real test images it is so sure of and its accuracy on those: recognisable objects, counted.
-    Computed once."""
+    real test images it is so sure of and its accuracy on those: a proxy for recognisable objects
+    (the probe is over-confident, so only the comparison with real images means much). Computed once."""
     manifest_entry(config)
 
     def compute():

@@ -561,8 +561,8 @@ def _restart_changes(values: list[float], noise: float, noise_name: str, digits:
 def grid_probe_sentence(probe: dict, probe_section: str) -> str:
     """How many of the grid's images read as one class to the linear probe (of `probe_section`):
     those it gives one class at least the threshold probability, against the share of real test
-    images it is so sure of, and how often it is right on those (`probe`:
-    `gan_results.grid_probe_confidence`)."""
+    images it is so sure of (within 5 points: "about as many"), and how often it is right on those
+    (`probe`: `gan_results.grid_probe_confidence`)."""
     grid, sure, real = probe["grid"], probe["grid_sure"], probe["test_sure_share"]
     relation = (
         "fewer than"
@@ -952,8 +952,8 @@ def bce_reading_sentence(reading: dict) -> str:
         f"To test the BCE game's prediction, D's score was turned into a probability of being real by a "
         f"logistic regression $\\sigma(aD+b)$ fitted on half of those held-out images. On the other half "
         f"this probability averages {reading['real_d']:.2f} for test images and {reading['fake_d']:.2f} for "
-        f"samples, where the equilibrium gives $\\tfrac12$ to both, and its BCE loss is "
-        f"{reading['loss']:.3f} against $\\log 4 = {log4:.3f}$"
+        f"samples, where the equilibrium gives $\\tfrac12$ to both, and its BCE loss (real plus fake term) "
+        f"is {reading['loss']:.3f} against $\\log 4 = {log4:.3f}$"
     )
     from genmodels.metrics import bce_jsd_bound
 
@@ -1846,7 +1846,8 @@ def remedies_sentence(
     the same `epochs`; `own`, DCGAN's CNN with its own BCE and BatchNorm and that recipe's EMA and
     schedule; `first`, that first stage; `final`, the shipped model after its warm restarts;
     `dcgan`, the best DCGAN run (`cites`: where the controlled runs and the long runs are);
-    `blamed`, where the text shows spectral normalisation to cause that mode dropping, if it does."""
+    `blamed`, where the text shows that only the runs with spectral normalisation dropped modes, if
+    it does."""
 
     control_cite, runs_cite = (f", {cites[0]}" if cites[0] else "", f" ({cites[1]})" if cites[1] else "")
     text = (
@@ -1858,7 +1859,7 @@ def remedies_sentence(
         below = round(control["recall"], 2) < round(own["recall"], 2)
         text += f", {'below' if below else 'not below'} DCGAN's own BCE and BatchNorm ({own['recall']:.2f})"
     if blamed:
-        text += f", and spectral normalisation caused that there ({blamed})"
+        text += f", and there only the runs with spectral normalisation dropped modes ({blamed})"
     if round(first["recall"], 2) <= round(control["recall"], 2):
         did = f"the SNGAN CNN did no better (both from seed 0{control_cite})"
         return f"{text}, and {did}: {first['recall']:.2f}."
