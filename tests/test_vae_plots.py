@@ -167,6 +167,25 @@ def test_labels_keep_clear_of_markers_drawn_over_the_map():
     assert 0.02 * scale <= np.hypot(*(near - median_point)) < gap  # a small marker needs less room
 
 
+def test_path_markers_keep_the_full_label_spacing_that_rings_do_not_need():
+    """A path's squares and stars are large: digit labels keep the labels' own spacing from them
+    (the rings' smaller clearance would put a label on a star)."""
+    generator = np.random.default_rng(3)
+    labels = np.repeat(np.arange(3), 200)
+    points = np.array([[0.0, 0.0], [4.0, 0.0], [2.0, 3.0]])[labels] + generator.normal(size=(600, 2))
+    path = np.array([np.median(points[labels == d], axis=0) for d in range(3)])  # through every median
+    figure = vae_plots.paths_on_map(points, labels, {"0→2": path})
+    ax = figure.axes[0]
+    # label_positions measures in fractions of the map's larger side, per inch of the axes' width
+    width = ax.get_position().width * figure.get_figwidth()
+    spacing = vae_plots.LABEL_SPACING / width * np.ptp(points, axis=0).max()
+    digits = [t for t in ax.texts if t.get_text() in {"0", "1", "2"}]
+    assert len(digits) == 3
+    for text in digits:
+        distance = np.hypot(*(path - np.asarray(text.get_position())).T).min()
+        assert distance >= spacing, (text.get_text(), distance, spacing)
+
+
 def test_featured_scatter_keeps_digit_labels_off_the_rings():
     points = np.random.default_rng(2).normal(size=(400, 2))
     labels = np.repeat(np.arange(4), 100)

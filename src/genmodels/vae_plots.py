@@ -202,11 +202,21 @@ def kl_per_dimension(kl_by_beta: dict, floor_nats: float = 1e-4) -> Figure:
     return figure
 
 
+LABEL_SPACING = 0.17  # inches between two digits' labels on a map, and from a path's markers
+RING_CLEARANCE = 0.08  # inches from a label's centre to an outlier ring (a small marker)
+
+
 def _digit_map(
-    ax, points: np.ndarray, labels: np.ndarray, size: float, alpha: float, avoid: np.ndarray | None = None
+    ax,
+    points: np.ndarray,
+    labels: np.ndarray,
+    size: float,
+    alpha: float,
+    avoid: np.ndarray | None = None,
+    clearance: float = LABEL_SPACING,
 ) -> None:
     """A 2-D map's points coloured by digit, each digit's label near its region's centre, clear of
-    the other labels and of the markers in `avoid`."""
+    the other labels and, by `clearance` inches, of the markers in `avoid`."""
     ax.scatter(
         points[:, 0],
         points[:, 1],
@@ -216,7 +226,7 @@ def _digit_map(
         linewidths=0,
         rasterized=True,
     )
-    _label_digits(ax, points, labels, avoid)
+    _label_digits(ax, points, labels, avoid, clearance)
 
 
 def label_positions(
@@ -247,12 +257,19 @@ def label_positions(
     return placed
 
 
-def _label_digits(ax, points: np.ndarray, labels: np.ndarray, avoid: np.ndarray | None = None) -> None:
-    """Each digit's label on one of its own points, near its median, clear of the other labels
-    (and of the markers in `avoid`)."""
+def _label_digits(
+    ax,
+    points: np.ndarray,
+    labels: np.ndarray,
+    avoid: np.ndarray | None = None,
+    clearance: float = LABEL_SPACING,
+) -> None:
+    """Each digit's label on one of its own points, near its median, `LABEL_SPACING` inches from
+    the other labels (and `clearance` inches from the markers in `avoid`)."""
     width = ax.get_position().width * ax.figure.get_figwidth()  # inches: labels have a fixed size
-    # labels 0.17 inch apart; a marker of `avoid` (a ring of about 0.04 inch) 0.08 inch from a label's centre
-    placed = label_positions(points, labels, spacing=0.17 / width, avoid=avoid, clearance=0.08 / width)
+    placed = label_positions(
+        points, labels, spacing=LABEL_SPACING / width, avoid=avoid, clearance=clearance / width
+    )
     for digit, centre in placed.items():
         ax.text(
             *centre,
@@ -537,7 +554,8 @@ def _map_panel(
     """One 2-D map coloured by digit (dots of area `dot`), with black rings round the points of the
     mask `rings` and the named `paths` drawn on top."""
     ringed = None if rings is None else points[np.asarray(rings, dtype=bool)]
-    _digit_map(ax, points, labels, size=dot, alpha=0.6, avoid=ringed)  # labels clear of the rings
+    # labels clear of the rings, which are small (about 0.04 inch): half the labels' spacing will do
+    _digit_map(ax, points, labels, size=dot, alpha=0.6, avoid=ringed, clearance=RING_CLEARANCE)
     if ringed is not None:
         ax.scatter(  # above the digit labels' halos, which would hide outliers
             ringed[:, 0], ringed[:, 1], s=9, facecolors="none", edgecolors="black", linewidths=0.45, zorder=7
