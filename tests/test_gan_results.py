@@ -207,7 +207,11 @@ def test_grid_probe_confidence_counts_the_images_the_probe_is_sure_of(monkeypatc
     )
     monkeypatch.setattr(gan_results, "generate", lambda count, seed, config: ("grid", count, seed))
     monkeypatch.setattr(metrics, "inception_features", lambda images, bf16: (grid, None))
-    probe = gan_results.grid_probe_confidence("run")
+    gan_results.feature_probe.cache_clear()  # fitted to the made-up features, and forgotten after
+    try:
+        probe = gan_results.grid_probe_confidence("run")
+    finally:
+        gan_results.feature_probe.cache_clear()
     assert (probe["grid"], probe["grid_sure"]) == (100, 60)
     assert probe["test_sure_share"] == 0.5 and probe["test_sure_accuracy"] == 1.0
     assert probe["grid_labels"][:2] == [0, 1] and min(probe["grid_confidence"][:60]) >= 0.9

@@ -1199,6 +1199,10 @@ def test_feature_precision_sentence_gives_the_change_and_what_was_not_recomputed
         "rank-deficient, which inflates FID) by −0.06; the 10,000-sample FID of 24.3 "
         "was not recomputed in fp32 (about 40 minutes on the two cores)."
     )
+    larger = prose.feature_precision_sentence({**fids, "bf16": 30.0, "samples": 5000}, 24.34, 40)
+    assert "(30.0, as fewer samples bias FID upwards)" in larger and "rank-deficient" not in larger
+    level = prose.feature_precision_sentence({**fids, "bf16": 24.0}, 24.34, 40)
+    assert "against 2,000 real images (24.0) by" in level
 
 
 def test_remedies_sentence_credits_only_the_change_that_raised_recall():

@@ -41,13 +41,19 @@ def smallest_text_points(figure: Figure) -> float:
     return min(sizes)
 
 
-def overlapping_tick_labels(figure: Figure, gap: float = 0.0) -> list[str]:
-    """The tick labels that overprint a neighbour on the same axis, or come closer to it than `gap`
-    points (as drawn at the figure's size)."""
+def drawn(figure: Figure):
+    """`figure` drawn at its own size; returns the renderer, which measures what was drawn."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     renderer = FigureCanvasAgg(figure).get_renderer()
     figure.draw(renderer)
+    return renderer
+
+
+def overlapping_tick_labels(figure: Figure, gap: float = 0.0) -> list[str]:
+    """The tick labels that overprint a neighbour on the same axis, or come closer to it than `gap`
+    points (as drawn at the figure's size)."""
+    renderer = drawn(figure)
     clashes = []
     for ax in figure.axes:
         for axis in (ax.xaxis, ax.yaxis):
@@ -65,10 +71,7 @@ def overlapping_tick_labels(figure: Figure, gap: float = 0.0) -> list[str]:
 def labels_longer_than_axes(figure: Figure) -> list[str]:
     """The y-axis labels that run past the top or bottom of their axes (as drawn at the figure's
     size): a label longer than a flat panel is tall."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    renderer = FigureCanvasAgg(figure).get_renderer()
-    figure.draw(renderer)
+    renderer = drawn(figure)
     return [
         ax.yaxis.label.get_text()
         for ax in figure.axes
@@ -79,10 +82,7 @@ def labels_longer_than_axes(figure: Figure) -> list[str]:
 def texts_over_lines(figure: Figure, pad: float = 2.0) -> list[str]:
     """The texts written in an axes (notes, annotations) that a plotted line of that axes passes
     through or comes within `pad` points of (as drawn at the figure's size)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    renderer = FigureCanvasAgg(figure).get_renderer()
-    figure.draw(renderer)
+    renderer = drawn(figure)
     hits = []
     for ax in figure.axes:
         samples = []

@@ -578,18 +578,25 @@ def grid_probe_sentence(probe: dict, probe_section: str) -> str:
     )
 
 
-def feature_precision_sentence(fids: dict, full_fid: float, full_minutes: int) -> str:
+def feature_precision_sentence(fids: dict, full_fid: float, full_minutes: int, dims: int = 2048) -> str:
     """How far Inception features in fp32 instead of bf16 move the FID of a small sample (`fids`:
     `gan_results.feature_precision_fid`), and that the `full_fid` of 10,000 samples was not
-    recomputed in fp32 (`full_minutes` on the two cores)."""
+    recomputed in fp32 (`full_minutes` on the two cores); `dims`: the features' dimensions, which
+    decide why a small sample's FID sits above `full_fid`."""
     change = fids["fp32"] - fids["bf16"]
     count = f"{fids['samples']:,}"
+    base = f"{fids['bf16']:.1f}"
+    if fids["bf16"] > full_fid and fids["samples"] < dims:
+        base += (
+            f": with fewer images than the {dims:,} feature dimensions, both covariances are "
+            "rank-deficient, which inflates FID"
+        )
+    elif fids["bf16"] > full_fid:
+        base += ", as fewer samples bias FID upwards"
     return (
         f"Inception features in fp32 instead of bf16 change the FID of the first {count} samples against "
-        f"{count} real images ({fids['bf16']:.1f}: with fewer images than the 2,048 feature "
-        f"dimensions, both covariances are rank-deficient, which inflates FID) by {signed(change)}; "
-        f"the 10,000-sample "
-        f"FID of {full_fid:.1f} was not recomputed in fp32 (about {full_minutes} minutes on the two cores)."
+        f"{count} real images ({base}) by {signed(change)}; the 10,000-sample FID of {full_fid:.1f} was "
+        f"not recomputed in fp32 (about {full_minutes} minutes on the two cores)."
     )
 
 
