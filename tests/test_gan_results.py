@@ -127,21 +127,22 @@ def test_cnn_pair_table_names_each_runs_cnn_loss_and_normalisation():
             "class_counts": counts,
         }
 
-    configs = [runs.SNGAN_STAGE1, *runs.CNN_CONTROL_ABLATION.values()]
+    configs = [runs.SNGAN_STAGE1, runs.SNGAN_WITHOUT_SN, *runs.CNN_CONTROL_ABLATION.values()]
     table = gan_results.cnn_pair_table({c: evaluation(40.0 + i, 0.1 * i) for i, c in enumerate(configs)})
     assert table[["CNN", "loss", "D's norm"]].values.tolist() == [
         ["SNGAN", "hinge", "spectral"],
+        ["SNGAN", "hinge", "BatchNorm"],
         ["DCGAN", "hinge", "spectral"],
         ["DCGAN", "hinge", "BatchNorm"],
         ["DCGAN", "BCE", "spectral"],
         ["DCGAN", "BCE", "BatchNorm"],
     ]
-    assert table["seed"].tolist() == [0] * 5
+    assert table["seed"].tolist() == [0] * 6
     repeat = runs.CNN_CONTROL_REPEATS["hinge + SN"]
     assert gan_results.cnn_pair_table({repeat: evaluation(40.0, 0.1)})["seed"].tolist() == [1]
-    assert table["KID×1000"].tolist() == [40.0, 41.0, 42.0, 43.0, 44.0]
-    assert table["recall"].tolist() == [0.1 * i for i in range(5)]
-    assert table["probe's class shares"].tolist() == ["10%–10%"] * 5
+    assert table["KID×1000"].tolist() == [40.0, 41.0, 42.0, 43.0, 44.0, 45.0]
+    assert table["recall"].tolist() == [0.1 * i for i in range(6)]
+    assert table["probe's class shares"].tolist() == ["10%–10%"] * 6
 
 
 def test_loss_and_norm_label_names_the_loss_and_ds_normalisation():

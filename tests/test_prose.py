@@ -1316,8 +1316,7 @@ def test_repeat_sentence_says_whether_the_contrast_survives_the_seed():
     assert prose.repeat_sentence(seed0, pair(0.04, 0.25, (98.1, 57.5)), sngan, "@tbl-x") == (
         "From seed 1 (@tbl-x) the two hinge runs reached recalls of 0.04 with spectral normalisation and "
         "0.25 with BatchNorm, so the contrast holds: again only the run with spectral normalisation drops "
-        "modes severely; their FIDs moved by 7.3 and 2.5 with the seed, so one run's FID resolves only "
-        "larger differences."
+        "modes severely; their FIDs moved by 7.3 and 2.5 with the seed."
     )
     assert "both drop modes severely" in prose.repeat_sentence(seed0, pair(0.04, 0.1), sngan)
     assert "neither drops modes severely" in prose.repeat_sentence(seed0, pair(0.2, 0.25), sngan)
@@ -1325,37 +1324,81 @@ def test_repeat_sentence_says_whether_the_contrast_survives_the_seed():
     assert "changes neither run's verdict" in prose.repeat_sentence(pair(0.2, 0.25), pair(0.2, 0.25), sngan)
 
 
-def test_spectral_norm_evidence_sentence_weighs_the_late_and_the_scratch_runs():
-    sngan = {"recall": 0.30}
+def test_seed_noise_is_the_largest_change_of_fid_a_seed_made():
+    first = {"a": {"fid": 105.4}, "b": {"fid": 60.0}, "c": {"fid": 1.0}}
+    assert prose.seed_noise(first, {"a": {"fid": 105.1}, "b": {"fid": 52.3}}) == pytest.approx(7.7)
+
+
+def test_without_sn_change_reads_recall_first_then_fid_against_the_seed_noise():
+    with_sn = {"fid": 44.2, "recall": 0.30}
+    assert prose.without_sn_change(with_sn, {"fid": 40.0, "recall": 0.14}, 7.7) == "dropping"
+    assert prose.without_sn_change(with_sn, {"fid": 52.0, "recall": 0.30}, 7.7) == "worse"
+    assert prose.without_sn_change(with_sn, {"fid": 36.4, "recall": 0.30}, 7.7) == "better"
+    assert prose.without_sn_change(with_sn, {"fid": 51.8, "recall": 0.16}, 7.7) == "unresolved"
+
+
+def test_spectral_norm_evidence_sentence_weighs_the_scratch_late_and_dcgan_runs():
+    sngan = {"fid": 44.2, "recall": 0.30}
 
     def runs(*recalls):
         keys = ("hinge + SN", "hinge + BN", "BCE + SN", "BCE + BN")
-        return {k: {"recall": r} for k, r in zip(keys, recalls)}
+        return {k: {"fid": f, "recall": r} for k, f, r in zip(keys, (105.4, 60.0, 90.1, 49.9), recalls)}
 
     harmful, harmless = runs(0.02, 0.21, 0.03, 0.26), runs(0.2, 0.21, 0.3, 0.26)
-    assert prose.spectral_norm_evidence_sentence(0.03, 0.16, harmful, sngan) == (
-        "So these runs give no evidence for keeping spectral normalisation: taken out late it made no "
-        "resolved difference, and on DCGAN's CNN it brought severe mode dropping. It stays because every "
-        "SNGAN stage used it; no SNGAN CNN was trained without it."
+    agreeing = {"hinge + SN": {"fid": 105.1, "recall": 0.02}, "hinge + BN": {"fid": 52.3, "recall": 0.27}}
+    same = {"fid": 46.0, "recall": 0.29}  # within the 7.7 a seed moved the FID
+
+    def sentence(late, scratch, pair=harmful, devices=("CPU", "H100")):
+        return prose.spectral_norm_evidence_sentence(
+            late, 0.16, pair, sngan, agreeing, scratch, "@tbl-x", devices
+        )
+
+    assert sentence(0.03, same) == (
+        "The SNGAN CNN with BatchNorm in D instead, trained from scratch for as long (@tbl-x; on the CPU, "
+        "the first stage on the H100 GPU, so the two also differ as two seeds would), reached an FID of 46.0 "
+        "against 44.2 and a recall of 0.29 against 0.30: a change within the 7.7 that a seed alone made. "
+        "So these runs give no evidence for keeping spectral normalisation: from the start it made no "
+        "resolved difference to the SNGAN CNN, taken out late it made no resolved difference, and on DCGAN's "
+        "CNN it brought severe mode dropping. It stays because every later stage continued from the first."
     )
-    assert prose.spectral_norm_evidence_sentence(0.5, 0.16, harmless, sngan) == (
-        "So the runs support keeping spectral normalisation: taken out late it raised the FID by 0.50, "
-        "beyond the noise, and on DCGAN's CNN it did not bring severe mode dropping by itself."
+    assert "(@tbl-x)" in sentence(0.03, same, devices=("CPU", "CPU"))
+    ahead = prose.spectral_norm_evidence_sentence(
+        0.03, 0.16, harmful, sngan, agreeing, same, d_losses=(0.2, 1.28)
     )
-    assert prose.spectral_norm_evidence_sentence(0.5, 0.16, harmful, sngan).startswith(
-        "So the runs are divided on spectral normalisation: taken out late it raised the FID by 0.50"
+    assert (
+        "seed alone made; D's last-epoch hinge loss was 0.20 against 1.28 (2 at the equilibrium): without it "
+        "D pulled far ahead of G." in ahead
     )
-    better = prose.spectral_norm_evidence_sentence(-0.3, 0.16, harmless, sngan)
-    assert "no evidence" in better and "lowered the FID by 0.30, beyond the noise" in better
-    # a repeat from another seed must agree before spectral norm is blamed
-    agreeing = {"hinge + SN": {"recall": 0.04}, "hinge + BN": {"recall": 0.25}}
-    assert "it brought severe" in prose.spectral_norm_evidence_sentence(0.03, 0.16, harmful, sngan, agreeing)
-    both = {"hinge + SN": {"recall": 0.04}, "hinge + BN": {"recall": 0.05}}
-    assert "by itself" in prose.spectral_norm_evidence_sentence(0.03, 0.16, harmful, sngan, both)
+    level = prose.spectral_norm_evidence_sentence(
+        0.03, 0.16, harmful, sngan, agreeing, same, d_losses=(0.9, 1.28)
+    )
+    assert "loss was 0.90 against 1.28 (2 at the equilibrium). So" in level
+    dropping = sentence(0.03, {"fid": 70.0, "recall": 0.05})
+    assert "it dropped modes severely without spectral normalisation." in dropping
+    assert dropping.endswith(
+        "So the runs support spectral normalisation for the SNGAN CNN from the start; taken out late it made "
+        "no resolved difference, and on DCGAN's CNN it brought severe mode dropping: its effect depends on "
+        "the CNN."
+    )
+    worse = sentence(-0.3, {"fid": 60.0, "recall": 0.25}, harmless)
+    assert "a rise of 15.8, beyond the 7.7" in worse
+    assert worse.endswith(
+        "from the start; though taken out late it lowered the FID by 0.30, beyond the noise, and on DCGAN's "
+        "CNN it did not bring severe mode dropping by itself."
+    )
+    better = {"fid": 30.0, "recall": 0.35}
+    assert "a fall of 14.2" in sentence(0.03, better)
+    assert "So these runs speak against spectral normalisation" in sentence(0.03, better)
+    assert "So the runs are divided on spectral normalisation: taken out late it raised the FID by 0.50" in (
+        sentence(0.5, better)
+    )
+    assert "So the runs support keeping spectral normalisation only weakly" in sentence(0.5, same)
+    # the DCGAN 2 x 2 blames spectral norm only when the other seed agrees
+    both = {"hinge + SN": {"fid": 105.1, "recall": 0.04}, "hinge + BN": {"fid": 52.3, "recall": 0.05}}
+    text = prose.spectral_norm_evidence_sentence(0.03, 0.16, harmful, sngan, both, same)
+    assert "did not bring severe mode dropping by itself" in text
     # one BatchNorm run dropping modes too: spectral norm alone is not blamed
-    assert "did not bring severe mode dropping by itself" in prose.spectral_norm_evidence_sentence(
-        0.03, 0.16, runs(0.02, 0.1, 0.03, 0.26), sngan
-    )
+    assert "did not bring severe mode dropping by itself" in sentence(0.03, same, runs(0.02, 0.1, 0.03, 0.26))
 
 
 def test_cnn_pair_sentence_reads_the_probes_classes_against_its_verdict():

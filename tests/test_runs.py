@@ -24,6 +24,7 @@ SHIPPED = {
         *runs.GAN_ABLATION.values(),
         *runs.CNN_CONTROL_ABLATION.values(),
         *runs.CNN_CONTROL_REPEATS.values(),
+        runs.SNGAN_WITHOUT_SN,
         *runs.LEAVE_ONE_OUT_RUNS,
     )
 }
@@ -207,6 +208,15 @@ def test_the_cnn_control_repeats_change_only_the_seed_of_the_two_hinge_cells():
         assert dataclasses.replace(repeat, name=original.name, seed=original.seed) == original
         assert (original.seed, repeat.seed) == (0, 1) and original.loss == "hinge"
     assert set(runs.CNN_CONTROL_REPEATS.values()) <= set(runs.target_configs("ablation"))
+
+
+def test_the_sngan_cnn_without_spectral_norm_is_the_first_stage_with_dcgans_batchnorm_in_d():
+    own = runs.SNGAN_WITHOUT_SN
+    changed = {
+        f.name for f in dataclasses.fields(own) if getattr(own, f.name) != getattr(runs.SNGAN_STAGE1, f.name)
+    }
+    assert changed == {"name", "spectral_norm"} and own.batch_norm_in_d and own.init_from is None
+    assert own in runs.target_configs("ablation") and own not in runs.SHIPPED
 
 
 def test_the_final_gan_is_the_last_shipped_run():

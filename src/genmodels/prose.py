@@ -1713,10 +1713,7 @@ def repeat_sentence(first: dict[str, dict], second: dict[str, dict], sngan: dict
     else:
         verdict = "so the contrast reverses with the seed: it is not spectral normalisation's"
     spread = " and ".join(f"{abs(second[k]['fid'] - first[k]['fid']):.1f}" for k in (sn, bn))
-    return (
-        f"{text}, {verdict}; their FIDs moved by {spread} with the seed, so one run's FID resolves only "
-        "larger differences."
-    )
+    return f"{text}, {verdict}; their FIDs moved by {spread} with the seed."
 
 
 def spectral_norm_drops_modes(runs: dict[str, dict], sngan: dict, repeats: dict | None = None) -> bool:
@@ -1730,35 +1727,108 @@ def spectral_norm_drops_modes(runs: dict[str, dict], sngan: dict, repeats: dict 
     return harmful
 
 
+def seed_noise(first: dict[str, dict], second: dict[str, dict]) -> float:
+    """The largest change of FID that the seed alone made: `first` and `second` the same runs
+    ({label: its `gan_evaluation`}) from two seeds, as `repeat_sentence` reads them."""
+    return max(abs(second[key]["fid"] - first[key]["fid"]) for key in second)
+
+
+def without_sn_change(with_sn: dict, without: dict, noise: float) -> str:
+    """How the SNGAN CNN from scratch fared with BatchNorm in D in place of spectral norm (`with_sn`,
+    `without`: each run's "fid" and "recall"): "dropping" when its recall falls below half the
+    other's (severe mode dropping, as `severe_dropping` reads it), else "worse" or "better" when its
+    FID moved by more than `noise` (a seed's change, `seed_noise`), else "unresolved"."""
+    if without["recall"] < with_sn["recall"] / 2:
+        return "dropping"
+    change = round(without["fid"], 1) - round(with_sn["fid"], 1)  # as the FIDs are printed
+    return "worse" if change > noise else "better" if change < -noise else "unresolved"
+
+
 def spectral_norm_evidence_sentence(
-    late_change: float, threshold: float, runs: dict[str, dict], sngan: dict, repeats: dict | None = None
+    late_change: float,
+    threshold: float,
+    runs: dict[str, dict],
+    sngan: dict,
+    repeats: dict[str, dict],
+    own: dict,
+    cite: str = "",
+    devices: tuple[str, str] = ("", ""),
+    d_losses: tuple[float, float] | None = None,
 ) -> str:
-    """What this project's runs say for keeping spectral normalisation in D: `late_change`, the
-    leave-one-out change of FID without it (resolved beyond `threshold`), and the 2 x 2 of DCGAN's
-    CNN from scratch (`runs` {"hinge + SN", "hinge + BN", "BCE + SN", "BCE + BN": its
-    `gan_evaluation`}; `sngan` the first SNGAN stage's, as in `cnn_pair_sentence`), with `repeats`
-    ({"hinge + SN", "hinge + BN": ...} from another seed), which must agree for a verdict."""
+    """What this project's runs say for keeping spectral normalisation in D: `own`, the SNGAN CNN
+    trained from scratch like its first stage (`sngan`) with BatchNorm in D instead, read against the
+    seed noise of `repeats` (`without_sn_change`; `cite`: where both are); `late_change`, the
+    leave-one-out change of FID without it (resolved beyond `threshold`); and the 2 x 2 of DCGAN's CNN
+    from scratch (`runs` {"hinge + SN", "hinge + BN", "BCE + SN", "BCE + BN": its `gan_evaluation`},
+    with `repeats` {"hinge + SN", "hinge + BN": ...} from another seed, which must agree for a verdict).
+    `devices`: where `own` and the first stage trained (`reporting.device_name`), named when they differ;
+    `d_losses`: D's hinge loss in the last epoch of `own` and of the first stage."""
+    noise = seed_noise({key: runs[key] for key in repeats}, repeats)
+    scratch = without_sn_change(sngan, own, noise)
+    change = round(own["fid"], 1) - round(sngan["fid"], 1)  # as the two FIDs are printed
+    notes = [cite] if cite else []
+    if devices[0] != devices[1]:
+        on = [("the CPU" if d == "CPU" else f"the {d} GPU") for d in devices]
+        notes.append(f"on {on[0]}, the first stage on {on[1]}, so the two also differ as two seeds would")
+    where = f" ({'; '.join(notes)})" if notes else ""
+    read = {
+        "dropping": "it dropped modes severely without spectral normalisation",
+        "worse": f"a rise of {change:.1f}, beyond the {noise:.1f} that a seed alone made",
+        "better": f"a fall of {-change:.1f}, beyond the {noise:.1f} that a seed alone made",
+        "unresolved": f"a change within the {noise:.1f} that a seed alone made",
+    }[scratch]
+    text = (
+        f"The SNGAN CNN with BatchNorm in D instead, trained from scratch for as long{where}, reached "
+        f"an FID of {own['fid']:.1f} against {sngan['fid']:.1f} and a recall of {own['recall']:.2f} against "
+        f"{sngan['recall']:.2f}: {read}"
+    )
+    if d_losses is not None:
+        without, with_sn = d_losses
+        text += f"; D's last-epoch hinge loss was {without:.2f} against {with_sn:.2f} (2 at the equilibrium)"
+        if without < with_sn / 2:
+            text += ": without it D pulled far ahead of G"
+    text += "."
     late = "worse" if late_change > threshold else "better" if late_change < -threshold else "unresolved"
-    harmful = spectral_norm_drops_modes(runs, sngan, repeats)
     late_words = {
         "worse": f"taken out late it raised the FID by {late_change:.2f}, beyond the noise",
         "better": f"taken out late it lowered the FID by {-late_change:.2f}, beyond the noise",
         "unresolved": "taken out late it made no resolved difference",
     }[late]
-    scratch = (
+    dcgan = (
         "on DCGAN's CNN it brought severe mode dropping"
-        if harmful
+        if spectral_norm_drops_modes(runs, sngan, repeats)
         else "on DCGAN's CNN it did not bring severe mode dropping by itself"
     )
-    untested = "the SNGAN CNN was not trained from scratch without it"
-    if late == "worse" and not harmful:
-        return f"So the runs support keeping spectral normalisation: {late_words}, and {scratch}."
-    if late == "worse":
-        return f"So the runs are divided on spectral normalisation: {late_words}, but {scratch}; {untested}."
-    return (
-        f"So these runs give no evidence for keeping spectral normalisation: {late_words}, and {scratch}. "
-        "It stays because every SNGAN stage used it; no SNGAN CNN was trained without it."
-    )
+    if scratch in ("dropping", "worse"):
+        though = "though " if late == "better" else ""
+        depends = ": its effect depends on the CNN" if dcgan.endswith("brought severe mode dropping") else ""
+        verdict = (
+            "So the runs support spectral normalisation for the SNGAN CNN from the start; "
+            f"{though}{late_words}, and {dcgan}{depends}."
+        )
+    elif scratch == "better" and late == "worse":
+        verdict = (
+            f"So the runs are divided on spectral normalisation: {late_words}, but the SNGAN CNN did better "
+            f"without it from the start, and {dcgan}."
+        )
+    elif scratch == "better":
+        verdict = (
+            f"So these runs speak against spectral normalisation: the SNGAN CNN did better without it from "
+            f"the start, {late_words}, and {dcgan}. It stays because every later stage continued from the "
+            "first."
+        )
+    elif late == "worse":
+        verdict = (
+            f"So the runs support keeping spectral normalisation only weakly: {late_words}, but from the "
+            f"start it made no resolved difference to the SNGAN CNN, and {dcgan}."
+        )
+    else:
+        verdict = (
+            f"So these runs give no evidence for keeping spectral normalisation: from the start it made no "
+            f"resolved difference to the SNGAN CNN, {late_words}, and {dcgan}. It stays because every later "
+            "stage continued from the first."
+        )
+    return f"{text} {verdict}"
 
 
 def cnn_pair_sentence(

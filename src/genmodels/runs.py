@@ -218,6 +218,10 @@ CNN_CONTROL_ABLATION = {
     ),
 }
 CNN_SAMPLES_STORED = tuple(CNN_CONTROL_ABLATION.values())  # for Appendix H, beside their metrics
+# Does the shipped CNN need spectral norm? The first SNGAN stage from scratch again, for as long, with
+# DCGAN's BatchNorm in D in place of spectral norm: the SNGAN CNN's own "hinge + BN" cell (trained
+# on the CPU, metrics only).
+SNGAN_WITHOUT_SN = dataclasses.replace(SNGAN_STAGE1, name="sngan_hinge_bn_short", spectral_norm=False)
 # Is the contrast a seed's? The two hinge cells, which differ only in D's normalisation, again from
 # seed 1 (initialisation, batch order and noise).
 CNN_CONTROL_REPEATS = {
@@ -364,7 +368,12 @@ def target_configs(what: str) -> list:
             *BUDGET_RUNS,
         ],
         "gan": [GAN_STAGE2, GAN_RESTART, FINAL_GAN, *LEAVE_ONE_OUT_RUNS],
-        "ablation": [*GAN_ABLATION.values(), *CNN_CONTROL_ABLATION.values(), *CNN_CONTROL_REPEATS.values()],
+        "ablation": [
+            *GAN_ABLATION.values(),
+            *CNN_CONTROL_ABLATION.values(),
+            *CNN_CONTROL_REPEATS.values(),
+            SNGAN_WITHOUT_SN,
+        ],
     }
     todo = []
     for config in (c for target in (TARGETS if what == "all" else (what,)) for c in roots[target]):
