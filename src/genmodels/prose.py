@@ -1242,13 +1242,11 @@ def latent_size_reason(study: dict[int, dict], chosen: int, tolerance: float = 0
     if roomy and roomy[0] == chosen:
         roomier = _count(study[chosen]["active_units"])
 
-        def capped(d: int) -> str:  # the chosen size's runs all use more than d: d caps the model
+        def capped(d: int) -> str:  # the chosen size's runs all use more than d: d is full
             used = f"; {d} uses {_count(study[d]['active_units'])} of its {d}"
             if min(_runs(study[chosen]["active_units"])) > d:
-                return (
-                    f"{used}, and given room the runs use more ({roomier} at {chosen}), so {d} caps the model"
-                )
-            return f"{used}, so it may cap the model"
+                return f"{used}, and given room the runs use more ({roomier} at {chosen}), so {d} is full"
+            return f"{used}, so it may be full"
 
         rule = (
             f"{chosen} is the smallest level size that its runs do not fill (at least a quarter of its "
@@ -1799,23 +1797,27 @@ def spectral_norm_evidence_sentence(
         if spectral_norm_drops_modes(runs, sngan, repeats)
         else "on DCGAN's CNN it did not bring severe mode dropping by itself"
     )
+    narrow = ", by little more than a seed's change" if abs(change) <= 2 * noise else ""  # one run each
     if scratch in ("dropping", "worse"):
         though = "though " if late == "better" else ""
         depends = ": its effect depends on the CNN" if dcgan.endswith("brought severe mode dropping") else ""
-        verdict = (
-            "So the runs support spectral normalisation for the SNGAN CNN from the start; "
-            f"{though}{late_words}, and {dcgan}{depends}."
+        support = (
+            "So this one pair of runs favours spectral normalisation for the SNGAN CNN from the "
+            f"start{narrow}"
+            if scratch == "worse" and narrow
+            else "So the runs support spectral normalisation for the SNGAN CNN from the start"
         )
+        verdict = f"{support}; {though}{late_words}, and {dcgan}{depends}."
     elif scratch == "better" and late == "worse":
         verdict = (
             f"So the runs are divided on spectral normalisation: {late_words}, but the SNGAN CNN did better "
-            f"without it from the start, and {dcgan}."
+            f"without it from the start{narrow}, and {dcgan}."
         )
     elif scratch == "better":
         verdict = (
-            f"So these runs speak against spectral normalisation: the SNGAN CNN did better without it from "
-            f"the start, {late_words}, and {dcgan}. It stays because every later stage continued from the "
-            "first."
+            "So these runs speak against spectral normalisation: the SNGAN CNN did better without it from "
+            f"the start{narrow}, {late_words}, and {dcgan}. It stays because every later stage continued "
+            "from the first."
         )
     elif late == "worse":
         verdict = (
@@ -1893,7 +1895,11 @@ def cnn_pair_sentence(
         verb = "beats" if len(better) == 1 else "beat"
         ranking = f"{fids} {verb} the SNGAN stage's FID of {sngan['fid']:.1f}"
     else:
-        ranking = f"none of the four reached the SNGAN stage's FID of {sngan['fid']:.1f}"
+        nearest = min(round(e["fid"], 1) for e in runs.values()) - round(sngan["fid"], 1)
+        ranking = (
+            f"none of the four reached the SNGAN stage's FID of {sngan['fid']:.1f} "
+            f"(the nearest by {nearest:.1f})"
+        )
     costs = {
         norm: runs[f"hinge + {key}"]["fid"] - runs[f"BCE + {key}"]["fid"]
         for key, norm in (("BN", "BatchNorm"), ("SN", "spectral norm"))
@@ -1901,10 +1907,10 @@ def cnn_pair_sentence(
     if all(c > 0 for c in costs.values()) or all(c < 0 for c in costs.values()):
         moved = "raised" if next(iter(costs.values())) > 0 else "lowered"
         by = " and ".join(f"{abs(c):.1f} with {norm}" for norm, c in costs.items())
-        loss = f"The hinge loss {moved} the FID with either D (by {by})"
+        loss = f"In seed 0 the hinge loss {moved} the FID with either D (by {by})"
     else:
         by = " and ".join(f"{signed(c, 1)} with {norm}" for norm, c in costs.items())
-        loss = f"The hinge loss moved the FID by {by}"
+        loss = f"In seed 0 the hinge loss moved the FID by {by}"
     return f"{text} {verdict}{classes} {loss}, and {ranking}."
 
 
@@ -1945,7 +1951,7 @@ def remedies_sentence(
         text += ", no more than DCGAN's own pair"
     beat = "above" if round(final["recall"], 2) > round(dcgan["recall"], 2) else "not above"
     if round(final["recall"], 2) > round(first["recall"], 2):
-        text += f", and warm restarts raised it to {final['recall']:.2f}, {beat}"
+        text += f", and the warm-restarted stages raised it to {final['recall']:.2f}, {beat}"
     else:
         text += f"; the shipped model's recall is {beat}"
     return f"{text} the best DCGAN run's {dcgan['recall']:.2f}{runs_cite}."
