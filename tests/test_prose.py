@@ -1215,7 +1215,8 @@ def test_remedies_sentence_credits_only_the_change_that_raised_recall():
     assert (
         "on DCGAN's CNN they reached a recall of only 0.02 after 19 epochs, below DCGAN's own BCE and "
         "BatchNorm (0.26). With them the deeper SNGAN CNN reached 0.30 (both from seed 0, @a), and the "
-        "warm-restarted stages raised it to 0.53, above the best DCGAN run's 0.42 (@b)." in text
+        "warm-restarted stages, with their added epochs, raised it to 0.53, above the best DCGAN run's "
+        "0.42 (@b)." in text
     )
     blamed = prose.remedies_sentence(
         run(0.02, 0.19),
@@ -1234,7 +1235,7 @@ def test_remedies_sentence_credits_only_the_change_that_raised_recall():
     level = prose.remedies_sentence(
         run(0.02, 0.19), run(0.26, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19, own=run(0.26, 0.43)
     )
-    assert "(both from seed 0), no more than DCGAN's own pair, and the warm-restarted" in level
+    assert "(both from seed 0), no more than DCGAN's own pair, and the warm-restarted stages, with" in level
     equal = prose.remedies_sentence(
         run(0.26, 0.19), run(0.30, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19, own=run(0.26, 0.4)
     )
@@ -1356,7 +1357,7 @@ def test_spectral_norm_evidence_sentence_weighs_the_scratch_late_and_dcgan_runs(
 
     assert sentence(0.03, same) == (
         "The SNGAN CNN with BatchNorm in D instead, trained from scratch for as long (@tbl-x; on the CPU, "
-        "the first stage on the H100 GPU, so the two also differ as two seeds would), reached an FID of 46.0 "
+        "the first stage on the H100 GPU, a difference like a seed's), reached an FID of 46.0 "
         "against 44.2 and a recall of 0.29 against 0.30: a change within the 7.7 that a seed alone made. "
         "So these runs give no evidence for keeping spectral normalisation: from the start it made no "
         "resolved difference to the SNGAN CNN, taken out late it made no resolved difference, and on DCGAN's "
@@ -1367,13 +1368,14 @@ def test_spectral_norm_evidence_sentence_weighs_the_scratch_late_and_dcgan_runs(
         0.03, 0.16, harmful, sngan, agreeing, same, d_losses=(0.2, 1.28)
     )
     assert (
-        "seed alone made; D's last-epoch hinge loss was 0.20 against 1.28 (2 at the equilibrium): without it "
+        "seed alone made; D's last-epoch hinge loss was 0.20 against the first stage's 1.28 (2 at the "
+        "equilibrium): without it "
         "D pulled far ahead of G." in ahead
     )
     level = prose.spectral_norm_evidence_sentence(
         0.03, 0.16, harmful, sngan, agreeing, same, d_losses=(0.9, 1.28)
     )
-    assert "loss was 0.90 against 1.28 (2 at the equilibrium). So" in level
+    assert "was 0.90 against the first stage's 1.28 (2 at the equilibrium). So" in level
     dropping = sentence(0.03, {"fid": 70.0, "recall": 0.05})
     assert "it dropped modes severely without spectral normalisation." in dropping
     assert dropping.endswith(

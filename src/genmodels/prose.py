@@ -1767,7 +1767,7 @@ def spectral_norm_evidence_sentence(
     notes = [cite] if cite else []
     if devices[0] != devices[1]:
         on = [("the CPU" if d == "CPU" else f"the {d} GPU") for d in devices]
-        notes.append(f"on {on[0]}, the first stage on {on[1]}, so the two also differ as two seeds would")
+        notes.append(f"on {on[0]}, the first stage on {on[1]}, a difference like a seed's")
     where = f" ({'; '.join(notes)})" if notes else ""
     read = {
         "dropping": "it dropped modes severely without spectral normalisation",
@@ -1782,7 +1782,10 @@ def spectral_norm_evidence_sentence(
     )
     if d_losses is not None:
         without, with_sn = d_losses
-        text += f"; D's last-epoch hinge loss was {without:.2f} against {with_sn:.2f} (2 at the equilibrium)"
+        text += (
+            f"; D's last-epoch hinge loss was {without:.2f} against the first stage's {with_sn:.2f} "
+            "(2 at the equilibrium)"
+        )
         if without < with_sn / 2:
             text += ": without it D pulled far ahead of G"
     text += "."
@@ -1951,7 +1954,8 @@ def remedies_sentence(
         text += ", no more than DCGAN's own pair"
     beat = "above" if round(final["recall"], 2) > round(dcgan["recall"], 2) else "not above"
     if round(final["recall"], 2) > round(first["recall"], 2):
-        text += f", and the warm-restarted stages raised it to {final['recall']:.2f}, {beat}"
+        restarts = "the warm-restarted stages, with their added epochs,"
+        text += f", and {restarts} raised it to {final['recall']:.2f}, {beat}"
     else:
         text += f"; the shipped model's recall is {beat}"
     return f"{text} the best DCGAN run's {dcgan['recall']:.2f}{runs_cite}."
