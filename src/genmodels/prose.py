@@ -1736,7 +1736,7 @@ def without_sn_change(with_sn: dict, without: dict, noise: float) -> str:
     `without`: each run's "fid" and "recall"): "dropping" when its recall falls below half the
     other's (severe mode dropping, as `severe_dropping` reads it), else "worse" or "better" when its
     FID moved by more than `noise` (a seed's change, `seed_noise`), else "unresolved"."""
-    if without["recall"] < with_sn["recall"] / 2:
+    if severe_dropping({"without": without}, with_sn):
         return "dropping"
     change = round(without["fid"], 1) - round(with_sn["fid"], 1)  # as the FIDs are printed
     return "worse" if change > noise else "better" if change < -noise else "unresolved"
@@ -1795,15 +1795,16 @@ def spectral_norm_evidence_sentence(
         "better": f"taken out late it lowered the FID by {-late_change:.2f}, beyond the noise",
         "unresolved": "taken out late it made no resolved difference",
     }[late]
+    harmful = spectral_norm_drops_modes(runs, sngan, repeats)
     dcgan = (
         "on DCGAN's CNN it brought severe mode dropping"
-        if spectral_norm_drops_modes(runs, sngan, repeats)
+        if harmful
         else "on DCGAN's CNN it did not bring severe mode dropping by itself"
     )
     narrow = ", by little more than a seed's change" if abs(change) <= 2 * noise else ""  # one run each
     if scratch in ("dropping", "worse"):
         though = "though " if late == "better" else ""
-        depends = ": its effect depends on the CNN" if dcgan.endswith("brought severe mode dropping") else ""
+        depends = ": its effect depends on the CNN" if harmful else ""
         support = (
             "So this one pair of runs favours spectral normalisation for the SNGAN CNN from the "
             f"start{narrow}"
