@@ -18,6 +18,7 @@ def test_selected_is_every_target_config_without_only():
         *runs.CNN_CONTROL_ABLATION.values(),  # the first is the DCGAN-CNN control
         *runs.CNN_CONTROL_REPEATS.values(),
         runs.SNGAN_WITHOUT_SN,
+        *runs.ABLATION_BASELINE_REPEATS,
     ]
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from genmodels import gan_results
+from genmodels import gan_results, weights
 
 
 def test_stage_trends_first_last_and_jump():
@@ -138,9 +138,12 @@ def test_cnn_pair_table_names_each_runs_cnn_loss_and_normalisation():
         ["DCGAN", "BCE", "BatchNorm"],
     ]
     assert table["seed"].tolist() == [0] * 6
+    assert table["on"].tolist() == ["H100"] + ["CPU"] * 5  # as the manifest records them
     repeat = runs.CNN_CONTROL_REPEATS["hinge + SN"]
     assert gan_results.cnn_pair_table({repeat: evaluation(40.0, 0.1)})["seed"].tolist() == [1]
-    assert table["KID×1000"].tolist() == [40.0, 41.0, 42.0, 43.0, 44.0, 45.0]
+    manifest = weights.load_manifest()
+    assert table["D loss"].tolist() == [manifest[c.name]["history"]["epochs"][-1]["d_loss"] for c in configs]
+    assert table["FID"].tolist() == [40.0, 41.0, 42.0, 43.0, 44.0, 45.0]
     assert table["recall"].tolist() == [0.1 * i for i in range(6)]
     assert table["probe's class shares"].tolist() == ["10%–10%"] * 6
 

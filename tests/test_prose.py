@@ -863,6 +863,42 @@ def test_leave_one_out_test_pools_the_seed_spread_into_a_t_threshold():
     assert test["changes"] == pytest.approx({"a": 1.0, "b": 0.1})
 
 
+def test_single_run_threshold_scales_the_seed_spread_by_root_two():
+    """Two single runs differ with standard error sd × √2; one seed group of three gives 2 dof."""
+    test = prose.mean_difference_threshold([[200.0, 210.0, 220.0]], runs_per_mean=1)
+    assert test["dof"] == 2 and test["pooled_sd"] == pytest.approx(10.0)
+    assert test["threshold"] == pytest.approx(4.3027 * 10.0 * math.sqrt(2), abs=1e-2)  # t(0.975, 2) = 4.303
+
+
+def test_screen_noise_sentence_names_each_seed_and_the_threshold():
+    fids = {0: 210.0, 1: 200.0, 2: 220.0}
+    text = prose.screen_noise_sentence(
+        fids, prose.mean_difference_threshold([list(fids.values())], runs_per_mean=1)
+    )
+    assert text.startswith(
+        "The baseline trained again from seeds 1 and 2 reached 200.0 and 220.0 (seed 0: 210.0),"
+    )
+    assert "a standard deviation of 10.0, so a difference between two single runs is read as resolved" in text
+    assert text.endswith("only beyond 60.8 (two-sided t-test at 5%, 2 degrees of freedom).")
+
+
+def test_family_sentence_names_the_rows_beyond_the_bonferroni_threshold():
+    fids = {"base": 200.0, "baseline + a": 230.0, "baseline + b": 400.0, "c": 100.0}
+    text = prose.family_sentence(fids, [200.0, 210.0, 220.0])
+    # t(1 − 0.05 / 6, 2) = 7.649 at 5% / 3 = 1.67% each; 7.649 × 10 × √2 = 108.2
+    assert text.startswith(
+        "Were the three tests independent, one would pass by chance with a probability of 14%; at 5% for "
+        "all three (Bonferroni, 1.67% each) the threshold is 108.2,"
+    )
+    assert text.endswith("which only b (400.0) exceeds.")
+    assert text.count("exceed") == 1
+    both = prose.family_sentence({**fids, "c": 10.0}, [200.0, 210.0, 220.0])
+    assert both.endswith("which only b (400.0) and c (10.0) exceed.")
+    assert prose.family_sentence({"base": 200.0, "a": 230.0}, [200.0, 210.0, 220.0]).endswith(
+        "which no row exceeds."
+    )
+
+
 def test_leave_one_out_sentence_reads_the_t_test():
     fids = {
         "all features (control)": [24.0, 24.2],
@@ -1212,6 +1248,10 @@ def test_remedies_sentence_credits_only_the_change_that_raised_recall():
     text = prose.remedies_sentence(
         run(0.02, 0.19), run(0.30, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19, ("@a", "@b"), run(0.26, 0.43)
     )
+    assert text.startswith(
+        "Of what was done, the shipped model's hinge loss, spectral normalisation and EMA did not by "
+        "themselves keep G from dropping modes: on DCGAN's CNN"
+    )
     assert (
         "on DCGAN's CNN they reached a recall of only 0.02 after 19 epochs, below DCGAN's own BCE and "
         "BatchNorm (0.26). With them the deeper SNGAN CNN reached 0.30 (both from seed 0, @a), and the "
@@ -1368,14 +1408,13 @@ def test_spectral_norm_evidence_sentence_weighs_the_scratch_late_and_dcgan_runs(
         0.03, 0.16, harmful, sngan, agreeing, same, d_losses=(0.2, 1.28)
     )
     assert (
-        "seed alone made; D's last-epoch hinge loss was 0.20 against the first stage's 1.28 (2 at the "
-        "equilibrium): without it "
-        "D pulled far ahead of G." in ahead
+        "seed alone made; without it D pulled far ahead of G (D's last-epoch hinge loss 0.20 against 1.28, 2 "
+        "at the equilibrium)." in ahead
     )
     level = prose.spectral_norm_evidence_sentence(
         0.03, 0.16, harmful, sngan, agreeing, same, d_losses=(0.9, 1.28)
     )
-    assert "was 0.90 against the first stage's 1.28 (2 at the equilibrium). So" in level
+    assert "seed alone made (D's last-epoch hinge loss 0.90 against 1.28, 2 at the equilibrium). So" in level
     dropping = sentence(0.03, {"fid": 70.0, "recall": 0.05})
     assert "it dropped modes severely without spectral normalisation." in dropping
     assert dropping.endswith(
@@ -1403,6 +1442,38 @@ def test_spectral_norm_evidence_sentence_weighs_the_scratch_late_and_dcgan_runs(
         sentence(0.5, better)
     )
     assert "So the runs support keeping spectral normalisation only weakly" in sentence(0.5, same)
+    # the first stage trained again beside the run without spectral norm: read against that rerun
+    rerun = {"fid": 47.3, "recall": 0.28}  # 3.1 from the first stage: the machine's change
+    paired = prose.spectral_norm_evidence_sentence(
+        0.03,
+        0.16,
+        harmful,
+        sngan,
+        agreeing,
+        {"fid": 54.1, "recall": 0.21},
+        "@tbl-x",
+        ("CPU", "H100"),
+        (0.01, 1.1),
+        rerun,
+    )
+    assert paired.startswith(
+        "The SNGAN CNN with BatchNorm in D instead, trained from scratch for as long (@tbl-x), reached an "
+        "FID of 54.1 and a recall of 0.21, against 47.3 and 0.28 for the first stage trained again there "
+        "from the same seed (44.2 and 0.30 on the H100 GPU): a change within the 7.7 that a seed alone "
+        "made (and the 3.1 that the machine alone made); without it D pulled far ahead of G (D's "
+        "last-epoch hinge loss 0.01 against 1.10, 2 at the equilibrium). So these runs give no"
+    )
+    far = {"fid": 30.0, "recall": 0.33}  # 14.2 from the first stage: the machine's change is the noise
+    moved = prose.spectral_norm_evidence_sentence(
+        0.03, 0.16, harmful, sngan, agreeing, {"fid": 54.1, "recall": 0.21}, "", ("CPU", "H100"), None, far
+    )
+    assert (
+        "a rise of 24.1, beyond the 14.2 that the machine alone made (and the 7.7 that a seed alone" in moved
+    )
+    assert (
+        "favours spectral normalisation for the SNGAN CNN from the start, by little more than the machine's"
+        in (moved)
+    )
     # the DCGAN 2 x 2 blames spectral norm only when the other seed agrees
     both = {"hinge + SN": {"fid": 105.1, "recall": 0.04}, "hinge + BN": {"fid": 52.3, "recall": 0.05}}
     text = prose.spectral_norm_evidence_sentence(0.03, 0.16, harmful, sngan, both, same)

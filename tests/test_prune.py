@@ -81,6 +81,7 @@ def test_the_report_reads_metrics_only_runs_without_their_modules(monkeypatch):
     assert vae_results.seed_noise(seeded)["sweep_range"] > 0
     assert len(gan_results.gan_runs_table()) == len(gan_results.GAN_RUNS)
     assert len(gan_results.ablation_table()) == len(runs.GAN_ABLATION)
+    assert list(gan_results.ablation_seed_fids()) == [0, *(c.seed for c in runs.ABLATION_BASELINE_REPEATS)]
     assert gan_results.ema_paired_fid()["seeds"] == list(gan_results.EMA_PAIR_SEEDS)
     assert gan_results.feature_precision_fid()["samples"] == gan_results.PRECISION_SAMPLES  # stored
     assert [c.name for c, _ in reporting.training_stages(runs.FINAL_GAN)][:2] == [

@@ -25,6 +25,7 @@ SHIPPED = {
         *runs.CNN_CONTROL_ABLATION.values(),
         *runs.CNN_CONTROL_REPEATS.values(),
         runs.SNGAN_WITHOUT_SN,
+        *runs.ABLATION_BASELINE_REPEATS,
         *runs.LEAVE_ONE_OUT_RUNS,
     )
 }

@@ -633,6 +633,17 @@ def ablation_fid(config) -> float:
     return cached_metric(config, f"fid_{ABLATION_SAMPLES}", lambda: _sample_fid(config, ABLATION_SAMPLES, 1))
 
 
+def ablation_seed_fids() -> dict[int, float]:
+    """{seed: the two-epoch baseline's FID (`ablation_fid`)}, the ablation table's run first."""
+    return {c.seed: ablation_fid(c) for c in (runs.ABLATION_BASELINE, *runs.ABLATION_BASELINE_REPEATS)}
+
+
+def ablation_noise() -> dict:
+    """The screen's noise floor: the baseline's seed-to-seed standard deviation and the difference
+    of two single two-epoch runs it resolves (`prose.mean_difference_threshold`)."""
+    return prose.mean_difference_threshold([list(ablation_seed_fids().values())], runs_per_mean=1)
+
+
 # The leave-one-out runs (runs.LEAVE_ONE_OUT) start from the final model's FID of about 24, where
 # 5,000 samples resolve differences that 2,000 would blur.
 LEAVE_ONE_OUT_SAMPLES = 5_000
@@ -680,17 +691,20 @@ def loss_and_norm_label(config) -> str:
 
 def cnn_pair_table(evaluations: dict) -> pd.DataFrame:
     """From-scratch runs side by side (`evaluations`: {config: its `gan_evaluation`}): CNN, loss,
-    D's normalisation, seed, 10k-sample quality and the range of the probe's class shares, one row per run."""
+    D's normalisation, seed, where it trained and D's mean loss in its last epoch (both from the
+    manifest), 10k-sample quality and the range of the probe's class shares, one row per run."""
     rows = []
     for config, evaluation in evaluations.items():
+        entry = manifest_entry(config)
         rows.append(
             {
                 "CNN": "SNGAN" if config.architecture == "sngan" else "DCGAN",
                 "loss": "hinge" if config.loss == "hinge" else "BCE",
                 "D's norm": "spectral" if config.spectral_norm else "BatchNorm",
                 "seed": config.seed,
+                "on": device_name(entry),
+                "D loss": entry["history"]["epochs"][-1]["d_loss"],
                 "FID": evaluation["fid"],
-                "KID×1000": 1000 * evaluation["kid"],
                 **{key: evaluation[key] for key in ("precision", "recall", "coverage")},
                 "probe's class shares": class_share_range(evaluation["class_counts"]),
             }

@@ -689,6 +689,25 @@ def ablation_resolved_sentence(fids: dict[str, float], noise_floor: float) -> st
     return "Resolved at this budget are only these rows, " + "; ".join(parts) + "."
 
 
+def family_sentence(fids: dict[str, float], seed_fids: list[float], level: float = 0.05) -> str:
+    """The screen's rows read with a family-wise error of `level`: each of the rows after the baseline
+    (`fids` {row label: FID}, the baseline first) tested at `level` over their number (Bonferroni),
+    with the single-run threshold of the baseline's `seed_fids`."""
+    (_, base), *rest = fids.items()
+    test = mean_difference_threshold([seed_fids], level / len(rest), runs_per_mean=1)
+    beyond = [(label, fid) for label, fid in rest if abs(fid - base) > test["threshold"]]
+    count = NUMBER_WORDS.get(len(rest), str(len(rest)))
+    text = (
+        f"Were the {count} tests independent, one would pass by chance with a probability of "
+        f"{1 - (1 - level) ** len(rest):.0%}; at {level:.0%} for all {count} (Bonferroni, "
+        f"{level / len(rest):.2%} each) the threshold is {test['threshold']:.1f}"
+    )
+    if not beyond:
+        return f"{text}, which no row exceeds."
+    listed = _digits(f"{label.removeprefix('baseline + ')} ({fid:.1f})" for label, fid in beyond)
+    return f"{text}, which only {listed} exceed{'s' if len(beyond) == 1 else ''}."
+
+
 def screening_sentence(fids: dict[str, float], noise_floor: float, kept: list[str]) -> str:
     """What the two-epoch screening (`fids` {row label: FID}, the baseline first) said about the
     rows whose features the final model `kept`, beyond the `noise_floor`."""
@@ -767,18 +786,32 @@ def architecture_control_sentence(epochs: int, sngan: dict, control: dict) -> st
     return f"{text}."
 
 
-def mean_difference_threshold(groups, level: float = 0.05) -> dict:
+def mean_difference_threshold(groups, level: float = 0.05, runs_per_mean: int | None = None) -> dict:
     """The noise of repeated runs and the change of a mean it resolves: `groups` holds the results
     of each setting's runs (one per seed, as many in each). The seed-to-seed standard deviation is
     pooled over every setting; a difference of two settings' means is resolved beyond the
-    two-sided t-test's threshold at `level` for two means of that many runs each."""
+    two-sided t-test's threshold at `level` for two means of `runs_per_mean` runs each (default:
+    as many as each group holds; 1 compares two single runs)."""
     from scipy import stats
 
     groups = [np.asarray(values, dtype=float) for values in groups]
     dof = sum(len(values) - 1 for values in groups)
     pooled = math.sqrt(sum(((values - values.mean()) ** 2).sum() for values in groups) / dof)
-    threshold = float(stats.t.ppf(1 - level / 2, dof)) * pooled * math.sqrt(2 / len(groups[0]))
+    runs_per_mean = len(groups[0]) if runs_per_mean is None else runs_per_mean
+    threshold = float(stats.t.ppf(1 - level / 2, dof)) * pooled * math.sqrt(2 / runs_per_mean)
     return {"pooled_sd": pooled, "dof": dof, "threshold": threshold}
+
+
+def screen_noise_sentence(seed_fids: dict[int, float], test: dict) -> str:
+    """How the two-epoch screen's noise floor was measured: `seed_fids`, {seed: the baseline's FID},
+    the table's run first, and `test`, their `mean_difference_threshold` for two single runs."""
+    (first, fid), *others = seed_fids.items()
+    return (
+        f"The baseline trained again from seeds {_digits(seed for seed, _ in others)} reached "
+        f"{_digits(f'{value:.1f}' for _, value in others)} (seed {first}: {fid:.1f}), a standard deviation "
+        f"of {test['pooled_sd']:.1f}, so a difference between two single runs is read as resolved only "
+        f"beyond {test['threshold']:.1f} (two-sided t-test at 5%, {test['dof']} degrees of freedom)."
+    )
 
 
 def leave_one_out_test(fids: dict[str, list[float]], level: float = 0.05) -> dict:
@@ -1636,7 +1669,7 @@ def snapshot_motion_sentence(motion: dict, shown: str) -> str:
     )
 
 
-NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+NUMBER_WORDS = dict(enumerate("one two three four five six seven eight nine ten".split(), start=1))
 
 
 def share_text(share: float) -> str:
@@ -1752,6 +1785,7 @@ def spectral_norm_evidence_sentence(
     cite: str = "",
     devices: tuple[str, str] = ("", ""),
     d_losses: tuple[float, float] | None = None,
+    rerun: dict | None = None,
 ) -> str:
     """What this project's runs say for keeping spectral normalisation in D: `own`, the SNGAN CNN
     trained from scratch like its first stage (`sngan`) with BatchNorm in D instead, read against the
@@ -1760,34 +1794,49 @@ def spectral_norm_evidence_sentence(
     from scratch (`runs` {"hinge + SN", "hinge + BN", "BCE + SN", "BCE + BN": its `gan_evaluation`},
     with `repeats` {"hinge + SN", "hinge + BN": ...} from another seed, which must agree for a verdict).
     `devices`: where `own` and the first stage trained (`reporting.device_name`), named when they differ;
-    `d_losses`: D's hinge loss in the last epoch of `own` and of the first stage."""
-    noise = seed_noise({key: runs[key] for key in repeats}, repeats)
-    scratch = without_sn_change(sngan, own, noise)
-    change = round(own["fid"], 1) - round(sngan["fid"], 1)  # as the two FIDs are printed
+    `rerun`: the first stage trained again from its seed where `own` trained, then the partner `own`
+    is read against, and the noise is the larger of a seed's change and the machine's (the rerun's
+    change from the first stage); `d_losses`: D's hinge loss in the last epoch of `own` and of its partner."""
+    seed = seed_noise({key: runs[key] for key in repeats}, repeats)
+    partner = sngan if rerun is None else rerun
+    machine = 0.0 if rerun is None else abs(round(rerun["fid"], 1) - round(sngan["fid"], 1))
+    noise = max(seed, machine)
+    scratch = without_sn_change(partner, own, noise)
+    change = round(own["fid"], 1) - round(partner["fid"], 1)  # as the two FIDs are printed
     notes = [cite] if cite else []
-    if devices[0] != devices[1]:
-        on = [("the CPU" if d == "CPU" else f"the {d} GPU") for d in devices]
+    on = [("the CPU" if d == "CPU" else f"the {d} GPU") for d in devices]
+    if rerun is None and devices[0] != devices[1]:
         notes.append(f"on {on[0]}, the first stage on {on[1]}, a difference like a seed's")
     where = f" ({'; '.join(notes)})" if notes else ""
+    made = f"the {seed:.1f} that a seed alone made"
+    if rerun is not None:
+        other = f"the {machine:.1f} that the machine alone made"
+        made = f"{made} (and {other})" if seed >= machine else f"{other} (and {made})"
     read = {
         "dropping": "it dropped modes severely without spectral normalisation",
-        "worse": f"a rise of {change:.1f}, beyond the {noise:.1f} that a seed alone made",
-        "better": f"a fall of {-change:.1f}, beyond the {noise:.1f} that a seed alone made",
-        "unresolved": f"a change within the {noise:.1f} that a seed alone made",
+        "worse": f"a rise of {change:.1f}, beyond {made}",
+        "better": f"a fall of {-change:.1f}, beyond {made}",
+        "unresolved": f"a change within {made}",
     }[scratch]
-    text = (
-        f"The SNGAN CNN with BatchNorm in D instead, trained from scratch for as long{where}, reached "
-        f"an FID of {own['fid']:.1f} against {sngan['fid']:.1f} and a recall of {own['recall']:.2f} against "
-        f"{sngan['recall']:.2f}: {read}"
-    )
+    text = f"The SNGAN CNN with BatchNorm in D instead, trained from scratch for as long{where}, reached "
+    if rerun is None:
+        text += (
+            f"an FID of {own['fid']:.1f} against {sngan['fid']:.1f} and a recall of {own['recall']:.2f} "
+            f"against {sngan['recall']:.2f}: {read}"
+        )
+    else:
+        text += (
+            f"an FID of {own['fid']:.1f} and a recall of {own['recall']:.2f}, against {rerun['fid']:.1f} and "
+            f"{rerun['recall']:.2f} for the first stage trained again there from the same seed "
+            f"({sngan['fid']:.1f} and {sngan['recall']:.2f} on {on[1]}): {read}"
+        )
     if d_losses is not None:
         without, with_sn = d_losses
-        text += (
-            f"; D's last-epoch hinge loss was {without:.2f} against the first stage's {with_sn:.2f} "
-            "(2 at the equilibrium)"
-        )
+        losses = f"D's last-epoch hinge loss {without:.2f} against {with_sn:.2f}, 2 at the equilibrium"
         if without < with_sn / 2:
-            text += ": without it D pulled far ahead of G"
+            text += f"; without it D pulled far ahead of G ({losses})"
+        else:
+            text += f" ({losses})"
     text += "."
     late = "worse" if late_change > threshold else "better" if late_change < -threshold else "unresolved"
     late_words = {
@@ -1801,7 +1850,8 @@ def spectral_norm_evidence_sentence(
         if harmful
         else "on DCGAN's CNN it did not bring severe mode dropping by itself"
     )
-    narrow = ", by little more than a seed's change" if abs(change) <= 2 * noise else ""  # one run each
+    noise_name = "a seed's change" if seed >= machine else "the machine's change"
+    narrow = f", by little more than {noise_name}" if abs(change) <= 2 * noise else ""  # one run each
     if scratch in ("dropping", "worse"):
         though = "though " if late == "better" else ""
         depends = ": its effect depends on the CNN" if harmful else ""
@@ -1938,9 +1988,9 @@ def remedies_sentence(
 
     control_cite, runs_cite = (f", {cites[0]}" if cites[0] else "", f" ({cites[1]})" if cites[1] else "")
     text = (
-        f"The shipped model uses the hinge loss, spectral normalisation and EMA, but these alone did not "
-        f"keep G from dropping modes: on DCGAN's CNN they reached a recall of only {control['recall']:.2f} "
-        f"after {epochs} epochs"
+        f"Of what was done, the shipped model's hinge loss, spectral normalisation and EMA did not by "
+        f"themselves keep G from dropping modes: on DCGAN's CNN they reached a recall of only "
+        f"{control['recall']:.2f} after {epochs} epochs"
     )
     if own is not None:
         below = round(control["recall"], 2) < round(own["recall"], 2)

@@ -270,6 +270,13 @@ GAN_ABLATION = {
     ),
 }
 
+# How far does the seed alone move a two-epoch FID? The baseline again from seeds 1 and 2
+# (initialisation, batch order and noise); their spread is the screen's noise floor (metrics only).
+ABLATION_BASELINE_REPEATS = tuple(
+    dataclasses.replace(ABLATION_BASELINE, name=f"dcgan_ablation_baseline_seed{seed}", seed=seed)
+    for seed in (1, 2)
+)
+
 # The ablation rows that add a feature the final model keeps (a renamed label fails here, loudly).
 ABLATION_KEPT = tuple(
     GAN_ABLATION[label]
@@ -373,6 +380,7 @@ def target_configs(what: str) -> list:
             *CNN_CONTROL_ABLATION.values(),
             *CNN_CONTROL_REPEATS.values(),
             SNGAN_WITHOUT_SN,
+            *ABLATION_BASELINE_REPEATS,
         ],
     }
     todo = []
