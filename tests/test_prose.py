@@ -858,8 +858,9 @@ def test_leave_one_out_test_pools_the_seed_spread_into_a_t_threshold():
     fids = {"control": [24.0, 24.2], "a": [25.0, 25.2], "b": [24.1, 24.3]}
     test = prose.leave_one_out_test(fids)
     assert test["dof"] == 3 and abs(test["pooled_sd"] - math.sqrt(0.02)) < 1e-9  # each pair: 0.1² × 2
-    # t(0.975, 3) = 3.182; the difference of two 2-seed means has standard error sd × √(2/2).
-    assert abs(test["threshold"] - 3.1824 * math.sqrt(0.02)) < 1e-3
+    # t(1 − 0.05 / 4, 3) = 4.177 (5% over the two changes, Bonferroni); the difference of two 2-seed
+    # means has standard error sd × √(2/2).
+    assert abs(test["threshold"] - 4.1765 * math.sqrt(0.02)) < 1e-3
     assert test["changes"] == pytest.approx({"a": 1.0, "b": 0.1})
 
 
@@ -870,13 +871,15 @@ def test_single_run_threshold_scales_the_seed_spread_by_root_two():
     assert test["threshold"] == pytest.approx(4.3027 * 10.0 * math.sqrt(2), abs=1e-2)  # t(0.975, 2) = 4.303
 
 
-def test_screen_noise_sentence_names_each_seed_and_the_threshold():
+def test_screen_noise_sentence_names_each_seed_the_reruns_and_the_threshold():
     fids = {0: 210.0, 1: 200.0, 2: 220.0}
-    text = prose.screen_noise_sentence(
-        fids, prose.mean_difference_threshold([list(fids.values())], runs_per_mean=1)
-    )
+    test = prose.mean_difference_threshold([list(fids.values())], runs_per_mean=1)
+    text = prose.screen_noise_sentence(fids, [1.2, -21.5], test, "@tbl-x")
     assert text.startswith(
         "The baseline trained again from seeds 1 and 2 reached 200.0 and 220.0 (seed 0: 210.0),"
+    )
+    assert (
+        "again from seed 0 on another thread count moved their FIDs by 1.2 and 21.5 (@tbl-x). Pooled," in text
     )
     assert "a standard deviation of 10.0, so a difference between two single runs is read as resolved" in text
     assert text.endswith("only beyond 60.8 (two-sided t-test at 5%, 2 degrees of freedom).")
@@ -884,7 +887,7 @@ def test_screen_noise_sentence_names_each_seed_and_the_threshold():
 
 def test_family_sentence_names_the_rows_beyond_the_bonferroni_threshold():
     fids = {"base": 200.0, "baseline + a": 230.0, "baseline + b": 400.0, "c": 100.0}
-    text = prose.family_sentence(fids, [200.0, 210.0, 220.0])
+    text = prose.family_sentence(fids, [[200.0, 210.0, 220.0]])
     # t(1 − 0.05 / 6, 2) = 7.649 at 5% / 3 = 1.67% each; 7.649 × 10 × √2 = 108.2
     assert text.startswith(
         "Were the three tests independent, one would pass by chance with a probability of 14%; at 5% for "
@@ -892,9 +895,9 @@ def test_family_sentence_names_the_rows_beyond_the_bonferroni_threshold():
     )
     assert text.endswith("which only b (400.0) exceeds.")
     assert text.count("exceed") == 1
-    both = prose.family_sentence({**fids, "c": 10.0}, [200.0, 210.0, 220.0])
+    both = prose.family_sentence({**fids, "c": 10.0}, [[200.0, 210.0, 220.0]])
     assert both.endswith("which only b (400.0) and c (10.0) exceed.")
-    assert prose.family_sentence({"base": 200.0, "a": 230.0}, [200.0, 210.0, 220.0]).endswith(
+    assert prose.family_sentence({"base": 200.0, "a": 230.0}, [[200.0, 210.0, 220.0]]).endswith(
         "which no row exceeds."
     )
 
@@ -902,7 +905,7 @@ def test_family_sentence_names_the_rows_beyond_the_bonferroni_threshold():
 def test_leave_one_out_sentence_reads_the_t_test():
     fids = {
         "all features (control)": [24.0, 24.2],
-        "without EMA of G": [25.0, 25.2],  # +1.0: beyond the threshold, 2.776 × 0.141 = 0.39
+        "without EMA of G": [25.0, 25.2],  # +1.0: beyond the threshold, t(1 − 0.05 / 6, 4) × 0.141 = 0.56
         "without linear LR decay": [24.1, 24.3],  # +0.1: within it
         "BCE in place of the hinge loss": [23.0, 23.2],  # −1.0
     }
@@ -910,8 +913,8 @@ def test_leave_one_out_sentence_reads_the_t_test():
     assert text.startswith(
         "With every feature, one epoch more gives an FID of 24.10 (mean of 2 seeds) against 24.90"
     )
-    assert "a standard deviation of 0.14, so a change of the mean is resolved beyond 0.39" in text
-    assert "(two-sided t-test at 5%, 4 degrees of freedom)" in text
+    assert "a standard deviation of 0.14, so a change of the mean is resolved beyond 0.56" in text
+    assert "(two-sided t-test at 5% for all three changes at once, Bonferroni; 4 degrees of freedom)" in text
     assert "Resolved as worse than the control: without EMA of G (+1.00)." in text
     assert "Resolved as better than the control: BCE in place of the hinge loss (−1.00)." in text
     assert text.endswith("Not resolved: without linear LR decay (+0.10).")

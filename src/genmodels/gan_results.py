@@ -638,10 +638,22 @@ def ablation_seed_fids() -> dict[int, float]:
     return {c.seed: ablation_fid(c) for c in (runs.ABLATION_BASELINE, *runs.ABLATION_BASELINE_REPEATS)}
 
 
-def ablation_noise() -> dict:
-    """The screen's noise floor: the baseline's seed-to-seed standard deviation and the difference
-    of two single two-epoch runs it resolves (`prose.mean_difference_threshold`)."""
-    return prose.mean_difference_threshold([list(ablation_seed_fids().values())], runs_per_mean=1)
+def ablation_repeats() -> list[list[float]]:
+    """The repeated two-epoch runs of one setting, as FIDs on the table's noise set: the baseline from
+    each seed then again from seed 0 on another thread count, and the EMA run and its rerun there
+    (`ema_paired_fid`)."""
+    rerun, first = ema_paired_fid(), EMA_PAIR_SEEDS.index(1)  # noise seed 1 samples the table's runs
+    return [
+        [*ablation_seed_fids().values(), rerun["baseline"][first]],
+        [ablation_fid(runs.ABLATION_EMA), rerun["ema"][first]],
+    ]
+
+
+def ablation_noise(rows: int = 1) -> dict:
+    """The screen's noise floor: the repeated runs' pooled standard deviation and the difference of two
+    single two-epoch runs it resolves (`prose.mean_difference_threshold`), at 5% over `rows` tests
+    (Bonferroni)."""
+    return prose.mean_difference_threshold(ablation_repeats(), 0.05 / rows, runs_per_mean=1)
 
 
 # The leave-one-out runs (runs.LEAVE_ONE_OUT) start from the final model's FID of about 24, where

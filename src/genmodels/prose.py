@@ -689,12 +689,12 @@ def ablation_resolved_sentence(fids: dict[str, float], noise_floor: float) -> st
     return "Resolved at this budget are only these rows, " + "; ".join(parts) + "."
 
 
-def family_sentence(fids: dict[str, float], seed_fids: list[float], level: float = 0.05) -> str:
+def family_sentence(fids: dict[str, float], repeats: list[list[float]], level: float = 0.05) -> str:
     """The screen's rows read with a family-wise error of `level`: each of the rows after the baseline
     (`fids` {row label: FID}, the baseline first) tested at `level` over their number (Bonferroni),
-    with the single-run threshold of the baseline's `seed_fids`."""
+    with the single-run threshold of the `repeats` (each setting's repeated runs)."""
     (_, base), *rest = fids.items()
-    test = mean_difference_threshold([seed_fids], level / len(rest), runs_per_mean=1)
+    test = mean_difference_threshold(repeats, level / len(rest), runs_per_mean=1)
     beyond = [(label, fid) for label, fid in rest if abs(fid - base) > test["threshold"]]
     count = NUMBER_WORDS.get(len(rest), str(len(rest)))
     text = (
@@ -802,25 +802,33 @@ def mean_difference_threshold(groups, level: float = 0.05, runs_per_mean: int | 
     return {"pooled_sd": pooled, "dof": dof, "threshold": threshold}
 
 
-def screen_noise_sentence(seed_fids: dict[int, float], test: dict) -> str:
+def screen_noise_sentence(
+    seed_fids: dict[int, float], reruns: list[float], test: dict, cite: str = ""
+) -> str:
     """How the two-epoch screen's noise floor was measured: `seed_fids`, {seed: the baseline's FID},
-    the table's run first, and `test`, their `mean_difference_threshold` for two single runs."""
+    the table's run first; `reruns`, how far training the baseline and EMA runs again from their seed
+    on another thread count moved their FIDs; `test`, the `mean_difference_threshold` of all these
+    repeats for two single runs (`cite`: where the reruns are)."""
     (first, fid), *others = seed_fids.items()
+    where = f" ({cite})" if cite else ""
     return (
         f"The baseline trained again from seeds {_digits(seed for seed, _ in others)} reached "
-        f"{_digits(f'{value:.1f}' for _, value in others)} (seed {first}: {fid:.1f}), a standard deviation "
-        f"of {test['pooled_sd']:.1f}, so a difference between two single runs is read as resolved only "
-        f"beyond {test['threshold']:.1f} (two-sided t-test at 5%, {test['dof']} degrees of freedom)."
+        f"{_digits(f'{value:.1f}' for _, value in others)} (seed {first}: {fid:.1f}), and training the "
+        f"baseline and EMA runs again from seed {first} on another thread count moved their FIDs by "
+        f"{_digits(f'{abs(move):.1f}' for move in reruns)}{where}. Pooled, the runs of one setting differ "
+        f"by a standard deviation of {test['pooled_sd']:.1f}, so a difference between two single runs is "
+        f"read as resolved only beyond {test['threshold']:.1f} (two-sided t-test at 5%, {test['dof']} "
+        "degrees of freedom)."
     )
 
 
 def leave_one_out_test(fids: dict[str, list[float]], level: float = 0.05) -> dict:
     """The noise of the leave-one-out runs and the change each must exceed
-    (`mean_difference_threshold`): `fids` {change label: FID of each seed}, the control first;
-    "changes" holds each mean against the control's."""
+    (`mean_difference_threshold`, at `level` for all changes together: Bonferroni): `fids` {change
+    label: FID of each seed}, the control first; "changes" holds each mean against the control's."""
     control = next(iter(fids.values()))
     changes = {label: float(np.mean(v) - np.mean(control)) for label, v in list(fids.items())[1:]}
-    return mean_difference_threshold(fids.values(), level) | {"changes": changes}
+    return mean_difference_threshold(fids.values(), level / len(changes)) | {"changes": changes}
 
 
 def leave_one_out_sentence(fids: dict[str, list[float]], start: float, epochs: int = 1) -> str:
@@ -830,6 +838,7 @@ def leave_one_out_sentence(fids: dict[str, list[float]], start: float, epochs: i
     test = leave_one_out_test(fids)
     control = next(iter(fids.values()))
     threshold, changes = test["threshold"], test["changes"]
+    count = NUMBER_WORDS.get(len(changes), str(len(changes)))
     span = "one epoch" if epochs == 1 else f"{epochs} epochs"
 
     def listed(labels):
@@ -839,7 +848,8 @@ def leave_one_out_sentence(fids: dict[str, list[float]], start: float, epochs: i
         f"With every feature, {span} more gives an FID of {np.mean(control):.2f} (mean of "
         f"{len(control)} seeds) against {start:.2f} at the start. Pooled over all runs, the seeds of a "
         f"run differ by a standard deviation of {test['pooled_sd']:.2f}, so a change of the mean is "
-        f"resolved beyond {threshold:.2f} (two-sided t-test at 5%, {test['dof']} degrees of freedom)."
+        f"resolved beyond {threshold:.2f} (two-sided t-test at 5% for all {count} changes at once, "
+        f"Bonferroni; {test['dof']} degrees of freedom)."
     ]
     worse = [label for label, change in changes.items() if change > threshold]
     better = [label for label, change in changes.items() if change < -threshold]
