@@ -885,21 +885,19 @@ def test_screen_noise_sentence_names_each_seed_the_reruns_and_the_threshold():
     assert text.endswith("only beyond 60.8 (two-sided t-test at 5%, 2 degrees of freedom).")
 
 
-def test_family_sentence_names_the_rows_beyond_the_bonferroni_threshold():
-    fids = {"base": 200.0, "baseline + a": 230.0, "baseline + b": 400.0, "c": 100.0}
+def test_family_sentence_gives_the_bonferroni_threshold_and_the_rows_only_the_single_test_passes():
+    fids = {"base": 200.0, "baseline + a": 270.0, "baseline + b": 400.0, "c": 100.0}
     text = prose.family_sentence(fids, [[200.0, 210.0, 220.0]])
-    # t(1 − 0.05 / 6, 2) = 7.649 at 5% / 3 = 1.67% each; 7.649 × 10 × √2 = 108.2
-    assert text.startswith(
-        "Were the three tests independent, one would pass by chance with a probability of 14%; at 5% for "
-        "all three (Bonferroni, 1.67% each) the threshold is 108.2,"
+    # single test: t(0.975, 2) × 10 × √2 = 60.8; t(1 − 0.05 / 6, 2) = 7.649 at 5% / 3 = 1.67% each: 108.2
+    assert text == (
+        "Were the three tests independent, one would pass by chance with a probability of 14%, so the rows "
+        "are read at 5% for all three at once (Bonferroni, 1.67% each), beyond 108.2; a (270.0) and c "
+        "(100.0) pass only the single test."
     )
-    assert text.endswith("which only b (400.0) exceeds.")
-    assert text.count("exceed") == 1
-    both = prose.family_sentence({**fids, "c": 10.0}, [[200.0, 210.0, 220.0]])
-    assert both.endswith("which only b (400.0) and c (10.0) exceed.")
-    assert prose.family_sentence({"base": 200.0, "a": 230.0}, [[200.0, 210.0, 220.0]]).endswith(
-        "which no row exceeds."
-    )
+    one = prose.family_sentence({**fids, "c": 190.0}, [[200.0, 210.0, 220.0]])
+    assert one.endswith("beyond 108.2; a (270.0) passes only the single test.")
+    quiet = prose.family_sentence({"base": 200.0, "a": 230.0, "b": 250.0}, [[200.0, 210.0, 220.0]])
+    assert quiet.endswith("(Bonferroni, 2.50% each), beyond 87.8.")  # t(1 − 0.05 / 4, 2) = 6.205
 
 
 def test_leave_one_out_sentence_reads_the_t_test():
@@ -1369,9 +1367,12 @@ def test_repeat_sentence_says_whether_the_contrast_survives_the_seed():
     assert "changes neither run's verdict" in prose.repeat_sentence(pair(0.2, 0.25), pair(0.2, 0.25), sngan)
 
 
-def test_seed_noise_is_the_largest_change_of_fid_a_seed_made():
+def test_seed_pairs_are_each_repeated_runs_fids():
     first = {"a": {"fid": 105.4}, "b": {"fid": 60.0}, "c": {"fid": 1.0}}
-    assert prose.seed_noise(first, {"a": {"fid": 105.1}, "b": {"fid": 52.3}}) == pytest.approx(7.7)
+    assert prose.seed_pairs(first, {"a": {"fid": 105.1}, "b": {"fid": 52.3}}) == [
+        [105.4, 105.1],
+        [60.0, 52.3],
+    ]
 
 
 def test_without_sn_change_reads_recall_first_then_fid_against_the_seed_noise():
@@ -1390,8 +1391,10 @@ def test_spectral_norm_evidence_sentence_weighs_the_scratch_late_and_dcgan_runs(
         return {k: {"fid": f, "recall": r} for k, f, r in zip(keys, (105.4, 60.0, 90.1, 49.9), recalls)}
 
     harmful, harmless = runs(0.02, 0.21, 0.03, 0.26), runs(0.2, 0.21, 0.3, 0.26)
+    # seed pairs 105.4 / 105.1 and 60.0 / 52.3: pooled sd 3.85, 2 degrees of freedom, so two single runs
+    # differ beyond t(0.975, 2) × 3.85 × √2 = 23.4
     agreeing = {"hinge + SN": {"fid": 105.1, "recall": 0.02}, "hinge + BN": {"fid": 52.3, "recall": 0.27}}
-    same = {"fid": 46.0, "recall": 0.29}  # within the 7.7 a seed moved the FID
+    same = {"fid": 54.1, "recall": 0.21}  # +9.9: within the threshold
 
     def sentence(late, scratch, pair=harmful, devices=("CPU", "H100")):
         return prose.spectral_norm_evidence_sentence(
@@ -1400,24 +1403,25 @@ def test_spectral_norm_evidence_sentence_weighs_the_scratch_late_and_dcgan_runs(
 
     assert sentence(0.03, same) == (
         "The SNGAN CNN with BatchNorm in D instead, trained from scratch for as long (@tbl-x; on the CPU, "
-        "the first stage on the H100 GPU, a difference like a seed's), reached an FID of 46.0 "
-        "against 44.2 and a recall of 0.29 against 0.30: a change within the 7.7 that a seed alone made. "
-        "So these runs give no evidence for keeping spectral normalisation: from the start it made no "
-        "resolved difference to the SNGAN CNN, taken out late it made no resolved difference, and on DCGAN's "
-        "CNN it brought severe mode dropping. It stays because every later stage continued from the first."
+        "the first stage on the H100 GPU), reached an FID of 54.1 against 44.2 and a recall of 0.21 against "
+        "0.30: a change of +9.9, not resolved: the seed pairs' spread sets the threshold for two single runs "
+        "at 23.4 (t-test at 5%, 2 degrees of freedom). So these runs give no evidence for keeping spectral "
+        "normalisation: from the start it made no resolved difference to the SNGAN CNN, taken out late it "
+        "made no resolved difference, and on DCGAN's CNN it brought severe mode dropping. It stays because "
+        "every later stage continued from the first."
     )
     assert "(@tbl-x)" in sentence(0.03, same, devices=("CPU", "CPU"))
     ahead = prose.spectral_norm_evidence_sentence(
         0.03, 0.16, harmful, sngan, agreeing, same, d_losses=(0.2, 1.28)
     )
     assert (
-        "seed alone made; without it D pulled far ahead of G (D's last-epoch hinge loss 0.20 against 1.28, 2 "
-        "at the equilibrium)." in ahead
+        "degrees of freedom); without it D pulled far ahead of G (D's last-epoch hinge loss 0.20 against "
+        "1.28, 2 at the equilibrium)." in ahead
     )
     level = prose.spectral_norm_evidence_sentence(
         0.03, 0.16, harmful, sngan, agreeing, same, d_losses=(0.9, 1.28)
     )
-    assert "seed alone made (D's last-epoch hinge loss 0.90 against 1.28, 2 at the equilibrium). So" in level
+    assert "freedom) (D's last-epoch hinge loss 0.90 against 1.28, 2 at the equilibrium). So" in level
     dropping = sentence(0.03, {"fid": 70.0, "recall": 0.05})
     assert "it dropped modes severely without spectral normalisation." in dropping
     assert dropping.endswith(
@@ -1425,58 +1429,38 @@ def test_spectral_norm_evidence_sentence_weighs_the_scratch_late_and_dcgan_runs(
         "no resolved difference, and on DCGAN's CNN it brought severe mode dropping: its effect depends on "
         "the CNN."
     )
-    worse = sentence(-0.3, {"fid": 60.0, "recall": 0.25}, harmless)
-    assert "a rise of 15.8, beyond the 7.7" in worse
+    worse = sentence(-0.3, {"fid": 70.0, "recall": 0.25}, harmless)
+    assert "a rise of 25.8, resolved: the seed pairs' spread sets the threshold for two single runs" in worse
     assert worse.endswith(
-        "from the start; though taken out late it lowered the FID by 0.30, beyond the noise, and on DCGAN's "
-        "CNN it did not bring severe mode dropping by itself."
+        "So this one pair of runs favours spectral normalisation for the SNGAN CNN from the start; though "
+        "taken out late it lowered the FID by 0.30, beyond the noise, and on DCGAN's CNN it did not bring "
+        "severe mode dropping by itself."
     )
-    narrow = sentence(0.03, {"fid": 54.1, "recall": 0.21})  # 9.9 against 7.7: one run each, a narrow margin
-    assert "a rise of 9.9, beyond the 7.7 that a seed alone made." in narrow
-    assert narrow.endswith(
-        "So this one pair of runs favours spectral normalisation for the SNGAN CNN from the start, by little "
-        "more than a seed's change; taken out late it made no resolved difference, and on DCGAN's CNN it "
-        "brought severe mode dropping: its effect depends on the CNN."
-    )
-    better = {"fid": 30.0, "recall": 0.35}
-    assert "a fall of 14.2" in sentence(0.03, better)
+    better = {"fid": 20.0, "recall": 0.35}
+    assert "a fall of 24.2, resolved" in sentence(0.03, better)
     assert "So these runs speak against spectral normalisation" in sentence(0.03, better)
     assert "So the runs are divided on spectral normalisation: taken out late it raised the FID by 0.50" in (
         sentence(0.5, better)
     )
     assert "So the runs support keeping spectral normalisation only weakly" in sentence(0.5, same)
-    # the first stage trained again beside the run without spectral norm: read against that rerun
-    rerun = {"fid": 47.3, "recall": 0.28}  # 3.1 from the first stage: the machine's change
+    # the first stage trained again beside the run without spectral norm: read against that rerun, whose
+    # change from the first stage (the machine's) joins the seed pairs: pooled sd 3.46, 3 degrees of freedom
+    rerun = {"fid": 47.3, "recall": 0.28}
     paired = prose.spectral_norm_evidence_sentence(
-        0.03,
-        0.16,
-        harmful,
-        sngan,
-        agreeing,
-        {"fid": 54.1, "recall": 0.21},
-        "@tbl-x",
-        ("CPU", "H100"),
-        (0.01, 1.1),
-        rerun,
+        0.03, 0.16, harmful, sngan, agreeing, same, "@tbl-x", ("CPU", "H100"), (0.01, 1.1), rerun
     )
     assert paired.startswith(
         "The SNGAN CNN with BatchNorm in D instead, trained from scratch for as long (@tbl-x), reached an "
         "FID of 54.1 and a recall of 0.21, against 47.3 and 0.28 for the first stage trained again there "
-        "from the same seed (44.2 and 0.30 on the H100 GPU): a change within the 7.7 that a seed alone "
-        "made (and the 3.1 that the machine alone made); without it D pulled far ahead of G (D's "
-        "last-epoch hinge loss 0.01 against 1.10, 2 at the equilibrium). So these runs give no"
+        "from the same seed (44.2 and 0.30 on the H100 GPU): a change of +6.8, not resolved: the seed and "
+        "machine pairs' spread sets the threshold for two single runs at 15.3 (t-test at 5%, 3 degrees of "
+        "freedom); without it D pulled far ahead of G (D's last-epoch hinge loss 0.01 against 1.10, 2 at the "
+        "equilibrium). So these runs give no"
     )
-    far = {"fid": 30.0, "recall": 0.33}  # 14.2 from the first stage: the machine's change is the noise
-    moved = prose.spectral_norm_evidence_sentence(
-        0.03, 0.16, harmful, sngan, agreeing, {"fid": 54.1, "recall": 0.21}, "", ("CPU", "H100"), None, far
+    far = prose.spectral_norm_evidence_sentence(
+        0.03, 0.16, harmful, sngan, agreeing, {"fid": 75.0, "recall": 0.25}, "", ("CPU", "H100"), None, rerun
     )
-    assert (
-        "a rise of 24.1, beyond the 14.2 that the machine alone made (and the 7.7 that a seed alone" in moved
-    )
-    assert (
-        "favours spectral normalisation for the SNGAN CNN from the start, by little more than the machine's"
-        in (moved)
-    )
+    assert "a rise of 27.7, resolved: the seed and machine pairs' spread" in far
     # the DCGAN 2 x 2 blames spectral norm only when the other seed agrees
     both = {"hinge + SN": {"fid": 105.1, "recall": 0.04}, "hinge + BN": {"fid": 52.3, "recall": 0.05}}
     text = prose.spectral_norm_evidence_sentence(0.03, 0.16, harmful, sngan, both, same)

@@ -690,22 +690,24 @@ def ablation_resolved_sentence(fids: dict[str, float], noise_floor: float) -> st
 
 
 def family_sentence(fids: dict[str, float], repeats: list[list[float]], level: float = 0.05) -> str:
-    """The screen's rows read with a family-wise error of `level`: each of the rows after the baseline
-    (`fids` {row label: FID}, the baseline first) tested at `level` over their number (Bonferroni),
-    with the single-run threshold of the `repeats` (each setting's repeated runs)."""
+    """The threshold for reading the screen's rows at a family-wise error of `level`: each of the rows
+    after the baseline (`fids` {row label: FID}, the baseline first) tested at `level` over their number
+    (Bonferroni), with the `repeats` (each setting's repeated runs), and the rows that pass only the
+    single test at `level`."""
     (_, base), *rest = fids.items()
-    test = mean_difference_threshold(repeats, level / len(rest), runs_per_mean=1)
-    beyond = [(label, fid) for label, fid in rest if abs(fid - base) > test["threshold"]]
+    single = mean_difference_threshold(repeats, level, runs_per_mean=1)["threshold"]
+    family = mean_difference_threshold(repeats, level / len(rest), runs_per_mean=1)["threshold"]
     count = NUMBER_WORDS.get(len(rest), str(len(rest)))
     text = (
         f"Were the {count} tests independent, one would pass by chance with a probability of "
-        f"{1 - (1 - level) ** len(rest):.0%}; at {level:.0%} for all {count} (Bonferroni, "
-        f"{level / len(rest):.2%} each) the threshold is {test['threshold']:.1f}"
+        f"{1 - (1 - level) ** len(rest):.0%}, so the rows are read at {level:.0%} for all {count} at once "
+        f"(Bonferroni, {level / len(rest):.2%} each), beyond {family:.1f}"
     )
-    if not beyond:
-        return f"{text}, which no row exceeds."
-    listed = _digits(f"{label.removeprefix('baseline + ')} ({fid:.1f})" for label, fid in beyond)
-    return f"{text}, which only {listed} exceed{'s' if len(beyond) == 1 else ''}."
+    only = [(label, fid) for label, fid in rest if single < abs(fid - base) <= family]
+    if not only:
+        return f"{text}."
+    listed = _digits(f"{label.removeprefix('baseline + ')} ({fid:.1f})" for label, fid in only)
+    return f"{text}; {listed} pass{'es' if len(only) == 1 else ''} only the single test."
 
 
 def screening_sentence(fids: dict[str, float], noise_floor: float, kept: list[str]) -> str:
@@ -1768,17 +1770,17 @@ def spectral_norm_drops_modes(runs: dict[str, dict], sngan: dict, repeats: dict 
     return harmful
 
 
-def seed_noise(first: dict[str, dict], second: dict[str, dict]) -> float:
-    """The largest change of FID that the seed alone made: `first` and `second` the same runs
-    ({label: its `gan_evaluation`}) from two seeds, as `repeat_sentence` reads them."""
-    return max(abs(second[key]["fid"] - first[key]["fid"]) for key in second)
+def seed_pairs(first: dict[str, dict], second: dict[str, dict]) -> list[list[float]]:
+    """The FIDs of each run from two seeds: `first` and `second` the same runs ({label: its
+    `gan_evaluation`}), as `repeat_sentence` reads them; their spread is a seed's noise."""
+    return [[first[key]["fid"], second[key]["fid"]] for key in second]
 
 
 def without_sn_change(with_sn: dict, without: dict, noise: float) -> str:
     """How the SNGAN CNN from scratch fared with BatchNorm in D in place of spectral norm (`with_sn`,
     `without`: each run's "fid" and "recall"): "dropping" when its recall falls below half the
     other's (severe mode dropping, as `severe_dropping` reads it), else "worse" or "better" when its
-    FID moved by more than `noise` (a seed's change, `seed_noise`), else "unresolved"."""
+    FID moved by more than `noise` (the threshold for two single runs), else "unresolved"."""
     if severe_dropping({"without": without}, with_sn):
         return "dropping"
     change = round(without["fid"], 1) - round(with_sn["fid"], 1)  # as the FIDs are printed
@@ -1805,28 +1807,31 @@ def spectral_norm_evidence_sentence(
     with `repeats` {"hinge + SN", "hinge + BN": ...} from another seed, which must agree for a verdict).
     `devices`: where `own` and the first stage trained (`reporting.device_name`), named when they differ;
     `rerun`: the first stage trained again from its seed where `own` trained, then the partner `own`
-    is read against, and the noise is the larger of a seed's change and the machine's (the rerun's
-    change from the first stage); `d_losses`: D's hinge loss in the last epoch of `own` and of its partner."""
-    seed = seed_noise({key: runs[key] for key in repeats}, repeats)
+    is read against, its change from the first stage (the machine's) joining the seed pairs whose
+    spread sets the threshold for two single runs (`mean_difference_threshold`); `d_losses`: D's hinge
+    loss in the last epoch of `own` and of its partner."""
+    pairs = seed_pairs({key: runs[key] for key in repeats}, repeats)
+    if rerun is not None:
+        pairs.append([sngan["fid"], rerun["fid"]])
+    test = mean_difference_threshold(pairs, runs_per_mean=1)
+    noise = test["threshold"]
     partner = sngan if rerun is None else rerun
-    machine = 0.0 if rerun is None else abs(round(rerun["fid"], 1) - round(sngan["fid"], 1))
-    noise = max(seed, machine)
     scratch = without_sn_change(partner, own, noise)
     change = round(own["fid"], 1) - round(partner["fid"], 1)  # as the two FIDs are printed
     notes = [cite] if cite else []
     on = [("the CPU" if d == "CPU" else f"the {d} GPU") for d in devices]
     if rerun is None and devices[0] != devices[1]:
-        notes.append(f"on {on[0]}, the first stage on {on[1]}, a difference like a seed's")
+        notes.append(f"on {on[0]}, the first stage on {on[1]}")
     where = f" ({'; '.join(notes)})" if notes else ""
-    made = f"the {seed:.1f} that a seed alone made"
-    if rerun is not None:
-        other = f"the {machine:.1f} that the machine alone made"
-        made = f"{made} (and {other})" if seed >= machine else f"{other} (and {made})"
+    spread = (
+        f"the seed{' and machine' if rerun is not None else ''} pairs' spread sets the threshold for two "
+        f"single runs at {noise:.1f} (t-test at 5%, {test['dof']} degrees of freedom)"
+    )
     read = {
         "dropping": "it dropped modes severely without spectral normalisation",
-        "worse": f"a rise of {change:.1f}, beyond {made}",
-        "better": f"a fall of {-change:.1f}, beyond {made}",
-        "unresolved": f"a change within {made}",
+        "worse": f"a rise of {change:.1f}, resolved: {spread}",
+        "better": f"a fall of {-change:.1f}, resolved: {spread}",
+        "unresolved": f"a change of {signed(change, 1)}, not resolved: {spread}",
     }[scratch]
     text = f"The SNGAN CNN with BatchNorm in D instead, trained from scratch for as long{where}, reached "
     if rerun is None:
@@ -1860,27 +1865,24 @@ def spectral_norm_evidence_sentence(
         if harmful
         else "on DCGAN's CNN it did not bring severe mode dropping by itself"
     )
-    noise_name = "a seed's change" if seed >= machine else "the machine's change"
-    narrow = f", by little more than {noise_name}" if abs(change) <= 2 * noise else ""  # one run each
     if scratch in ("dropping", "worse"):
         though = "though " if late == "better" else ""
         depends = ": its effect depends on the CNN" if harmful else ""
         support = (
-            "So this one pair of runs favours spectral normalisation for the SNGAN CNN from the "
-            f"start{narrow}"
-            if scratch == "worse" and narrow
+            "So this one pair of runs favours spectral normalisation for the SNGAN CNN from the start"
+            if scratch == "worse"
             else "So the runs support spectral normalisation for the SNGAN CNN from the start"
         )
         verdict = f"{support}; {though}{late_words}, and {dcgan}{depends}."
     elif scratch == "better" and late == "worse":
         verdict = (
             f"So the runs are divided on spectral normalisation: {late_words}, but the SNGAN CNN did better "
-            f"without it from the start{narrow}, and {dcgan}."
+            f"without it from the start, and {dcgan}."
         )
     elif scratch == "better":
         verdict = (
             "So these runs speak against spectral normalisation: the SNGAN CNN did better without it from "
-            f"the start{narrow}, {late_words}, and {dcgan}. It stays because every later stage continued "
+            f"the start, {late_words}, and {dcgan}. It stays because every later stage continued "
             "from the first."
         )
     elif late == "worse":
