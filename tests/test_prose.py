@@ -1402,15 +1402,14 @@ def test_spectral_norm_evidence_sentence_weighs_the_scratch_late_and_dcgan_runs(
         )
 
     assert sentence(0.03, same) == (
-        "The SNGAN CNN with BatchNorm in D instead, trained from scratch for as long (@tbl-x; on the CPU, "
-        "the first stage on the H100 GPU), reached an FID of 54.1 against 44.2 and a recall of 0.21 against "
-        "0.30: a change of +9.9, not resolved: the seed pairs' spread sets the threshold for two single runs "
-        "at 23.4 (t-test at 5%, 2 degrees of freedom). So these runs give no evidence for keeping spectral "
-        "normalisation: from the start it made no resolved difference to the SNGAN CNN, taken out late it "
-        "made no resolved difference, and on DCGAN's CNN it brought severe mode dropping. It stays because "
-        "every later stage continued from the first."
+        "The SNGAN CNN with BatchNorm in D instead, trained from scratch for as long (@tbl-x), reached an "
+        "FID of 54.1 against 44.2 and a recall of 0.21 against 0.30: a change of +9.9, not resolved: the "
+        "seed pairs' spread sets the threshold for two single runs at 23.4 (t-test at 5%, 2 degrees of "
+        "freedom). So these runs give no evidence for keeping spectral normalisation: from the start it "
+        "made no resolved difference to the SNGAN CNN, taken out late it made no resolved difference, and "
+        "on DCGAN's CNN it brought severe mode dropping. It stays because every later stage continued from "
+        "the first."
     )
-    assert "(@tbl-x)" in sentence(0.03, same, devices=("CPU", "CPU"))
     ahead = prose.spectral_norm_evidence_sentence(
         0.03, 0.16, harmful, sngan, agreeing, same, d_losses=(0.2, 1.28)
     )
@@ -1467,6 +1466,26 @@ def test_spectral_norm_evidence_sentence_weighs_the_scratch_late_and_dcgan_runs(
     assert "did not bring severe mode dropping by itself" in text
     # one BatchNorm run dropping modes too: spectral norm alone is not blamed
     assert "did not bring severe mode dropping by itself" in sentence(0.03, same, runs(0.02, 0.1, 0.03, 0.26))
+
+
+def test_cnn_pair_sentence_says_when_no_quoted_fid_difference_is_resolved():
+    sngan = {"fid": 44.2, "recall": 0.30}
+    keys = ("hinge + SN", "hinge + BN", "BCE + SN", "BCE + BN")
+    runs = {
+        k: {"fid": f, "recall": r}
+        for k, f, r in zip(keys, (105.4, 60.0, 90.1, 49.9), (0.02, 0.21, 0.03, 0.26))
+    }
+    # quoted: the hinge loss's +10.1 and +15.3, and the nearest FID's 5.7 above the SNGAN stage's
+    assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=23.5).endswith(
+        "(the nearest by 5.7); none of these exceeds the seed threshold of 23.5 (below)."
+    )
+    assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=12.0).endswith("(the nearest by 5.7).")
+    assert prose.cnn_pair_sentence(runs, sngan).endswith("(the nearest by 5.7).")
+    # a run that beats the SNGAN stage: its gap is not quoted, only the hinge loss's changes are read
+    beats = {**runs, "BCE + BN": {"fid": 40.0, "recall": 0.26}}
+    # (its gap, 4.2, is not quoted; the hinge loss's +20.0 with BatchNorm now decides)
+    assert "none of these" not in prose.cnn_pair_sentence(beats, sngan, fid_threshold=18.0)
+    assert "none of these" in prose.cnn_pair_sentence(beats, sngan, fid_threshold=21.0)
 
 
 def test_cnn_pair_sentence_reads_the_probes_classes_against_its_verdict():

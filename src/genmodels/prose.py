@@ -1805,7 +1805,7 @@ def spectral_norm_evidence_sentence(
     leave-one-out change of FID without it (resolved beyond `threshold`); and the 2 x 2 of DCGAN's CNN
     from scratch (`runs` {"hinge + SN", "hinge + BN", "BCE + SN", "BCE + BN": its `gan_evaluation`},
     with `repeats` {"hinge + SN", "hinge + BN": ...} from another seed, which must agree for a verdict).
-    `devices`: where `own` and the first stage trained (`reporting.device_name`), named when they differ;
+    `devices`: where `own` and the first stage trained (`reporting.device_name`), named beside a rerun;
     `rerun`: the first stage trained again from its seed where `own` trained, then the partner `own`
     is read against, its change from the first stage (the machine's) joining the seed pairs whose
     spread sets the threshold for two single runs (`mean_difference_threshold`); `d_losses`: D's hinge
@@ -1819,9 +1819,7 @@ def spectral_norm_evidence_sentence(
     scratch = without_sn_change(partner, own, noise)
     change = round(own["fid"], 1) - round(partner["fid"], 1)  # as the two FIDs are printed
     notes = [cite] if cite else []
-    on = [("the CPU" if d == "CPU" else f"the {d} GPU") for d in devices]
-    if rerun is None and devices[0] != devices[1]:
-        notes.append(f"on {on[0]}, the first stage on {on[1]}")
+    on = [("the CPU" if d == "CPU" else f"the {d} GPU") for d in devices]  # Table 11 shows them
     where = f" ({'; '.join(notes)})" if notes else ""
     spread = (
         f"the seed{' and machine' if rerun is not None else ''} pairs' spread sets the threshold for two "
@@ -1900,14 +1898,21 @@ def spectral_norm_evidence_sentence(
 
 
 def cnn_pair_sentence(
-    runs: dict[str, dict], sngan: dict, cite: str = "", class_names=None, probe: str = "The probe"
+    runs: dict[str, dict],
+    sngan: dict,
+    cite: str = "",
+    class_names=None,
+    probe: str = "The probe",
+    fid_threshold: float | None = None,
 ) -> str:
     """Which of the hinge loss and spectral normalisation fails on DCGAN's CNN, from the 2 x 2 of
     runs from scratch with the first SNGAN stage's recipe and epochs: `runs` {"hinge + SN",
     "hinge + BN", "BCE + SN", "BCE + BN": its `gan_evaluation` ("fid", "recall", and with
     `class_names` "class_counts")}, `sngan` that stage's. A run drops modes when its recall is below
     half the SNGAN stage's, as `architecture_control_sentence` reads it; given `class_names`, the
-    probe's class counts are read against that verdict; the FIDs are then ranked against that stage's."""
+    probe's class counts are read against that verdict; the FIDs are then ranked against that stage's,
+    and, given the `fid_threshold` two single runs must differ by (`mean_difference_threshold`), said to be
+    unresolved when no FID difference quoted exceeds it."""
 
     def words(key: str) -> str:  # "hinge + BN" -> "hinge loss with BatchNorm"
         loss, norm = key.split(" + ")
@@ -1956,12 +1961,14 @@ def cnn_pair_sentence(
             probe,
         )
     better = [name for name, e in runs.items() if round(e["fid"], 1) < round(sngan["fid"], 1)]
+    quoted = []  # the FID differences the sentence quotes
     if better:
         fids = " and ".join(f"{words(name)} ({runs[name]['fid']:.1f})" for name in better)
         verb = "beats" if len(better) == 1 else "beat"
         ranking = f"{fids} {verb} the SNGAN stage's FID of {sngan['fid']:.1f}"
     else:
         nearest = min(round(e["fid"], 1) for e in runs.values()) - round(sngan["fid"], 1)
+        quoted.append(nearest)
         ranking = (
             f"none of the four reached the SNGAN stage's FID of {sngan['fid']:.1f} "
             f"(the nearest by {nearest:.1f})"
@@ -1977,7 +1984,11 @@ def cnn_pair_sentence(
     else:
         by = " and ".join(f"{signed(c, 1)} with {norm}" for norm, c in costs.items())
         loss = f"In seed 0 the hinge loss moved the FID by {by}"
-    return f"{text} {verdict}{classes} {loss}, and {ranking}."
+    unresolved = ""
+    quoted += costs.values()
+    if fid_threshold is not None and all(abs(g) <= fid_threshold for g in quoted):
+        unresolved = f"; none of these exceeds the seed threshold of {fid_threshold:.1f} (below)"
+    return f"{text} {verdict}{classes} {loss}, and {ranking}{unresolved}."
 
 
 def remedies_sentence(
