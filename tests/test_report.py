@@ -78,6 +78,13 @@ def test_inline_expressions_use_quartos_single_backtick_syntax():
         assert "`` `{python}" not in path.read_text(), path.name
 
 
+def test_no_cross_reference_takes_a_possessive():
+    """Quarto prints "@tbl-x's" as "Table 9′s" (a prime): a reference is never followed by 's."""
+    for path in sorted((PROJECT_ROOT / "report").glob("*.qmd")):
+        possessives = re.findall(r"@(?:fig|tbl|sec|lst|eq)-[\w-]+'s?\b", path.read_text())
+        assert not possessives, f"{path.name}: write 'the X of @ref' instead of {possessives}"
+
+
 def test_citations_resolve_into_a_reference_list(report_text):
     text, _ = report_text
     assert "References" in text and "Burda, Yuri" in text and "Miyato, Takeru" in text
