@@ -29,7 +29,7 @@ def store_report_metrics(config) -> None:
         gan_results.ablation_throughput(config)
         if config == runs.ABLATION_EMA:  # its rerun beside the baseline, which trains both again
             gan_results.ema_paired_fid()
-    elif config in runs.ABLATION_BASELINE_REPEATS:  # only their FID sets the screen's noise floor
+    elif config in runs.ABLATION_BASELINE_REPEATS:  # only their FID: it enters the screen's noise floor
         gan_results.ablation_fid(config)
     elif config in runs.LEAVE_ONE_OUT_RUNS:
         gan_results.leave_one_out_fid(config)

@@ -271,7 +271,8 @@ GAN_ABLATION = {
 }
 
 # How far does the seed alone move a two-epoch FID? The baseline again from seeds 1 and 2
-# (initialisation, batch order and noise); their spread is the screen's noise floor (metrics only).
+# (initialisation, batch order and noise); their spread, pooled with that of the EMA pair's rerun on
+# another thread count, sets the screen's noise floor (`gan_results.ablation_noise`; metrics only).
 ABLATION_BASELINE_REPEATS = tuple(
     dataclasses.replace(ABLATION_BASELINE, name=f"dcgan_ablation_baseline_seed{seed}", seed=seed)
     for seed in (1, 2)
