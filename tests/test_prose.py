@@ -887,16 +887,24 @@ def test_screen_noise_sentence_names_each_seed_the_reruns_and_the_threshold():
 
 def test_family_sentence_gives_the_bonferroni_threshold_and_the_rows_only_the_single_test_passes():
     fids = {"base": 200.0, "baseline + a": 270.0, "baseline + b": 400.0, "c": 100.0}
-    text = prose.family_sentence(fids, [[200.0, 210.0, 220.0]])
+
+    def tests(rows):  # the single test and the test at 5% over `rows` rows, from one group of three
+        runs_ = [[200.0, 210.0, 220.0]]
+        return (
+            prose.mean_difference_threshold(runs_, runs_per_mean=1),
+            prose.mean_difference_threshold(runs_, 0.05 / rows, runs_per_mean=1),
+        )
+
+    text = prose.family_sentence(fids, *tests(3))
     # single test: t(0.975, 2) × 10 × √2 = 60.8; t(1 − 0.05 / 6, 2) = 7.649 at 5% / 3 = 1.67% each: 108.2
     assert text == (
         "Were the three tests independent, one would pass by chance with a probability of 14%, so the rows "
         "are read at 5% for all three at once (Bonferroni, 1.67% each), beyond 108.2; a (270.0) and c "
         "(100.0) pass only the single test."
     )
-    one = prose.family_sentence({**fids, "c": 190.0}, [[200.0, 210.0, 220.0]])
+    one = prose.family_sentence({**fids, "c": 190.0}, *tests(3))
     assert one.endswith("beyond 108.2; a (270.0) passes only the single test.")
-    quiet = prose.family_sentence({"base": 200.0, "a": 230.0, "b": 250.0}, [[200.0, 210.0, 220.0]])
+    quiet = prose.family_sentence({"base": 200.0, "a": 230.0, "b": 250.0}, *tests(2))
     assert quiet.endswith("(Bonferroni, 2.50% each), beyond 87.8.")  # t(1 − 0.05 / 4, 2) = 6.205
 
 

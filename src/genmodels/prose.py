@@ -689,14 +689,13 @@ def ablation_resolved_sentence(fids: dict[str, float], noise_floor: float) -> st
     return "Resolved at this budget are only these rows, " + "; ".join(parts) + "."
 
 
-def family_sentence(fids: dict[str, float], repeats: list[list[float]], level: float = 0.05) -> str:
-    """The threshold for reading the screen's rows at a family-wise error of `level`: each of the rows
-    after the baseline (`fids` {row label: FID}, the baseline first) tested at `level` over their number
-    (Bonferroni), with the `repeats` (each setting's repeated runs), and the rows that pass only the
-    single test at `level`."""
+def family_sentence(fids: dict[str, float], single: dict, family: dict, level: float = 0.05) -> str:
+    """The threshold for reading the screen's rows at a family-wise error of `level`: `family`, the
+    `mean_difference_threshold` of the repeated runs at `level` over the number of rows after the
+    baseline (`fids` {row label: FID}, the baseline first; Bonferroni), and the rows that pass only
+    `single`, the same test at `level` alone."""
     (_, base), *rest = fids.items()
-    single = mean_difference_threshold(repeats, level, runs_per_mean=1)["threshold"]
-    family = mean_difference_threshold(repeats, level / len(rest), runs_per_mean=1)["threshold"]
+    single, family = single["threshold"], family["threshold"]
     count = NUMBER_WORDS.get(len(rest), str(len(rest)))
     text = (
         f"Were the {count} tests independent, one would pass by chance with a probability of "
@@ -1818,9 +1817,8 @@ def spectral_norm_evidence_sentence(
     partner = sngan if rerun is None else rerun
     scratch = without_sn_change(partner, own, noise)
     change = round(own["fid"], 1) - round(partner["fid"], 1)  # as the two FIDs are printed
-    notes = [cite] if cite else []
-    on = [("the CPU" if d == "CPU" else f"the {d} GPU") for d in devices]  # Table 11 shows them
-    where = f" ({'; '.join(notes)})" if notes else ""
+    where = f" ({cite})" if cite else ""
+    first_on = "the CPU" if devices[1] == "CPU" else f"the {devices[1]} GPU"  # named beside a rerun
     spread = (
         f"the seed{' and machine' if rerun is not None else ''} pairs' spread sets the threshold for two "
         f"single runs at {noise:.1f} (t-test at 5%, {test['dof']} degrees of freedom)"
@@ -1841,7 +1839,7 @@ def spectral_norm_evidence_sentence(
         text += (
             f"an FID of {own['fid']:.1f} and a recall of {own['recall']:.2f}, against {rerun['fid']:.1f} and "
             f"{rerun['recall']:.2f} for the first stage trained again there from the same seed "
-            f"({sngan['fid']:.1f} and {sngan['recall']:.2f} on {on[1]}): {read}"
+            f"({sngan['fid']:.1f} and {sngan['recall']:.2f} on {first_on}): {read}"
         )
     if d_losses is not None:
         without, with_sn = d_losses
