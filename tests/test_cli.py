@@ -19,6 +19,8 @@ def test_selected_is_every_target_config_without_only():
         *runs.CNN_CONTROL_REPEATS.values(),
         runs.SNGAN_WITHOUT_SN,
         *runs.ABLATION_BASELINE_REPEATS,
+        runs.SNGAN_STAGE1_RERUN,
+        runs.MINIBATCH_STD_CONTROL,
     ]
 
 

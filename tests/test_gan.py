@@ -52,6 +52,35 @@ def test_sngan_is_deeper_and_spectral_norm_replaces_batchnorm():
         gan.Generator(architecture="resnet")
 
 
+def test_minibatch_std_appends_the_batchs_spread_as_one_channel():
+    features = torch.randn(5, 3, 4, 4)
+    out = gan.MinibatchStd()(features)
+    assert out.shape == (5, 4, 4, 4) and torch.equal(out[:, :3], features)
+    assert torch.allclose(out[:, 3], features.std(dim=0, unbiased=False).mean().expand(5, 4, 4))
+    assert float(gan.MinibatchStd()(features[:1].expand(5, 3, 4, 4))[:, 3].abs().max()) == 0.0  # copies: 0
+
+
+@pytest.mark.parametrize("architecture", gan.ARCHITECTURES)
+def test_minibatch_std_lets_d_score_an_image_by_its_batch_and_is_off_by_default(architecture):
+    torch.manual_seed(0)
+    plain = gan.Discriminator(width=8, spectral_norm=True, architecture=architecture)
+    torch.manual_seed(0)
+    spread = gan.Discriminator(width=8, spectral_norm=True, architecture=architecture, minibatch_std=True)
+    assert not any(isinstance(m, gan.MinibatchStd) for m in plain.modules())
+    # the default keeps the shipped weights' keys; the remedy's last convolution reads one more channel
+    last, moved = f"net.{len(plain.net) - 1}.", f"net.{len(spread.net) - 1}."
+    assert set(plain.state_dict()) == {k.replace(moved, last) for k in spread.state_dict()}
+    plain.eval(), spread.eval()  # no power iteration between the calls compared
+    images = torch.rand(4, 3, 32, 32) * 2 - 1
+    alone, varied = spread(images[:2]), spread(torch.cat([images[:2], images[2:]]))[:2]
+    assert not torch.allclose(alone, varied)  # the same two images, scored beside different ones
+    assert torch.allclose(plain(images[:2]), plain(images)[:2], atol=1e-6)
+    assert (
+        gan.build_gan(dataclasses.replace(TINY, minibatch_std=True))[1].net[-2].__class__ is gan.MinibatchStd
+    )
+    assert "minibatch_std" not in TINY.to_dict()
+
+
 def test_architecture_is_left_out_of_the_hash_at_its_default():
     # Adding the field must not invalidate the DCGAN weights trained before it existed.
     assert "architecture" not in runs.GAN_LONG.to_dict()

@@ -16,6 +16,48 @@ def test_stage_trends_first_last_and_jump():
     assert trends[1]["d_loss_jump"] > 0.3
 
 
+def test_stage_trends_by_run_keys_each_stage_of_the_log_by_its_run(monkeypatch):
+    import dataclasses
+    import types
+
+    from genmodels import reporting
+    from genmodels.config import GANConfig
+
+    first = GANConfig(name="a", epochs=2)
+    second = dataclasses.replace(first, name="b", epochs=1, init_from=first)
+    log = np.zeros((30, 4))  # 10 iterations an epoch: stage a is 20 iterations, stage b 10
+    log[:20, 0] = np.repeat([1.5, 0.5], 10)  # D's loss falls by 1 within stage a
+    log[20:, 0] = 1.5  # and at b's start jumps up by 0.5 from its mean over a (the 200 iterations before)
+    log[:, 2], log[10:20, 3] = (
+        0.75,
+        0.25,
+    )  # sigma(D) on real and fake: the gap widens in stage a's second half
+    monkeypatch.setattr(
+        gan_results, "gan", lambda config: types.SimpleNamespace(extras={"iteration_log": torch.tensor(log)})
+    )
+    monkeypatch.setattr(reporting, "manifest_entry", lambda config: {})
+    trends = gan_results.stage_trends_by_run(second)
+    assert list(trends) == ["a", "b"]
+    assert (trends["a"]["d_loss_first"], trends["a"]["d_loss_last"]) == (1.5, 0.5)
+    assert (trends["a"]["gap_first"], trends["a"]["gap_last"]) == (0.75, 0.5)
+    assert "d_loss_jump" not in trends["a"] and trends["b"]["d_loss_jump"] == 0.5
+
+
+def test_gan_runs_table_adds_the_stage_trends_where_a_run_has_them(monkeypatch):
+    from genmodels.config import GANConfig
+
+    evaluation = {"fid": 30.0, "kid": 0.02, "recall": 0.5, "coverage": 0.6}
+    monkeypatch.setattr(gan_results, "gan_evaluation", lambda config: evaluation)
+    monkeypatch.setattr(gan_results, "training_hours", lambda config: {"CPU": 1.0})
+    runs = [GANConfig(name="a", epochs=2), GANConfig(name="b", epochs=2), GANConfig(name="c", epochs=2)]
+    halves = {f"{k}_{h}": v for k in ("d_loss", "g_loss", "gap") for h, v in (("first", 1.0), ("last", 0.75))}
+    trends = {"a": halves, "b": halves | {"d_loss_jump": 0.5}}
+    table = gan_results.gan_runs_table(runs, trends)
+    assert table["ΔD"].tolist() == ["−0.25", "−0.25", "–"]
+    assert table["D jump"].tolist() == ["–", "+0.50", "–"]
+    assert "ΔD" not in gan_results.gan_runs_table(runs)
+
+
 def test_generator_agreement_is_zero_for_the_same_module_and_not_otherwise():
     generator = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 3))
     assert gan_results.generator_agreement(generator, generator, 4) == 0.0
@@ -127,25 +169,33 @@ def test_cnn_pair_table_names_each_runs_cnn_loss_and_normalisation():
             "class_counts": counts,
         }
 
-    configs = [runs.SNGAN_STAGE1, runs.SNGAN_WITHOUT_SN, *runs.CNN_CONTROL_ABLATION.values()]
+    configs = [
+        runs.SNGAN_STAGE1,
+        runs.SNGAN_STAGE1_RERUN,
+        runs.SNGAN_WITHOUT_SN,
+        *runs.CNN_CONTROL_ABLATION.values(),
+        runs.MINIBATCH_STD_CONTROL,
+    ]
     table = gan_results.cnn_pair_table({c: evaluation(40.0 + i, 0.1 * i) for i, c in enumerate(configs)})
     assert table[["CNN", "loss", "D's norm"]].values.tolist() == [
+        ["SNGAN", "hinge", "spectral"],
         ["SNGAN", "hinge", "spectral"],
         ["SNGAN", "hinge", "BatchNorm"],
         ["DCGAN", "hinge", "spectral"],
         ["DCGAN", "hinge", "BatchNorm"],
         ["DCGAN", "BCE", "spectral"],
         ["DCGAN", "BCE", "BatchNorm"],
+        ["DCGAN", "hinge", "spectral + std"],
     ]
-    assert table["seed"].tolist() == [0] * 6
-    assert table["on"].tolist() == ["H100"] + ["CPU"] * 5  # as the manifest records them
+    assert table["seed"].tolist() == [0] * 8
+    assert table["on"].tolist() == ["H100"] + ["CPU"] * 7  # as the manifest records them
     repeat = runs.CNN_CONTROL_REPEATS["hinge + SN"]
     assert gan_results.cnn_pair_table({repeat: evaluation(40.0, 0.1)})["seed"].tolist() == [1]
     manifest = weights.load_manifest()
     assert table["D loss"].tolist() == [manifest[c.name]["history"]["epochs"][-1]["d_loss"] for c in configs]
-    assert table["FID"].tolist() == [40.0, 41.0, 42.0, 43.0, 44.0, 45.0]
-    assert table["recall"].tolist() == [0.1 * i for i in range(6)]
-    assert table["probe's class shares"].tolist() == ["10%–10%"] * 6
+    assert table["FID"].tolist() == [40.0 + i for i in range(8)]
+    assert table["recall"].tolist() == [0.1 * i for i in range(8)]
+    assert table["probe's class shares"].tolist() == ["10%–10%"] * 8
 
 
 def test_loss_and_norm_label_names_the_loss_and_ds_normalisation():

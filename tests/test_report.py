@@ -285,7 +285,7 @@ def test_inline_expressions_are_short():
 
 def test_numbers_typed_into_captions_match_the_code():
     """Cell options cannot hold inline expressions, so a caption's number is checked here."""
-    from genmodels import vae_results
+    from genmodels import gan_results, vae_results
 
     part1 = (PROJECT_ROOT / "report" / "_part1.qmd").read_text()
     assert f"validation split after {runs.SELECTION_EPOCHS} epochs" in part1
@@ -305,6 +305,11 @@ def test_numbers_typed_into_captions_match_the_code():
     appendix = (PROJECT_ROOT / "report" / "_appendix.qmd").read_text()
     assert f"{runs.SNGAN_STAGE1.epochs} epochs from scratch with the first SNGAN stage's recipe" in part2
     assert f"DCGAN's CNN after {runs.DCGAN_CNN_CONTROL.epochs} epochs" in appendix
+    jump = gan_results.JUMP_ITERATIONS
+    assert f"D jump: D's loss over the first {jump} iterations minus the last {jump} before" in appendix
+    assert (
+        f"(mean of the {jump} iterations after the restart against the {jump} before)" in prose._JUMP_MEASURE
+    )
     assert part1.count(f"K = {vae_results.NLL_IMPORTANCE_SAMPLES}") >= 1 and "K = " not in part1.replace(
         f"K = {vae_results.NLL_IMPORTANCE_SAMPLES}", ""
     )

@@ -111,6 +111,7 @@ class GANConfig(HashedConfig):
     # A second training stage: G (the EMA one when EMA is on) and D start from this config's
     # trained weights, with fresh Adam moments; the history and snapshots continue its own.
     init_from: GANConfig | None = None
+    minibatch_std: bool = False  # D sees each batch's spread (gan.MinibatchStd): a remedy for mode dropping
 
     _LATER_FIELDS = (
         "linear_lr_decay",
@@ -118,6 +119,7 @@ class GANConfig(HashedConfig):
         "lr_decay_start_epoch",
         "architecture",
         "batch_norm_in_d",
+        "minibatch_std",
     )
 
     @property

@@ -95,6 +95,17 @@ def _down(
     return nn.Sequential(*layers)
 
 
+class MinibatchStd(nn.Module):
+    """Appends one channel: the standard deviation over the batch of every feature, averaged to one
+    number, so that D sees how varied a batch is (Karras et al. 2018, a simple form of Salimans et
+    al.'s minibatch discrimination). D scores real and fake batches apart, so a G that drops modes
+    hands D a batch of less spread."""
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        spread = features.float().std(dim=0, unbiased=False).mean().to(features.dtype)
+        return torch.cat([features, spread.expand(features.shape[0], 1, *features.shape[2:])], dim=1)
+
+
 class Discriminator(nn.Module):
     """Images (N, 3, 32, 32) in [-1, 1] -> one real/fake logit per image, shape (N,)."""
 
@@ -104,18 +115,20 @@ class Discriminator(nn.Module):
         spectral_norm: bool = False,
         architecture: str = "dcgan",
         batch_norm: bool = True,  # without spectral norm: BatchNorm (DCGAN's) or none
+        minibatch_std: bool = False,  # 2.3's remedy: the batch's spread as one more channel at the end
     ):
         super().__init__()
         _check_architecture(architecture)
         normalise = "spectral" if spectral_norm else "batch" if batch_norm else "none"
         first = "spectral" if spectral_norm else "none"  # no BatchNorm on the input
-        final = nn.Conv2d(width * (4 if architecture == "dcgan" else 8), 1, 4, 1, 0)
+        final = nn.Conv2d(width * (4 if architecture == "dcgan" else 8) + minibatch_std, 1, 4, 1, 0)
+        head = [*([MinibatchStd()] if minibatch_std else []), spectral(final) if spectral_norm else final]
         if architecture == "dcgan":
             self.net = nn.Sequential(
                 _down(3, width, first),  # 16x16
                 _down(width, width * 2, normalise),  # 8x8
                 _down(width * 2, width * 4, normalise),  # 4x4
-                spectral(final) if spectral_norm else final,
+                *head,
             )
         else:
             self.net = nn.Sequential(
@@ -126,7 +139,7 @@ class Discriminator(nn.Module):
                 _down(width * 2, width * 4, normalise, 3, 0.1),
                 _down(width * 4, width * 4, normalise, 4, 0.1),  # 4x4
                 _down(width * 4, width * 8, normalise, 3, 0.1),
-                spectral(final) if spectral_norm else final,
+                *head,
             )
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
@@ -171,7 +184,11 @@ def build_gan(config: GANConfig) -> tuple[Generator, Discriminator]:
     torch.manual_seed(config.seed)
     generator = Generator(config.latent_dim, config.generator_width, config.architecture)
     discriminator = Discriminator(
-        config.discriminator_width, config.spectral_norm, config.architecture, config.batch_norm_in_d
+        config.discriminator_width,
+        config.spectral_norm,
+        config.architecture,
+        config.batch_norm_in_d,
+        config.minibatch_std,
     )
     generator.apply(dcgan_init)
     discriminator.apply(dcgan_init)

@@ -515,25 +515,50 @@ GAN_RUNS = (
 )
 
 
-def gan_runs_table(run_configs=GAN_RUNS) -> pd.DataFrame:
-    """The long GAN runs side by side: schedule, length, training time and 10k-sample quality."""
+def gan_runs_table(run_configs=GAN_RUNS, trends: dict[str, dict] | None = None) -> pd.DataFrame:
+    """The long GAN runs side by side: schedule, length, training time and 10k-sample quality; given
+    `trends` ({run name: its `stage_trends` row}, as `stage_trends_by_run` gives them), how the row's
+    stage moved D's and G's loss and the gap between D's outputs on real and fake batches from its first
+    to its second half, and how far D's loss jumped at its start ("–" where a row has no such value)."""
     rows = []
     for config in run_configs:
         evaluation = gan_evaluation(config)
-        rows.append(
-            {
-                "run": config.name,
-                "model": prose.model_description(config),
-                "this stage's learning rate": prose.stage_schedule(config),
-                "epochs": config.total_epochs,
-                "hours": prose.training_hours_text(training_hours(config)),
-                "FID": f"{evaluation['fid']:.2f}",
-                "KID×1000": f"{1000 * evaluation['kid']:.1f}",
-                "recall": f"{evaluation['recall']:.2f}",
-                "coverage": f"{evaluation['coverage']:.2f}",
-            }
-        )
+        row = {
+            "run": config.name,
+            "model": prose.model_description(config),
+            "this stage's learning rate": prose.stage_schedule(config),
+            "epochs": config.total_epochs,
+            "hours": prose.training_hours_text(training_hours(config)),
+            "FID": f"{evaluation['fid']:.2f}",
+            "KID×1000": f"{1000 * evaluation['kid']:.1f}",
+            "recall": f"{evaluation['recall']:.2f}",
+            "coverage": f"{evaluation['coverage']:.2f}",
+        }
+        if trends is not None:
+            trend = trends.get(config.name, {})
+            halves = {"ΔD": "d_loss", "ΔG": "g_loss", "Δgap": "gap"}
+            for column, name in halves.items():
+                row[column] = prose.signed(trend[f"{name}_last"] - trend[f"{name}_first"]) if trend else "–"
+            row["D jump"] = prose.signed(trend["d_loss_jump"]) if "d_loss_jump" in trend else "–"
+        rows.append(row)
     return pd.DataFrame(rows)
+
+
+def stage_trends_by_run(config) -> dict[str, dict]:
+    """`stage_trends` of every training stage of `config` (each stage's halves and D's jump at its start,
+    with `gap_first` and `gap_last`, the mean sigma(D(x)) - sigma(D(G(z))) of each half, added), read
+    from the iteration log its weights carry, keyed by the name of the stage's run."""
+    log = gan(config).extras["iteration_log"].numpy()
+    per_epoch = len(log) // config.total_epochs
+    stages = training_stages(config)
+    rows = stage_trends(
+        log, [stage.epochs * per_epoch for stage, _ in stages], iterations_per_epoch=per_epoch
+    )
+    for row in rows:
+        row.update(
+            {f"gap_{half}": row[f"d_real_{half}"] - row[f"d_fake_{half}"] for half in ("first", "last")}
+        )
+    return {stage.name: row for (stage, _), row in zip(stages, rows)}
 
 
 def late_training_means(config, fraction: float = 0.25) -> dict:
@@ -703,8 +728,9 @@ def loss_and_norm_label(config) -> str:
 
 def cnn_pair_table(evaluations: dict) -> pd.DataFrame:
     """From-scratch runs side by side (`evaluations`: {config: its `gan_evaluation`}): CNN, loss,
-    D's normalisation, seed, where it trained and D's mean loss in its last epoch (both from the
-    manifest), 10k-sample quality and the range of the probe's class shares, one row per run."""
+    D's normalisation (and minibatch standard-deviation channel), seed, where it trained and D's mean
+    loss in its last epoch (both from the manifest), 10k-sample quality and the range of the probe's
+    class shares, one row per run."""
     rows = []
     for config, evaluation in evaluations.items():
         entry = manifest_entry(config)
@@ -712,7 +738,8 @@ def cnn_pair_table(evaluations: dict) -> pd.DataFrame:
             {
                 "CNN": "SNGAN" if config.architecture == "sngan" else "DCGAN",
                 "loss": "hinge" if config.loss == "hinge" else "BCE",
-                "D's norm": "spectral" if config.spectral_norm else "BatchNorm",
+                "D's norm": ("spectral" if config.spectral_norm else "BatchNorm")
+                + (" + std" if config.minibatch_std else ""),  # 2.3's remedy
                 "seed": config.seed,
                 "on": device_name(entry),
                 "D loss": entry["history"]["epochs"][-1]["d_loss"],
@@ -731,6 +758,9 @@ def class_share_range(counts) -> str:
 
 
 LOG_COLUMNS = ("d_loss", "g_loss", "d_real", "d_fake")
+JUMP_ITERATIONS = (
+    200  # D's loss jumps at a stage's start: its mean over this many iterations after and before
+)
 
 
 def stage_trends(
@@ -740,8 +770,8 @@ def stage_trends(
     iterations_per_epoch: int | None = None,
 ) -> list[dict]:
     """Per training stage, the mean of each logged column over its first and last `share` of
-    iterations, the jump of the D loss at the stage's start (last 200 iterations of the stage
-    before against the first 200 of this one) and, given `iterations_per_epoch`, the highest
+    iterations, the jump of the D loss at the stage's start (last `JUMP_ITERATIONS` iterations of the
+    stage before against the first of this one) and, given `iterations_per_epoch`, the highest
     per-epoch mean of G's loss and its epoch (counted from the start of training)."""
     trends, start = [], 0
     for index, length in enumerate(stage_iterations):
@@ -757,8 +787,8 @@ def stage_trends(
             row["g_peak"] = float(means.max())
             row["g_peak_epoch"] = start // iterations_per_epoch + int(means.argmax()) + 1
         if index > 0:
-            before = iteration_log[max(0, start - 200) : start, 0].mean()
-            row["d_loss_jump"] = float(iteration_log[start : start + 200, 0].mean() - before)
+            before = iteration_log[max(0, start - JUMP_ITERATIONS) : start, 0].mean()
+            row["d_loss_jump"] = float(iteration_log[start : start + JUMP_ITERATIONS, 0].mean() - before)
         trends.append(row)
         start += length
     return trends

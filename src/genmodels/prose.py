@@ -328,16 +328,23 @@ def capacity_sentence(
         )
     nll = f" (test NLL {nlls[1]:.1f} against {nlls[0]:.1f})" if nlls else ""
     if abs(mlp - wide) <= tolerance:  # the width's effect is not resolved: no share of the gap is its
-        within = f"its −ELBO moves by no more than {tolerance:g} nats"
+        moved = "falls" if wide < mlp else "rises"
+        within = (
+            f"its −ELBO {moved} by {abs(mlp - wide):.1f}, within the {tolerance:g} nats of a single run's "
+            f"noise (below)"
+        )
         nll_change = round(nlls[1], 1) - round(nlls[0], 1) if nlls else 0.0  # as the table prints them
         if abs(nll_change) > tolerance:
+            falls = nll_change < 0
             within += (
-                f", though its test NLL {'falls' if nll_change < 0 else 'rises'} by {abs(nll_change):.1f}"
+                f", but its test NLL {'falls' if falls else 'rises'} by {abs(nll_change):.1f}, beyond it: "
+                f"width {'buys' if falls else 'costs'} some likelihood"
             )
         return (
             f"{widened} reaches a test −ELBO of {wide:.1f} nats against {mlp:.1f} at {widths[0]} units{nll}: "
-            f"{within}. It stays {wide - conv:.1f} nats above the convolutional model, so most of the "
-            f"{mlp - conv:.1f}-nat gap belongs to the convolutional architecture, not to its size"
+            f"{within}. In −ELBO it stays {wide - conv:.1f} nats above the convolutional model, so most of "
+            f"the {mlp - conv:.1f}-nat −ELBO gap belongs to the convolutional architecture, "
+            f"not to its size"
         )
     share = (mlp - wide) / (mlp - conv)
     closes = f"width closes {share:.0%} of the {mlp - conv:.1f}-nat gap, and the rest belongs"
@@ -1775,6 +1782,15 @@ def seed_pairs(first: dict[str, dict], second: dict[str, dict]) -> list[list[flo
     return [[first[key]["fid"], second[key]["fid"]] for key in second]
 
 
+def scratch_pairs(runs: dict[str, dict], repeats: dict[str, dict], sngan: dict, rerun: dict | None = None):
+    """The pairs of 19-epoch runs from scratch that differ only by chance, as FIDs: each of `runs` with its
+    repeat from another seed (`seed_pairs`) and, given `rerun`, the first SNGAN stage (`sngan`) with its
+    rerun on another machine from the same seed; their spread (`mean_difference_threshold`) sets the
+    threshold two single runs must differ by."""
+    pairs = seed_pairs({key: runs[key] for key in repeats}, repeats)
+    return pairs + ([[sngan["fid"], rerun["fid"]]] if rerun is not None else [])
+
+
 def without_sn_change(with_sn: dict, without: dict, noise: float) -> str:
     """How the SNGAN CNN from scratch fared with BatchNorm in D in place of spectral norm (`with_sn`,
     `without`: each run's "fid" and "recall"): "dropping" when its recall falls below half the
@@ -1809,10 +1825,7 @@ def spectral_norm_evidence_sentence(
     is read against, its change from the first stage (the machine's) joining the seed pairs whose
     spread sets the threshold for two single runs (`mean_difference_threshold`); `d_losses`: D's hinge
     loss in the last epoch of `own` and of its partner."""
-    pairs = seed_pairs({key: runs[key] for key in repeats}, repeats)
-    if rerun is not None:
-        pairs.append([sngan["fid"], rerun["fid"]])
-    test = mean_difference_threshold(pairs, runs_per_mean=1)
+    test = mean_difference_threshold(scratch_pairs(runs, repeats, sngan, rerun), runs_per_mean=1)
     noise = test["threshold"]
     partner = sngan if rerun is None else rerun
     scratch = without_sn_change(partner, own, noise)
@@ -1985,7 +1998,7 @@ def cnn_pair_sentence(
     unresolved = ""
     quoted += costs.values()
     if fid_threshold is not None and all(abs(g) <= fid_threshold for g in quoted):
-        unresolved = f"; none of these exceeds the seed threshold of {fid_threshold:.1f} (below)"
+        unresolved = f"; none of these exceeds the two-run threshold of {fid_threshold:.1f} (below)"
     return f"{text} {verdict}{classes} {loss}, and {ranking}{unresolved}."
 
 
@@ -2031,6 +2044,30 @@ def remedies_sentence(
     else:
         text += f"; the shipped model's recall is {beat}"
     return f"{text} the best DCGAN run's {dcgan['recall']:.2f}{runs_cite}."
+
+
+def remedy_trial_sentence(
+    trial: dict, control: dict, repeat: dict, sngan: dict, epochs: int, remedy: str, cite: str = ""
+) -> str:
+    """What one remedy did to the severest mode dropping: `trial`, DCGAN's CNN with the hinge loss and
+    spectral norm (`control`, from seed 0; `repeat`, from seed 1) trained again from seed 0 for as many
+    `epochs` with the `remedy` (its words, with any citation) added; each a `gan_evaluation`. It works
+    when its recall is no longer below half the first SNGAN stage's (`sngan`), as `severe_dropping`
+    reads it; short of that, it helped only if its recall is above both runs' without it."""
+    mark = sngan["recall"] / 2
+    where = f"; {cite}" if cite else ""
+    text = (
+        f"Tried here: {remedy}, on DCGAN's CNN with the hinge loss and spectral normalisation, where G "
+        f"dropped modes most (recalls {control['recall']:.2f} and {repeat['recall']:.2f} from seeds 0 and 1, "
+        f"FID {control['fid']:.1f} from seed 0{where}). From seed 0 for {epochs} epochs it reached a recall "
+        f"of {trial['recall']:.2f} and an FID of {trial['fid']:.1f}"
+    )
+    half = f"half the first SNGAN stage's recall ({mark:.2f})"
+    if not severe_dropping({"trial": trial}, sngan):
+        return f"{text}: no longer below {half}, so in this run it kept G from dropping modes severely."
+    if round(trial["recall"], 2) > max(round(control["recall"], 2), round(repeat["recall"], 2)):
+        return f"{text}: above both runs without it, but still below {half}: G still dropped modes severely."
+    return f"{text}: no higher than the runs without it, so it did not keep G from dropping modes."
 
 
 def mode_collapse_verdict(

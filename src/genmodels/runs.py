@@ -278,6 +278,16 @@ ABLATION_BASELINE_REPEATS = tuple(
     for seed in (1, 2)
 )
 
+# The first SNGAN stage again, same seed, on the machine that trained SNGAN_WITHOUT_SN: the pair with
+# and without spectral norm then differs in that one switch, not also in the device (metrics only).
+SNGAN_STAGE1_RERUN = dataclasses.replace(SNGAN_STAGE1, name="sngan_hinge_short_rerun")
+
+# 2.3's remedy for mode dropping, tried where the dropping was severest: the DCGAN-CNN control (hinge
+# loss, spectral norm) with a minibatch standard-deviation channel in D (gan.MinibatchStd; metrics only).
+MINIBATCH_STD_CONTROL = dataclasses.replace(
+    DCGAN_CNN_CONTROL, name="dcgan_hinge_mbstd_short", minibatch_std=True
+)
+
 # The ablation rows that add a feature the final model keeps (a renamed label fails here, loudly).
 ABLATION_KEPT = tuple(
     GAN_ABLATION[label]
@@ -382,6 +392,8 @@ def target_configs(what: str) -> list:
             *CNN_CONTROL_REPEATS.values(),
             SNGAN_WITHOUT_SN,
             *ABLATION_BASELINE_REPEATS,
+            SNGAN_STAGE1_RERUN,
+            MINIBATCH_STD_CONTROL,
         ],
     }
     todo = []
