@@ -54,7 +54,7 @@ def test_gan_runs_table_adds_the_stage_trends_where_a_run_has_them(monkeypatch):
     trends = {"a": halves, "b": halves | {"d_loss_jump": 0.5}}
     table = gan_results.gan_runs_table(runs, trends)
     assert table["ΔD"].tolist() == ["−0.25", "−0.25", "–"]
-    assert table["D jump"].tolist() == ["–", "+0.50", "–"]
+    assert table["jump"].tolist() == ["–", "+0.50", "–"]
     assert "ΔD" not in gan_results.gan_runs_table(runs)
 
 

@@ -211,8 +211,7 @@ def test_stage_trends_directions_and_jumps():
     assert text == (
         "Comparing the first with the second half of each stage, D's loss falls in every stage (by 0.40 to "
         "0.50); G's stays level in stage 1 and rises in stage 2 (by 0.20). "
-        "At the restart D's loss jumps up by 0.30 (mean of the 200 iterations after the restart "
-        "against the 200 before)."
+        "At the restart D's loss jumps up by 0.30."
     )
 
 
@@ -235,7 +234,7 @@ def test_stage_trends_group_stages_that_move_alike():
     text = prose.stage_trends_sentence(rows)
     assert "D's loss falls in every stage (by 0.10 to 0.20);" in text
     assert "G's falls in stage 1 (by 0.10) and rises in stages 2 and 3 (by 0.10)." in text
-    assert "At each of the 2 restarts D's loss jumps up by 0.50 to 0.70 (mean of the 200" in text
+    assert "At each of the 2 restarts D's loss jumps up by 0.50 to 0.70." in text
     outputs = {"d_real_first": 0.55, "d_real_last": 0.57, "d_fake_first": 0.41, "d_fake_last": 0.35}
     ahead = prose.stage_trends_sentence([r | outputs for r in rows])
     assert "the gap between $\\sigma(D(x))$ and $\\sigma(D(G(z)))$ is wider in every stage (by 0.08)" in ahead
@@ -245,7 +244,7 @@ def test_stage_trends_group_stages_that_move_alike():
     mixed = prose.stage_trends_sentence(
         [rows[0], row(2, (1.6, 1.4), (0.5, 0.6), 0.7), row(3, (1.5, 1.3), (0.5, 0.6), -0.2)]
     )
-    assert "At the restarts D's loss jumps up by 0.70 and down by 0.20 (mean of" in mixed
+    assert "At the restarts D's loss jumps up by 0.70 and down by 0.20." in mixed
 
 
 def test_hinge_equilibrium_sentence_reads_the_gap():
@@ -621,8 +620,9 @@ def test_gan_quality_sentence_quotes_fid_and_floor():
 def test_class_coverage_names_the_rarest_and_commonest_class():
     names = [f"class{i}" for i in range(10)]
     text = prose.class_coverage_sentence(EVALUATION, names, samples=9_500, reference=4_000)
-    assert "from 5.3% (class9) to 10.5% (class0)" in text and "accuracy 85.0% on real test images" in text
-    assert "fitted to the 4,000 real training images" in text and "assigns the 9,500 samples" in text
+    assert "from 5.3% (class9) to 10.5% (class0)" in text and "85.0% accurate on real test images" in text
+    assert "fitted to the FID reference's 4,000 real training images" in text
+    assert "assigns the 9,500 samples" in text and text.endswith("log 10 = 2.303 if uniform")
 
 
 def test_mode_collapse_verdict_thresholds():
@@ -778,21 +778,21 @@ def test_memorisation_sentence_suspects_copies_only_beyond_twice_the_expected_sh
         "training_images": 50_000,
     }
     assert prose.memorisation_sentence({**check, "share_closer": 0.008}) == (
-        "In Inception features, the 10,000 samples lie no "
-        "closer to their nearest training image (all 50,000 searched) than real test images do: median "
-        "distance 14.2 against 13.9, and 80 samples (0.80%) against 1% of the test images fall below "
-        "the test images' 1% quantile."
+        "In Inception features, the 10,000 samples are no "
+        "closer to a training image (all 50,000 searched) than test images: median "
+        "14.2 against 13.9, and 80 samples (0.80%), against 1% of test images, lie below "
+        "their 1% quantile."
     )
     closer = prose.memorisation_sentence({**check, "median_fake": 12.0, "share_closer": 0.012})
     assert "samples lie closer to their nearest training image (all 50,000 searched) than real test" in closer
     assert closer.endswith(
-        "yet no more of them are unusually close: 120 samples (1.20%) against 1% of the "
-        "test images fall below the test images' 1% quantile."
+        "yet no more of them are unusually close: 120 samples (1.20%), against 1% of "
+        "test images, lie below their 1% quantile."
     )
     assert prose.memorisation_sentence({**check, "share_closer": 0.05}) == (
         "In Inception features, 5.0% of the 10,000 samples "
         "are closer to a training image (all 50,000 searched) than the closest 1% of real test images "
-        "are (median distance 14.2 against 13.9): candidates for copies."
+        "are (median 14.2 against 13.9): candidates for copies."
     )
 
 
@@ -1241,13 +1241,12 @@ def test_lower_bounds_are_rounded_down():
 def test_feature_precision_sentence_gives_the_change_and_what_was_not_recomputed():
     fids = {"bf16": 97.314, "fp32": 97.25, "samples": 2000}
     assert prose.feature_precision_sentence(fids, 24.34, 40) == (
-        "Inception features in fp32 instead of bf16 change the FID of the first 2,000 samples against 2,000 "
-        "real images (97.3: with fewer images than the 2,048 feature dimensions, both covariances are "
-        "rank-deficient, which inflates FID) by −0.06; the 10,000-sample FID of 24.3 "
-        "was not recomputed in fp32 (about 40 minutes on the two cores)."
+        "Inception features in fp32 instead of bf16 move the FID of 2,000 samples against 2,000 real images "
+        "(97.3, inflated by covariances of rank below the 2,048 feature dimensions) by −0.06; the "
+        "10,000-sample FID was not recomputed in fp32 (about 40 minutes)."
     )
     larger = prose.feature_precision_sentence({**fids, "bf16": 30.0, "samples": 5000}, 24.34, 40)
-    assert "(30.0, as fewer samples bias FID upwards)" in larger and "rank-deficient" not in larger
+    assert "(30.0, as fewer samples bias FID upwards)" in larger and "rank below" not in larger
     level = prose.feature_precision_sentence({**fids, "bf16": 24.0}, 24.34, 40)
     assert "against 2,000 real images (24.0) by" in level
 
@@ -1497,12 +1496,21 @@ def test_cnn_pair_sentence_says_when_no_quoted_fid_difference_is_resolved():
     assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=23.5).endswith(
         "(the nearest by 5.7); none of these exceeds the two-run threshold of 23.5 (below)."
     )
-    assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=12.0).endswith("(the nearest by 5.7).")
+    assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=12.0).endswith(
+        "(the nearest by 5.7); of these, 15.3 exceeds the two-run threshold of 12.0 (below)."
+    )
+    assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=8.0).endswith(
+        "; of these, 10.1 and 15.3 exceed the two-run threshold of 8.0 (below)."
+    )
+    # a difference equal to the threshold as both are printed is not beyond it, but is said to reach it
+    assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=15.27).endswith(
+        "; none of these exceeds the two-run threshold of 15.3 (below), the largest only reaches it."
+    )
     assert prose.cnn_pair_sentence(runs, sngan).endswith("(the nearest by 5.7).")
     # a run that beats the SNGAN stage: its gap is not quoted, only the hinge loss's changes are read
     beats = {**runs, "BCE + BN": {"fid": 40.0, "recall": 0.26}}
     # (its gap, 4.2, is not quoted; the hinge loss's +20.0 with BatchNorm now decides)
-    assert "none of these" not in prose.cnn_pair_sentence(beats, sngan, fid_threshold=18.0)
+    assert "of these, 20.0 exceeds" in prose.cnn_pair_sentence(beats, sngan, fid_threshold=18.0)
     assert "none of these" in prose.cnn_pair_sentence(beats, sngan, fid_threshold=21.0)
 
 
@@ -1546,10 +1554,9 @@ def test_class_skew_sentence_says_when_the_classes_do_not_single_the_runs_out():
 def test_standing_statistics_sentence_reads_a_change_only_when_every_noise_set_agrees():
     result = {"copied": [30.0, 31.0], "standing": [29.0, 30.5], "samples": 2000, "noise_vectors": 50000}
     assert prose.standing_statistics_sentence(result, "@tbl-x") == (
-        "Recomputed as a plain average over 50,000 noise vectors in training mode, the EMA G's own "
-        "statistics move the FID of 2,000 samples (against @tbl-x; the same noise through both) from 30.0 "
-        "to 29.0 and 31.0 to 30.5 (two noise sets): the copied ones cost 0.8 on average, and every FID here "
-        "is measured with them."
+        "Recomputed in training mode over 50,000 noise vectors, the EMA G's own statistics move the FID of "
+        "2,000 samples (against @tbl-x, same noise) from 30.0 to 29.0 and 31.0 to 30.5 (two noise sets): the "
+        "copied ones cost 0.8 on average, and every FID here is measured with them."
     )
     worse = prose.standing_statistics_sentence({**result, "standing": [31.0, 32.0]})
     assert worse.endswith("(two noise sets): the copied ones cost nothing.")
@@ -1586,16 +1593,14 @@ def test_remedy_trial_sentence_reads_the_trials_recall_against_severe_dropping()
         return prose.remedy_trial_sentence(trial, control, repeat, sngan, 19, "a channel [@k]", "@tbl-x")
 
     assert sentence(0.2) == (
-        "Tried here: a channel [@k], on DCGAN's CNN with the hinge loss and spectral normalisation, where G "
-        "dropped modes most (recalls 0.02 and 0.04 from seeds 0 and 1, FID 105.4 from seed 0; @tbl-x). From "
-        "seed 0 for 19 epochs it reached a recall of 0.20 and an FID of 80.0: no longer below half the first "
-        "SNGAN stage's recall (0.15), so in this run it kept G from dropping modes severely."
+        "Tried here where G dropped modes most, on DCGAN's CNN with the hinge loss and spectral "
+        "normalisation: a channel [@k]. In 19 epochs from seed 0 it reached a recall of 0.20 and an FID "
+        "of 80.0, against 0.02 and 105.4 without it (@tbl-x): no longer below half the first SNGAN "
+        "stage's recall (0.15), so in this run it kept G from dropping modes severely."
     )
     assert sentence(0.15).endswith("kept G from dropping modes severely.")  # the mark itself is not below
     assert sentence(0.1).endswith(
         ": above both runs without it, but still below half the first SNGAN stage's recall (0.15): G still "
         "dropped modes severely."
     )
-    assert sentence(0.04).endswith(
-        ": no higher than the runs without it, so it did not keep G from dropping modes."
-    )
+    assert sentence(0.04).endswith(": no higher, so it did not keep G from dropping modes.")

@@ -77,13 +77,8 @@ class Generator(nn.Module):
         return self.net(noise)
 
 
-def _down(
-    in_channels: int,
-    out_channels: int,
-    normalise: str,
-    kernel: int = 4,
-    slope: float = 0.2,
-) -> nn.Sequential:
+def _down(in_channels: int, out_channels: int, normalise: str, kernel: int = 4,
+          slope: float = 0.2) -> nn.Sequential:
     """Convolution (4x4 halves the size, 3x3 keeps it), normalisation, LeakyReLU;
     `spectral` is torch's nn.utils.parametrizations.spectral_norm."""
     stride, bias = (2 if kernel == 4 else 1), normalise != "batch"  # BatchNorm: no bias
@@ -115,14 +110,16 @@ class Discriminator(nn.Module):
         spectral_norm: bool = False,
         architecture: str = "dcgan",
         batch_norm: bool = True,  # without spectral norm: BatchNorm (DCGAN's) or none
-        minibatch_std: bool = False,  # 2.3's remedy: the batch's spread as one more channel at the end
+        minibatch_std: bool = False,  # 2.3's remedy: D also sees each batch's spread
     ):
         super().__init__()
         _check_architecture(architecture)
         normalise = "spectral" if spectral_norm else "batch" if batch_norm else "none"
         first = "spectral" if spectral_norm else "none"  # no BatchNorm on the input
-        final = nn.Conv2d(width * (4 if architecture == "dcgan" else 8) + minibatch_std, 1, 4, 1, 0)
-        head = [*([MinibatchStd()] if minibatch_std else []), spectral(final) if spectral_norm else final]
+        last = width * (4 if architecture == "dcgan" else 8)  # channels of the last block
+        final = nn.Conv2d(last + minibatch_std, 1, 4)  # + 1 channel: the batch's spread
+        head = [MinibatchStd()] if minibatch_std else []
+        head.append(spectral(final) if spectral_norm else final)
         if architecture == "dcgan":
             self.net = nn.Sequential(
                 _down(3, width, first),  # 16x16

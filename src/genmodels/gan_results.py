@@ -539,7 +539,7 @@ def gan_runs_table(run_configs=GAN_RUNS, trends: dict[str, dict] | None = None) 
             halves = {"ΔD": "d_loss", "ΔG": "g_loss", "Δgap": "gap"}
             for column, name in halves.items():
                 row[column] = prose.signed(trend[f"{name}_last"] - trend[f"{name}_first"]) if trend else "–"
-            row["D jump"] = prose.signed(trend["d_loss_jump"]) if "d_loss_jump" in trend else "–"
+            row["jump"] = prose.signed(trend["d_loss_jump"]) if "d_loss_jump" in trend else "–"
         rows.append(row)
     return pd.DataFrame(rows)
 

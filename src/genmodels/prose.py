@@ -594,16 +594,13 @@ def feature_precision_sentence(fids: dict, full_fid: float, full_minutes: int, d
     count = f"{fids['samples']:,}"
     base = f"{fids['bf16']:.1f}"
     if fids["bf16"] > full_fid and fids["samples"] < dims:
-        base += (
-            f": with fewer images than the {dims:,} feature dimensions, both covariances are "
-            "rank-deficient, which inflates FID"
-        )
+        base += f", inflated by covariances of rank below the {dims:,} feature dimensions"
     elif fids["bf16"] > full_fid:
         base += ", as fewer samples bias FID upwards"
     return (
-        f"Inception features in fp32 instead of bf16 change the FID of the first {count} samples against "
-        f"{count} real images ({base}) by {signed(change)}; the 10,000-sample FID of {full_fid:.1f} was "
-        f"not recomputed in fp32 (about {full_minutes} minutes on the two cores)."
+        f"Inception features in fp32 instead of bf16 move the FID of {count} samples against {count} real "
+        f"images ({base}) by {signed(change)}; the 10,000-sample FID was not recomputed in fp32 (about "
+        f"{full_minutes} minutes)."
     )
 
 
@@ -653,11 +650,11 @@ def memorisation_sentence(check: dict) -> str:
     quantile, share = check["quantile"], check["share_closer"]
     opening = "In Inception features,"
     searched = f"(all {check['training_images']:,} searched)"
-    medians = f"median distance {check['median_fake']:.1f} against {check['median_test']:.1f}"
+    medians = f"median {check['median_fake']:.1f} against {check['median_test']:.1f}"
     count = round(share * check["samples"])
     below = (
-        f"{count:,} sample{'s' if count != 1 else ''} ({share:.2%}) against {quantile:.0%} of the test "
-        f"images fall below the test images' {quantile:.0%} quantile"
+        f"{count:,} sample{'s' if count != 1 else ''} ({share:.2%}), against {quantile:.0%} of test images, "
+        f"lie below their {quantile:.0%} quantile"
     )
     if share > 2 * quantile:
         return (
@@ -667,8 +664,8 @@ def memorisation_sentence(check: dict) -> str:
         )
     if check["median_fake"] >= check["median_test"]:
         return (
-            f"{opening} the {check['samples']:,} samples lie no closer to their nearest training image "
-            f"{searched} than real test images do: {medians}, and {below}."
+            f"{opening} the {check['samples']:,} samples are no closer to a training image {searched} "
+            f"than test images: {medians}, and {below}."
         )
     return (
         f"{opening} the {check['samples']:,} samples lie closer to their nearest training image {searched} "
@@ -905,9 +902,6 @@ def _stage_directions(
     return _digits(parts)
 
 
-_JUMP_MEASURE = " (mean of the 200 iterations after the restart against the 200 before)"
-
-
 def stage_trends_sentence(trends: list[dict]) -> str:
     """How the D and G losses move within the stages (stages of the same direction grouped), how D's
     loss jumps at the restarts, and any transient peak of G's loss."""
@@ -933,10 +927,10 @@ def stage_trends_sentence(trends: list[dict]) -> str:
         direction = "up" if jumps[0] > 0 else "down"
         amount = _span([abs(j) for j in jumps])
         restarts = "the restart" if len(jumps) == 1 else f"each of the {len(jumps)} restarts"
-        text += f" At {restarts} D's loss jumps {direction} by {amount}{_JUMP_MEASURE}."
+        text += f" At {restarts} D's loss jumps {direction} by {amount}."
     elif jumps:
         listed = _digits(f"{'up' if j > 0 else 'down'} by {abs(j):.2f}" for j in jumps)
-        text += f" At the restarts D's loss jumps {listed}{_JUMP_MEASURE}."
+        text += f" At the restarts D's loss jumps {listed}."
     peaks = [
         f"in stage {row['stage']} G's per-epoch mean loss has a transient peak of {row['g_peak']:.2f} "
         f"(epoch {row['g_peak_epoch']})"
@@ -1654,13 +1648,13 @@ def class_coverage_sentence(evaluation: dict, class_names, samples: int, referen
     names = class_names
     return (
         "a linear classifier on Inception features (logistic regression on standardised features, "
-        f"fitted to the {reference:,} real training images of the FID reference; accuracy "
-        f"{evaluation['classifier_test_accuracy']:.1%} on real test images) assigns the {samples:,} "
+        f"fitted to the FID reference's {reference:,} real training images; "
+        f"{evaluation['classifier_test_accuracy']:.1%} accurate on real test images) assigns the {samples:,} "
         "samples to all ten classes, from "
         f"{share.min():.1%} ({names[int(share.argmin())]}) to "
         f"{share.max():.1%} ({names[int(share.argmax())]}); "
-        f"the entropy of this distribution is {evaluation['label_entropy_nats']:.3f} nats against "
-        f"log 10 = {math.log(10):.3f} for a uniform one"
+        f"their entropy is {evaluation['label_entropy_nats']:.3f} nats against "
+        f"log 10 = {math.log(10):.3f} if uniform"
     )
 
 
@@ -1997,8 +1991,17 @@ def cnn_pair_sentence(
         loss = f"In seed 0 the hinge loss moved the FID by {by}"
     unresolved = ""
     quoted += costs.values()
-    if fid_threshold is not None and all(abs(g) <= fid_threshold for g in quoted):
-        unresolved = f"; none of these exceeds the two-run threshold of {fid_threshold:.1f} (below)"
+    if fid_threshold is not None:  # read as printed, to 0.1
+        printed, threshold = [round(abs(g), 1) for g in quoted], round(fid_threshold, 1)
+        against = f"the two-run threshold of {threshold:.1f} (below)"
+        beyond = [f"{g:.1f}" for g in printed if g > threshold]
+        if beyond:
+            unresolved = (
+                f"; of these, {_digits(beyond)} {'exceeds' if len(beyond) == 1 else 'exceed'} {against}"
+            )
+        else:
+            at = ", the largest only reaches it" if threshold in printed else ""
+            unresolved = f"; none of these exceeds {against}{at}"
     return f"{text} {verdict}{classes} {loss}, and {ranking}{unresolved}."
 
 
@@ -2055,19 +2058,19 @@ def remedy_trial_sentence(
     when its recall is no longer below half the first SNGAN stage's (`sngan`), as `severe_dropping`
     reads it; short of that, it helped only if its recall is above both runs' without it."""
     mark = sngan["recall"] / 2
-    where = f"; {cite}" if cite else ""
+    where = f" ({cite})" if cite else ""
     text = (
-        f"Tried here: {remedy}, on DCGAN's CNN with the hinge loss and spectral normalisation, where G "
-        f"dropped modes most (recalls {control['recall']:.2f} and {repeat['recall']:.2f} from seeds 0 and 1, "
-        f"FID {control['fid']:.1f} from seed 0{where}). From seed 0 for {epochs} epochs it reached a recall "
-        f"of {trial['recall']:.2f} and an FID of {trial['fid']:.1f}"
+        f"Tried here where G dropped modes most, on DCGAN's CNN with the hinge loss and spectral "
+        f"normalisation: {remedy}. In {epochs} epochs from seed 0 it reached a recall of "
+        f"{trial['recall']:.2f} and an FID of {trial['fid']:.1f}, against {control['recall']:.2f} and "
+        f"{control['fid']:.1f} without it{where}"
     )
     half = f"half the first SNGAN stage's recall ({mark:.2f})"
     if not severe_dropping({"trial": trial}, sngan):
         return f"{text}: no longer below {half}, so in this run it kept G from dropping modes severely."
     if round(trial["recall"], 2) > max(round(control["recall"], 2), round(repeat["recall"], 2)):
         return f"{text}: above both runs without it, but still below {half}: G still dropped modes severely."
-    return f"{text}: no higher than the runs without it, so it did not keep G from dropping modes."
+    return f"{text}: no higher, so it did not keep G from dropping modes."
 
 
 def mode_collapse_verdict(
@@ -2261,9 +2264,9 @@ def standing_statistics_sentence(result: dict, reference: str = "the real subset
     count = NUMBER_WORDS.get(len(changes), str(len(changes)))
     sets = f"{count} noise set{'s' if len(changes) > 1 else ''}"
     text = (
-        f"Recomputed as a plain average over {result['noise_vectors']:,} noise vectors in training mode, "
-        f"the EMA G's own statistics move the FID of {result['samples']:,} samples (against {reference}; "
-        f"the same noise through both) from {pairs} ({sets})"
+        f"Recomputed in training mode over {result['noise_vectors']:,} noise vectors, the EMA G's own "
+        f"statistics move the FID of {result['samples']:,} samples (against {reference}, same noise) from "
+        f"{pairs} ({sets})"
     )
     if all(c < 0 for c in changes):
         cost = f"the copied ones cost {abs(sum(changes)) / len(changes):.1f} on average"
