@@ -881,7 +881,9 @@ def test_screen_noise_sentence_names_each_seed_the_reruns_and_the_threshold():
         "The baseline trained again from seeds 1 and 2 reached 200.0 and 220.0 (seed 0: 210.0),"
     )
     assert (
-        "again from seed 0 on another thread count moved their FIDs by 1.2 and 21.5 (@tbl-x). Pooled," in text
+        "again from seed 0 on another thread count moved their FIDs by 1.2 and 21.5 (@tbl-x). Pooled over "
+        "the baseline's 4 runs and the EMA run's 2, each set about its own mean, the runs of one setting"
+        in text
     )
     assert "a standard deviation of 10.0, so a difference between two single runs is read as resolved" in text
     assert text.endswith("only beyond 60.8 (two-sided t-test at 5%, 2 degrees of freedom).")
@@ -1555,7 +1557,7 @@ def test_standing_statistics_sentence_reads_a_change_only_when_every_noise_set_a
     result = {"copied": [30.0, 31.0], "standing": [29.0, 30.5], "samples": 2000, "noise_vectors": 50000}
     assert prose.standing_statistics_sentence(result, "@tbl-x") == (
         "Recomputed in training mode over 50,000 noise vectors, the EMA G's own statistics move the FID of "
-        "2,000 samples (against @tbl-x, same noise) from 30.0 to 29.0 and 31.0 to 30.5 (two noise sets): the "
+        "2,000 samples (same noise, @tbl-x) from 30.0 to 29.0 and 31.0 to 30.5 (two noise sets): the "
         "copied ones cost 0.8 on average, and every FID here is measured with them."
     )
     worse = prose.standing_statistics_sentence({**result, "standing": [31.0, 32.0]})
@@ -1593,7 +1595,7 @@ def test_remedy_trial_sentence_reads_the_trials_recall_against_severe_dropping()
         return prose.remedy_trial_sentence(trial, control, repeat, sngan, 19, "a channel [@k]", "@tbl-x")
 
     assert sentence(0.2) == (
-        "Tried here where G dropped modes most, on DCGAN's CNN with the hinge loss and spectral "
+        "Tried where G dropped modes most, on DCGAN's CNN with hinge loss and spectral "
         "normalisation: a channel [@k]. In 19 epochs from seed 0 it reached a recall of 0.20 and an FID "
         "of 80.0, against 0.02 and 105.4 without it (@tbl-x): no longer below half the first SNGAN "
         "stage's recall (0.15), so in this run it kept G from dropping modes severely."

@@ -54,7 +54,7 @@ def gan_loss_curves(
     d_star, g_star = equilibrium_losses(loss)
     names = ("2", "0") if loss == "hinge" else ("log 4", "log 2")
     events = schedule_events or {}
-    figure = Figure(figsize=(6.6, 1.45))
+    figure = Figure(figsize=(6.6, 1.6))
     axes = figure.subplots(1, 2)
     iterations = np.arange(1, len(iteration_log) + 1)
     curves = []  # one legend entry per loss: a solid line, as both panels draw it
@@ -120,7 +120,7 @@ def discriminator_outputs(
     it}) are marked. At the equilibrium of either loss the two curves coincide (gap 0); only BCE
     also fixes their level (D = 1/2, drawn), while the hinge loss allows any D in [-1, 1]. The
     schedule's lines carry no legend entry: the loss curves' figure names them."""
-    figure = Figure(figsize=(6.5, 1.3))
+    figure = Figure(figsize=(6.5, 1.5))
     ax, gap_ax = figure.subplots(1, 2)
     drawn = []
     for column, name, colour in ((2, "σ(D(x)), real batch", "C2"), (3, "σ(D(G(z))), fake batch", "C3")):
@@ -168,7 +168,7 @@ def epoch_curves_against_equilibrium(
     history (`epochs`: dicts with d_loss, g_loss, d_real, d_fake), against the equilibrium values
     d_star, g_star and output_star (dotted); the last `fraction` of epochs, which the text
     averages, is shaded; `schedule_events` ({epoch: what happens after it}) are marked."""
-    figure = Figure(figsize=(6.6, 1.45))
+    figure = Figure(figsize=(6.6, 1.6))
     left, right = figure.subplots(1, 2)
     x = np.arange(1, len(epochs) + 1)
     start = len(epochs) - max(1, round(len(epochs) * fraction)) + 0.5
@@ -199,7 +199,7 @@ def epoch_curves_against_equilibrium(
 def class_histogram(counts, class_names, reference=None) -> Figure:
     """Shares of generated images per predicted class, with the real data's shares for reference
     (the text quotes the shares that matter)."""
-    figure = Figure(figsize=(6.5, 1.05))
+    figure = Figure(figsize=(6.5, 1.25))
     ax = figure.add_subplot()
     positions = np.arange(len(class_names))
     counts = np.asarray(counts)

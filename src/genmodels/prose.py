@@ -820,8 +820,10 @@ def screen_noise_sentence(
         f"The baseline trained again from seeds {_digits(seed for seed, _ in others)} reached "
         f"{_digits(f'{value:.1f}' for _, value in others)} (seed {first}: {fid:.1f}), and training the "
         f"baseline and EMA runs again from seed {first} on another thread count moved their FIDs by "
-        f"{_digits(f'{abs(move):.1f}' for move in reruns)}{where}. Pooled, the runs of one setting differ "
-        f"by a standard deviation of {test['pooled_sd']:.1f}, so a difference between two single runs is "
+        f"{_digits(f'{abs(move):.1f}' for move in reruns)}{where}. Pooled over the baseline's "
+        f"{len(seed_fids) + 1} runs and the EMA run's 2, each set about its own mean, the runs of one "
+        f"setting differ by a standard deviation of {test['pooled_sd']:.1f}, so a difference between two "
+        f"single runs is "
         f"read as resolved only beyond {test['threshold']:.1f} (two-sided t-test at 5%, {test['dof']} "
         "degrees of freedom)."
     )
@@ -2060,7 +2062,7 @@ def remedy_trial_sentence(
     mark = sngan["recall"] / 2
     where = f" ({cite})" if cite else ""
     text = (
-        f"Tried here where G dropped modes most, on DCGAN's CNN with the hinge loss and spectral "
+        f"Tried where G dropped modes most, on DCGAN's CNN with hinge loss and spectral "
         f"normalisation: {remedy}. In {epochs} epochs from seed 0 it reached a recall of "
         f"{trial['recall']:.2f} and an FID of {trial['fid']:.1f}, against {control['recall']:.2f} and "
         f"{control['fid']:.1f} without it{where}"
@@ -2265,7 +2267,7 @@ def standing_statistics_sentence(result: dict, reference: str = "the real subset
     sets = f"{count} noise set{'s' if len(changes) > 1 else ''}"
     text = (
         f"Recomputed in training mode over {result['noise_vectors']:,} noise vectors, the EMA G's own "
-        f"statistics move the FID of {result['samples']:,} samples (against {reference}, same noise) from "
+        f"statistics move the FID of {result['samples']:,} samples (same noise, {reference}) from "
         f"{pairs} ({sets})"
     )
     if all(c < 0 for c in changes):
