@@ -545,19 +545,15 @@ def gan_runs_table(run_configs=GAN_RUNS, trends: dict[str, dict] | None = None) 
 
 
 def stage_trends_by_run(config) -> dict[str, dict]:
-    """`stage_trends` of every training stage of `config` (each stage's halves and D's jump at its start,
-    with `gap_first` and `gap_last`, the mean sigma(D(x)) - sigma(D(G(z))) of each half, added), read
-    from the iteration log its weights carry, keyed by the name of the stage's run."""
+    """`stage_trends` of every training stage of `config` (each stage's halves, their output gaps and D's
+    jump at its start), read from the iteration log its weights carry, keyed by the name of the stage's
+    run."""
     log = gan(config).extras["iteration_log"].numpy()
     per_epoch = len(log) // config.total_epochs
     stages = training_stages(config)
     rows = stage_trends(
         log, [stage.epochs * per_epoch for stage, _ in stages], iterations_per_epoch=per_epoch
     )
-    for row in rows:
-        row.update(
-            {f"gap_{half}": row[f"d_real_{half}"] - row[f"d_fake_{half}"] for half in ("first", "last")}
-        )
     return {stage.name: row for (stage, _), row in zip(stages, rows)}
 
 
@@ -758,9 +754,8 @@ def class_share_range(counts) -> str:
 
 
 LOG_COLUMNS = ("d_loss", "g_loss", "d_real", "d_fake")
-JUMP_ITERATIONS = (
-    200  # D's loss jumps at a stage's start: its mean over this many iterations after and before
-)
+# D's loss jumps at a stage's start: its mean over this many iterations after and before.
+JUMP_ITERATIONS = 200
 
 
 def stage_trends(
@@ -770,9 +765,10 @@ def stage_trends(
     iterations_per_epoch: int | None = None,
 ) -> list[dict]:
     """Per training stage, the mean of each logged column over its first and last `share` of
-    iterations, the jump of the D loss at the stage's start (last `JUMP_ITERATIONS` iterations of the
-    stage before against the first of this one) and, given `iterations_per_epoch`, the highest
-    per-epoch mean of G's loss and its epoch (counted from the start of training)."""
+    iterations (and `prose.output_gaps` of them), the jump of the D loss at the stage's start (last
+    `JUMP_ITERATIONS` iterations of the stage before against the first of this one) and, given
+    `iterations_per_epoch`, the highest per-epoch mean of G's loss and its epoch (counted from the
+    start of training)."""
     trends, start = [], 0
     for index, length in enumerate(stage_iterations):
         stage = iteration_log[start : start + length]
@@ -781,6 +777,7 @@ def stage_trends(
         for column, name in enumerate(LOG_COLUMNS):
             row[f"{name}_first"] = float(stage[:edge, column].mean())
             row[f"{name}_last"] = float(stage[-edge:, column].mean())
+        row.update(prose.output_gaps(row))
         if iterations_per_epoch:
             epochs = len(stage) // iterations_per_epoch
             means = stage[: epochs * iterations_per_epoch, 1].reshape(epochs, iterations_per_epoch).mean(1)

@@ -904,14 +904,16 @@ def _stage_directions(
     return _digits(parts)
 
 
+def output_gaps(row: dict) -> dict:
+    """`gap_first` and `gap_last`: D's mean output on real minus on fake batches in each half of a stage
+    (a `gan_results.stage_trends` row)."""
+    return {f"gap_{half}": row[f"d_real_{half}"] - row[f"d_fake_{half}"] for half in ("first", "last")}
+
+
 def stage_trends_sentence(trends: list[dict]) -> str:
     """How the D and G losses move within the stages (stages of the same direction grouped), how D's
     loss jumps at the restarts, and any transient peak of G's loss."""
-    gaps = [
-        row | {f"gap_{half}": row[f"d_real_{half}"] - row[f"d_fake_{half}"] for half in ("first", "last")}
-        for row in trends
-        if "d_real_first" in row
-    ]
+    gaps = [row | output_gaps(row) for row in trends if "d_real_first" in row]
     text = (
         f"Comparing the first with the second half of each stage, D's loss "
         f"{_stage_directions(trends, 'd_loss')}; G's {_stage_directions(trends, 'g_loss')}"
