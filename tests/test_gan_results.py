@@ -160,14 +160,7 @@ def test_cnn_pair_table_names_each_runs_cnn_loss_and_normalisation():
 
     def evaluation(fid, recall):
         counts = [1000] * 10
-        return {
-            "fid": fid,
-            "kid": fid / 1000,
-            "precision": 0.7,
-            "recall": recall,
-            "coverage": 0.4,
-            "class_counts": counts,
-        }
+        return {"fid": fid, "kid": fid / 1000, "precision": 0.7, "recall": recall, "class_counts": counts}
 
     configs = [
         runs.SNGAN_STAGE1,
@@ -176,7 +169,10 @@ def test_cnn_pair_table_names_each_runs_cnn_loss_and_normalisation():
         *runs.CNN_CONTROL_ABLATION.values(),
         runs.MINIBATCH_STD_CONTROL,
     ]
-    table = gan_results.cnn_pair_table({c: evaluation(40.0 + i, 0.1 * i) for i, c in enumerate(configs)})
+    names = [f"c{i}" for i in range(10)]
+    table = gan_results.cnn_pair_table(
+        {c: evaluation(40.0 + i, 0.1 * i) for i, c in enumerate(configs)}, names
+    )
     assert table[["CNN", "loss", "D's norm"]].values.tolist() == [
         ["SNGAN", "hinge", "spectral"],
         ["SNGAN", "hinge", "spectral"],
@@ -190,12 +186,12 @@ def test_cnn_pair_table_names_each_runs_cnn_loss_and_normalisation():
     assert table["seed"].tolist() == [0] * 8
     assert table["on"].tolist() == ["H100"] + ["CPU"] * 7  # as the manifest records them
     repeat = runs.CNN_CONTROL_REPEATS["hinge + SN"]
-    assert gan_results.cnn_pair_table({repeat: evaluation(40.0, 0.1)})["seed"].tolist() == [1]
+    assert gan_results.cnn_pair_table({repeat: evaluation(40.0, 0.1)}, names)["seed"].tolist() == [1]
     manifest = weights.load_manifest()
     assert table["D loss"].tolist() == [manifest[c.name]["history"]["epochs"][-1]["d_loss"] for c in configs]
     assert table["FID"].tolist() == [40.0 + i for i in range(8)]
     assert table["recall"].tolist() == [0.1 * i for i in range(8)]
-    assert table["probe's class shares"].tolist() == ["10%–10%"] * 8
+    assert table["probe's rarest, commonest class"].tolist() == ["c0 10%, c0 10%"] * 8
 
 
 def test_loss_and_norm_label_names_the_loss_and_ds_normalisation():
@@ -209,19 +205,20 @@ def test_loss_and_norm_label_names_the_loss_and_ds_normalisation():
     ]
     rows = gan_results.cnn_pair_table(
         {
-            c: {key: 0.0 for key in ("fid", "kid", "precision", "recall", "coverage")}
-            | {"class_counts": [1] * 10}
+            c: {key: 0.0 for key in ("fid", "kid", "precision", "recall")} | {"class_counts": [1] * 10}
             for c in runs.CNN_CONTROL_ABLATION.values()
-        }
+        },
+        [str(i) for i in range(10)],
     )
     shown = rows["loss"] + ", " + rows["D's norm"]  # the figure's titles are the table's words
     assert list(shown) == [gan_results.loss_and_norm_label(c) for c in runs.CNN_CONTROL_ABLATION.values()]
 
 
-def test_class_share_range_gives_the_rarest_and_commonest_class():
-    assert gan_results.class_share_range([55, 3166] + [847.375] * 8) == "0.5%–32%"  # 55 of 10,000
-    assert gan_results.class_share_range([310, 1865] + [978] * 8) == "3.1%–19%"
-    assert gan_results.class_share_range([1] * 10) == "10%–10%"
+def test_class_extremes_names_the_rarest_and_commonest_class():
+    names = [f"c{i}" for i in range(10)]
+    assert gan_results.class_extremes([55, 3166] + [847.375] * 8, names) == "c0 0.5%, c1 32%"  # 55 of 10,000
+    assert gan_results.class_extremes([1978, 310] + [964] * 8, names) == "c1 3.1%, c0 20%"
+    assert gan_results.class_extremes([1] * 10, names) == "c0 10%, c0 10%"  # a tie: the first
 
 
 def test_stored_samples_keep_the_generated_pixels_in_eight_bits(monkeypatch):

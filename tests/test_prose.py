@@ -1201,6 +1201,12 @@ def test_architecture_control_sentence_credits_the_deeper_cnn_only_when_the_cont
         "Trained afterwards with the first stage's recipe for 19 epochs (both from seed 0), DCGAN's CNN "
         "reached an FID of 52.8 against the SNGAN CNN's 44.2 and a recall of 0.25 against 0.30."
     )
+    # the stage trained again on the control's machine, its first run's elsewhere
+    elsewhere = prose.architecture_control_sentence(
+        19, sngan, {"fid": 52.8, "recall": 0.25}, "41.0 on the H100"
+    )
+    assert "(both from seed 0, on one machine), DCGAN's CNN" in elsewhere
+    assert "against the SNGAN CNN's 44.2 (41.0 on the H100) and a recall" in elsewhere
     collapsed = prose.architecture_control_sentence(19, sngan, {"fid": 106.9, "recall": 0.02})
     assert collapsed.endswith(
         "0.02 against 0.30: its samples reached few of the real images' neighbourhoods, the mark of severe "
@@ -1243,9 +1249,9 @@ def test_lower_bounds_are_rounded_down():
 def test_feature_precision_sentence_gives_the_change_and_what_was_not_recomputed():
     fids = {"bf16": 97.314, "fp32": 97.25, "samples": 2000}
     assert prose.feature_precision_sentence(fids, 24.34, 40) == (
-        "Inception features in fp32 instead of bf16 move the FID of 2,000 samples against 2,000 real images "
+        "Features in fp32 instead of bf16 move the FID of 2,000 samples against 2,000 real images "
         "(97.3, inflated by covariances of rank below the 2,048 feature dimensions) by −0.06; the "
-        "10,000-sample FID was not recomputed in fp32 (about 40 minutes)."
+        "10,000-sample FID was not recomputed in fp32 (40 min)."
     )
     larger = prose.feature_precision_sentence({**fids, "bf16": 30.0, "samples": 5000}, 24.34, 40)
     assert "(30.0, as fewer samples bias FID upwards)" in larger and "rank below" not in larger
@@ -1288,6 +1294,24 @@ def test_remedies_sentence_credits_only_the_change_that_raised_recall():
         run(0.02, 0.19), run(0.26, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19, own=run(0.26, 0.43)
     )
     assert "(both from seed 0), no more than DCGAN's own pair, and the warm-restarted stages, with" in level
+
+    def first_stage(recall):  # its recall against DCGAN's own pair's 0.26, the threshold 0.12
+        return prose.remedies_sentence(
+            run(0.02, 0.19),
+            run(recall, 0.41),
+            run(0.53, 0.66),
+            run(0.42, 0.56),
+            19,
+            own=run(0.26, 0.43),
+            recall_threshold=0.123,
+        )
+
+    within, beyond = first_stage(0.27), first_stage(0.39)
+    assert (
+        "reached 0.27 (both from seed 0), level with DCGAN's own pair (the seed and machine pairs' threshold "
+        "for recall: 0.12), and" in within
+    )
+    assert "reached 0.39 (both from seed 0), and the warm-restarted" in beyond  # 0.13 beyond 0.12
     equal = prose.remedies_sentence(
         run(0.26, 0.19), run(0.30, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19, own=run(0.26, 0.4)
     )
@@ -1314,7 +1338,7 @@ def test_cnn_pair_sentence_names_the_feature_whose_removal_avoids_the_mode_dropp
     assert text.endswith(
         "(a recall below 0.15, half the SNGAN stage's), neither without it does. In seed 0 the hinge loss "
         "lowered the FID with either D (by 2.0 with BatchNorm and 2.0 with spectral norm), and none of the "
-        "four reached the SNGAN stage's FID of 44.2 (the nearest by 5.8)."
+        "four reached the SNGAN stage's FID of 44.2 (the nearest, hinge loss with spectral norm, by 5.8)."
     )
     sngan_behind = {"fid": 52.0, "recall": 0.30}  # 50.0 and 51.0 are below it, 52.0 ties it
     assert prose.cnn_pair_sentence(runs(0.02, 0.35, 0.03, 0.25), sngan_behind).endswith(
@@ -1496,19 +1520,39 @@ def test_cnn_pair_sentence_says_when_no_quoted_fid_difference_is_resolved():
     }
     # quoted: the hinge loss's +10.1 and +15.3, and the nearest FID's 5.7 above the SNGAN stage's
     assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=23.5).endswith(
-        "(the nearest by 5.7); none of these exceeds the two-run threshold of 23.5 (below)."
+        "(the nearest, BCE with BatchNorm, by 5.7); none of these exceeds the two-run threshold of 23.5 "
+        "(below), so the SNGAN CNN's FID is resolved lower only than DCGAN's CNN with spectral norm."
     )
     assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=12.0).endswith(
-        "(the nearest by 5.7); of these, 15.3 exceeds the two-run threshold of 12.0 (below)."
+        "(the nearest, BCE with BatchNorm, by 5.7); of these, 15.3 exceeds the two-run threshold of 12.0 "
+        "(below), so the SNGAN CNN's FID is resolved lower only than hinge loss with spectral norm, hinge "
+        "loss with BatchNorm and BCE with spectral norm."
     )
     assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=8.0).endswith(
-        "; of these, 10.1 and 15.3 exceed the two-run threshold of 8.0 (below)."
+        "; of these, 10.1 and 15.3 exceed the two-run threshold of 8.0 (below), so the SNGAN CNN's FID is "
+        "resolved lower only than hinge loss with spectral norm, hinge loss with BatchNorm and BCE with "
+        "spectral norm."
+    )
+    assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=5.0).endswith(
+        "; of these, 5.7, 10.1 and 15.3 exceed the two-run threshold of 5.0 (below)."  # all four behind it
+    )
+    assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=70.0).endswith(
+        "(below), so the SNGAN CNN's FID is resolved lower than none of the four."
     )
     # a difference equal to the threshold as both are printed is not beyond it, but is said to reach it
     assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=15.27).endswith(
-        "; none of these exceeds the two-run threshold of 15.3 (below), the largest only reaches it."
+        "; none of these exceeds the two-run threshold of 15.3 (below), the largest only reaches it, so the "
+        "SNGAN CNN's FID is resolved lower only than hinge loss with spectral norm, hinge loss with "
+        "BatchNorm and BCE with spectral norm."
     )
-    assert prose.cnn_pair_sentence(runs, sngan).endswith("(the nearest by 5.7).")
+    # the runs beside the SNGAN stage on one machine: 2.5 from it; only the two with spectral norm resolved
+    beside = prose.cnn_pair_sentence(runs, {"fid": 47.4, "recall": 0.27}, fid_threshold=15.3)
+    assert beside.endswith(
+        "(the nearest, BCE with BatchNorm, by 2.5); none of these exceeds the two-run threshold of 15.3 "
+        "(below), the largest only reaches it, so the SNGAN CNN's FID is resolved lower only than DCGAN's "
+        "CNN with spectral norm."
+    )
+    assert prose.cnn_pair_sentence(runs, sngan).endswith("(the nearest, BCE with BatchNorm, by 5.7).")
     # a run that beats the SNGAN stage: its gap is not quoted, only the hinge loss's changes are read
     beats = {**runs, "BCE + BN": {"fid": 40.0, "recall": 0.26}}
     # (its gap, 4.2, is not quoted; the hinge loss's +20.0 with BatchNorm now decides)
@@ -1529,8 +1573,9 @@ def test_cnn_pair_sentence_reads_the_probes_classes_against_its_verdict():
     text = prose.cnn_pair_sentence(runs, sngan, class_names=names, probe="The probe of @sec-x")
     assert (
         "neither without it does. The probe of @sec-x agrees: it puts 40% and 30% of their samples in one "
-        "class (c0) and 1.0% and 2.0% in another (c1), where the other three runs put 9.0% to 11% of their "
-        "samples in each class (10% each in CIFAR-10). In seed 0 the hinge loss raised" in text
+        "class (c0) and 1.0% and 2.0% in another (c1), where the other three runs (hinge loss with "
+        "BatchNorm, BCE with BatchNorm and the SNGAN stage) put 9.0% to 11% of their samples in each "
+        "class (10% each in CIFAR-10). In seed 0 the hinge loss raised" in text
     )
     assert "probe" not in prose.cnn_pair_sentence(runs, sngan)  # no class names: no probe sentence
 
@@ -1540,7 +1585,7 @@ def test_class_skew_sentence_says_when_the_classes_do_not_single_the_runs_out():
     even, peaked = [10] * 10, [19] + [9] * 9
     assert prose.class_skew_sentence({"a": [15] + [85 / 9] * 9}, {"b": peaked, "c": even}, names) == (
         "The probe does not single them out: its largest class takes 15% of its samples, where the other "
-        "two runs put 9.0% to 19% of their samples in each class (10% each in CIFAR-10)."
+        "two runs (b and c) put 9.0% to 19% of their samples in each class (10% each in CIFAR-10)."
     )
     # a dropping run peaked in one class but with no class rarer than the others' rarest
     text = prose.class_skew_sentence(
@@ -1606,3 +1651,12 @@ def test_remedy_trial_sentence_reads_the_trials_recall_against_severe_dropping()
         "dropped modes severely."
     )
     assert sentence(0.04).endswith(": no higher, so it did not keep G from dropping modes.")
+
+
+def test_scratch_pairs_reads_any_metric():
+    runs = {"a": {"fid": 1.0, "recall": 0.1}, "b": {"fid": 2.0, "recall": 0.2}}
+    repeats = {"a": {"fid": 3.0, "recall": 0.3}}
+    sngan, rerun = {"fid": 5.0, "recall": 0.5}, {"fid": 6.0, "recall": 0.6}
+    assert prose.scratch_pairs(runs, repeats, sngan, rerun) == [[1.0, 3.0], [5.0, 6.0]]
+    assert prose.scratch_pairs(runs, repeats, sngan, rerun, "recall") == [[0.1, 0.3], [0.5, 0.6]]
+    assert prose.scratch_pairs(runs, repeats, sngan) == [[1.0, 3.0]]

@@ -104,14 +104,10 @@ class MinibatchStd(nn.Module):
 class Discriminator(nn.Module):
     """Images (N, 3, 32, 32) in [-1, 1] -> one real/fake logit per image, shape (N,)."""
 
-    def __init__(
-        self,
-        width: int = 64,
-        spectral_norm: bool = False,
-        architecture: str = "dcgan",
-        batch_norm: bool = True,  # without spectral norm: BatchNorm (DCGAN's) or none
-        minibatch_std: bool = False,  # 2.3's remedy: D also sees each batch's spread
-    ):
+    def __init__(self, width: int = 64, spectral_norm: bool = False,
+                 architecture: str = "dcgan",
+                 batch_norm: bool = True,  # without SN: DCGAN's BatchNorm or none
+                 minibatch_std: bool = False):  # 2.3's remedy: D sees a batch's spread
         super().__init__()
         _check_architecture(architecture)
         normalise = "spectral" if spectral_norm else "batch" if batch_norm else "none"

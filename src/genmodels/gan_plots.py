@@ -40,22 +40,13 @@ def _mark_schedule(ax, events: dict, position, label: bool = True) -> None:
             ax.axvline(position(epoch), color="k", ls=style, lw=0.8, label=name)
 
 
-def gan_loss_curves(
-    iteration_log: np.ndarray,
-    iterations_per_epoch: int,
-    window: int = 200,
-    schedule_events: dict | None = None,
-    loss: str = "bce",
-) -> Figure:
-    """D and G losses per iteration (raw and smoothed), with the equilibrium values of `loss`
-    ("bce" or "hinge"); `schedule_events` ({epoch: what happens after it}) are marked."""
+def _draw_losses(axes, iteration_log, iterations_per_epoch, window, events, loss) -> list:
+    """D's and G's losses per iteration (raw and smoothed, `axes[0]`) and per epoch (`axes[1]`), with
+    the equilibrium values of `loss`; returns the legend's (handle, text) pairs."""
     from genmodels.gan import equilibrium_losses
 
     d_star, g_star = equilibrium_losses(loss)
     names = ("2", "0") if loss == "hinge" else ("log 4", "log 2")
-    events = schedule_events or {}
-    figure = Figure(figsize=(6.6, 1.6))
-    axes = figure.subplots(1, 2)
     iterations = np.arange(1, len(iteration_log) + 1)
     curves = []  # one legend entry per loss: a solid line, as both panels draw it
     for column, name, colour in ((0, "discriminator loss", "C0"), (1, "generator loss", "C1")):
@@ -70,7 +61,7 @@ def gan_loss_curves(
         axes[0].axhline(g_star, color=_DARK["C1"], label=f"G at equilibrium: {names[1]}", **star)
     axes[0].set_xlabel("iteration")
     axes[0].xaxis.set_major_formatter(_THOUSANDS)
-    axes[0].set_ylabel("loss" if loss == "hinge" else "loss\n[nats]")
+    axes[0].set_ylabel("loss" if loss == "hinge" else "loss [nats]")
     low, high = np.percentile(iteration_log[:, :2], (0.5, 99.5))
     high = max(high, d_star, g_star)  # the equilibrium lines stay inside the axis, clear of its edge
     axes[0].set_ylim(min(0.0, low * 1.1), high * 1.1)
@@ -94,65 +85,63 @@ def gan_loss_curves(
     _mark_schedule(axes[1], events, lambda epoch: epoch + 0.5, label=False)
     for ax in axes:
         ax.yaxis.set_major_locator(MaxNLocator(nbins=4))  # at least three labelled levels per panel
-        ax.grid(alpha=0.3)
-    figure.tight_layout(rect=(0, 0.17, 1, 1))
     handles, labels = axes[0].get_legend_handles_labels()
-    figure.legend(
-        [line for line, _ in curves] + handles,
-        [text for _, text in curves] + labels,
-        loc="lower center",
-        ncol=2,
-        fontsize=8,
-        frameon=False,
-    )
-    return figure
+    return curves + list(zip(handles, labels))
 
 
-def discriminator_outputs(
-    iteration_log: np.ndarray,
-    iterations_per_epoch: int,
-    window: int = 200,
-    schedule_events: dict | None = None,
-    loss: str = "bce",
-) -> Figure:
-    """Mean sigma(D) on real and fake batches (smoothed, left) and the gap between them (right, on
-    an axis of its own so that its changes show); `schedule_events` ({epoch: what happens after
-    it}) are marked. At the equilibrium of either loss the two curves coincide (gap 0); only BCE
-    also fixes their level (D = 1/2, drawn), while the hinge loss allows any D in [-1, 1]. The
-    schedule's lines carry no legend entry: the loss curves' figure names them."""
-    figure = Figure(figsize=(6.5, 1.5))
-    ax, gap_ax = figure.subplots(1, 2)
+def _draw_outputs(axes, iteration_log, iterations_per_epoch, window, events, loss) -> list:
+    """Mean sigma(D) on real and fake batches (smoothed, `axes[0]`) and the gap between them
+    (`axes[1]`, on an axis of its own so that its changes show). At the equilibrium of either loss
+    the two curves coincide (gap 0); only BCE also fixes their level (D = 1/2, drawn), while the
+    hinge loss allows any D in [-1, 1]. Returns the legend's (handle, text) pairs; the schedule's
+    lines carry no entry, since the loss panels' name them."""
+    ax, gap_ax = axes
     drawn = []
     for column, name, colour in ((2, "σ(D(x)), real batch", "C2"), (3, "σ(D(G(z))), fake batch", "C3")):
         smooth = _smooth(iteration_log[:, column], window)
         ax.plot(np.arange(window, window + len(smooth)), smooth, color=colour, label=name)
         drawn.append(smooth)
     gap = drawn[0] - drawn[1]
-    (gap_line,) = gap_ax.plot(
-        np.arange(window, window + len(gap)), gap, color="C4", label="gap: σ(D(x)) − σ(D(G(z)))"
-    )
+    gap_ax.plot(np.arange(window, window + len(gap)), gap, color="C4", label="gap: σ(D(x)) − σ(D(G(z)))")
     if loss != "hinge":
         ax.axhline(0.5, color="grey", ls=":", label="equilibrium D = 1/2")
         drawn.append(np.array([0.5]))
-    for axis, curves, label in ((ax, drawn, "mean\nσ(D)"), (gap_ax, [gap], "gap")):
-        _mark_schedule(axis, schedule_events or {}, lambda epoch: epoch * iterations_per_epoch, False)
+    for axis, curves, label in ((ax, drawn, "mean σ(D)"), (gap_ax, [gap], "gap")):
+        _mark_schedule(axis, events, lambda epoch: epoch * iterations_per_epoch, False)
         low, high = min(c.min() for c in curves), max(c.max() for c in curves)
         margin = 0.15 * (high - low) + 0.01  # the axis spans the curves, so their changes show
         axis.set_ylim(max(-1.0 if axis is gap_ax else 0.0, low - margin), min(1.0, high + margin))
         axis.set_xlabel("iteration")
         axis.xaxis.set_major_formatter(_THOUSANDS)
         axis.set_ylabel(label)
-        axis.grid(alpha=0.3)
-    figure.tight_layout(rect=(0, 0.12, 1, 1))
-    handles, labels = ax.get_legend_handles_labels()
-    figure.legend(
-        [*handles, gap_line],
-        [*labels, gap_line.get_label()],
-        loc="lower center",
-        ncol=len(handles) + 1,  # one row
-        fontsize=8,
-        frameon=False,
-    )
+    return [pair for axis in axes for pair in zip(*axis.get_legend_handles_labels())]
+
+
+def gan_training_curves(
+    iteration_log: np.ndarray,
+    iterations_per_epoch: int,
+    window: int = 200,
+    schedule_events: dict | None = None,
+    loss: str = "bce",
+) -> Figure:
+    """The GAN's training log in four panels: D's and G's losses per iteration (raw and smoothed) and
+    per epoch, with the equilibrium values of `loss` ("bce" or "hinge"), over mean sigma(D) on real
+    and fake batches and their gap; `schedule_events` ({epoch: what happens after it}) are marked in
+    every panel. One legend below all four."""
+    events = schedule_events or {}
+    figure = Figure(figsize=(6.6, 3.7))
+    axes = figure.subplots(2, 2)
+    entries = _draw_losses(axes[0], iteration_log, iterations_per_epoch, window, events, loss)
+    entries += _draw_outputs(axes[1], iteration_log, iterations_per_epoch, window, events, loss)
+    for ax in axes.flat:
+        ax.grid(alpha=0.3)
+    figure.tight_layout(rect=(0, 0.12, 1, 1), h_pad=0.6)
+    # Three columns, filled downwards: the loss entries, the sigma(D) entries, then the schedule's
+    # (long, so broken after "after epochs ...:").
+    schedule = [(h, t.replace(": ", ":\n", 1)) for h, t in entries if t.startswith("after epoch")]
+    rest = [(h, t) for h, t in entries if not t.startswith("after epoch")]
+    handles, labels = zip(*rest, *schedule)
+    figure.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False)
     return figure
 
 
@@ -168,7 +157,7 @@ def epoch_curves_against_equilibrium(
     history (`epochs`: dicts with d_loss, g_loss, d_real, d_fake), against the equilibrium values
     d_star, g_star and output_star (dotted); the last `fraction` of epochs, which the text
     averages, is shaded; `schedule_events` ({epoch: what happens after it}) are marked."""
-    figure = Figure(figsize=(6.6, 1.6))
+    figure = Figure(figsize=(6.6, 1.95))
     left, right = figure.subplots(1, 2)
     x = np.arange(1, len(epochs) + 1)
     start = len(epochs) - max(1, round(len(epochs) * fraction)) + 0.5
@@ -185,11 +174,11 @@ def epoch_curves_against_equilibrium(
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         ax.grid(alpha=0.3)
-    left.set_ylabel("loss\n[nats]")
+    left.set_ylabel("loss [nats]")
     right.set_ylabel("mean D")
     left.set_ylim(bottom=min(0.0, left.get_ylim()[0]))  # BCE losses sit well above the spine
     right.set_ylim(-0.04, 1.04)  # outputs near 0 or 1 stay off the spines
-    figure.tight_layout(rect=(0, 0.18, 1, 1), w_pad=2.5)
+    figure.tight_layout(rect=(0, 0.15, 1, 1), w_pad=2.5)
     handles = [h for ax in (left, right) for h in ax.get_legend_handles_labels()[0]]
     labels = [t for ax in (left, right) for t in ax.get_legend_handles_labels()[1]]
     figure.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False)
@@ -197,9 +186,9 @@ def epoch_curves_against_equilibrium(
 
 
 def class_histogram(counts, class_names, reference=None) -> Figure:
-    """Shares of generated images per predicted class, with the real data's shares for reference
-    (the text quotes the shares that matter)."""
-    figure = Figure(figsize=(6.5, 1.25))
+    """Shares of generated images per predicted class, with the real data's shares for reference,
+    each bar labelled with its share in per cent (the text quotes the shares that matter)."""
+    figure = Figure(figsize=(6.5, 1.7))
     ax = figure.add_subplot()
     positions = np.arange(len(class_names))
     counts = np.asarray(counts)
@@ -208,13 +197,13 @@ def class_histogram(counts, class_names, reference=None) -> Figure:
         reference = np.asarray(reference)
         bars.append((positions + 0.2, reference / reference.sum(), "real (test set)"))
     for where, shares, label in bars:
-        ax.bar(where, shares, width=0.4, label=label)
+        drawn = ax.bar(where, shares, width=0.4, label=label)
+        ax.bar_label(drawn, [f"{100 * share:.1f}" for share in shares], fontsize=7, rotation=90, padding=2)
     ax.axhline(1 / len(class_names), color="grey", ls=":", label="uniform", zorder=0.5)  # behind the bars
     ax.set_xticks(positions, class_names, fontsize=7)  # level names: the height goes to the bars
     ax.set_xlim(-0.6, len(class_names) - 0.4)
-    ax.set_ylim(0, 1.1 * max(shares.max() for _, shares, _ in bars))
-    # At most four ticks fit the flat axis, and no y label does: the ticks carry the unit.
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=3, steps=[1, 2, 5, 10]))
+    ax.set_ylim(0, 1.35 * max(shares.max() for _, shares, _ in bars))  # room for the bars' labels
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))  # the ticks carry the unit
     ax.yaxis.set_major_formatter(lambda value, _: f"{100 * value:.0f}%")
     ax.grid(axis="y", alpha=0.3)
     ax.legend(fontsize=8, ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)

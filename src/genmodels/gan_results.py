@@ -722,11 +722,11 @@ def loss_and_norm_label(config) -> str:
     return f"{loss}, {'spectral' if config.spectral_norm else 'BatchNorm'}"
 
 
-def cnn_pair_table(evaluations: dict) -> pd.DataFrame:
+def cnn_pair_table(evaluations: dict, class_names) -> pd.DataFrame:
     """From-scratch runs side by side (`evaluations`: {config: its `gan_evaluation`}): CNN, loss,
     D's normalisation (and minibatch standard-deviation channel), seed, where it trained and D's mean
-    loss in its last epoch (both from the manifest), 10k-sample quality and the range of the probe's
-    class shares, one row per run."""
+    loss in its last epoch (both from the manifest), 10k-sample FID, precision and recall, and the
+    probe's rarest and commonest class (`class_names`) with their shares, one row per run."""
     rows = []
     for config, evaluation in evaluations.items():
         entry = manifest_entry(config)
@@ -740,17 +740,20 @@ def cnn_pair_table(evaluations: dict) -> pd.DataFrame:
                 "on": device_name(entry),
                 "D loss": entry["history"]["epochs"][-1]["d_loss"],
                 "FID": evaluation["fid"],
-                **{key: evaluation[key] for key in ("precision", "recall", "coverage")},
-                "probe's class shares": class_share_range(evaluation["class_counts"]),
+                **{key: evaluation[key] for key in ("precision", "recall")},
+                "probe's rarest, commonest class": class_extremes(evaluation["class_counts"], class_names),
             }
         )
     return pd.DataFrame(rows)
 
 
-def class_share_range(counts) -> str:
-    """The smallest and largest share of the probe's classes, as the prose writes them ("0.5%–32%")."""
+def class_extremes(counts, class_names) -> str:
+    """The probe's rarest and commonest class with their shares, as the prose writes them
+    ("automobile 0.5%, deer 32%")."""
     shares = np.asarray(counts, dtype=float) / np.sum(counts)
-    return f"{prose.share_text(shares.min())}–{prose.share_text(shares.max())}"
+    low, high = int(shares.argmin()), int(shares.argmax())
+    share = prose.share_text
+    return f"{class_names[low]} {share(shares[low])}, {class_names[high]} {share(shares[high])}"
 
 
 LOG_COLUMNS = ("d_loss", "g_loss", "d_real", "d_fake")

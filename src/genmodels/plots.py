@@ -68,6 +68,22 @@ def overlapping_tick_labels(figure: Figure, gap: float = 0.0) -> list[str]:
     return clashes
 
 
+def flattest_panel_inches(figure: Figure) -> float:
+    """The height in inches of the flattest axes of `figure` (at the figure's own size)."""
+    return min(ax.get_position().height * figure.get_figheight() for ax in figure.axes)
+
+
+def texts_outside_axes(figure: Figure) -> list[str]:
+    """The texts written in an axes (bar labels, notes) that run past its box, as drawn."""
+    renderer = drawn(figure)
+    return [
+        text.get_text()
+        for ax in figure.axes
+        for text in ax.texts
+        if text.get_visible() and not ax.bbox.contains(*text.get_window_extent(renderer).max)
+    ]
+
+
 def labels_longer_than_axes(figure: Figure) -> list[str]:
     """The y-axis labels that run past the top or bottom of their axes (as drawn at the figure's
     size): a label longer than a flat panel is tall."""

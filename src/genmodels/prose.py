@@ -598,9 +598,9 @@ def feature_precision_sentence(fids: dict, full_fid: float, full_minutes: int, d
     elif fids["bf16"] > full_fid:
         base += ", as fewer samples bias FID upwards"
     return (
-        f"Inception features in fp32 instead of bf16 move the FID of {count} samples against {count} real "
-        f"images ({base}) by {signed(change)}; the 10,000-sample FID was not recomputed in fp32 (about "
-        f"{full_minutes} minutes)."
+        f"Features in fp32 instead of bf16 move the FID of {count} samples against {count} real images "
+        f"({base}) by {signed(change)}; the 10,000-sample FID was not recomputed in fp32 "
+        f"({full_minutes} min)."
     )
 
 
@@ -774,13 +774,15 @@ def long_runs_sentence(
     )
 
 
-def architecture_control_sentence(epochs: int, sngan: dict, control: dict) -> str:
+def architecture_control_sentence(epochs: int, sngan: dict, control: dict, elsewhere: str = "") -> str:
     """What the control run says of the architecture: DCGAN's CNN trained with everything else of
-    the first SNGAN stage (`epochs`; `sngan`, `control`: each run's "fid" and "recall")."""
+    the first SNGAN stage (`epochs`; `sngan`, `control`: each run's "fid" and "recall"), `sngan` on the
+    control's machine; `elsewhere`: words for that stage's run on another machine, if any."""
+    other, machine = (f" ({elsewhere})", ", on one machine") if elsewhere else ("", "")
     text = (
-        f"Trained afterwards with the first stage's recipe for {epochs} epochs (both from seed 0), DCGAN's "
-        f"CNN reached an FID of {control['fid']:.1f} against the SNGAN CNN's {sngan['fid']:.1f} and a "
-        f"recall of {control['recall']:.2f} against {sngan['recall']:.2f}"
+        f"Trained afterwards with the first stage's recipe for {epochs} epochs (both from seed 0{machine}), "
+        f"DCGAN's CNN reached an FID of {control['fid']:.1f} against the SNGAN CNN's "
+        f"{sngan['fid']:.1f}{other} and a recall of {control['recall']:.2f} against {sngan['recall']:.2f}"
     )
     if control["fid"] <= sngan["fid"]:
         return f"{text}: at this budget the SNGAN CNN did not lower the FID."
@@ -1694,11 +1696,16 @@ def share_text(share: float) -> str:
 
 
 def class_skew_sentence(
-    dropping: dict[str, list[int]], others: dict[str, list[int]], class_names, probe: str = "The probe"
+    dropping: dict[str, list[int]],
+    others: dict[str, list[int]],
+    class_names,
+    probe: str = "The probe",
+    named=str,
 ) -> str:
     """Whether the `probe`'s class counts single out the runs that drop modes: `dropping` and
-    `others` map a run to its samples' class counts. They agree when each dropping run's largest
-    class takes more of its samples than any class of any other run does."""
+    `others` map a run to its samples' class counts (`named`: a run's name in words). They agree
+    when each dropping run's largest class takes more of its samples than any class of any other
+    run does."""
     shares = {name: np.asarray(c) / np.sum(c) for name, c in {**dropping, **others}.items()}
     tops = [shares[name].max() for name in dropping]
     lows = [shares[name].min() for name in dropping]
@@ -1711,7 +1718,8 @@ def class_skew_sentence(
 
     count = NUMBER_WORDS.get(len(others), str(len(others)))
     others_range = (
-        f"where the other {count} runs put {share_text(other_low)} to {share_text(other_top)} of "
+        f"where the other {count} runs ({_digits(map(named, others))}) put {share_text(other_low)} to "
+        f"{share_text(other_top)} of "
         f"their samples in each class ({share_text(1 / len(class_names))} each in CIFAR-10)"
     )
     top = _digits([share_text(t) for t in tops])
@@ -1774,19 +1782,26 @@ def spectral_norm_drops_modes(runs: dict[str, dict], sngan: dict, repeats: dict 
     return harmful
 
 
-def seed_pairs(first: dict[str, dict], second: dict[str, dict]) -> list[list[float]]:
-    """The FIDs of each run from two seeds: `first` and `second` the same runs ({label: its
-    `gan_evaluation`}), as `repeat_sentence` reads them; their spread is a seed's noise."""
-    return [[first[key]["fid"], second[key]["fid"]] for key in second]
+def seed_pairs(first: dict[str, dict], second: dict[str, dict], metric: str = "fid") -> list[list[float]]:
+    """The `metric` (FID, or another key of `gan_evaluation`) of each run from two seeds: `first` and
+    `second` the same runs ({label: its `gan_evaluation`}), as `repeat_sentence` reads them; their
+    spread is a seed's noise."""
+    return [[first[key][metric], second[key][metric]] for key in second]
 
 
-def scratch_pairs(runs: dict[str, dict], repeats: dict[str, dict], sngan: dict, rerun: dict | None = None):
-    """The pairs of 19-epoch runs from scratch that differ only by chance, as FIDs: each of `runs` with its
-    repeat from another seed (`seed_pairs`) and, given `rerun`, the first SNGAN stage (`sngan`) with its
-    rerun on another machine from the same seed; their spread (`mean_difference_threshold`) sets the
-    threshold two single runs must differ by."""
-    pairs = seed_pairs({key: runs[key] for key in repeats}, repeats)
-    return pairs + ([[sngan["fid"], rerun["fid"]]] if rerun is not None else [])
+def scratch_pairs(
+    runs: dict[str, dict],
+    repeats: dict[str, dict],
+    sngan: dict,
+    rerun: dict | None = None,
+    metric: str = "fid",
+):
+    """The pairs of 19-epoch runs from scratch that differ only by chance, as `metric` values (FIDs by
+    default): each of `runs` with its repeat from another seed (`seed_pairs`) and, given `rerun`, the first
+    SNGAN stage (`sngan`) with its rerun on another machine from the same seed; their spread
+    (`mean_difference_threshold`) sets the threshold two single runs must differ by."""
+    pairs = seed_pairs({key: runs[key] for key in repeats}, repeats, metric)
+    return pairs + ([[sngan[metric], rerun[metric]]] if rerun is not None else [])
 
 
 def without_sn_change(with_sn: dict, without: dict, noise: float) -> str:
@@ -1866,7 +1881,7 @@ def spectral_norm_evidence_sentence(
         "better": f"taken out late it lowered the FID by {-late_change:.2f}, beyond the noise",
         "unresolved": "taken out late it made no resolved difference",
     }[late]
-    harmful = spectral_norm_drops_modes(runs, sngan, repeats)
+    harmful = spectral_norm_drops_modes(runs, partner, repeats)  # against the stage on the runs' machine
     dcgan = (
         "on DCGAN's CNN it brought severe mode dropping"
         if harmful
@@ -1968,6 +1983,7 @@ def cnn_pair_sentence(
             {**kept, "SNGAN": sngan["class_counts"]},
             class_names,
             probe,
+            lambda name: "the SNGAN stage" if name == "SNGAN" else words(name),
         )
     better = [name for name, e in runs.items() if round(e["fid"], 1) < round(sngan["fid"], 1)]
     quoted = []  # the FID differences the sentence quotes
@@ -1976,11 +1992,12 @@ def cnn_pair_sentence(
         verb = "beats" if len(better) == 1 else "beat"
         ranking = f"{fids} {verb} the SNGAN stage's FID of {sngan['fid']:.1f}"
     else:
-        nearest = min(round(e["fid"], 1) for e in runs.values()) - round(sngan["fid"], 1)
+        closest = min(runs, key=lambda name: round(runs[name]["fid"], 1))
+        nearest = round(round(runs[closest]["fid"], 1) - round(sngan["fid"], 1), 1)
         quoted.append(nearest)
         ranking = (
             f"none of the four reached the SNGAN stage's FID of {sngan['fid']:.1f} "
-            f"(the nearest by {nearest:.1f})"
+            f"(the nearest, {words(closest)}, by {nearest:.1f})"
         )
     costs = {
         norm: runs[f"hinge + {key}"]["fid"] - runs[f"BCE + {key}"]["fid"]
@@ -2006,6 +2023,17 @@ def cnn_pair_sentence(
         else:
             at = ", the largest only reaches it" if threshold in printed else ""
             unresolved = f"; none of these exceeds {against}{at}"
+        worse = [
+            name
+            for name, e in runs.items()
+            if round(round(e["fid"], 1) - round(sngan["fid"], 1), 1) > threshold
+        ]
+        if not worse:
+            unresolved += ", so the SNGAN CNN's FID is resolved lower than none of the four"
+        elif len(worse) < len(runs):
+            spectral = set(worse) == {"hinge + SN", "BCE + SN"}
+            than = "DCGAN's CNN with spectral norm" if spectral else _digits(map(words, worse))
+            unresolved += f", so the SNGAN CNN's FID is resolved lower only than {than}"
     return f"{text} {verdict}{classes} {loss}, and {ranking}{unresolved}."
 
 
@@ -2018,14 +2046,15 @@ def remedies_sentence(
     cites: tuple[str, str] = ("", ""),
     own: dict | None = None,
     blamed: str = "",
+    recall_threshold: float | None = None,
 ) -> str:
     """What combated mode dropping, from the recall of the evaluations: `control`,
     DCGAN's CNN trained with the first SNGAN stage's recipe (hinge loss, spectral norm, EMA) for
     the same `epochs`; `own`, DCGAN's CNN with its own BCE and BatchNorm and that recipe's EMA and
-    schedule; `first`, that first stage; `final`, the shipped model after its warm restarts;
-    `dcgan`, the best DCGAN run (`cites`: where the controlled runs and the long runs are);
+    schedule; `first`, that first stage on their machine; `final`, the shipped model after its warm
+    restarts; `dcgan`, the best DCGAN run (`cites`: where the controlled runs and the long runs are);
     `blamed`, where the text shows that only the runs with spectral normalisation dropped modes, if
-    it does."""
+    it does; `recall_threshold`, how far two single runs' recalls differ by chance, if known."""
 
     control_cite, runs_cite = (f", {cites[0]}" if cites[0] else "", f" ({cites[1]})" if cites[1] else "")
     text = (
@@ -2044,6 +2073,14 @@ def remedies_sentence(
     text += f". With them the deeper SNGAN CNN reached {first['recall']:.2f} (both from seed 0{control_cite})"
     if own is not None and round(first["recall"], 2) <= round(own["recall"], 2):
         text += ", no more than DCGAN's own pair"
+    elif own is not None and recall_threshold is not None:
+        ahead, limit = (
+            round(round(first["recall"], 2) - round(own["recall"], 2), 2),
+            round(recall_threshold, 2),
+        )
+        if ahead <= limit:
+            pairs = f"the seed and machine pairs' threshold for recall: {limit:.2f}"
+            text += f", level with DCGAN's own pair ({pairs})"
     beat = "above" if round(final["recall"], 2) > round(dcgan["recall"], 2) else "not above"
     if round(final["recall"], 2) > round(first["recall"], 2):
         restarts = "the warm-restarted stages, with their added epochs,"

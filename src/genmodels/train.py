@@ -161,12 +161,8 @@ def gan_train_step(generator, discriminator, optimiser_g, optimiser_d, real, noi
     optimiser_g.zero_grad(set_to_none=True)
     g_loss.backward()
     optimiser_g.step()
-    logs = {
-        "d_loss": d_loss,
-        "g_loss": g_loss,
-        "d_real": torch.sigmoid(real_logits).mean(),
-        "d_fake": torch.sigmoid(fake_logits).mean(),
-    }
+    d_real, d_fake = torch.sigmoid(real_logits).mean(), torch.sigmoid(fake_logits).mean()
+    logs = {"d_loss": d_loss, "g_loss": g_loss, "d_real": d_real, "d_fake": d_fake}
     if not sync:  # 0-d tensors: on a GPU, reading them back every step would stall it
         return {k: v.detach() for k, v in logs.items()}
     return {k: v.item() for k, v in logs.items()}
