@@ -730,6 +730,9 @@ def test_bce_equilibrium_sentence_says_who_is_ahead():
     assert "$D(G(z)) = 0.30$ against 0.45: D is ahead" in smoothed and "`run`" in smoothed
     cited = prose.bce_equilibrium_sentence("run", ahead, cite="@fig-x")
     assert cited.startswith("The BCE-trained DCGAN `run` (@fig-x) tests")
+    assert "Over its last quarter D's loss" in cited
+    counted = prose.bce_equilibrium_sentence("run", ahead, cite="@fig-x", epochs=240)  # parent's epochs too
+    assert "Over the last quarter of its 240 epochs (shaded) D's loss is 0.90" in counted
 
 
 def test_agreement_text_says_exactly_for_a_zero_difference():
@@ -1217,26 +1220,28 @@ def test_architecture_control_sentence_credits_the_deeper_cnn_only_when_the_cont
 
 
 def test_long_runs_sentence_places_the_first_sngan_stage_among_the_dcgan_runs():
-    dcgan = [(30, 55.3), (85, 43.3), (130, 37.1), (240, 35.4)]
-    assert prose.long_runs_sentence((19, 44.2), dcgan, (74, 24.3)) == (
-        "after 19 epochs the first SNGAN stage reached an FID of 44.2, where the DCGAN had 55.3 after 30 "
-        "epochs and was first measured below it after 85 epochs (43.3); so training went on from the SNGAN "
-        "by warm restarts, which reached 24.3 in 74 epochs against the best DCGAN's 35.4 in 240."
+    dcgan = [(30, 55.35), (85, 43.35), (130, 37.1), (240, 35.42)]  # as Table 15 prints them
+    assert prose.long_runs_sentence((19, 44.17), dcgan, (74, 24.34)) == (
+        "after 19 epochs the first SNGAN stage reached an FID of 44.17, where the DCGAN had 55.35 after 30 "
+        "epochs and was first measured below it after 85 epochs (43.35); so training went on from the SNGAN "
+        "by warm restarts, which reached 24.34 in 74 epochs against the best DCGAN's 35.42 in 240."
     )
-    assert "below every DCGAN run's, the best 35.4 after 240 epochs; so training went on" in (
+    assert "below every DCGAN run's, the best 35.42 after 240 epochs; so training went on" in (
         prose.long_runs_sentence((19, 30.0), dcgan, (74, 24.3))
     )
-    assert "above every DCGAN run's (the first, 55.3 after 30 epochs); so this comparison alone does not" in (
-        prose.long_runs_sentence((19, 60.0), dcgan, (74, 24.3))
+    assert (
+        "above every DCGAN run's (the first, 55.35 after 30 epochs); so this comparison alone does not"
+        in (prose.long_runs_sentence((19, 60.0), dcgan, (74, 24.3)))
     )
-    assert "had 55.3 after 30 epochs and was first measured below it after 85 epochs (43.3); so training" in (
-        prose.long_runs_sentence((30, 50.0), dcgan, (74, 24.3))
+    assert (
+        "had 55.35 after 30 epochs and was first measured below it after 85 epochs (43.35); so training"
+        in (prose.long_runs_sentence((30, 50.0), dcgan, (74, 24.3)))
     )
     for sooner in ((40, 50.0), (100, 50.0)):  # no DCGAN run as long or longer did worse
-        assert "(43.3); so this comparison alone does not favour the SNGAN" in (
+        assert "(43.35); so this comparison alone does not favour the SNGAN" in (
             prose.long_runs_sentence(sooner, dcgan, (74, 24.3))
         )
-    assert "where the DCGAN was first measured below it after 30 epochs (40.0); so training" in (
+    assert "where the DCGAN was first measured below it after 30 epochs (40.00); so training" in (
         prose.long_runs_sentence((19, 45.0), [(30, 40.0), (85, 50.0)], (74, 24.3))
     )
 
@@ -1307,6 +1312,18 @@ def test_remedies_sentence_credits_only_the_change_that_raised_recall():
         )
 
     within, beyond = first_stage(0.27), first_stage(0.39)
+    elsewhere = prose.remedies_sentence(
+        run(0.02, 0.19),
+        run(0.27, 0.41),
+        run(0.53, 0.66),
+        run(0.42, 0.56),
+        19,
+        continued=(run(0.30, 0.43), "H100"),
+    )
+    assert (
+        "raised the stage they continued (0.30 on the H100) to 0.53, above the best DCGAN run's 0.42."
+        in elsewhere
+    )
     assert (
         "reached 0.27 (both from seed 0), level with DCGAN's own pair (the seed and machine pairs' threshold "
         "for recall: 0.12), and" in within
@@ -1521,17 +1538,19 @@ def test_cnn_pair_sentence_says_when_no_quoted_fid_difference_is_resolved():
     # quoted: the hinge loss's +10.1 and +15.3, and the nearest FID's 5.7 above the SNGAN stage's
     assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=23.5).endswith(
         "(the nearest, BCE with BatchNorm, by 5.7); none of these exceeds the two-run threshold of 23.5 "
-        "(below), so the SNGAN CNN's FID is resolved lower only than DCGAN's CNN with spectral norm."
+        "(below), so the SNGAN CNN's FID is resolved lower only than DCGAN's CNN with spectral norm"
+        "; its choice rests on the long runs, which changed loss and schedule with it."
     )
     assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=12.0).endswith(
         "(the nearest, BCE with BatchNorm, by 5.7); of these, 15.3 exceeds the two-run threshold of 12.0 "
         "(below), so the SNGAN CNN's FID is resolved lower only than hinge loss with spectral norm, hinge "
-        "loss with BatchNorm and BCE with spectral norm."
+        "loss with BatchNorm and BCE with spectral norm; its choice rests on the long runs, which changed "
+        "loss and schedule with it."
     )
     assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=8.0).endswith(
         "; of these, 10.1 and 15.3 exceed the two-run threshold of 8.0 (below), so the SNGAN CNN's FID is "
         "resolved lower only than hinge loss with spectral norm, hinge loss with BatchNorm and BCE with "
-        "spectral norm."
+        "spectral norm; its choice rests on the long runs, which changed loss and schedule with it."
     )
     assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=5.0).endswith(
         "; of these, 5.7, 10.1 and 15.3 exceed the two-run threshold of 5.0 (below)."  # all four behind it
@@ -1543,14 +1562,15 @@ def test_cnn_pair_sentence_says_when_no_quoted_fid_difference_is_resolved():
     assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=15.27).endswith(
         "; none of these exceeds the two-run threshold of 15.3 (below), the largest only reaches it, so the "
         "SNGAN CNN's FID is resolved lower only than hinge loss with spectral norm, hinge loss with "
-        "BatchNorm and BCE with spectral norm."
+        "BatchNorm and BCE with spectral norm; its choice rests on the long runs, which changed loss and "
+        "schedule with it."
     )
     # the runs beside the SNGAN stage on one machine: 2.5 from it; only the two with spectral norm resolved
     beside = prose.cnn_pair_sentence(runs, {"fid": 47.4, "recall": 0.27}, fid_threshold=15.3)
     assert beside.endswith(
         "(the nearest, BCE with BatchNorm, by 2.5); none of these exceeds the two-run threshold of 15.3 "
         "(below), the largest only reaches it, so the SNGAN CNN's FID is resolved lower only than DCGAN's "
-        "CNN with spectral norm."
+        "CNN with spectral norm; its choice rests on the long runs, which changed loss and schedule with it."
     )
     assert prose.cnn_pair_sentence(runs, sngan).endswith("(the nearest, BCE with BatchNorm, by 5.7).")
     # a run that beats the SNGAN stage: its gap is not quoted, only the hinge loss's changes are read
@@ -1621,7 +1641,7 @@ def test_grid_probe_sentence_compares_the_grid_with_real_images():
     }
     assert prose.grid_probe_sentence(probe, "@sec-mode-collapse") == (
         "The linear probe of @sec-mode-collapse is at least 90% sure of one class for 59 of the 100 images, "
-        "fewer than for real test images (83%, of which it labels 83% right)."
+        "fewer than for real test images (83% of them; it labels 83% of those right)."
     )
     assert "80 of the 100 images, about as many as for real" in prose.grid_probe_sentence(
         {**probe, "grid_sure": 80}, "x"

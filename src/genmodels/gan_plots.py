@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from genmodels.plots import draw_panels, grid_array
 
@@ -64,7 +64,7 @@ def _draw_losses(axes, iteration_log, iterations_per_epoch, window, events, loss
     axes[0].set_ylabel("loss" if loss == "hinge" else "loss [nats]")
     low, high = np.percentile(iteration_log[:, :2], (0.5, 99.5))
     high = max(high, d_star, g_star)  # the equilibrium lines stay inside the axis, clear of its edge
-    axes[0].set_ylim(min(0.0, low * 1.1), high * 1.1)
+    axes[0].set_ylim(min(0.0, low * 1.1), high * 1.15)
     _mark_schedule(axes[0], events, lambda epoch: epoch * iterations_per_epoch)
 
     epochs = len(iteration_log) // iterations_per_epoch
@@ -176,7 +176,10 @@ def epoch_curves_against_equilibrium(
         ax.grid(alpha=0.3)
     left.set_ylabel("loss [nats]")
     right.set_ylabel("mean D")
-    left.set_ylim(bottom=min(0.0, left.get_ylim()[0]))  # BCE losses sit well above the spine
+    left.set_yscale("log")  # D's loss and both equilibrium values stay apart beneath a far larger G loss
+    left.yaxis.set_major_locator(LogLocator(subs=(1.0, 3.0)))  # 0.3, 1, 3: levels a reader can name
+    left.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    left.yaxis.set_minor_formatter(NullFormatter())
     right.set_ylim(-0.04, 1.04)  # outputs near 0 or 1 stay off the spines
     figure.tight_layout(rect=(0, 0.15, 1, 1), w_pad=2.5)
     handles = [h for ax in (left, right) for h in ax.get_legend_handles_labels()[0]]
@@ -198,12 +201,16 @@ def class_histogram(counts, class_names, reference=None) -> Figure:
         bars.append((positions + 0.2, reference / reference.sum(), "real (test set)"))
     for where, shares, label in bars:
         drawn = ax.bar(where, shares, width=0.4, label=label)
-        ax.bar_label(drawn, [f"{100 * share:.1f}" for share in shares], fontsize=7, rotation=90, padding=2)
+        texts = ax.bar_label(
+            drawn, [f"{100 * share:.1f}" for share in shares], fontsize=7, rotation=90, padding=2
+        )
+        for text in texts:  # over the uniform line, which passes behind them
+            text.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 0.3})
     ax.axhline(1 / len(class_names), color="grey", ls=":", label="uniform", zorder=0.5)  # behind the bars
     ax.set_xticks(positions, class_names, fontsize=7)  # level names: the height goes to the bars
     ax.set_xlim(-0.6, len(class_names) - 0.4)
-    ax.set_ylim(0, 1.35 * max(shares.max() for _, shares, _ in bars))  # room for the bars' labels
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))  # the ticks carry the unit
+    ax.set_ylim(0, 1.45 * max(shares.max() for _, shares, _ in bars))  # room for the bars' labels
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))  # the ticks carry the unit
     ax.yaxis.set_major_formatter(lambda value, _: f"{100 * value:.0f}%")
     ax.grid(axis="y", alpha=0.3)
     ax.legend(fontsize=8, ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)

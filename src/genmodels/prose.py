@@ -580,8 +580,8 @@ def grid_probe_sentence(probe: dict, probe_section: str) -> str:
     )
     return (
         f"The linear probe of {probe_section} is at least {probe['threshold']:.0%} sure of one class for "
-        f"{sure} of the {grid} images, {relation} for real test images ({real:.0%}, of which it labels "
-        f"{probe['test_sure_accuracy']:.0%} right)."
+        f"{sure} of the {grid} images, {relation} for real test images ({real:.0%} of them; it labels "
+        f"{probe['test_sure_accuracy']:.0%} of those right)."
     )
 
 
@@ -745,20 +745,20 @@ def long_runs_sentence(
 ) -> str:
     """How the long runs compare the final model's first stage (`first`: epochs, FID) with the
     DCGAN runs (`baseline`: (epochs since initialisation, FID) of each, in training order) and the
-    final model (`final`) with the best DCGAN run."""
+    final model (`final`) with the best DCGAN run; FIDs to two decimals, as the runs' table prints them."""
     epochs, fid = first
     best = min(baseline, key=lambda run: run[1])
     reached = [run for run in baseline if run[1] <= fid]
     if not reached:
-        where = f"below every DCGAN run's, the best {best[1]:.1f} after {best[0]} epochs"
+        where = f"below every DCGAN run's, the best {best[1]:.2f} after {best[0]} epochs"
     elif len(reached) == len(baseline):
-        where = f"above every DCGAN run's (the first, {baseline[0][1]:.1f} after {baseline[0][0]} epochs)"
+        where = f"above every DCGAN run's (the first, {baseline[0][1]:.2f} after {baseline[0][0]} epochs)"
     else:
         level = reached[0]
         before = [run for run in baseline if run[0] < level[0] and run[1] > fid]
-        below = f"first measured below it after {level[0]} epochs ({level[1]:.1f})"  # at stage ends only
+        below = f"first measured below it after {level[0]} epochs ({level[1]:.2f})"  # at stage ends only
         where = (
-            f"where the DCGAN had {before[-1][1]:.1f} after {before[-1][0]} epochs and was {below}"
+            f"where the DCGAN had {before[-1][1]:.2f} after {before[-1][0]} epochs and was {below}"
             if before
             else f"where the DCGAN was {below}"
         )
@@ -769,8 +769,8 @@ def long_runs_sentence(
         else "so this comparison alone does not favour the SNGAN"
     )
     return (
-        f"after {epochs} epochs the first SNGAN stage reached an FID of {fid:.1f}, {where}; {verdict}, which "
-        f"reached {final[1]:.1f} in {final[0]} epochs against the best DCGAN's {best[1]:.1f} in {best[0]}."
+        f"after {epochs} epochs the first SNGAN stage reached an FID of {fid:.2f}, {where}; {verdict}, which "
+        f"reached {final[1]:.2f} in {final[0]} epochs against the best DCGAN's {best[1]:.2f} in {best[0]}."
     )
 
 
@@ -1010,7 +1010,7 @@ def bce_reading_sentence(reading: dict) -> str:
         f"To test the BCE game's prediction, D's score was turned into a probability of being real by a "
         f"logistic regression $\\sigma(aD+b)$ fitted on half of those held-out images. On the other half "
         f"this probability averages {reading['real_d']:.2f} for test images and {reading['fake_d']:.2f} for "
-        f"samples, where the equilibrium gives $\\tfrac12$ to both, and its BCE loss (real plus fake term) "
+        f"samples, where the equilibrium gives 1/2 to both, and its BCE loss (real plus fake term) "
         f"is {reading['loss']:.3f} against $\\log 4 = {log4:.3f}$"
     )
     from genmodels.metrics import bce_jsd_bound
@@ -1025,10 +1025,13 @@ def bce_reading_sentence(reading: dict) -> str:
     )
 
 
-def bce_equilibrium_sentence(name: str, late: dict, real_label: float = 1.0, cite: str = "") -> str:
+def bce_equilibrium_sentence(
+    name: str, late: dict, real_label: float = 1.0, cite: str = "", epochs: int | None = None
+) -> str:
     """A BCE-trained run's late-training losses and outputs against the equilibrium of its loss:
     D = 1/2, log 4 and log 2, or, with one-sided smoothing (real target r < 1), D = r / 2 and the
-    losses there (`cite`, e.g. a figure of the run, in brackets after its name)."""
+    losses there (`cite`, e.g. a figure of the run, in brackets after its name; `epochs`, all its
+    epochs, of which `late` averages the last quarter, shaded in that figure)."""
     from genmodels.gan import equilibrium_losses, equilibrium_output
 
     d_star, g_star = equilibrium_losses("bce", real_label)
@@ -1040,8 +1043,9 @@ def bce_equilibrium_sentence(name: str, late: dict, real_label: float = 1.0, cit
     else:
         verdict = "its losses lie on either side of the equilibrium values"
     name = f"`{name}`" + (f" ({cite})" if cite else "")
+    quarter = f"the last quarter of its {epochs} epochs (shaded)" if epochs else "its last quarter"
     if real_label == 1.0:
-        predicted = f"$\\log 4 \\approx {d_star:.3f}$", f"$\\log 2 \\approx {g_star:.3f}$", "$\\tfrac12$"
+        predicted = f"$\\log 4 \\approx {d_star:.3f}$", f"$\\log 2 \\approx {g_star:.3f}$", "1/2"
         intro = f"The BCE-trained DCGAN {name} tests the BCE predictions"
     else:
         predicted = f"{d_star:.3f}", f"{g_star:.3f}", f"{output:.2f}"
@@ -1051,7 +1055,7 @@ def bce_equilibrium_sentence(name: str, late: dict, real_label: float = 1.0, cit
             f"$r/2 = {output:.2f}$, D's loss {d_star:.3f} and G's {g_star:.3f})"
         )
     return (
-        f"{intro}. Over its last quarter D's loss is {late['d_loss']:.2f} against {predicted[0]}, "
+        f"{intro}. Over {quarter} D's loss is {late['d_loss']:.2f} against {predicted[0]}, "
         f"G's {late['g_loss']:.2f} against {predicted[1]}, $D(x) = {late['d_real']:.2f}$ and "
         f"$D(G(z)) = {late['d_fake']:.2f}$ against {predicted[2]}: {verdict}."
     )
@@ -2034,6 +2038,8 @@ def cnn_pair_sentence(
             spectral = set(worse) == {"hinge + SN", "BCE + SN"}
             than = "DCGAN's CNN with spectral norm" if spectral else _digits(map(words, worse))
             unresolved += f", so the SNGAN CNN's FID is resolved lower only than {than}"
+            if "BCE + BN" not in worse:  # not than DCGAN's own recipe: the CNN was chosen by the long runs
+                unresolved += "; its choice rests on the long runs, which changed loss and schedule with it"
     return f"{text} {verdict}{classes} {loss}, and {ranking}{unresolved}."
 
 
@@ -2047,6 +2053,7 @@ def remedies_sentence(
     own: dict | None = None,
     blamed: str = "",
     recall_threshold: float | None = None,
+    continued: tuple[dict, str] | None = None,
 ) -> str:
     """What combated mode dropping, from the recall of the evaluations: `control`,
     DCGAN's CNN trained with the first SNGAN stage's recipe (hinge loss, spectral norm, EMA) for
@@ -2054,7 +2061,8 @@ def remedies_sentence(
     schedule; `first`, that first stage on their machine; `final`, the shipped model after its warm
     restarts; `dcgan`, the best DCGAN run (`cites`: where the controlled runs and the long runs are);
     `blamed`, where the text shows that only the runs with spectral normalisation dropped modes, if
-    it does; `recall_threshold`, how far two single runs' recalls differ by chance, if known."""
+    it does; `recall_threshold`, how far two single runs' recalls differ by chance, if known;
+    `continued`, the first stage the restarts continued and where it trained, when not `first`."""
 
     control_cite, runs_cite = (f", {cites[0]}" if cites[0] else "", f" ({cites[1]})" if cites[1] else "")
     text = (
@@ -2082,9 +2090,11 @@ def remedies_sentence(
             pairs = f"the seed and machine pairs' threshold for recall: {limit:.2f}"
             text += f", level with DCGAN's own pair ({pairs})"
     beat = "above" if round(final["recall"], 2) > round(dcgan["recall"], 2) else "not above"
-    if round(final["recall"], 2) > round(first["recall"], 2):
+    start, where = continued if continued is not None else (first, "")
+    if round(final["recall"], 2) > round(start["recall"], 2):
         restarts = "the warm-restarted stages, with their added epochs,"
-        text += f", and {restarts} raised it to {final['recall']:.2f}, {beat}"
+        raised = f"the stage they continued ({start['recall']:.2f} on the {where})" if continued else "it"
+        text += f", and {restarts} raised {raised} to {final['recall']:.2f}, {beat}"
     else:
         text += f"; the shipped model's recall is {beat}"
     return f"{text} the best DCGAN run's {dcgan['recall']:.2f}{runs_cite}."
