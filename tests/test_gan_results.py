@@ -136,6 +136,49 @@ def test_ema_pair_table_puts_each_runs_last_iterate_beside_its_average(monkeypat
     ]
 
 
+def test_fid_sample_sets_store_each_seed_under_its_own_key(monkeypatch):
+    stored = {}
+
+    def cached(config, key, compute):
+        return stored.setdefault(key, compute())
+
+    monkeypatch.setattr(gan_results, "manifest_entry", lambda config: {})
+    monkeypatch.setattr(gan_results, "cached_metric", cached)
+    monkeypatch.setattr(gan_results, "gan_evaluation", lambda config: {"fid": 24.0})
+    monkeypatch.setattr(gan_results, "_sample_fid", lambda config, count, seed: 24.0 + seed / 10)
+    assert gan_results.fid_sample_sets(None, (3, 5)) == [24.0, 24.3, 24.5]
+    assert set(stored) == {"fid_resampled", "fid_resampled_seed5"}  # seed 3 keeps the key it was stored under
+    assert gan_results.fid_sample_sets(None, (5, 3)) == [24.0, 24.5, 24.3]  # read back, not mixed up
+
+
+def test_held_out_table_prints_each_image_set_beside_what_the_equilibrium_fixes():
+    # scores of one distribution on real and generated images, as at p_G = p_data, within [-1, 1]
+    real, fake = (torch.rand(200_000, generator=torch.Generator().manual_seed(s)) * 2 - 1 for s in (0, 1))
+    held_out = {"train_hinge": 0.765, "train_sigma": 0.572, "train_right": 0.6149}
+    held_out |= {
+        "test_hinge": float(torch.relu(1 - real).mean()),
+        "fake_hinge": float(torch.relu(1 + fake).mean()),
+    }
+    held_out |= {
+        "test_sigma": float(torch.sigmoid(real).mean()),
+        "fake_sigma": float(torch.sigmoid(fake).mean()),
+    }
+    held_out |= {
+        "test_right": float((real > 0).float().mean()),
+        "fake_right": float((fake < 0).float().mean()),
+    }
+    table = gan_results.held_out_table(held_out, {"real_d": 0.5, "fake_d": 0.5})
+    rows = {row[0]: row[1:] for row in table.itertuples(index=False)}
+    assert list(table.columns)[1:] == ["training subset", "test images", "samples", "at the equilibrium"]
+    assert rows["D's hinge term"][0] == "0.765" and rows["on the correct side of 0"][0] == "61.5%"
+    assert rows["σ(aD + b), other half"][1:] == ("0.50", "0.50", "1/2 each")  # none on seen images
+    # the equilibrium column's relations hold for such scores, as printed
+    hinge, sigma, side = (rows[k] for k in ("D's hinge term", "mean σ(D)", "on the correct side of 0"))
+    assert abs(float(hinge[1]) + float(hinge[2]) - 2) < 0.01 and hinge[3] == "test + samples ≥ 2"
+    assert sigma[1] == sigma[2] and sigma[3] == "test = samples"
+    assert abs(float(side[1][:-1]) + float(side[2][:-1]) - 100) < 1 and side[3] == "test + samples = 100%"
+
+
 def test_leave_one_out_table_reads_each_seed_and_the_change_against_the_control(monkeypatch):
     from genmodels import runs
 

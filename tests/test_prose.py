@@ -270,7 +270,18 @@ def test_hinge_equilibrium_sentence_reads_the_gap():
         and "\\ge 0.450$ for the shipped" in fresh
     )
     assert "taken at face value" not in fresh
-    assert "it scores 97.5% of the samples below 0 but only 56.5% of the test images above it" in fresh
+    assert (
+        "it puts 56.5% of the test images and 97.5% of the samples on the correct side of 0: these two "
+        "shares sum to 154.0%, where at the equilibrium, with the two sets alike to every D, they sum to "
+        "100%, so the networks have not reached" in fresh
+    )
+    seen = prose.hinge_equilibrium_sentence(
+        {"d_loss": 1.3, "g_loss": 0.6, "d_real": 0.6, "d_fake": 0.4},
+        {**held_out, "train_right": 0.6149},
+        "@tbl-x",
+    )
+    assert "On images it never trained on (@tbl-x), 10,000 test images" in seen
+    assert "56.5% of the test images (61.5% of the training images it saw) and 97.5%" in seen
     level = prose.hinge_equilibrium_sentence({"d_loss": 2.0, "g_loss": 0.0, "d_real": 0.5, "d_fake": 0.49})
     assert "at or above" in level and "barely separates" in level
     assert "TV" not in level and "consistent with the equilibrium" in level
@@ -370,6 +381,7 @@ def test_latent_size_reason_says_whether_the_chosen_size_is_the_best():
 
     table = prose.hyperparameter_table(VAEConfig(name="t", latent_dim=32), latent_study=study)
     assert "32 and 64 dimensions are level" in table and "(17\u00a0active)" in table  # never split
+    assert prose._unbroken("(16–18 active), 8: 103.7") == "(16–\u206018\u00a0active), 8:\u00a0103.7"
 
 
 def test_sweep_reason_reads_a_learning_rate_sweep():
@@ -664,20 +676,25 @@ def test_stage_fid_sentence_says_whether_each_restart_helped():
 
 
 def test_stage_fid_sentence_names_the_restarts_within_the_sampling_noise():
-    resolved = prose.stage_fid_sentence([44.2, 32.7, 25.5], noise=0.3)
+    # one generator's FID over four sample sets: sd 0.122, 3 degrees of freedom, so two single sets
+    # differ by chance by up to t(0.975, 3) × 0.122 × √2 = 0.55
+    sampling = {**prose.mean_difference_threshold([[24.34, 24.54, 24.40, 24.25]], runs_per_mean=1), "sets": 4}
+    resolved = prose.stage_fid_sentence([44.2, 32.7, 25.5], sampling)
     assert resolved == (
-        "The FID after each stage was 44.20, 32.70 and 25.50. A second set of 10,000 samples from the final "
-        "generator moves its FID by 0.30: restarts 1 and 2 lowered it by more than that, by less each time."
+        "The FID after each stage was 44.20, 32.70 and 25.50. Over 4 sets of 10,000 samples the final "
+        "generator's FID has a standard deviation of 0.12, so two single sets differ by chance by up to 0.55 "
+        "(t-test at 5%, 3 degrees of freedom): restarts 1 and 2 lowered it by more than that, by less each "
+        "time."
     )
-    last = prose.stage_fid_sentence([44.2, 32.7, 25.5, 24.5, 24.3], noise=0.3)
+    last = prose.stage_fid_sentence([44.2, 32.7, 25.5, 24.5, 24.3], sampling)
     assert last.endswith(
         "restarts 1, 2 and 3 lowered it by more than that, by less each time; "
         "the change of restart 4 (−0.20) is within this sampling noise."
     )
-    mixed = prose.stage_fid_sentence([30.0, 29.9, 31.0], noise=0.3)
+    mixed = prose.stage_fid_sentence([30.0, 29.8, 30.6], sampling)
     assert mixed.endswith(
-        "restart 2 raised it by more than that; "
-        "the change of restart 1 (−0.10) is within this sampling noise."
+        "restart 2 raised it by more than that; the change of restart 1 (−0.20) is within this sampling "
+        "noise."
     )
 
 
@@ -1101,9 +1118,9 @@ def test_bce_reading_sentence_reads_the_jsd_bound():
     apart = {"real_d": 0.61, "fake_d": 0.32, "loss": 1.102, "jsd_bound": 0.142}
     text = prose.bce_reading_sentence(apart)
     assert (
-        "this probability averages 0.61 for test images and 0.32 for samples, where the equilibrium" in text
+        "D gives the other half's test images 0.61 and its samples 0.32 on average (1/2 each at the BCE "
+        "game's equilibrium), a BCE loss (real plus fake term) of 1.102 against $\\log 4 = 1.386$" in text
     )
-    assert "its BCE loss (real plus fake term) is 1.102 against $\\log 4 = 1.386$" in text
     assert text.endswith("\\ge 0.142$ nats (at most $\\log 2$).")
     level = prose.bce_reading_sentence(
         {**apart, "real_d": 0.5, "fake_d": 0.5, "loss": 1.385, "jsd_bound": 0.0005}
@@ -1255,11 +1272,15 @@ def test_feature_precision_sentence_gives_the_change_and_what_was_not_recomputed
     fids = {"bf16": 97.314, "fp32": 97.25, "samples": 2000}
     assert prose.feature_precision_sentence(fids, 24.34, 40) == (
         "Features in fp32 instead of bf16 move the FID of 2,000 samples against 2,000 real images "
-        "(97.3, inflated by covariances of rank below the 2,048 feature dimensions) by −0.06; the "
+        "(97.3, above the 10,000-sample FID only because 2,000 samples give covariances of rank below the "
+        "2,048 feature dimensions) by −0.06; the "
         "10,000-sample FID was not recomputed in fp32 (40 min)."
     )
     larger = prose.feature_precision_sentence({**fids, "bf16": 30.0, "samples": 5000}, 24.34, 40)
-    assert "(30.0, as fewer samples bias FID upwards)" in larger and "rank below" not in larger
+    assert (
+        "(30.0, above the 10,000-sample FID as fewer samples bias FID upwards)" in larger
+        and "rank below" not in larger
+    )
     level = prose.feature_precision_sentence({**fids, "bf16": 24.0}, 24.34, 40)
     assert "against 2,000 real images (24.0) by" in level
 
@@ -1298,9 +1319,12 @@ def test_remedies_sentence_credits_only_the_change_that_raised_recall():
     level = prose.remedies_sentence(
         run(0.02, 0.19), run(0.26, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19, own=run(0.26, 0.43)
     )
-    assert "(both from seed 0), no more than DCGAN's own pair, and the warm-restarted stages, with" in level
+    assert (
+        "(both from seed 0), no more than DCGAN's own BCE and BatchNorm (0.26), and the warm-restarted stages"
+        in level
+    )
 
-    def first_stage(recall):  # its recall against DCGAN's own pair's 0.26, the threshold 0.12
+    def first_stage(recall):  # its recall against DCGAN's own BCE and BatchNorm's 0.26, the threshold 0.12
         return prose.remedies_sentence(
             run(0.02, 0.19),
             run(recall, 0.41),
@@ -1325,8 +1349,8 @@ def test_remedies_sentence_credits_only_the_change_that_raised_recall():
         in elsewhere
     )
     assert (
-        "reached 0.27 (both from seed 0), level with DCGAN's own pair (the seed and machine pairs' threshold "
-        "for recall: 0.12), and" in within
+        "reached 0.27 (both from seed 0), level with DCGAN's own BCE and BatchNorm (0.26; the seed and "
+        "machine pairs' threshold for recall: 0.12), and" in within
     )
     assert "reached 0.39 (both from seed 0), and the warm-restarted" in beyond  # 0.13 beyond 0.12
     equal = prose.remedies_sentence(
@@ -1456,10 +1480,17 @@ def test_spectral_norm_evidence_sentence_weighs_the_scratch_late_and_dcgan_runs(
     agreeing = {"hinge + SN": {"fid": 105.1, "recall": 0.02}, "hinge + BN": {"fid": 52.3, "recall": 0.27}}
     same = {"fid": 54.1, "recall": 0.21}  # +9.9: within the threshold
 
-    def sentence(late, scratch, pair=harmful, devices=("CPU", "H100")):
-        return prose.spectral_norm_evidence_sentence(
-            late, 0.16, pair, sngan, agreeing, scratch, "@tbl-x", devices
+    def evidence(late, pair, repeats, own, cite="", devices=("", ""), d_losses=None, rerun=None):
+        test = prose.mean_difference_threshold(
+            prose.scratch_pairs(pair, repeats, sngan, rerun), runs_per_mean=1
         )
+        drops = prose.spectral_norm_drops_modes(pair, sngan if rerun is None else rerun, repeats)
+        return prose.spectral_norm_evidence_sentence(
+            late, 0.16, test, drops, sngan, own, cite, devices, d_losses, rerun
+        )
+
+    def sentence(late, scratch, pair=harmful, devices=("CPU", "H100")):
+        return evidence(late, pair, agreeing, scratch, "@tbl-x", devices)
 
     assert sentence(0.03, same) == (
         "The SNGAN CNN with BatchNorm in D instead, trained from scratch for as long (@tbl-x), reached an "
@@ -1470,16 +1501,12 @@ def test_spectral_norm_evidence_sentence_weighs_the_scratch_late_and_dcgan_runs(
         "on DCGAN's CNN it brought severe mode dropping. It stays because every later stage continued from "
         "the first."
     )
-    ahead = prose.spectral_norm_evidence_sentence(
-        0.03, 0.16, harmful, sngan, agreeing, same, d_losses=(0.2, 1.28)
-    )
+    ahead = evidence(0.03, harmful, agreeing, same, d_losses=(0.2, 1.28))
     assert (
         "degrees of freedom); without it D pulled far ahead of G (D's last-epoch hinge loss 0.20 against "
         "1.28, 2 at the equilibrium)." in ahead
     )
-    level = prose.spectral_norm_evidence_sentence(
-        0.03, 0.16, harmful, sngan, agreeing, same, d_losses=(0.9, 1.28)
-    )
+    level = evidence(0.03, harmful, agreeing, same, d_losses=(0.9, 1.28))
     assert "freedom) (D's last-epoch hinge loss 0.90 against 1.28, 2 at the equilibrium). So" in level
     dropping = sentence(0.03, {"fid": 70.0, "recall": 0.05})
     assert "it dropped modes severely without spectral normalisation." in dropping
@@ -1505,9 +1532,7 @@ def test_spectral_norm_evidence_sentence_weighs_the_scratch_late_and_dcgan_runs(
     # the first stage trained again beside the run without spectral norm: read against that rerun, whose
     # change from the first stage (the machine's) joins the seed pairs: pooled sd 3.46, 3 degrees of freedom
     rerun = {"fid": 47.3, "recall": 0.28}
-    paired = prose.spectral_norm_evidence_sentence(
-        0.03, 0.16, harmful, sngan, agreeing, same, "@tbl-x", ("CPU", "H100"), (0.01, 1.1), rerun
-    )
+    paired = evidence(0.03, harmful, agreeing, same, "@tbl-x", ("CPU", "H100"), (0.01, 1.1), rerun)
     assert paired.startswith(
         "The SNGAN CNN with BatchNorm in D instead, trained from scratch for as long (@tbl-x), reached an "
         "FID of 54.1 and a recall of 0.21, against 47.3 and 0.28 for the first stage trained again there "
@@ -1516,16 +1541,24 @@ def test_spectral_norm_evidence_sentence_weighs_the_scratch_late_and_dcgan_runs(
         "freedom); without it D pulled far ahead of G (D's last-epoch hinge loss 0.01 against 1.10, 2 at the "
         "equilibrium). So these runs give no"
     )
-    far = prose.spectral_norm_evidence_sentence(
-        0.03, 0.16, harmful, sngan, agreeing, {"fid": 75.0, "recall": 0.25}, "", ("CPU", "H100"), None, rerun
-    )
+    far = evidence(0.03, harmful, agreeing, {"fid": 75.0, "recall": 0.25}, "", ("CPU", "H100"), None, rerun)
     assert "a rise of 27.7, resolved: the seed and machine pairs' spread" in far
     # the DCGAN 2 x 2 blames spectral norm only when the other seed agrees
     both = {"hinge + SN": {"fid": 105.1, "recall": 0.04}, "hinge + BN": {"fid": 52.3, "recall": 0.05}}
-    text = prose.spectral_norm_evidence_sentence(0.03, 0.16, harmful, sngan, both, same)
+    text = evidence(0.03, harmful, both, same)
     assert "did not bring severe mode dropping by itself" in text
     # one BatchNorm run dropping modes too: spectral norm alone is not blamed
     assert "did not bring severe mode dropping by itself" in sentence(0.03, same, runs(0.02, 0.1, 0.03, 0.26))
+    # the threshold and the verdict on DCGAN's CNN are the caller's, not recomputed
+    given = prose.spectral_norm_evidence_sentence(
+        0.03, 0.16, {"threshold": 5.0, "dof": 7}, False, sngan, same
+    )
+    assert (
+        "a rise of 9.9, resolved: the seed pairs' spread sets the threshold for two single runs at 5.0 "
+        in given
+    )
+    assert "(t-test at 5%, 7 degrees of freedom)" in given
+    assert "on DCGAN's CNN it did not bring severe mode dropping by itself" in given
 
 
 def test_cnn_pair_sentence_says_when_no_quoted_fid_difference_is_resolved():
@@ -1536,47 +1569,44 @@ def test_cnn_pair_sentence_says_when_no_quoted_fid_difference_is_resolved():
         for k, f, r in zip(keys, (105.4, 60.0, 90.1, 49.9), (0.02, 0.21, 0.03, 0.26))
     }
     # quoted: the hinge loss's +10.1 and +15.3, and the nearest FID's 5.7 above the SNGAN stage's
+    chance = "by which two single runs can differ by chance (t-test, below)"
+    rests = "; its choice rests on the long runs, which changed loss and schedule with it."
+    three = "hinge loss with spectral norm, hinge loss with BatchNorm and BCE with spectral norm"
     assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=23.5).endswith(
-        "(the nearest, BCE with BatchNorm, by 5.7); none of these exceeds the two-run threshold of 23.5 "
-        "(below), so the SNGAN CNN's FID is resolved lower only than DCGAN's CNN with spectral norm"
-        "; its choice rests on the long runs, which changed loss and schedule with it."
+        f"(the nearest, BCE with BatchNorm, by 5.7); none of these differences exceeds the 23.5 {chance}, so "
+        f"the SNGAN CNN's FID is resolved lower only than DCGAN's CNN with spectral norm{rests}"
     )
     assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=12.0).endswith(
-        "(the nearest, BCE with BatchNorm, by 5.7); of these, 15.3 exceeds the two-run threshold of 12.0 "
-        "(below), so the SNGAN CNN's FID is resolved lower only than hinge loss with spectral norm, hinge "
-        "loss with BatchNorm and BCE with spectral norm; its choice rests on the long runs, which changed "
-        "loss and schedule with it."
+        f"(the nearest, BCE with BatchNorm, by 5.7); of these differences, 15.3 exceeds the 12.0 {chance}, "
+        f"so the SNGAN CNN's FID is resolved lower only than {three}{rests}"
     )
     assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=8.0).endswith(
-        "; of these, 10.1 and 15.3 exceed the two-run threshold of 8.0 (below), so the SNGAN CNN's FID is "
-        "resolved lower only than hinge loss with spectral norm, hinge loss with BatchNorm and BCE with "
-        "spectral norm; its choice rests on the long runs, which changed loss and schedule with it."
+        f"; of these differences, 10.1 and 15.3 exceed the 8.0 {chance}, so the SNGAN CNN's FID is "
+        f"resolved lower only than {three}{rests}"
     )
     assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=5.0).endswith(
-        "; of these, 5.7, 10.1 and 15.3 exceed the two-run threshold of 5.0 (below)."  # all four behind it
+        f"; of these differences, 5.7, 10.1 and 15.3 exceed the 5.0 {chance}."  # all four behind it
     )
     assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=70.0).endswith(
-        "(below), so the SNGAN CNN's FID is resolved lower than none of the four."
+        f"{chance}, so the SNGAN CNN's FID is resolved lower than none of the four."
     )
-    # a difference equal to the threshold as both are printed is not beyond it, but is said to reach it
+    # a difference equal to the threshold as both are printed is not beyond it, but is said to equal it
     assert prose.cnn_pair_sentence(runs, sngan, fid_threshold=15.27).endswith(
-        "; none of these exceeds the two-run threshold of 15.3 (below), the largest only reaches it, so the "
-        "SNGAN CNN's FID is resolved lower only than hinge loss with spectral norm, hinge loss with "
-        "BatchNorm and BCE with spectral norm; its choice rests on the long runs, which changed loss and "
-        "schedule with it."
+        f"; none of these differences exceeds the 15.3 {chance}, which the largest equals, so the SNGAN "
+        f"CNN's FID is resolved lower only than {three}{rests}"
     )
     # the runs beside the SNGAN stage on one machine: 2.5 from it; only the two with spectral norm resolved
     beside = prose.cnn_pair_sentence(runs, {"fid": 47.4, "recall": 0.27}, fid_threshold=15.3)
     assert beside.endswith(
-        "(the nearest, BCE with BatchNorm, by 2.5); none of these exceeds the two-run threshold of 15.3 "
-        "(below), the largest only reaches it, so the SNGAN CNN's FID is resolved lower only than DCGAN's "
-        "CNN with spectral norm; its choice rests on the long runs, which changed loss and schedule with it."
+        f"(the nearest, BCE with BatchNorm, by 2.5); none of these differences exceeds the 15.3 {chance}, "
+        f"which the largest equals, so the SNGAN CNN's FID is resolved lower only than DCGAN's CNN with "
+        f"spectral norm{rests}"
     )
     assert prose.cnn_pair_sentence(runs, sngan).endswith("(the nearest, BCE with BatchNorm, by 5.7).")
     # a run that beats the SNGAN stage: its gap is not quoted, only the hinge loss's changes are read
     beats = {**runs, "BCE + BN": {"fid": 40.0, "recall": 0.26}}
     # (its gap, 4.2, is not quoted; the hinge loss's +20.0 with BatchNorm now decides)
-    assert "of these, 20.0 exceeds" in prose.cnn_pair_sentence(beats, sngan, fid_threshold=18.0)
+    assert "of these differences, 20.0 exceeds" in prose.cnn_pair_sentence(beats, sngan, fid_threshold=18.0)
     assert "none of these" in prose.cnn_pair_sentence(beats, sngan, fid_threshold=21.0)
 
 

@@ -141,11 +141,9 @@ class Discriminator(nn.Module):
 
 
 def dcgan_init(module: nn.Module) -> None:
-    """DCGAN initialisation: conv weights ~ N(0, 0.02), BatchNorm scales ~ N(1, 0.02), biases 0.
-
-    A spectrally normalised convolution keeps PyTorch's default (Kaiming-uniform) weights: its
-    `weight` is computed from the parametrisation, so there is nothing to overwrite, and spectral
-    normalisation rescales the matrix to unit largest singular value anyway."""
+    """DCGAN's initialisation (build_gan applies it to G and D): conv weights ~ N(0, 0.02),
+    BatchNorm scales ~ N(1, 0.02), biases 0. A spectrally normalised conv keeps PyTorch's
+    default: its weight is computed from the parametrisation, which rescales it anyway."""
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
         if not nn.utils.parametrize.is_parametrized(module, "weight"):
             nn.init.normal_(module.weight, 0.0, 0.02)

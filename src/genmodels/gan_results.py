@@ -174,16 +174,25 @@ def grid_probe_confidence(config=runs.FINAL_GAN, threshold: float = PROBE_CONFID
     return cached_metric(config, "grid_probe_confidence", compute)
 
 
+RESAMPLE_SEEDS = (3, 5, 6)  # noise seeds of the further 10k sample sets (1: the evaluation's; 4: held out)
+
+
 def fid_resampled(config=runs.FINAL_GAN, seed: int = 3) -> dict:
-    """FID of a second, independent set of 10k samples (noise seed `seed`; the evaluation uses 1)
-    against the same real features, computed once: how far the 10k-sample FID moves with the
-    samples alone, the noise against which a difference between two generators is read."""
+    """FID of another, independent set of 10k samples (noise seed `seed`; the evaluation uses 1)
+    against the same real features, computed once per seed."""
     manifest_entry(config)
 
     def compute():
         return {"fid": _sample_fid(config, FID_SAMPLES, seed), "seed": seed, "samples": FID_SAMPLES}
 
-    return cached_metric(config, "fid_resampled", compute)
+    return cached_metric(config, "fid_resampled" if seed == 3 else f"fid_resampled_seed{seed}", compute)
+
+
+def fid_sample_sets(config=runs.FINAL_GAN, seeds: tuple[int, ...] = RESAMPLE_SEEDS) -> list[float]:
+    """The 10k-sample FID of one generator from the evaluation's sample set and from each of
+    `seeds`: how far it moves with the samples alone, the noise against which a difference between
+    two generators is read."""
+    return [gan_evaluation(config)["fid"], *(fid_resampled(config, seed)["fid"] for seed in seeds)]
 
 
 PRECISION_SAMPLES = 2000
@@ -555,6 +564,27 @@ def stage_trends_by_run(config) -> dict[str, dict]:
         log, [stage.epochs * per_epoch for stage, _ in stages], iterations_per_epoch=per_epoch
     )
     return {stage.name: row for (stage, _), row in zip(stages, rows)}
+
+
+def held_out_table(held_out: dict, reading: dict) -> pd.DataFrame:
+    """The shipped D on the images of `held_out_discriminator` (the training subset it has seen, the
+    test images and fresh samples it has not) and its calibrated reading (`held_out_bce_reading`,
+    held-out images only), beside what the equilibrium p_G = p_data fixes for every D: the same
+    distribution of scores on real and generated images, so hinge terms that sum to at least 2 (2 for
+    scores in [-1, 1]), equal mean sigma(D), shares on the right side of 0 that sum to 100%, and a
+    calibrated probability of 1/2. Cells are text, as printed."""
+    sets = ("train", "test", "fake")
+    rows = [
+        ("D's hinge term", *(f"{held_out[f'{s}_hinge']:.3f}" for s in sets), "test + samples ≥ 2"),
+        ("mean σ(D)", *(f"{held_out[f'{s}_sigma']:.2f}" for s in sets), "test = samples"),
+        (
+            "on the correct side of 0",
+            *(f"{held_out[f'{s}_right']:.1%}" for s in sets),
+            "test + samples = 100%",
+        ),
+        ("σ(aD + b), other half", None, f"{reading['real_d']:.2f}", f"{reading['fake_d']:.2f}", "1/2 each"),
+    ]
+    return pd.DataFrame(rows, columns=["", "training subset", "test images", "samples", "at the equilibrium"])
 
 
 def late_training_means(config, fraction: float = 0.25) -> dict:

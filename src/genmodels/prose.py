@@ -506,14 +506,15 @@ def near_floor_sentence(near_floor: int, latent_dim: int) -> str:
     return f"Of its {latent_dim} dimensions, {count} carry between"
 
 
-def stage_fid_sentence(fids: list[float], noise: float | None = None) -> str:
+def stage_fid_sentence(fids: list[float], sampling: dict | None = None) -> str:
     """What the FID after each training stage shows about the warm restarts: `fids` in stage order;
-    `noise`, how far the FID moves with a second sample set of the same generator, decides which
-    restarts' changes are resolved."""
-    digits = 1 if noise is None else 2  # against a noise of hundredths, the changes are read to hundredths
+    `sampling`, the spread of one generator's FID over independent sample sets
+    (`mean_difference_threshold` of them with runs_per_mean=1, and "sets": how many), whose threshold
+    for two single sample sets decides which restarts' changes are resolved."""
+    digits = 1 if sampling is None else 2  # against a noise of hundredths, the changes are read to hundredths
     values = ", ".join(f"{f:.{digits}f}" for f in fids[:-1]) + f" and {fids[-1]:.{digits}f}"
     gains = [before - after for before, after in zip(fids, fids[1:])]
-    if noise is None:
+    if sampling is None:
         if all(g > 0 for g in gains):
             shrinking = all(later < earlier for earlier, later in zip(gains, gains[1:]))
             verdict = "each restart lowered it" + (
@@ -529,10 +530,13 @@ def stage_fid_sentence(fids: list[float], noise: float | None = None) -> str:
             )
         return f"The FID after each stage was {values}: {verdict}."
 
-    parts = _restart_changes(fids, noise, "this sampling noise")
+    threshold = round(sampling["threshold"], 2)  # as printed
+    parts = _restart_changes(fids, threshold, "this sampling noise")
     return (
-        f"The FID after each stage was {values}. A second set of 10,000 samples from the final generator "
-        f"moves its FID by {noise:.2f}: {'; '.join(parts)}."
+        f"The FID after each stage was {values}. Over {sampling['sets']} sets of 10,000 samples the final "
+        f"generator's FID has a standard deviation of {sampling['pooled_sd']:.2f}, so two single sets differ "
+        f"by chance by up to {threshold:.2f} (t-test at 5%, {sampling['dof']} degrees of freedom): "
+        f"{'; '.join(parts)}."
     )
 
 
@@ -594,9 +598,10 @@ def feature_precision_sentence(fids: dict, full_fid: float, full_minutes: int, d
     count = f"{fids['samples']:,}"
     base = f"{fids['bf16']:.1f}"
     if fids["bf16"] > full_fid and fids["samples"] < dims:
-        base += f", inflated by covariances of rank below the {dims:,} feature dimensions"
+        base += f", above the 10,000-sample FID only because {count} samples give covariances of rank below "
+        base += f"the {dims:,} feature dimensions"
     elif fids["bf16"] > full_fid:
-        base += ", as fewer samples bias FID upwards"
+        base += ", above the 10,000-sample FID as fewer samples bias FID upwards"
     return (
         f"Features in fp32 instead of bf16 move the FID of {count} samples against {count} real images "
         f"({base}) by {signed(change)}; the 10,000-sample FID was not recomputed in fp32 "
@@ -948,10 +953,12 @@ def stage_trends_sentence(trends: list[dict]) -> str:
     return text
 
 
-def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
+def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None, cite: str = "") -> str:
     """The late-training hinge losses against what the hinge game predicts at p_G = p_data, and
     the total variation D's loss implies (every D has loss >= 2 - 2 TV); with `held_out`
-    (`gan_results.held_out_discriminator`) the bound is also read on images D never trained on."""
+    (`gan_results.held_out_discriminator`; `cite`: the table that shows it) the bound is also read
+    on images D never trained on, with the shares on the correct side of D's decision (real above 0,
+    generated below), which sum to 100% at the equilibrium."""
     from genmodels.gan import hinge_total_variation_bound
 
     gap = late["d_real"] - late["d_fake"]
@@ -976,8 +983,9 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
         else:
             fresh = round(held_out["test_hinge"] + held_out["fake_hinge"], 3)
             tv = lower_bound_text(hinge_total_variation_bound(fresh), 3)
+            where = f" ({cite})" if cite else ""
             reading = (
-                f"below the value 2 of the equilibrium. On images it never trained on, "
+                f"below the value 2 of the equilibrium. On images it never trained on{where}, "
                 f"{held_out['samples']:,} test images and {held_out['samples']:,} fresh samples of the "
                 f"shipped (EMA) G, the final D's loss is {fresh:.3f}; {no_better[0].lower()}{no_better[1:]}, "
                 f"$\\mathrm{{TV}}(p_{{\\text{{data}}}}, p_G) \\ge {tv}$ for the shipped generator"
@@ -987,9 +995,16 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None) -> str:
         reading = "at or above the value 2 of the equilibrium, so it implies no distance between the two"
         verdict = "D's loss is consistent with the equilibrium"
     if held_out is not None:
+        test, fake = (round(100 * held_out[k], 1) for k in ("test_right", "fake_right"))  # as printed
+        seen = (
+            f" ({held_out['train_right']:.1%} of the training images it saw)"
+            if "train_right" in held_out
+            else ""
+        )
         ahead += (
-            f"; of the held-out images it scores {held_out['fake_right']:.1%} of the samples below 0 but "
-            f"only {held_out['test_right']:.1%} of the test images above it"
+            f"; of the held-out images it puts {test:.1f}% of the test images{seen} and {fake:.1f}% of the "
+            f"samples on the correct side of 0: these two shares sum to {test + fake:.1f}%, where at the "
+            "equilibrium, with the two sets alike to every D, they sum to 100%"
         )
     return (
         f"Over the last quarter of training D's loss averages {d_loss:.3f}, {reading}. "
@@ -1004,14 +1019,13 @@ def lower_bound_text(value: float, digits: int = 2) -> str:
 
 def bce_reading_sentence(reading: dict) -> str:
     """The shipped D read as a BCE discriminator (`gan_results.held_out_bce_reading`) against the
-    BCE game's prediction at p_G = p_data: D = ½ on every image and D's loss log 4."""
+    BCE game's prediction at p_G = p_data: D = 1/2 on every image and D's loss log 4."""
     log4 = math.log(4)
     text = (
-        f"To test the BCE game's prediction, D's score was turned into a probability of being real by a "
-        f"logistic regression $\\sigma(aD+b)$ fitted on half of those held-out images. On the other half "
-        f"this probability averages {reading['real_d']:.2f} for test images and {reading['fake_d']:.2f} for "
-        f"samples, where the equilibrium gives 1/2 to both, and its BCE loss (real plus fake term) "
-        f"is {reading['loss']:.3f} against $\\log 4 = {log4:.3f}$"
+        f"Mapped to a probability of being real by a logistic regression $\\sigma(aD+b)$ fitted on half of "
+        f"the held-out images, D gives the other half's test images {reading['real_d']:.2f} and its samples "
+        f"{reading['fake_d']:.2f} on average (1/2 each at the BCE game's equilibrium), a BCE loss (real plus "
+        f"fake term) of {reading['loss']:.3f} against $\\log 4 = {log4:.3f}$"
     )
     from genmodels.metrics import bce_jsd_bound
 
@@ -1476,8 +1490,9 @@ def hyperparameter_table(
 
 def _unbroken(text: str) -> str:
     """`text` with no line break inside a mean ± sd, between a swept value and its result ('8: 103.7')
-    or inside a '(16–18 active)' (non-breaking spaces)."""
+    or inside a '(16–18 active)' (non-breaking spaces, and a word joiner after a range's dash)."""
     text = re.sub(r"(\d): (\d)", "\\1:\u00a0\\2", text.replace(" ± ", "\u00a0±\u00a0"))
+    text = re.sub(r"(\d)–(\d)", "\\1–\u2060\\2", text)
     return re.sub(r"(\d) active\)", "\\1\u00a0active)", text)
 
 
@@ -1778,7 +1793,8 @@ def repeat_sentence(first: dict[str, dict], second: dict[str, dict], sngan: dict
 def spectral_norm_drops_modes(runs: dict[str, dict], sngan: dict, repeats: dict | None = None) -> bool:
     """Whether spectral normalisation brings the severe mode dropping on DCGAN's CNN: both runs of
     the 2 x 2 with it drop modes, neither without it, and the `repeats` from another seed agree
-    (arguments as `spectral_norm_evidence_sentence` takes them)."""
+    (`runs` {"hinge + SN", "hinge + BN", "BCE + SN", "BCE + BN": its `gan_evaluation`}, `repeats`
+    {"hinge + SN", "hinge + BN": ...} from another seed; `sngan`: the SNGAN stage on their machine)."""
     dropping = set(severe_dropping(runs, sngan))
     harmful = {"hinge + SN", "BCE + SN"} <= dropping and not dropping & {"hinge + BN", "BCE + BN"}
     if repeats is not None:
@@ -1822,9 +1838,9 @@ def without_sn_change(with_sn: dict, without: dict, noise: float) -> str:
 def spectral_norm_evidence_sentence(
     late_change: float,
     threshold: float,
-    runs: dict[str, dict],
+    scratch_test: dict,
+    drops_modes: bool,
     sngan: dict,
-    repeats: dict[str, dict],
     own: dict,
     cite: str = "",
     devices: tuple[str, str] = ("", ""),
@@ -1833,17 +1849,16 @@ def spectral_norm_evidence_sentence(
 ) -> str:
     """What this project's runs say for keeping spectral normalisation in D: `own`, the SNGAN CNN
     trained from scratch like its first stage (`sngan`) with BatchNorm in D instead, read against the
-    seed noise of `repeats` (`without_sn_change`; `cite`: where both are); `late_change`, the
-    leave-one-out change of FID without it (resolved beyond `threshold`); and the 2 x 2 of DCGAN's CNN
-    from scratch (`runs` {"hinge + SN", "hinge + BN", "BCE + SN", "BCE + BN": its `gan_evaluation`},
-    with `repeats` {"hinge + SN", "hinge + BN": ...} from another seed, which must agree for a verdict).
+    two-run threshold of the scratch pairs (`scratch_test`: `mean_difference_threshold` of `scratch_pairs`,
+    runs_per_mean=1; `without_sn_change`; `cite`: where both are); `late_change`, the leave-one-out
+    change of FID without it (resolved beyond `threshold`); and `drops_modes`, whether the 2 x 2 of
+    DCGAN's CNN from scratch blames spectral normalisation for severe mode dropping
+    (`spectral_norm_drops_modes`, against the same partner as `own`).
     `devices`: where `own` and the first stage trained (`reporting.device_name`), named beside a rerun;
     `rerun`: the first stage trained again from its seed where `own` trained, then the partner `own`
-    is read against, its change from the first stage (the machine's) joining the seed pairs whose
-    spread sets the threshold for two single runs (`mean_difference_threshold`); `d_losses`: D's hinge
-    loss in the last epoch of `own` and of its partner."""
-    test = mean_difference_threshold(scratch_pairs(runs, repeats, sngan, rerun), runs_per_mean=1)
-    noise = test["threshold"]
+    is read against (its change from the first stage joins the pairs of `scratch_test`); `d_losses`:
+    D's hinge loss in the last epoch of `own` and of its partner."""
+    noise = scratch_test["threshold"]
     partner = sngan if rerun is None else rerun
     scratch = without_sn_change(partner, own, noise)
     change = round(own["fid"], 1) - round(partner["fid"], 1)  # as the two FIDs are printed
@@ -1851,7 +1866,7 @@ def spectral_norm_evidence_sentence(
     first_on = "the CPU" if devices[1] == "CPU" else f"the {devices[1]} GPU"  # named beside a rerun
     spread = (
         f"the seed{' and machine' if rerun is not None else ''} pairs' spread sets the threshold for two "
-        f"single runs at {noise:.1f} (t-test at 5%, {test['dof']} degrees of freedom)"
+        f"single runs at {noise:.1f} (t-test at 5%, {scratch_test['dof']} degrees of freedom)"
     )
     read = {
         "dropping": "it dropped modes severely without spectral normalisation",
@@ -1885,15 +1900,14 @@ def spectral_norm_evidence_sentence(
         "better": f"taken out late it lowered the FID by {-late_change:.2f}, beyond the noise",
         "unresolved": "taken out late it made no resolved difference",
     }[late]
-    harmful = spectral_norm_drops_modes(runs, partner, repeats)  # against the stage on the runs' machine
     dcgan = (
         "on DCGAN's CNN it brought severe mode dropping"
-        if harmful
+        if drops_modes
         else "on DCGAN's CNN it did not bring severe mode dropping by itself"
     )
     if scratch in ("dropping", "worse"):
         though = "though " if late == "better" else ""
-        depends = ": its effect depends on the CNN" if harmful else ""
+        depends = ": its effect depends on the CNN" if drops_modes else ""
         support = (
             "So this one pair of runs favours spectral normalisation for the SNGAN CNN from the start"
             if scratch == "worse"
@@ -2018,15 +2032,16 @@ def cnn_pair_sentence(
     quoted += costs.values()
     if fid_threshold is not None:  # read as printed, to 0.1
         printed, threshold = [round(abs(g), 1) for g in quoted], round(fid_threshold, 1)
-        against = f"the two-run threshold of {threshold:.1f} (below)"
+        against = f"the {threshold:.1f} by which two single runs can differ by chance (t-test, below)"
         beyond = [f"{g:.1f}" for g in printed if g > threshold]
         if beyond:
             unresolved = (
-                f"; of these, {_digits(beyond)} {'exceeds' if len(beyond) == 1 else 'exceed'} {against}"
+                f"; of these differences, {_digits(beyond)} {'exceeds' if len(beyond) == 1 else 'exceed'} "
+                f"{against}"
             )
         else:
-            at = ", the largest only reaches it" if threshold in printed else ""
-            unresolved = f"; none of these exceeds {against}{at}"
+            at = ", which the largest equals" if threshold in printed else ""
+            unresolved = f"; none of these differences exceeds {against}{at}"
         worse = [
             name
             for name, e in runs.items()
@@ -2080,7 +2095,7 @@ def remedies_sentence(
         return f"{text}, and {did}: {first['recall']:.2f}."
     text += f". With them the deeper SNGAN CNN reached {first['recall']:.2f} (both from seed 0{control_cite})"
     if own is not None and round(first["recall"], 2) <= round(own["recall"], 2):
-        text += ", no more than DCGAN's own pair"
+        text += f", no more than DCGAN's own BCE and BatchNorm ({own['recall']:.2f})"
     elif own is not None and recall_threshold is not None:
         ahead, limit = (
             round(round(first["recall"], 2) - round(own["recall"], 2), 2),
@@ -2088,7 +2103,7 @@ def remedies_sentence(
         )
         if ahead <= limit:
             pairs = f"the seed and machine pairs' threshold for recall: {limit:.2f}"
-            text += f", level with DCGAN's own pair ({pairs})"
+            text += f", level with DCGAN's own BCE and BatchNorm ({own['recall']:.2f}; {pairs})"
     beat = "above" if round(final["recall"], 2) > round(dcgan["recall"], 2) else "not above"
     start, where = continued if continued is not None else (first, "")
     if round(final["recall"], 2) > round(start["recall"], 2):
