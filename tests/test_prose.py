@@ -235,6 +235,11 @@ def test_stage_trends_group_stages_that_move_alike():
     assert "D's loss falls in every stage (by 0.10 to 0.20);" in text
     assert "G's falls in stage 1 (by 0.10) and rises in stages 2 and 3 (by 0.10)." in text
     assert "At each of the 2 restarts D's loss jumps up by 0.50 to 0.70." in text
+    windowed = prose.stage_trends_sentence(rows, jump_window=200)
+    assert (
+        "At each of the 2 restarts D's loss (mean of the 200 iterations after against the 200 before) jumps "
+        "up by 0.50 to 0.70." in windowed
+    )
     outputs = {"d_real_first": 0.55, "d_real_last": 0.57, "d_fake_first": 0.41, "d_fake_last": 0.35}
     ahead = prose.stage_trends_sentence([r | outputs for r in rows])
     assert "the gap between $\\sigma(D(x))$ and $\\sigma(D(G(z)))$ is wider in every stage (by 0.08)" in ahead
@@ -682,9 +687,9 @@ def test_stage_fid_sentence_names_the_restarts_within_the_sampling_noise():
     resolved = prose.stage_fid_sentence([44.2, 32.7, 25.5], sampling)
     assert resolved == (
         "The FID after each stage was 44.20, 32.70 and 25.50. Over 4 sets of 10,000 samples the final "
-        "generator's FID has a standard deviation of 0.12, so two single sets differ by chance by up to 0.55 "
-        "(t-test at 5%, 3 degrees of freedom): restarts 1 and 2 lowered it by more than that, by less each "
-        "time."
+        "generator's FID has a standard deviation of 0.12, so a difference between two single sets is "
+        "resolved beyond 0.55 (t-test at 5%, 3 degrees of freedom): restarts 1 and 2 lowered it by more than "
+        "that, by less each time."
     )
     last = prose.stage_fid_sentence([44.2, 32.7, 25.5, 24.5, 24.3], sampling)
     assert last.endswith(
@@ -718,7 +723,7 @@ def test_ablation_resolved_sentence_names_rows_beyond_the_noise_floor():
 
 def test_training_length_separation_compares_both_ways():
     assert prose.training_length_separation(0.891, 0.914, 40, 6).startswith(
-        "no higher after 40 epochs than in the 6-epoch run (one seed each, so the 2.3-point drop may be the "
+        "lower after 40 epochs than in the 6-epoch run (one seed each, so the 2.3-point drop may be the "
         "seed's):"
     )
     assert (
@@ -1272,8 +1277,8 @@ def test_feature_precision_sentence_gives_the_change_and_what_was_not_recomputed
     fids = {"bf16": 97.314, "fp32": 97.25, "samples": 2000}
     assert prose.feature_precision_sentence(fids, 24.34, 40) == (
         "Features in fp32 instead of bf16 move the FID of 2,000 samples against 2,000 real images "
-        "(97.3, above the 10,000-sample FID only because 2,000 samples give covariances of rank below the "
-        "2,048 feature dimensions) by −0.06; the "
+        "(97.3, above the 10,000-sample FID as fewer samples bias FID upwards, the more so below the 2,048 "
+        "feature dimensions, where the covariances lose rank) by −0.06; the "
         "10,000-sample FID was not recomputed in fp32 (40 min)."
     )
     larger = prose.feature_precision_sentence({**fids, "bf16": 30.0, "samples": 5000}, 24.34, 40)
@@ -1353,6 +1358,20 @@ def test_remedies_sentence_credits_only_the_change_that_raised_recall():
         "machine pairs' threshold for recall: 0.12), and" in within
     )
     assert "reached 0.39 (both from seed 0), and the warm-restarted" in beyond  # 0.13 beyond 0.12
+    # the shipped model's 0.53 leads the best DCGAN run's 0.42 by 0.11, within the threshold of 0.12
+    assert within.endswith(
+        "raised it to 0.53, a lead within that threshold (0.11) over the best DCGAN run's 0.42."
+    )
+    wider = prose.remedies_sentence(
+        run(0.02, 0.19),
+        run(0.27, 0.41),
+        run(0.60, 0.66),
+        run(0.42, 0.56),
+        19,
+        own=run(0.26, 0.43),
+        recall_threshold=0.123,
+    )
+    assert wider.endswith("raised it to 0.60, above the best DCGAN run's 0.42.")  # 0.18 beyond 0.12
     equal = prose.remedies_sentence(
         run(0.26, 0.19), run(0.30, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19, own=run(0.26, 0.4)
     )

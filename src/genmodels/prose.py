@@ -534,9 +534,9 @@ def stage_fid_sentence(fids: list[float], sampling: dict | None = None) -> str:
     parts = _restart_changes(fids, threshold, "this sampling noise")
     return (
         f"The FID after each stage was {values}. Over {sampling['sets']} sets of 10,000 samples the final "
-        f"generator's FID has a standard deviation of {sampling['pooled_sd']:.2f}, so two single sets differ "
-        f"by chance by up to {threshold:.2f} (t-test at 5%, {sampling['dof']} degrees of freedom): "
-        f"{'; '.join(parts)}."
+        f"generator's FID has a standard deviation of {sampling['pooled_sd']:.2f}, so a difference between "
+        f"two single sets is resolved beyond {threshold:.2f} (t-test at 5%, {sampling['dof']} degrees of "
+        f"freedom): {'; '.join(parts)}."
     )
 
 
@@ -597,11 +597,10 @@ def feature_precision_sentence(fids: dict, full_fid: float, full_minutes: int, d
     change = fids["fp32"] - fids["bf16"]
     count = f"{fids['samples']:,}"
     base = f"{fids['bf16']:.1f}"
-    if fids["bf16"] > full_fid and fids["samples"] < dims:
-        base += f", above the 10,000-sample FID only because {count} samples give covariances of rank below "
-        base += f"the {dims:,} feature dimensions"
-    elif fids["bf16"] > full_fid:
+    if fids["bf16"] > full_fid:
         base += ", above the 10,000-sample FID as fewer samples bias FID upwards"
+        if fids["samples"] < dims:
+            base += f", the more so below the {dims:,} feature dimensions, where the covariances lose rank"
     return (
         f"Features in fp32 instead of bf16 move the FID of {count} samples against {count} real images "
         f"({base}) by {signed(change)}; the 10,000-sample FID was not recomputed in fp32 "
@@ -917,9 +916,10 @@ def output_gaps(row: dict) -> dict:
     return {f"gap_{half}": row[f"d_real_{half}"] - row[f"d_fake_{half}"] for half in ("first", "last")}
 
 
-def stage_trends_sentence(trends: list[dict]) -> str:
+def stage_trends_sentence(trends: list[dict], jump_window: int | None = None) -> str:
     """How the D and G losses move within the stages (stages of the same direction grouped), how D's
-    loss jumps at the restarts, and any transient peak of G's loss."""
+    loss jumps at the restarts (`jump_window`: the iterations averaged on either side, if named), and
+    any transient peak of G's loss."""
     gaps = [row | output_gaps(row) for row in trends if "d_real_first" in row]
     text = (
         f"Comparing the first with the second half of each stage, D's loss "
@@ -934,14 +934,17 @@ def stage_trends_sentence(trends: list[dict]) -> str:
             text += ": D is further ahead of G in the second half of every stage"
     text += "."
     jumps = [row["d_loss_jump"] for row in trends if "d_loss_jump" in row]
+    loss = "D's loss"
+    if jump_window:
+        loss += f" (mean of the {jump_window} iterations after against the {jump_window} before)"
     if jumps and (all(j > 0 for j in jumps) or all(j < 0 for j in jumps)):
         direction = "up" if jumps[0] > 0 else "down"
         amount = _span([abs(j) for j in jumps])
         restarts = "the restart" if len(jumps) == 1 else f"each of the {len(jumps)} restarts"
-        text += f" At {restarts} D's loss jumps {direction} by {amount}."
+        text += f" At {restarts} {loss} jumps {direction} by {amount}."
     elif jumps:
         listed = _digits(f"{'up' if j > 0 else 'down'} by {abs(j):.2f}" for j in jumps)
-        text += f" At the restarts D's loss jumps {listed}."
+        text += f" At the restarts {loss} jumps {listed}."
     peaks = [
         f"in stage {row['stage']} G's per-epoch mean loss has a transient peak of {row['g_peak']:.2f} "
         f"(epoch {row['g_peak_epoch']})"
@@ -1139,7 +1142,7 @@ def training_length_separation(final: float, study: float, final_epochs: int, st
         return f"about the same after {final_epochs} epochs as in the {study_epochs}-epoch run"
     if final < study:
         return (
-            f"no higher after {final_epochs} epochs than in the {study_epochs}-epoch run (one seed each, so "
+            f"lower after {final_epochs} epochs than in the {study_epochs}-epoch run (one seed each, so "
             f"the {100 * (study - final):.1f}-point drop may be the seed's): the ELBO rewards codes that "
             f"reconstruct each image, not codes that separate the digits, so longer training need not "
             f"separate them more"
@@ -2104,7 +2107,10 @@ def remedies_sentence(
         if ahead <= limit:
             pairs = f"the seed and machine pairs' threshold for recall: {limit:.2f}"
             text += f", level with DCGAN's own BCE and BatchNorm ({own['recall']:.2f}; {pairs})"
-    beat = "above" if round(final["recall"], 2) > round(dcgan["recall"], 2) else "not above"
+    lead = round(round(final["recall"], 2) - round(dcgan["recall"], 2), 2)  # as printed
+    beat = "above" if lead > 0 else "not above"
+    if lead > 0 and recall_threshold is not None and lead <= round(recall_threshold, 2):
+        beat = f"a lead within that threshold ({lead:.2f}) over"
     start, where = continued if continued is not None else (first, "")
     if round(final["recall"], 2) > round(start["recall"], 2):
         restarts = "the warm-restarted stages, with their added epochs,"
