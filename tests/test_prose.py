@@ -683,7 +683,7 @@ def test_stage_fid_sentence_says_whether_each_restart_helped():
 def test_stage_fid_sentence_names_the_restarts_within_the_sampling_noise():
     # one generator's FID over four sample sets: sd 0.122, 3 degrees of freedom, so two single sets
     # differ by chance by up to t(0.975, 3) × 0.122 × √2 = 0.55
-    sampling = {**prose.mean_difference_threshold([[24.34, 24.54, 24.40, 24.25]], runs_per_mean=1), "sets": 4}
+    sampling = prose.mean_difference_threshold([[24.34, 24.54, 24.40, 24.25]], runs_per_mean=1)
     resolved = prose.stage_fid_sentence([44.2, 32.7, 25.5], sampling)
     assert resolved == (
         "The FID after each stage was 44.20, 32.70 and 25.50. Over 4 sets of 10,000 samples the final "
@@ -1372,6 +1372,10 @@ def test_remedies_sentence_credits_only_the_change_that_raised_recall():
         recall_threshold=0.123,
     )
     assert wider.endswith("raised it to 0.60, above the best DCGAN run's 0.42.")  # 0.18 beyond 0.12
+    # the first stage resolved beyond the threshold, so the sentence has not named it yet
+    assert beyond.endswith(
+        "raised it to 0.53, a lead within the recall threshold of 0.12 (0.11) over the best DCGAN run's 0.42."
+    )
     equal = prose.remedies_sentence(
         run(0.26, 0.19), run(0.30, 0.43), run(0.53, 0.66), run(0.42, 0.56), 19, own=run(0.26, 0.4)
     )

@@ -509,8 +509,8 @@ def near_floor_sentence(near_floor: int, latent_dim: int) -> str:
 def stage_fid_sentence(fids: list[float], sampling: dict | None = None) -> str:
     """What the FID after each training stage shows about the warm restarts: `fids` in stage order;
     `sampling`, the spread of one generator's FID over independent sample sets
-    (`mean_difference_threshold` of them with runs_per_mean=1, and "sets": how many), whose threshold
-    for two single sample sets decides which restarts' changes are resolved."""
+    (`mean_difference_threshold` of that one group, runs_per_mean=1), whose threshold for two single
+    sample sets decides which restarts' changes are resolved."""
     digits = 1 if sampling is None else 2  # against a noise of hundredths, the changes are read to hundredths
     values = ", ".join(f"{f:.{digits}f}" for f in fids[:-1]) + f" and {fids[-1]:.{digits}f}"
     gains = [before - after for before, after in zip(fids, fids[1:])]
@@ -533,7 +533,7 @@ def stage_fid_sentence(fids: list[float], sampling: dict | None = None) -> str:
     threshold = round(sampling["threshold"], 2)  # as printed
     parts = _restart_changes(fids, threshold, "this sampling noise")
     return (
-        f"The FID after each stage was {values}. Over {sampling['sets']} sets of 10,000 samples the final "
+        f"The FID after each stage was {values}. Over {sampling['dof'] + 1} sets of 10,000 samples the final "
         f"generator's FID has a standard deviation of {sampling['pooled_sd']:.2f}, so a difference between "
         f"two single sets is resolved beyond {threshold:.2f} (t-test at 5%, {sampling['dof']} degrees of "
         f"freedom): {'; '.join(parts)}."
@@ -2097,6 +2097,7 @@ def remedies_sentence(
         did = f"the SNGAN CNN did no better (both from seed 0{control_cite})"
         return f"{text}, and {did}: {first['recall']:.2f}."
     text += f". With them the deeper SNGAN CNN reached {first['recall']:.2f} (both from seed 0{control_cite})"
+    named = False  # whether the sentence has quoted the recall threshold yet
     if own is not None and round(first["recall"], 2) <= round(own["recall"], 2):
         text += f", no more than DCGAN's own BCE and BatchNorm ({own['recall']:.2f})"
     elif own is not None and recall_threshold is not None:
@@ -2107,10 +2108,12 @@ def remedies_sentence(
         if ahead <= limit:
             pairs = f"the seed and machine pairs' threshold for recall: {limit:.2f}"
             text += f", level with DCGAN's own BCE and BatchNorm ({own['recall']:.2f}; {pairs})"
+            named = True
     lead = round(round(final["recall"], 2) - round(dcgan["recall"], 2), 2)  # as printed
     beat = "above" if lead > 0 else "not above"
     if lead > 0 and recall_threshold is not None and lead <= round(recall_threshold, 2):
-        beat = f"a lead within that threshold ({lead:.2f}) over"
+        threshold = "that threshold" if named else f"the recall threshold of {recall_threshold:.2f}"
+        beat = f"a lead within {threshold} ({lead:.2f}) over"
     start, where = continued if continued is not None else (first, "")
     if round(final["recall"], 2) > round(start["recall"], 2):
         restarts = "the warm-restarted stages, with their added epochs,"
