@@ -234,3 +234,12 @@ def test_calibrated_bce_reads_equal_scores_as_the_equilibrium_and_separated_ones
     jsd = 0.5 * (p * np.log(p / m)).sum() + 0.5 * (q * np.log(q / m)).sum()
     assert abs(apart["jsd_bound"] - jsd) < 0.01
     assert apart["real_d"] > 0.7 > 0.3 > apart["fake_d"] and apart["evaluated"] == 20000
+    # the loss's standard error shrinks as the square root of the measured images
+    small = M.calibrated_bce(rng.normal(1, 1, 2000), rng.normal(-1, 1, 2000))
+    assert 2.5 < small["loss_se"] / apart["loss_se"] < 4
+
+
+def test_standard_error_of_sum_adds_the_variances_of_the_means():
+    assert M.standard_error_of_sum([0.0, 2.0], [1.0, 1.0, 1.0]) == pytest.approx(1.0)  # var 2 over 2 images
+    assert M.standard_error_of_sum([0.0, 2.0], [0.0, 2.0]) == pytest.approx(math.sqrt(2))
+    assert M.standard_error_of_sum(np.ones(5)) == 0.0

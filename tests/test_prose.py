@@ -287,6 +287,13 @@ def test_hinge_equilibrium_sentence_reads_the_gap():
     )
     assert "On images it never trained on (@tbl-x), 10,000 test images" in seen
     assert "56.5% of the test images (61.5% of the training images it saw) and 97.5%" in seen
+    # with the loss's standard error: 1 - (1.100 + 1.645 * 0.010) / 2 = 0.4418, rounded down
+    sampled = prose.hinge_equilibrium_sentence(
+        {"d_loss": 1.3, "g_loss": 0.6, "d_real": 0.6, "d_fake": 0.4},
+        {**held_out, "held_out_hinge_se": 0.0104},
+    )
+    assert "the final D's loss is 1.100 (standard error 0.010); since" in sampled
+    assert "\\ge 0.450$, and $\\ge 0.441$ with 95% confidence, for the shipped generator" in sampled
     level = prose.hinge_equilibrium_sentence({"d_loss": 2.0, "g_loss": 0.0, "d_real": 0.5, "d_fake": 0.49})
     assert "at or above" in level and "barely separates" in level
     assert "TV" not in level and "consistent with the equilibrium" in level
@@ -404,6 +411,15 @@ def test_sweep_reason_reads_a_learning_rate_sweep():
 
     table = prose.hyperparameter_table(VAEConfig(name="t"), sweeps={"learning_rate": elbo})
     assert "0.001 and 0.003 are level" in table
+    tested = prose.hyperparameter_table(
+        VAEConfig(name="t"),
+        sweeps={"learning_rate": elbo},
+        test_sweeps={"learning_rate": {1e-3: (95.21,), 3e-4: 96.0}},
+    )
+    assert (
+        "0.003:\u00a096.6; the prior reason decides" in tested
+        and "; test: 0.0003:\u00a096.0, 0.001:\u00a095.2" in tested
+    )
 
 
 def test_latent_size_reason_prefers_the_smallest_level_size_with_room():
@@ -536,6 +552,15 @@ def test_split_agreement_sentence_compares_the_level_sets():
         "sweep finds 64, 128 and 256 level on the test set, 128 on the validation split."
     )
     moved = {"latent_dim": {16: 95.0, 32: 96.3, 8: 104.0}, "batch_size": {64: 95.5, 128: 96.3, 256: 96.6}}
+    assert prose.split_agreement_sentence(validation, test, chosen, cite="@tbl-x").startswith(
+        "Measured on the test set (one run each, @tbl-x), the latent-size"
+    )
+    assert prose.split_agreement_sentence(validation, validation, chosen, cite="@tbl-x").startswith(
+        "Measured on the test set (@tbl-x), the same sweeps"
+    )
+    assert prose.split_agreement_sentence(validation, moved, chosen, cite="@tbl-x").startswith(
+        "Measured on the test set instead (@tbl-x), the latent-size sweep would pick 16"
+    )
     assert prose.split_agreement_sentence(validation, moved, chosen) == (
         "Measured on the test set instead, the latent-size sweep would pick 16 instead of 32; the batch-size "
         "sweep would pick 64 instead of 128."
@@ -1127,6 +1152,12 @@ def test_bce_reading_sentence_reads_the_jsd_bound():
         "game's equilibrium), a BCE loss (real plus fake term) of 1.102 against $\\log 4 = 1.386$" in text
     )
     assert text.endswith("\\ge 0.142$ nats (at most $\\log 2$).")
+    # (log 4 - 1.102 - 1.645 * 0.004) / 2 = 0.1387, rounded down
+    sampled = prose.bce_reading_sentence({**apart, "loss_se": 0.0041})
+    assert sampled.endswith(
+        "\\ge 0.142$ nats (at most $\\log 2$); with 95% confidence $\\ge 0.138$ "
+        "(standard error of the loss 0.004)."
+    )
     level = prose.bce_reading_sentence(
         {**apart, "real_d": 0.5, "fake_d": 0.5, "loss": 1.385, "jsd_bound": 0.0005}
     )

@@ -235,11 +235,15 @@ def held_out_discriminator(config=runs.FINAL_GAN) -> dict:
     """The shipped D on images it was not trained on, computed once: its hinge loss, mean σ(D) and
     the share of images on the right side of its decision (D > 0 for real, < 0 for generated) on
     the 10k test images and on 10k fresh samples of the shipped (EMA) G, and for comparison on the
-    10k training subset (D has seen those)."""
+    10k training subset (D has seen those); "held_out_hinge_se": the standard error of the held-out
+    loss (test plus sample term)."""
+    from genmodels import metrics
+
     manifest_entry(config)
 
     def compute():
         fake = discriminator_scores(config, generate(FID_SAMPLES, seed=HELD_OUT_SEED, config=config))
+        terms = {"fake": torch.relu(1 + fake).numpy()}
         result = {
             "fake_hinge": float(torch.relu(1 + fake).mean()),
             "fake_sigma": float(torch.sigmoid(fake).mean()),
@@ -251,9 +255,11 @@ def held_out_discriminator(config=runs.FINAL_GAN) -> dict:
             result[f"{split}_hinge"] = float(torch.relu(1 - real).mean())
             result[f"{split}_sigma"] = float(torch.sigmoid(real).mean())
             result[f"{split}_right"] = float((real > 0).float().mean())
+            terms[split] = torch.relu(1 - real).numpy()
+        result["held_out_hinge_se"] = metrics.standard_error_of_sum(terms["test"], terms["fake"])
         return {**result, "seed": HELD_OUT_SEED, "samples": FID_SAMPLES}
 
-    return cached_metric(config, "held_out_discriminator", compute)
+    return cached_metric(config, "held_out_discriminator", compute, version=2)  # 2: with "held_out_hinge_se"
 
 
 @torch.no_grad()
@@ -270,7 +276,7 @@ def held_out_bce_reading(config=runs.FINAL_GAN) -> dict:
         real = discriminator_scores(config, data.to_minus_one_one(data.cifar10(train=False)[0]))
         return {**metrics.calibrated_bce(real.numpy(), fake.numpy()), "seed": HELD_OUT_SEED}
 
-    return cached_metric(config, "held_out_bce_reading", compute)
+    return cached_metric(config, "held_out_bce_reading", compute, version=2)  # 2: with "loss_se"
 
 
 def real_prdc(config=runs.FINAL_GAN) -> dict:

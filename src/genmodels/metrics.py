@@ -378,12 +378,23 @@ def bce_jsd_bound(loss: float) -> float:
     return max(0.0, (math.log(4) - loss) / 2)
 
 
+ONE_SIDED_95 = 1.6448536269514722  # the standard normal's 95% quantile: a one-sided 95% confidence bound
+
+
+def standard_error_of_sum(*terms: ArrayLike) -> float:
+    """The standard error of a sum of independent sample means (a loss's real plus fake term), each
+    given by its per-image values."""
+    return math.sqrt(sum(float(np.var(_f64(t), ddof=1)) / _f64(t).size for t in terms))
+
+
 def calibrated_bce(real_scores: ArrayLike, fake_scores: ArrayLike, seed: int = 0) -> dict[str, float]:
     """Read a discriminator's scores as BCE probabilities: the logistic map D = σ(a·s + b) with the
     lowest BCE on a random half of the real and of the fake scores (maximum likelihood), measured on
     the other half. Returns the mean D on real and on fake scores (both ½ at p_G = p_data), the BCE
     loss −E log D(x) − E log(1 − D(G(z))) (log 4 there) and the lower bound on the Jensen–Shannon
-    divergence it implies: no D does better than log 4 − 2 JSD, so JSD ≥ (log 4 − loss) / 2 nats."""
+    divergence it implies: no D does better than log 4 − 2 JSD, so JSD ≥ (log 4 − loss) / 2 nats;
+    "loss_se": the loss's standard error over the measured half (the map fixed, so the bound on the JSD
+    that the loss plus `ONE_SIDED_95` of it implies holds with 95% confidence)."""
     from sklearn.linear_model import LogisticRegression
 
     real, fake = _f64(real_scores).ravel(), _f64(fake_scores).ravel()
@@ -396,12 +407,14 @@ def calibrated_bce(real_scores: ArrayLike, fake_scores: ArrayLike, seed: int = 0
     fit = LogisticRegression(C=1e6).fit(scores, labels)
     a, b = float(fit.coef_[0, 0]), float(fit.intercept_[0])
     real_logit, fake_logit = torch.tensor(a * real_eval + b), torch.tensor(a * fake_eval + b)
-    loss = float(-F.logsigmoid(real_logit).mean() - F.logsigmoid(-fake_logit).mean())
+    real_terms, fake_terms = -F.logsigmoid(real_logit), -F.logsigmoid(-fake_logit)
+    loss = float(real_terms.mean() + fake_terms.mean())
     return {
         "real_d": float(torch.sigmoid(real_logit).mean()),
         "fake_d": float(torch.sigmoid(fake_logit).mean()),
         "loss": loss,
         "jsd_bound": bce_jsd_bound(loss),
+        "loss_se": standard_error_of_sum(real_terms.numpy(), fake_terms.numpy()),
         "slope": a,
         "intercept": b,
         "evaluated": len(real_eval) + len(fake_eval),

@@ -963,6 +963,7 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None, cite: s
     on images D never trained on, with the shares on the correct side of D's decision (real above 0,
     generated below), which sum to 100% at the equilibrium."""
     from genmodels.gan import hinge_total_variation_bound
+    from genmodels.metrics import ONE_SIDED_95
 
     gap = late["d_real"] - late["d_fake"]
     ahead = (
@@ -987,11 +988,18 @@ def hinge_equilibrium_sentence(late: dict, held_out: dict | None = None, cite: s
             fresh = round(held_out["test_hinge"] + held_out["fake_hinge"], 3)
             tv = lower_bound_text(hinge_total_variation_bound(fresh), 3)
             where = f" ({cite})" if cite else ""
+            error, confident = "", ""
+            if "held_out_hinge_se" in held_out:  # the sampling error of the loss, as printed
+                se = round(held_out["held_out_hinge_se"], 3)
+                error = f" (standard error {se:.3f})"
+                at_95 = lower_bound_text(hinge_total_variation_bound(fresh + ONE_SIDED_95 * se), 3)
+                confident = f", and $\\ge {at_95}$ with 95% confidence,"
             reading = (
                 f"below the value 2 of the equilibrium. On images it never trained on{where}, "
                 f"{held_out['samples']:,} test images and {held_out['samples']:,} fresh samples of the "
-                f"shipped (EMA) G, the final D's loss is {fresh:.3f}; {no_better[0].lower()}{no_better[1:]}, "
-                f"$\\mathrm{{TV}}(p_{{\\text{{data}}}}, p_G) \\ge {tv}$ for the shipped generator"
+                f"shipped (EMA) G, the final D's loss is {fresh:.3f}{error}; "
+                f"{no_better[0].lower()}{no_better[1:]}, "
+                f"$\\mathrm{{TV}}(p_{{\\text{{data}}}}, p_G) \\ge {tv}${confident} for the shipped generator"
             )
         verdict = "the networks have not reached the equilibrium"
     else:
@@ -1030,15 +1038,20 @@ def bce_reading_sentence(reading: dict) -> str:
         f"{reading['fake_d']:.2f} on average (1/2 each at the BCE game's equilibrium), a BCE loss (real plus "
         f"fake term) of {reading['loss']:.3f} against $\\log 4 = {log4:.3f}$"
     )
-    from genmodels.metrics import bce_jsd_bound
+    from genmodels.metrics import ONE_SIDED_95, bce_jsd_bound
 
-    jsd_bound = bce_jsd_bound(round(reading["loss"], 3))  # from the loss as printed
+    loss = round(reading["loss"], 3)  # the bounds follow from the loss as printed
+    jsd_bound = bce_jsd_bound(loss)
     if jsd_bound < 0.005:
         return text + ": as far as this D can tell, G's images are distributed like the real ones."
+    confident = ""
+    if "loss_se" in reading:
+        se = round(reading["loss_se"], 3)
+        at_95 = lower_bound_text(bce_jsd_bound(loss + ONE_SIDED_95 * se), 3)
+        confident = f"; with 95% confidence $\\ge {at_95}$ (standard error of the loss {se:.3f})"
     return (
         text + f", so $\\mathrm{{JSD}}(p_{{\\text{{data}}}}, p_G) \\ge "
-        f"{lower_bound_text(jsd_bound, 3)}$ nats "
-        f"(at most $\\log 2$)."
+        f"{lower_bound_text(jsd_bound, 3)}$ nats (at most $\\log 2$){confident}."
     )
 
 
@@ -1414,11 +1427,13 @@ def split_agreement_sentence(
     chosen: dict,
     tolerance: float = 0.5,
     validation_tolerance: float | None = None,
+    cite: str = "",
 ) -> str:
     """Whether the sweeps ({field: {value: −ELBO, a number or one per seed}}) measured on the test
     set would have kept the `chosen` values ({field: value}) that the validation split chose: the
     values level with the best on each split, within `tolerance` nats on the test set and
-    `validation_tolerance` (default: the same) on the validation split."""
+    `validation_tolerance` (default: the same) on the validation split (`cite`: where the test values
+    are shown)."""
     names = {"latent_dim": "latent-size", "learning_rate": "learning-rate", "batch_size": "batch-size"}
     show = lambda values: _digits([f"{v:g}" for v in values])  # noqa: E731
     on_validation = tolerance if validation_tolerance is None else validation_tolerance
@@ -1427,15 +1442,16 @@ def split_agreement_sentence(
         for field in validation
     }
     lost = [field for field, (_, on_test) in level.items() if chosen[field] not in on_test]
+    where = f" ({cite})" if cite else ""
     if lost:
         which = "; ".join(
             f"the {names.get(f, f)} sweep would pick {show(level[f][1])} instead of {chosen[f]:g}"
             for f in lost
         )
-        return f"Measured on the test set instead, {which}."
+        return f"Measured on the test set instead{where}, {which}."
     differ = [field for field, (on_validation, on_test) in level.items() if on_validation != on_test]
     if not differ:
-        return "Measured on the test set, the same sweeps single out the same values."
+        return f"Measured on the test set{where}, the same sweeps single out the same values."
     details = "; ".join(
         f"the {names.get(f, f)} sweep finds {show(level[f][1])} level on the test set, "
         f"{show(level[f][0])} on the validation split"
@@ -1443,8 +1459,8 @@ def split_agreement_sentence(
     )
     swept = _digits([names.get(f, f) for f in validation])
     return (
-        f"Measured on the test set (one run each), the {swept} sweeps would keep their chosen values among "
-        f"the best: {details}."
+        f"Measured on the test set (one run each{f', {cite}' if cite else ''}), the {swept} sweeps would "
+        f"keep their chosen values among the best: {details}."
     )
 
 
@@ -1457,6 +1473,7 @@ def hyperparameter_table(
     selection: pd.DataFrame | None = None,
     sweep_tolerance: float | None = None,
     widths: dict[str, dict] | None = None,
+    test_sweeps: dict[str, dict] | None = None,
 ) -> str:
     """The config's hyperparameters with a one-line justification each, as a pipe table; with the
     run's `history` the epochs row says how much the test loss still moved at the end, with the
@@ -1465,7 +1482,8 @@ def hyperparameter_table(
     (`selection_reasons`) for the architecture, dropout and BatchNorm, `widths` (like `sweeps`, one
     run per value) for the MLP width and conv channels; values within `tolerance`
     nats of the best are level (within `sweep_tolerance`, default the same, in the latent-size and
-    `sweeps` rows). The caption names the split and budget of the measurements."""
+    `sweeps` rows); `test_sweeps` (like `sweeps`) add the same values measured on the test set after
+    "test:". The caption names the split and budget of the measurements."""
     swept = tolerance if sweep_tolerance is None else sweep_tolerance
     measured = {}
     if history is not None:
@@ -1478,6 +1496,9 @@ def hyperparameter_table(
         measured[field] = sweep_reason(elbo, getattr(config, field), tolerance, field)
     if selection is not None:
         measured |= selection_reasons(selection, tolerance)
+    for field, elbo in (test_sweeps or {}).items():
+        shown_test = ", ".join(f"{_value(v)}: {_shown(e)}" for v, e in sorted(elbo.items()))
+        measured[field] = f"{measured[field]}; test: {shown_test}"
     shown = {"learning_rate": f"{config.learning_rate:g} (Adam)"}  # the optimiser is no config field
     reasons = {"architecture": ARCHITECTURE_REASON, **HYPERPARAMETER_REASONS}
     rows = [
