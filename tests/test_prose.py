@@ -356,8 +356,8 @@ def test_path_methods_sentence_notices_label_differences():
         0.01, routes, steps, (0.654, 0.9), arc_between=False
     )
     assert (
-        "the chord's norm dips to 65% to 90% of its endpoints' mean, while the spherical path's stays "
-        "between its endpoints' norms" in normed
+        "the linear path's norm dips to 65% to 90% of its endpoints' mean, while the spherical path's stays "
+        "between its endpoints' norms; since the images still agree" in normed
     )
 
 
@@ -554,6 +554,10 @@ def test_split_agreement_sentence_compares_the_level_sets():
     moved = {"latent_dim": {16: 95.0, 32: 96.3, 8: 104.0}, "batch_size": {64: 95.5, 128: 96.3, 256: 96.6}}
     assert prose.split_agreement_sentence(validation, test, chosen, cite="@tbl-x").startswith(
         "Measured on the test set (one run each, @tbl-x), the latent-size"
+    )
+    assert prose.split_agreement_sentence(validation, test, chosen, cite="@tbl-x", details=False) == (
+        "Measured on the test set (one run each, @tbl-x), the latent-size and batch-size sweeps would keep "
+        "their chosen values among the best."
     )
     assert prose.split_agreement_sentence(validation, validation, chosen, cite="@tbl-x").startswith(
         "Measured on the test set (@tbl-x), the same sweeps"
@@ -830,14 +834,13 @@ def test_memorisation_sentence_suspects_copies_only_beyond_twice_the_expected_sh
     assert prose.memorisation_sentence({**check, "share_closer": 0.008}) == (
         "In Inception features, the 10,000 samples are no "
         "closer to a training image (all 50,000 searched) than test images: median "
-        "14.2 against 13.9, and 80 samples (0.80%), against 1% of test images, lie below "
-        "their 1% quantile."
+        "14.2 against 13.9, and 80 samples (0.80%) lie closer than the closest 1% of test images."
     )
     closer = prose.memorisation_sentence({**check, "median_fake": 12.0, "share_closer": 0.012})
     assert "samples lie closer to their nearest training image (all 50,000 searched) than real test" in closer
     assert closer.endswith(
-        "yet no more of them are unusually close: 120 samples (1.20%), against 1% of "
-        "test images, lie below their 1% quantile."
+        "yet no more of them are unusually close: 120 samples (1.20%) lie closer than the closest 1% of "
+        "test images."
     )
     assert prose.memorisation_sentence({**check, "share_closer": 0.05}) == (
         "In Inception features, 5.0% of the 10,000 samples "
@@ -1199,12 +1202,12 @@ def test_random_pairs_sentence_says_whether_the_shown_paths_are_typical():
     text = prose.random_pairs_sentence(random, shown(2, 0.65))
     assert text.startswith("Between 500 random pairs of test digits of different classes")
     assert (
-        "42% of the linear and 40% of the spherical paths pass through a third digit (shown here: 2 and 2 "
-        "of 4)" in text
+        "42% of the linear and 40% of the spherical paths pass through a third digit (of the paths shown: "
+        "2 and 2 of 4)" in text
     )
     assert text.endswith(
-        "median of 61% and 63% (shown here: 65% and 65%), so, as far as 4 paths per method can tell, the "
-        "shown paths are typical ones."
+        "median of 61% and 63% (of the paths shown: 65% and 65%), so, as far as 4 paths per method can "
+        "tell, the shown paths are typical ones."
     )
     assert "detour like typical ones, but pass through surer images" in prose.random_pairs_sentence(
         random, shown(1, 0.85)
@@ -1307,18 +1310,17 @@ def test_lower_bounds_are_rounded_down():
 def test_feature_precision_sentence_gives_the_change_and_what_was_not_recomputed():
     fids = {"bf16": 97.314, "fp32": 97.25, "samples": 2000}
     assert prose.feature_precision_sentence(fids, 24.34, 40) == (
-        "Features in fp32 instead of bf16 move the FID of 2,000 samples against 2,000 real images "
-        "(97.3, above the 10,000-sample FID as fewer samples bias FID upwards, the more so below the 2,048 "
-        "feature dimensions, where the covariances lose rank) by −0.06; the "
-        "10,000-sample FID was not recomputed in fp32 (40 min)."
+        "Features in fp32 instead of bf16 move the FID of 2,000 samples against 2,000 real images, 97.3, "
+        "by −0.06; the 10,000-sample FID was not recomputed in fp32 (40 min). That FID lies above the "
+        "10,000-sample one because fewer images on both sides bias FID upwards, the more so below the 2,048 "
+        "feature dimensions, where the covariances lose rank."
     )
     larger = prose.feature_precision_sentence({**fids, "bf16": 30.0, "samples": 5000}, 24.34, 40)
     assert (
-        "(30.0, above the 10,000-sample FID as fewer samples bias FID upwards)" in larger
-        and "rank below" not in larger
+        larger.endswith("because fewer images on both sides bias FID upwards.") and "rank below" not in larger
     )
     level = prose.feature_precision_sentence({**fids, "bf16": 24.0}, 24.34, 40)
-    assert "against 2,000 real images (24.0) by" in level
+    assert "against 2,000 real images, 24.0, by" in level and level.endswith("(40 min).")
 
 
 def test_remedies_sentence_credits_only_the_change_that_raised_recall():
@@ -1725,7 +1727,7 @@ def test_grid_probe_sentence_compares_the_grid_with_real_images():
     }
     assert prose.grid_probe_sentence(probe, "@sec-mode-collapse") == (
         "The linear probe of @sec-mode-collapse is at least 90% sure of one class for 59 of the 100 images, "
-        "fewer than for real test images (83% of them; it labels 83% of those right)."
+        "fewer than for real test images: 83% of those, of which it labels 83% right."
     )
     assert "80 of the 100 images, about as many as for real" in prose.grid_probe_sentence(
         {**probe, "grid_sure": 80}, "x"

@@ -84,7 +84,8 @@ def _draw_losses(axes, iteration_log, iterations_per_epoch, window, events, loss
     axes[1].set_ylabel(axes[0].get_ylabel())  # the per-epoch means of the same losses
     _mark_schedule(axes[1], events, lambda epoch: epoch + 0.5, label=False)
     for ax in axes:
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))  # at least three labelled levels per panel
+        # at least three labelled levels per panel, at round steps (so the hinge loss's 2 is one of them)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
     handles, labels = axes[0].get_legend_handles_labels()
     return curves + list(zip(handles, labels))
 
@@ -177,7 +178,7 @@ def epoch_curves_against_equilibrium(
     left.set_ylabel("loss [nats]")
     right.set_ylabel("mean D")
     left.set_yscale("log")  # D's loss and both equilibrium values stay apart beneath a far larger G loss
-    left.yaxis.set_major_locator(LogLocator(subs=(1.0, 3.0)))  # 0.3, 1, 3: levels a reader can name
+    left.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))  # 0.5, 1, 2, 5: levels to read values by
     left.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     left.yaxis.set_minor_formatter(NullFormatter())
     right.set_ylim(-0.04, 1.04)  # outputs near 0 or 1 stay off the spines

@@ -77,8 +77,7 @@ def path_labels_sentence(summaries: list[tuple[str, list[int], float, int]]) -> 
     name, _, confidence, step = min(summaries, key=lambda s: s[2])
     return (
         f"By the classifier's labels, {'; '.join(parts)}. The least certain image is step {step} of "
-        f"{name} ({confidence:.0%} confidence): the images between two digits are where the decoder "
-        f"produces shapes that belong to neither."
+        f"{name} ({confidence:.0%} confidence)."
     )
 
 
@@ -128,9 +127,9 @@ def random_pairs_sentence(random: dict, shown: dict[str, dict]) -> str:
     return (
         f"Between {random['pairs']} random pairs of test digits of different classes that reconstruct as "
         f"themselves, {lin['detour']:.0%} of the linear and {sph['detour']:.0%} of the spherical paths pass "
-        f"through a third digit (shown here: {detours}), and a path's lowest confidence has a median of "
-        f"{lin['lowest_confidence_median']:.0%} and {sph['lowest_confidence_median']:.0%} (shown here: "
-        f"{lowest}), {verdict}."
+        f"through a third digit (of the paths shown: {detours}), and a path's lowest confidence has a "
+        f"median of {lin['lowest_confidence_median']:.0%} and {sph['lowest_confidence_median']:.0%} (of the "
+        f"paths shown: {lowest}), {verdict}."
     )
 
 
@@ -584,8 +583,8 @@ def grid_probe_sentence(probe: dict, probe_section: str) -> str:
     )
     return (
         f"The linear probe of {probe_section} is at least {probe['threshold']:.0%} sure of one class for "
-        f"{sure} of the {grid} images, {relation} for real test images ({real:.0%} of them; it labels "
-        f"{probe['test_sure_accuracy']:.0%} of those right)."
+        f"{sure} of the {grid} images, {relation} for real test images: {real:.0%} of those, of which it "
+        f"labels {probe['test_sure_accuracy']:.0%} right."
     )
 
 
@@ -596,16 +595,17 @@ def feature_precision_sentence(fids: dict, full_fid: float, full_minutes: int, d
     decide why a small sample's FID sits above `full_fid`."""
     change = fids["fp32"] - fids["bf16"]
     count = f"{fids['samples']:,}"
-    base = f"{fids['bf16']:.1f}"
-    if fids["bf16"] > full_fid:
-        base += ", above the 10,000-sample FID as fewer samples bias FID upwards"
-        if fids["samples"] < dims:
-            base += f", the more so below the {dims:,} feature dimensions, where the covariances lose rank"
-    return (
-        f"Features in fp32 instead of bf16 move the FID of {count} samples against {count} real images "
-        f"({base}) by {signed(change)}; the 10,000-sample FID was not recomputed in fp32 "
+    text = (
+        f"Features in fp32 instead of bf16 move the FID of {count} samples against {count} real images, "
+        f"{fids['bf16']:.1f}, by {signed(change)}; the 10,000-sample FID was not recomputed in fp32 "
         f"({full_minutes} min)."
     )
+    if fids["bf16"] <= full_fid:
+        return text
+    why = " That FID lies above the 10,000-sample one because fewer images on both sides bias FID upwards"
+    if fids["samples"] < dims:
+        why += f", the more so below the {dims:,} feature dimensions, where the covariances lose rank"
+    return f"{text}{why}."
 
 
 def ema_paired_sentence(table_pair: tuple[float, float], rerun: dict) -> str:
@@ -657,8 +657,8 @@ def memorisation_sentence(check: dict) -> str:
     medians = f"median {check['median_fake']:.1f} against {check['median_test']:.1f}"
     count = round(share * check["samples"])
     below = (
-        f"{count:,} sample{'s' if count != 1 else ''} ({share:.2%}), against {quantile:.0%} of test images, "
-        f"lie below their {quantile:.0%} quantile"
+        f"{count:,} sample{'s' if count != 1 else ''} ({share:.2%}) lie closer than the closest "
+        f"{quantile:.0%} of test images"
     )
     if share > 2 * quantile:
         return (
@@ -1199,9 +1199,9 @@ def path_methods_sentence(
         return text + "."
     arc = ", while the spherical path's stays between its endpoints' norms" if arc_between else ""
     return text + (
-        f". Yet they differ in norm: the chord's norm dips to "
-        f"{range_text(dip, 0, collapse=True, percent=True)} of its endpoints' "
-        f"mean{arc}, so along these paths a dip of that size in the norm changes the decoded images little."
+        f". The two differ in norm, though: the linear path's norm dips to "
+        f"{range_text(dip, 0, collapse=True, percent=True)} of its endpoints' mean{arc}; since the "
+        f"images still agree, a dip of that size changes the decoded images little along these paths."
     )
 
 
@@ -1428,12 +1428,13 @@ def split_agreement_sentence(
     tolerance: float = 0.5,
     validation_tolerance: float | None = None,
     cite: str = "",
+    details: bool = True,
 ) -> str:
     """Whether the sweeps ({field: {value: −ELBO, a number or one per seed}}) measured on the test
     set would have kept the `chosen` values ({field: value}) that the validation split chose: the
     values level with the best on each split, within `tolerance` nats on the test set and
     `validation_tolerance` (default: the same) on the validation split (`cite`: where the test values
-    are shown)."""
+    are shown; without `details` the values level on each split are left to it)."""
     names = {"latent_dim": "latent-size", "learning_rate": "learning-rate", "batch_size": "batch-size"}
     show = lambda values: _digits([f"{v:g}" for v in values])  # noqa: E731
     on_validation = tolerance if validation_tolerance is None else validation_tolerance
@@ -1450,6 +1451,12 @@ def split_agreement_sentence(
         )
         return f"Measured on the test set instead{where}, {which}."
     differ = [field for field, (on_validation, on_test) in level.items() if on_validation != on_test]
+    swept = _digits([names.get(f, f) for f in validation])
+    if differ and not details:
+        return (
+            f"Measured on the test set (one run each{f', {cite}' if cite else ''}), the {swept} sweeps would "
+            "keep their chosen values among the best."
+        )
     if not differ:
         return f"Measured on the test set{where}, the same sweeps single out the same values."
     details = "; ".join(
@@ -1457,7 +1464,6 @@ def split_agreement_sentence(
         f"{show(level[f][0])} on the validation split"
         for f in differ
     )
-    swept = _digits([names.get(f, f) for f in validation])
     return (
         f"Measured on the test set (one run each{f', {cite}' if cite else ''}), the {swept} sweeps would "
         f"keep their chosen values among the best: {details}."
@@ -2214,7 +2220,7 @@ def mode_collapse_verdict(
                 "recall and coverage fall short of real images', so G covers less of the data's variety "
                 "than real images do"
             )
-        return text + " They do show partial mode dropping: " + "; ".join(parts) + "."
+        return text + " They do show some modes under-represented: " + "; ".join(parts) + "."
     missing = sum(count == 0 for count in evaluation["class_counts"])
     return (
         f"These numbers show partial mode collapse: the class entropy is only {entropy_ratio:.0%} of its "

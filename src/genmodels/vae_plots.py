@@ -109,7 +109,7 @@ def beta_curves(histories: dict, mark_epoch: int | None = None, shorter: dict | 
     epoch, one colour per beta (keys are beta values), test solid and train dashed; a dotted grey
     line at `mark_epoch` (the budget of shorter runs compared with these), and the test values of
     those runs (`shorter`: {beta: history}, trained separately) as open circles."""
-    figure = Figure(figsize=(6.6, 2.7))
+    figure = Figure(figsize=(6.6, 3.1))
     axes = figure.subplots(1, 3)
     terms = ("total", "reconstruction", "kl")
     names = ("total loss (reconstruction + β·KL)", "reconstruction (BCE)", "KL(q(z|x) || p(z))")
@@ -513,16 +513,18 @@ def latent_scatter_grid(
     return figure
 
 
-def featured_scatter(embeddings: dict, labels, feature: str, width: float = 6.6, rings=None) -> Figure:
+def featured_scatter(
+    embeddings: dict, labels, feature: str, width: float = 6.6, rings=None, height: float | None = None
+) -> Figure:
     """The `feature` panel of `embeddings` large on the left (with `rings`, a boolean mask over its
     points, drawn round them), the other three panels small in a 2 x 2 block on the right, whose
-    fourth cell holds the digits' legend."""
+    fourth cell holds the digits' legend; `height` defaults to half the width."""
     others = [title for title in embeddings if title != feature]
     if len(others) != 3:
         raise ValueError(
             f"featured_scatter draws one large and three small panels, got {len(embeddings)} panels"
         )
-    figure = Figure(figsize=(width, width / 2 + 0.15))
+    figure = Figure(figsize=(width, height or width / 2 + 0.15))
     grid = figure.add_gridspec(2, 4)
     labels = np.asarray(labels)
     _map_panel(
@@ -585,7 +587,7 @@ def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
     """Rows of decoded images along latent paths; optional classifier labels above each step."""
     rows = len(strips)
     steps = len(next(iter(strips.values())))
-    figure = Figure(figsize=(0.54 * steps, 0.66 * rows + 0.2))
+    figure = Figure(figsize=(0.54 * steps, 0.72 * rows + 0.2))
     axes = figure.subplots(rows, steps, squeeze=False)
     for row, (name, images) in enumerate(strips.items()):
         for column in range(steps):
