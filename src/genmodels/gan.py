@@ -113,7 +113,7 @@ class Discriminator(nn.Module):
         normalise = "spectral" if spectral_norm else "batch" if batch_norm else "none"
         first = "spectral" if spectral_norm else "none"  # no BatchNorm on the input
         last = width * (4 if architecture == "dcgan" else 8)  # channels of the last block
-        final = nn.Conv2d(last + minibatch_std, 1, 4)  # + 1 channel: the batch's spread
+        final = nn.Conv2d(last + int(minibatch_std), 1, 4)  # + 1 channel: the batch's spread
         head = [MinibatchStd()] if minibatch_std else []
         head.append(spectral(final) if spectral_norm else final)
         if architecture == "dcgan":

@@ -130,7 +130,7 @@ def gan_training_curves(
     and fake batches and their gap; `schedule_events` ({epoch: what happens after it}) are marked in
     every panel. One legend below all four."""
     events = schedule_events or {}
-    figure = Figure(figsize=(6.6, 3.7))
+    figure = Figure(figsize=(6.6, 3.5))
     axes = figure.subplots(2, 2)
     entries = _draw_losses(axes[0], iteration_log, iterations_per_epoch, window, events, loss)
     entries += _draw_outputs(axes[1], iteration_log, iterations_per_epoch, window, events, loss)

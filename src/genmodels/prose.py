@@ -33,14 +33,15 @@ def map_regions_sentence(purity: dict[int, float], clear: float = 0.85, worst: i
         f"digit{'s' if len(separate) > 1 else ''} {_digits(separate)} "
         f"{'have regions' if len(separate) > 1 else 'has a region'} "
         f"of {'their' if len(separate) > 1 else 'its'} own "
-        f"(on average at least {clear:.0%} of a point's {k} map neighbours share its digit)"
+        f"(each of them has a map purity, the mean share of a point's {k} map neighbours that share its "
+        f"digit, of at least {clear:.0%})"
         if separate
         else f"no digit has a region of its own (at most {percent[ranked[0]]}% same-digit map neighbours)"
     )
     if separate and len(separate) == len(ranked):
         lead = (
-            f"every digit has a region of its own (on average at least {percent[ranked[-1]]}% of a "
-            f"point's {k} map neighbours share its digit)"
+            f"every digit has a region of its own (each has a map purity, the mean share of a point's {k} "
+            f"map neighbours that share its digit, of at least {percent[ranked[-1]]}%)"
         )
     if not mixed or len(mixed) == len(ranked):
         return lead
@@ -57,7 +58,15 @@ def _route(digits) -> str:
 def path_labels_sentence(summaries: list[tuple[str, list[int], float, int]]) -> str:
     """What the classifier reads along each interpolation path, and where it is least sure."""
     direct = [name for name, visited, _, _ in summaries if len(visited) == 2]
-    detour = [f"{name} ({_route(visited)})" for name, visited, _, _ in summaries if len(visited) > 2]
+    routes: dict[str, list[str]] = {}  # paths through the same digits are named together
+    for name, visited, _, _ in summaries:
+        if len(visited) > 2:
+            routes.setdefault(_route(visited), []).append(name)
+    detour = [
+        f"{names[0]} ({route})" if len(names) == 1 else f"{_digits(names)} (each {route})"
+        for route, names in routes.items()
+    ]
+    passing = sum(map(len, routes.values()))
     parts = []
     if direct:
         which = (
@@ -71,9 +80,7 @@ def path_labels_sentence(summaries: list[tuple[str, list[int], float, int]]) -> 
             else f"{direct[0]} goes straight from the start digit to the end digit"
         )
     if detour:
-        parts.append(
-            f"{_digits(detour)} pass{'es' if len(detour) == 1 else ''} through other digits on the way"
-        )
+        parts.append(f"{_digits(detour)} pass{'es' if passing == 1 else ''} through other digits on the way")
     name, _, confidence, step = min(summaries, key=lambda s: s[2])
     return (
         f"By the classifier's labels, {'; '.join(parts)}. The least certain image is step {step} of "
@@ -388,7 +395,7 @@ def dropout_sentence(rate: float, plain_nll: float, dropout_nll: float, toleranc
         same=f"dropout {rate:g} leaves the MLP's test NLL where it was ({dropout_nll:.1f} against "
         f"{plain_nll:.1f} nats)",
         worse=f"dropout {rate:g} raises the MLP's test NLL from {plain_nll:.1f} to {dropout_nll:.1f} nats; "
-        f"it takes away capacity this MLP needs instead of curing an overfitting that is not there",
+        "it takes away capacity this MLP needs",
         better=f"dropout {rate:g} lowers the MLP's test NLL from {plain_nll:.1f} to {dropout_nll:.1f} nats",
     )
 
@@ -459,9 +466,13 @@ def collapse_sentence(active: int, latent_dim: int) -> str:
 
 def overfitting_sentence(history: dict, tolerance: float = 0.25) -> str:
     """What a VAE's per-epoch history says about overfitting: whether the test loss stays below the
-    training average, and whether it has risen above its minimum by more than `tolerance` nats."""
+    training average, whether it has risen above its minimum by more than `tolerance` nats, and
+    whether the training average's lead over it narrows by more than that from a quarter of the
+    epochs to the last (the model fitting its training images ever more closely)."""
     train = np.array([e["total"] for e in history["train"]])
     test = np.array([e["total"] for e in history["test"]])
+    lead = train - test
+    quarter = max(1, len(test) // 4)  # the epoch from which the lead is followed
     above = np.flatnonzero(test > train)
     relation = (
         "the test loss stays below the training average at every epoch"
@@ -477,6 +488,12 @@ def overfitting_sentence(history: dict, tolerance: float = 0.25) -> str:
     verdict = (
         "so there is no sign of overfitting" if rise <= tolerance else "so the model has begun to overfit"
     )
+    if len(above) == 0 and rise <= tolerance and lead[quarter - 1] - lead[-1] > tolerance:
+        return (
+            f"{relation} and {trend}, but the training average's lead narrows from "
+            f"{lead[quarter - 1]:.2f} nats at epoch {quarter} to {lead[-1]:.2f} at epoch {len(test)}, so the "
+            "model does not overfit yet but fits its training images ever more closely"
+        )
     return f"{relation} and {trend}, {verdict}"
 
 
@@ -583,29 +600,22 @@ def grid_probe_sentence(probe: dict, probe_section: str) -> str:
     )
     return (
         f"The linear probe of {probe_section} is at least {probe['threshold']:.0%} sure of one class for "
-        f"{sure} of the {grid} images, {relation} for real test images: {real:.0%} of those, of which it "
-        f"labels {probe['test_sure_accuracy']:.0%} right."
+        f"{sure} of the {grid} images, {relation} for real test images: it is that sure of {real:.0%} of "
+        f"them (and right on {probe['test_sure_accuracy']:.0%} of those)."
     )
 
 
-def feature_precision_sentence(fids: dict, full_fid: float, full_minutes: int, dims: int = 2048) -> str:
+def feature_precision_sentence(fids: dict, full_minutes: int) -> str:
     """How far Inception features in fp32 instead of bf16 move the FID of a small sample (`fids`:
-    `gan_results.feature_precision_fid`), and that the `full_fid` of 10,000 samples was not
-    recomputed in fp32 (`full_minutes` on the two cores); `dims`: the features' dimensions, which
-    decide why a small sample's FID sits above `full_fid`."""
+    `gan_results.feature_precision_fid`), and that the 10,000-sample FID was not recomputed in fp32
+    (`full_minutes` on the two cores). The small sample's FID itself is not quoted: below the
+    features' 2,048 dimensions it lies far above the 10,000-sample one, which is not what is compared."""
     change = fids["fp32"] - fids["bf16"]
     count = f"{fids['samples']:,}"
-    text = (
-        f"Features in fp32 instead of bf16 move the FID of {count} samples against {count} real images, "
-        f"{fids['bf16']:.1f}, by {signed(change)}; the 10,000-sample FID was not recomputed in fp32 "
-        f"({full_minutes} min)."
+    return (
+        f"Features in fp32 instead of bf16 move the FID of {count} samples against {count} real images by "
+        f"{signed(change)}; the 10,000-sample FID was not recomputed in fp32 ({full_minutes} min)."
     )
-    if fids["bf16"] <= full_fid:
-        return text
-    why = " That FID lies above the 10,000-sample one because fewer images on both sides bias FID upwards"
-    if fids["samples"] < dims:
-        why += f", the more so below the {dims:,} feature dimensions, where the covariances lose rank"
-    return f"{text}{why}."
 
 
 def ema_paired_sentence(table_pair: tuple[float, float], rerun: dict) -> str:
@@ -1136,7 +1146,7 @@ def ink_sentence(ink: dict[str, dict], faint: float = 0.7, blurred: float = 0.8)
     blur = min(ink, key=lambda name: ink[name]["solid"])
     solid = (
         f"the share of the ink in solid strokes (pixels of at least 0.5) falls no lower than "
-        f"{ink[blur]['solid']:.0%} of the endpoints' (on {blur})"
+        f"{ink[blur]['solid']:.0%} of its lower endpoint's (on {blur})"
     )
     if ink[blur]["solid"] >= blurred:
         return (
@@ -1328,13 +1338,13 @@ def latent_size_reason(study: dict[int, dict], chosen: int, tolerance: float = 0
         roomier = _count(study[chosen]["active_units"])
 
         def capped(d: int) -> str:  # the chosen size's runs all use more than d: d is full
-            used = f"; {d} uses {_count(study[d]['active_units'])} of its {d}"
+            used = f"its runs use {_count(study[d]['active_units'])} of its {d} dimensions"
             if min(_runs(study[chosen]["active_units"])) > d:
-                return f"{used}, and given room the runs use more ({roomier} at {chosen}), so {d} is full"
-            return f"{used}, so it may be full"
+                return f"; {d} is full: {used} and, given room, more ({roomier} at {chosen})"
+            return f"; {d} may be full: {used}"
 
         rule = (
-            f"{chosen} is the smallest level size that its runs do not fill (at least a quarter of its "
+            f"{chosen} is the smallest level size with room to spare (at least a quarter of its "
             f"dimensions idle{averaged})"
         )
         return f"{text}{''.join(map(capped, tight))}; {rule}"
@@ -2007,12 +2017,12 @@ def cnn_pair_sentence(
     elif set(dropping) == {"hinge + SN", "BCE + SN"}:
         verdict = (
             "So spectral normalisation, not the hinge loss, brings the severe mode dropping on DCGAN's CNN: "
-            f"both runs with it drop modes severely {threshold}, neither without it does."
+            f"of these four runs the two with it drop modes severely {threshold}, the two without it do not."
         )
     elif set(dropping) == {"hinge + SN", "hinge + BN"}:
         verdict = (
             "So the hinge loss, not spectral normalisation, brings the severe mode dropping on DCGAN's CNN: "
-            f"both runs with it drop modes severely {threshold}, neither without it does."
+            f"of these four runs the two with it drop modes severely {threshold}, the two without it do not."
         )
     elif len(dropping) == len(runs):
         verdict = (
@@ -2071,7 +2081,8 @@ def cnn_pair_sentence(
             )
         else:
             at = ", which the largest equals" if threshold in printed else ""
-            unresolved = f"; none of these differences exceeds {against}{at}"
+            count = NUMBER_WORDS.get(len(printed), str(len(printed)))
+            unresolved = f"; none of these {count} differences exceeds {against}{at}"
         worse = [
             name
             for name, e in runs.items()
@@ -2138,9 +2149,11 @@ def remedies_sentence(
             named = True
     lead = round(round(final["recall"], 2) - round(dcgan["recall"], 2), 2)  # as printed
     beat = "above" if lead > 0 else "not above"
+    unresolved = ""
     if lead > 0 and recall_threshold is not None and lead <= round(recall_threshold, 2):
         threshold = "that threshold" if named else f"the recall threshold of {recall_threshold:.2f}"
-        beat = f"a lead within {threshold} ({lead:.2f}) over"
+        beat = f"{lead:.2f} above"
+        unresolved = f", a lead within {threshold} and so not resolved"
     start, where = continued if continued is not None else (first, "")
     if round(final["recall"], 2) > round(start["recall"], 2):
         restarts = "the warm-restarted stages, with their added epochs,"
@@ -2148,7 +2161,7 @@ def remedies_sentence(
         text += f", and {restarts} raised {raised} to {final['recall']:.2f}, {beat}"
     else:
         text += f"; the shipped model's recall is {beat}"
-    return f"{text} the best DCGAN run's {dcgan['recall']:.2f}{runs_cite}."
+    return f"{text} the best DCGAN run's {dcgan['recall']:.2f}{runs_cite}{unresolved}."
 
 
 def remedy_trial_sentence(

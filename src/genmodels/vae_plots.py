@@ -584,10 +584,12 @@ def _digit_tile(ax, image) -> None:
 
 
 def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
-    """Rows of decoded images along latent paths; optional classifier labels above each step."""
+    """Rows of decoded images along latent paths; optional classifier labels above each step, and
+    the step numbers below the last row."""
     rows = len(strips)
     steps = len(next(iter(strips.values())))
-    figure = Figure(figsize=(0.54 * steps, 0.72 * rows + 0.2))
+    height = 0.72 * rows + 0.36  # inches: the rows, 0.3 above them for the labels, 0.28 below
+    figure = Figure(figsize=(0.54 * steps, height))
     axes = figure.subplots(rows, steps, squeeze=False)
     for row, (name, images) in enumerate(strips.items()):
         for column in range(steps):
@@ -599,9 +601,16 @@ def interpolation_strips(strips: dict, predicted: dict | None = None) -> Figure:
                 label, confidence = predicted[name][column]
                 ax.set_title(f"{label}:{confidence:.0%}", fontsize=8, pad=1)
         axes[row, 0].set_ylabel(name, fontsize=8, rotation=0, ha="right", va="center")
+    for column, ax in enumerate(axes[-1], start=1):
+        ax.set_xlabel(str(column), fontsize=8, labelpad=2)
     # row names take 0.62 in; the rest goes to the tiles, so that their labels keep apart
     figure.subplots_adjust(
-        left=0.62 / figure.get_figwidth(), right=0.995, top=0.95, bottom=0.02, wspace=0.05, hspace=0.36
+        left=0.62 / figure.get_figwidth(),
+        right=0.995,
+        top=1 - 0.3 / height,
+        bottom=0.28 / height,
+        wspace=0.05,
+        hspace=0.36,
     )
     return figure
 
