@@ -21,6 +21,7 @@ def test_selected_is_every_target_config_without_only():
         *runs.ABLATION_BASELINE_REPEATS,
         runs.SNGAN_STAGE1_RERUN,
         runs.MINIBATCH_STD_CONTROL,
+        runs.SNGAN_MINIBATCH_STD,
     ]
 
 

@@ -209,6 +209,7 @@ def test_cnn_pair_table_names_each_runs_cnn_loss_and_normalisation():
         runs.SNGAN_STAGE1,
         runs.SNGAN_STAGE1_RERUN,
         runs.SNGAN_WITHOUT_SN,
+        runs.SNGAN_MINIBATCH_STD,
         *runs.CNN_CONTROL_ABLATION.values(),
         runs.MINIBATCH_STD_CONTROL,
     ]
@@ -220,21 +221,22 @@ def test_cnn_pair_table_names_each_runs_cnn_loss_and_normalisation():
         ["SNGAN", "hinge", "spectral"],
         ["SNGAN", "hinge", "spectral"],
         ["SNGAN", "hinge", "BatchNorm"],
+        ["SNGAN", "hinge", "spectral + std"],
         ["DCGAN", "hinge", "spectral"],
         ["DCGAN", "hinge", "BatchNorm"],
         ["DCGAN", "BCE", "spectral"],
         ["DCGAN", "BCE", "BatchNorm"],
         ["DCGAN", "hinge", "spectral + std"],
     ]
-    assert table["seed"].tolist() == [0] * 8
-    assert table["on"].tolist() == ["H100"] + ["CPU"] * 7  # as the manifest records them
+    assert table["seed"].tolist() == [0] * 9
+    assert table["on"].tolist() == ["H100"] + ["CPU"] * 8  # as the manifest records them
     repeat = runs.CNN_CONTROL_REPEATS["hinge + SN"]
     assert gan_results.cnn_pair_table({repeat: evaluation(40.0, 0.1)}, names)["seed"].tolist() == [1]
     manifest = weights.load_manifest()
     assert table["D loss"].tolist() == [manifest[c.name]["history"]["epochs"][-1]["d_loss"] for c in configs]
-    assert table["FID"].tolist() == [40.0 + i for i in range(8)]
-    assert table["recall"].tolist() == [0.1 * i for i in range(8)]
-    assert table["probe's rarest, commonest class"].tolist() == ["c0 10%, c0 10%"] * 8
+    assert table["FID"].tolist() == [40.0 + i for i in range(9)]
+    assert table["recall"].tolist() == [0.1 * i for i in range(9)]
+    assert table["probe's rarest, commonest class"].tolist() == ["c0 10%, c0 10%"] * 9
 
 
 def test_loss_and_norm_label_names_the_loss_and_ds_normalisation():

@@ -1172,6 +1172,12 @@ def test_bce_reading_sentence_reads_the_jsd_bound():
     )
     assert text.endswith("\\ge 0.142$ nats (at most $\\log 2$).")
     # (log 4 - 1.102 - 1.645 * 0.004) / 2 = 0.1387, rounded down
+    cited = prose.bce_reading_sentence(apart, "@tbl-x, last row")
+    assert (
+        "half of the held-out images, D (@tbl-x, last row) has on the other half a BCE loss (real plus fake"
+        in cited
+    )
+    assert "0.61" not in cited
     sampled = prose.bce_reading_sentence({**apart, "loss_se": 0.0041})
     assert sampled.endswith(
         "\\ge 0.142$ nats (at most $\\log 2$); with 95% confidence $\\ge 0.138$ "
@@ -1396,8 +1402,8 @@ def test_remedies_sentence_credits_only_the_change_that_raised_recall():
         in elsewhere
     )
     assert (
-        "reached 0.27 (both from seed 0), level with DCGAN's own BCE and BatchNorm (0.26; the seed and "
-        "machine pairs' threshold for recall: 0.12), and" in within
+        "reached 0.27 (both from seed 0), level with DCGAN's own BCE and BatchNorm (0.26; recall "
+        "threshold 0.12), and" in within
     )
     assert "reached 0.39 (both from seed 0), and the warm-restarted" in beyond  # 0.13 beyond 0.12
     # the shipped model's 0.53 leads the best DCGAN run's 0.42 by 0.11, within the threshold of 0.12
@@ -1780,3 +1786,44 @@ def test_scratch_pairs_reads_any_metric():
     assert prose.scratch_pairs(runs, repeats, sngan, rerun) == [[1.0, 3.0], [5.0, 6.0]]
     assert prose.scratch_pairs(runs, repeats, sngan, rerun, "recall") == [[0.1, 0.3], [0.5, 0.6]]
     assert prose.scratch_pairs(runs, repeats, sngan) == [[1.0, 3.0]]
+
+
+def test_recipe_trial_sentence_counts_a_change_only_beyond_its_two_run_threshold():
+    rerun = {"fid": 47.4, "recall": 0.27}
+    limits = {"fid": 15.31, "recall": 0.123}  # compared as printed: 15.3 and 0.12
+
+    def sentence(fid, recall):
+        return prose.recipe_trial_sentence(
+            {"fid": fid, "recall": recall}, rerun, limits, "the channel", "@tbl-x"
+        )
+
+    assert sentence(50.0, 0.30) == (
+        "On the shipped model's first-stage recipe the channel moved recall from 0.27 to 0.30 and FID from "
+        "47.4 to 50.0 (same seed and machine, @tbl-x): within the two-run thresholds "
+        "(15.3 in FID, 0.12 in recall), so not resolved."
+    )
+    assert sentence(47.4, 0.39).endswith(
+        ": within the two-run thresholds (15.3 in FID, 0.12 in recall), so not resolved."
+    )  # 0.12: not beyond
+    assert sentence(40.0, 0.40).endswith(
+        ": recall rose by 0.13, beyond the two-run thresholds (15.3 in FID, 0.12 in recall), so there it "
+        "widened what G covers."
+    )
+    assert sentence(70.0, 0.45).endswith(
+        ": recall rose by 0.18 and FID rose (worse) by 22.6, beyond the two-run thresholds (15.3 in FID, "
+        "0.12 in recall), so it widened what G covers, but moved the samples further from the data by FID."
+    )
+    assert sentence(70.0, 0.10).endswith(
+        ": recall fell by 0.17 and FID rose (worse) by 22.6, beyond the two-run thresholds (15.3 in FID, "
+        "0.12 in recall), so it did not widen what G covers."
+    )
+    assert sentence(30.0, 0.30).endswith(
+        ": FID fell (better) by 17.4, beyond the two-run thresholds "
+        "(15.3 in FID, 0.12 in recall), so it did not widen what G covers."
+    )
+
+
+def test_recipe_trial_sentence_names_the_machine_only_when_shared():
+    rerun, limits = {"fid": 47.4, "recall": 0.27}, {"fid": 15.3, "recall": 0.12}
+    text = prose.recipe_trial_sentence({"fid": 47.0, "recall": 0.27}, rerun, limits, "it", same_machine=False)
+    assert "(same seed): within" in text

@@ -1038,15 +1038,21 @@ def lower_bound_text(value: float, digits: int = 2) -> str:
     return f"{math.floor(value * 10**digits + 1e-9) / 10**digits:.{digits}f}"
 
 
-def bce_reading_sentence(reading: dict) -> str:
+def bce_reading_sentence(reading: dict, cite: str = "") -> str:
     """The shipped D read as a BCE discriminator (`gan_results.held_out_bce_reading`) against the
-    BCE game's prediction at p_G = p_data: D = 1/2 on every image and D's loss log 4."""
+    BCE game's prediction at p_G = p_data: D = 1/2 on every image and D's loss log 4 (`cite`: the table
+    row that shows the mean probabilities, which the sentence then leaves to it)."""
     log4 = math.log(4)
+    means = (
+        f"D gives the other half's test images {reading['real_d']:.2f} and its samples "
+        f"{reading['fake_d']:.2f} on average (1/2 each at the BCE game's equilibrium), "
+        if not cite
+        else f"D ({cite}) has on the other half "
+    )
     text = (
         f"Mapped to a probability of being real by a logistic regression $\\sigma(aD+b)$ fitted on half of "
-        f"the held-out images, D gives the other half's test images {reading['real_d']:.2f} and its samples "
-        f"{reading['fake_d']:.2f} on average (1/2 each at the BCE game's equilibrium), a BCE loss (real plus "
-        f"fake term) of {reading['loss']:.3f} against $\\log 4 = {log4:.3f}$"
+        f"the held-out images, {means}a BCE loss (real plus fake term) of {reading['loss']:.3f} against "
+        f"$\\log 4 = {log4:.3f}$"
     )
     from genmodels.metrics import ONE_SIDED_95, bce_jsd_bound
 
@@ -1712,7 +1718,7 @@ def class_coverage_sentence(evaluation: dict, class_names, samples: int, referen
     share = counts / counts.sum()
     names = class_names
     return (
-        "a linear classifier on Inception features (logistic regression on standardised features, "
+        "a linear probe (logistic regression on standardised Inception features, "
         f"fitted to the FID reference's {reference:,} real training images; "
         f"{evaluation['classifier_test_accuracy']:.1%} accurate on real test images) assigns the {samples:,} "
         "samples to all ten classes, from "
@@ -2144,7 +2150,7 @@ def remedies_sentence(
             round(recall_threshold, 2),
         )
         if ahead <= limit:
-            pairs = f"the seed and machine pairs' threshold for recall: {limit:.2f}"
+            pairs = f"recall threshold {limit:.2f}"
             text += f", level with DCGAN's own BCE and BatchNorm ({own['recall']:.2f}; {pairs})"
             named = True
     lead = round(round(final["recall"], 2) - round(dcgan["recall"], 2), 2)  # as printed
@@ -2186,6 +2192,46 @@ def remedy_trial_sentence(
     if round(trial["recall"], 2) > max(round(control["recall"], 2), round(repeat["recall"], 2)):
         return f"{text}: above both runs without it, but still below {half}: G still dropped modes severely."
     return f"{text}: no higher, so it did not keep G from dropping modes."
+
+
+def recipe_trial_sentence(
+    trial: dict,
+    rerun: dict,
+    thresholds: dict[str, float],
+    remedy: str,
+    cite: str = "",
+    same_machine: bool = True,
+) -> str:
+    """What the same remedy did on the first SNGAN stage's recipe, whose model ships: `trial` that stage
+    trained with the `remedy` (its short name), `rerun` without it from the same seed (on the same
+    machine when `same_machine`), each a `gan_evaluation`; `thresholds`, {"fid", "recall"}: how far two
+    single runs differ by chance (`mean_difference_threshold`). A change counts only beyond its
+    threshold, as printed."""
+    where = f", {cite}" if cite else ""
+    machine = " and machine" if same_machine else ""
+    text = (
+        f"On the shipped model's first-stage recipe {remedy} moved recall from {rerun['recall']:.2f} to "
+        f"{trial['recall']:.2f} and FID from {rerun['fid']:.1f} to {trial['fid']:.1f} "
+        f"(same seed{machine}{where})"
+    )
+    recall = round(round(trial["recall"], 2) - round(rerun["recall"], 2), 2)  # as printed
+    fid = round(round(trial["fid"], 1) - round(rerun["fid"], 1), 1)
+    thresholds = {"fid": round(thresholds["fid"], 1), "recall": round(thresholds["recall"], 2)}
+    limits = f"{thresholds['fid']:.1f} in FID, {thresholds['recall']:.2f} in recall"
+    moved = []
+    if abs(recall) > thresholds["recall"]:
+        moved.append(f"recall {'rose' if recall > 0 else 'fell'} by {abs(recall):.2f}")
+    if abs(fid) > thresholds["fid"]:
+        moved.append(f"FID {'rose (worse)' if fid > 0 else 'fell (better)'} by {abs(fid):.1f}")
+    if not moved:
+        return f"{text}: within the two-run thresholds ({limits}), so not resolved."
+    if recall <= thresholds["recall"]:
+        verdict = "so it did not widen what G covers"
+    elif fid > thresholds["fid"]:
+        verdict = "so it widened what G covers, but moved the samples further from the data by FID"
+    else:
+        verdict = "so there it widened what G covers"
+    return f"{text}: {_digits(moved)}, beyond the two-run thresholds ({limits}), {verdict}."
 
 
 def mode_collapse_verdict(

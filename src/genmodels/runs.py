@@ -287,6 +287,9 @@ SNGAN_STAGE1_RERUN = dataclasses.replace(SNGAN_STAGE1, name="sngan_hinge_short_r
 MINIBATCH_STD_CONTROL = dataclasses.replace(
     DCGAN_CNN_CONTROL, name="dcgan_hinge_mbstd_short", minibatch_std=True
 )
+# The same channel on the first SNGAN stage's recipe, whose model ships with a mild class skew:
+# compared with SNGAN_STAGE1_RERUN (same seed, same machine; metrics only).
+SNGAN_MINIBATCH_STD = dataclasses.replace(SNGAN_STAGE1, name="sngan_hinge_mbstd_short", minibatch_std=True)
 
 # The ablation rows that add a feature the final model keeps (a renamed label fails here, loudly).
 ABLATION_KEPT = tuple(
@@ -394,6 +397,7 @@ def target_configs(what: str) -> list:
             *ABLATION_BASELINE_REPEATS,
             SNGAN_STAGE1_RERUN,
             MINIBATCH_STD_CONTROL,
+            SNGAN_MINIBATCH_STD,
         ],
     }
     todo = []
