@@ -1805,22 +1805,18 @@ def test_recipe_trial_sentence_counts_a_change_only_beyond_its_two_run_threshold
     assert sentence(47.4, 0.39).endswith(
         ": within the two-run thresholds (15.3 in FID, 0.12 in recall), so not resolved."
     )  # 0.12: not beyond
-    assert sentence(40.0, 0.40).endswith(
-        ": recall rose by 0.13, beyond the two-run thresholds (15.3 in FID, 0.12 in recall), so there it "
-        "widened what G covers."
-    )
-    assert sentence(70.0, 0.45).endswith(
-        ": recall rose by 0.18 and FID rose (worse) by 22.6, beyond the two-run thresholds (15.3 in FID, "
-        "0.12 in recall), so it widened what G covers, but moved the samples further from the data by FID."
-    )
-    assert sentence(70.0, 0.10).endswith(
-        ": recall fell by 0.17 and FID rose (worse) by 22.6, beyond the two-run thresholds (15.3 in FID, "
-        "0.12 in recall), so it did not widen what G covers."
-    )
-    assert sentence(30.0, 0.30).endswith(
-        ": FID fell (better) by 17.4, beyond the two-run thresholds "
-        "(15.3 in FID, 0.12 in recall), so it did not widen what G covers."
-    )
+    beyond = "beyond the two-run thresholds (15.3 in FID, 0.12 in recall), so"
+    for (fid, recall), moved, verdict in [
+        ((40.0, 0.40), "recall rose by 0.13", "there it widened what G covers."),
+        (
+            (70.0, 0.45),
+            "recall rose by 0.18 and FID rose (worse) by 22.6",
+            "it widened what G covers, but moved the samples further from the data by FID.",
+        ),
+        ((70.0, 0.10), "recall fell by 0.17 and FID rose (worse) by 22.6", "it did not widen what G covers."),
+        ((30.0, 0.30), "FID fell (better) by 17.4", "it did not widen what G covers."),
+    ]:
+        assert sentence(fid, recall).endswith(f": {moved}, {beyond} {verdict}")
 
 
 def test_recipe_trial_sentence_names_the_machine_only_when_shared():
